@@ -1,0 +1,301 @@
+//! The crate scaffolding around types and operations: Cargo.toml, lib.rs, module indexes, path-parameter
+//! newtypes, the copied runtime and the spec-example tests.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, inner_doc_attrs};
+use super::rust_types::{ident, mentions, type_in};
+use super::{Contents, File};
+use crate::error::{GenError, Result};
+use crate::ir::model::*;
+use crate::Options;
+
+/// `mod a; mod b; pub use a::*; ...` for a directory of generated modules.
+pub fn module_index(doc: &str, modules: &[String], reexport: bool) -> TokenStream {
+    let doc = format!(" {doc}");
+    let mods = modules.iter().map(|m| {
+        let m = ident(m);
+        if reexport {
+            quote!(mod #m; pub use #m::*;)
+        } else {
+            quote!(pub mod #m;)
+        }
+    });
+    quote! { #![doc = #doc] #(#mods)* }
+}
+
+pub fn params(api: &Api) -> TokenStream {
+    let items = api.params.values().map(|p| {
+        let name = ident(&p.name);
+        let json = &p.json_name;
+        let mut doc = p.doc.clone().unwrap_or_else(|| format!("Path parameter `{json}`."));
+        let mut rules = Vec::new();
+        match (p.rules.min_length, p.rules.max_length) {
+            (Some(a), Some(b)) if a == b => rules.push(format!("exactly {a} characters")),
+            (Some(a), Some(b)) => rules.push(format!("{a} to {b} characters")),
+            (Some(a), None) => rules.push(format!("at least {a} characters")),
+            (None, Some(b)) => rules.push(format!("at most {b} characters")),
+            (None, None) => {}
+        }
+        if let Some(pattern) = &p.rules.pattern {
+            rules.push(format!("matches `{pattern}`"));
+        }
+        if !rules.is_empty() {
+            doc.push_str(&format!("\n\nValid values: {}. Checked by [`{}::new`], so a value of this type is always valid.", rules.join(", "), p.name));
+        }
+        let doc = doc_attrs(Some(&doc));
+        let usize_opt = |v: Option<u64>| match v {
+            Some(v) => {
+                let v = v as usize;
+                quote!(Some(#v))
+            }
+            None => quote!(None),
+        };
+        let (min, max) = (usize_opt(p.rules.min_length), usize_opt(p.rules.max_length));
+        let pattern = match &p.rules.pattern {
+            Some(pattern) => quote!(Some({
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(#pattern);
+                &PATTERN
+            })),
+            None => quote!(None),
+        };
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+            #[serde(transparent)]
+            pub struct #name(String);
+
+            impl #name {
+                /// Checks `value` against the spec's rules for this parameter.
+                ///
+                /// # Errors
+                ///
+                /// [`Error::InvalidRequest`] naming the parameter and the rule it breaks.
+                pub fn new(value: impl Into<String>) -> Result<Self, Error> {
+                    let value = value.into();
+                    runtime::validate::string(#json, &value, #min, #max, #pattern)?;
+                    Ok(Self(value))
+                }
+
+                /// The validated value.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+
+                /// The validated value, owned.
+                pub fn into_inner(self) -> String {
+                    self.0
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = Error;
+                fn from_str(value: &str) -> Result<Self, Error> {
+                    Self::new(value)
+                }
+            }
+
+            impl TryFrom<String> for #name {
+                type Error = Error;
+                fn try_from(value: String) -> Result<Self, Error> {
+                    Self::new(value)
+                }
+            }
+
+            impl TryFrom<&str> for #name {
+                type Error = Error;
+                fn try_from(value: &str) -> Result<Self, Error> {
+                    Self::new(value)
+                }
+            }
+
+            impl AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    &self.0
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+        }
+    });
+    quote! {
+        //! Path parameters as validated newtypes: parse once, pass anywhere.
+        use crate::runtime;
+        use crate::Error;
+        #(#items)*
+    }
+}
+
+fn uses(api: &Api, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
+    api.types.values().any(|def| match def {
+        TypeDef::Struct(s) => s.fields.iter().any(|f| mentions(&f.ty, pred)),
+        TypeDef::Alias(a) => mentions(&a.ty, pred),
+        _ => false,
+    })
+}
+
+pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+    let mut doc = format!("{}\n\n", api.title);
+    doc.push_str(&format!(
+        "A typed async client generated by `cargo xtask codegen` from `{}` (API version {}). \
+         Start from [`Client::builder`]; every operation is a method on [`Client`] returning a request builder.\n\n",
+        options.spec_label, api.spec_version
+    ));
+    doc.push_str("Modules: [`types`] (bodies), [`params`] (validated path parameters), [`operations`] (request builders), [`runtime`] (transport, authentication, retries, errors).");
+    let doc = inner_doc_attrs(&doc);
+    let (error_alias, error_impl) = match &api.error_body {
+        Some(body) => {
+            let ty = ident(&body.type_name);
+            let getter = |field: &Option<String>| match field {
+                Some(f) => {
+                    let f = ident(f);
+                    quote!(self.#f.as_deref())
+                }
+                None => quote!(None),
+            };
+            let (code, detail, reason) = (getter(&body.error_code), getter(&body.detail), getter(&body.reason));
+            (
+                quote!(pub type ErrorBody = types::#ty;),
+                quote! {
+                    impl runtime::ErrorFields for types::#ty {
+                        fn error_code(&self) -> Option<&str> { #code }
+                        fn detail(&self) -> Option<&str> { #detail }
+                        fn reason(&self) -> Option<&str> { #reason }
+                    }
+                },
+            )
+        }
+        None => (
+            quote!(pub type ErrorBody = serde_json::Value;),
+            quote! {
+                impl runtime::ErrorFields for serde_json::Value {
+                    fn error_code(&self) -> Option<&str> { self.get("errorCode").and_then(serde_json::Value::as_str) }
+                    fn detail(&self) -> Option<&str> { self.get("detail").and_then(serde_json::Value::as_str) }
+                    fn reason(&self) -> Option<&str> { self.get("reason").and_then(serde_json::Value::as_str) }
+                }
+            },
+        ),
+    };
+    quote! {
+        #doc
+        #![warn(missing_docs)]
+        #![forbid(unsafe_code)]
+
+        pub mod operations;
+        pub mod params;
+        pub mod runtime;
+        pub mod types;
+
+        pub use params::*;
+        pub use runtime::{Client, ClientBuilder, Error};
+
+        /// The body error responses carry; [`Error`] keeps it decoded when the server sends one.
+        #error_alias
+        #error_impl
+
+        /// This crate's package name, used in the `User-Agent` header.
+        pub const CRATE_NAME: &str = env!("CARGO_PKG_NAME");
+        /// This crate's version, used in the `User-Agent` header.
+        pub const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
+    }
+}
+
+/// Dependencies of the runtime (kept in sync with `xtask/runtime/`) plus those the types need.
+pub fn cargo_toml(api: &Api, options: &Options) -> String {
+    let mut deps = String::from(RUNTIME_DEPENDENCIES);
+    if uses(api, &|t| matches!(t, TypeRef::DateTime | TypeRef::Date)) {
+        deps.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n");
+    }
+    if uses(api, &|t| matches!(t, TypeRef::Uuid)) {
+        deps.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+    }
+    format!(
+        "# @generated by `cargo xtask codegen`. Do not edit by hand.\n\
+         [package]\n\
+         name = \"{name}\"\n\
+         version = \"{version}\"\n\
+         edition = \"2021\"\n\
+         rust-version = \"1.85\"\n\
+         license = \"Apache-2.0\"\n\
+         description = \"Typed async client for {title}\"\n\
+         publish = false\n\n\
+         [dependencies]\n{deps}\n\
+         [dev-dependencies]\n{dev}",
+        name = options.crate_name,
+        version = options.crate_version,
+        title = api.title.replace('"', "'"),
+        deps = deps,
+        dev = RUNTIME_DEV_DEPENDENCIES,
+    )
+}
+
+const RUNTIME_DEPENDENCIES: &str = include_str!("../../runtime/dependencies.toml");
+const RUNTIME_DEV_DEPENDENCIES: &str = include_str!("../../runtime/dev-dependencies.toml");
+
+/// The hand-written runtime, copied file by file (sorted, so output order never depends on the disk).
+pub fn runtime_files() -> Result<Vec<File>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+    let mut found = Vec::new();
+    collect_rs(&root, &mut found)?;
+    found.sort();
+    let mut out = Vec::new();
+    for path in found {
+        let rel = path.strip_prefix(&root).map_err(|e| GenError::new(path.display().to_string(), e.to_string()))?;
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(&path).map_err(|e| GenError::new(path.display().to_string(), e.to_string()))?;
+        let header = format!("// @generated: copied from xtask/runtime/{rel} by `cargo xtask codegen`. Edit it there.\n");
+        out.push(File { path: format!("src/runtime/{rel}"), contents: Contents::Text(format!("{header}{text}")) });
+    }
+    Ok(out)
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| GenError::new(dir.display().to_string(), e.to_string()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| GenError::new(dir.display().to_string(), e.to_string()))?.path();
+        if path.is_dir() {
+            collect_rs(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// One test per spec example: it must decode into its type and re-encode to equal JSON.
+pub fn example_tests(api: &Api, options: &Options) -> TokenStream {
+    let krate = ident(&options.crate_name.replace('-', "_"));
+    let tests = api.examples.iter().map(|ex| {
+        let name = ident(&ex.name);
+        let ty = type_in(&ex.ty, &quote!(#krate));
+        let json = serde_json::to_string_pretty(&ex.json).unwrap_or_default();
+        let doc = format!(" Spec example at `{}`.", ex.pointer);
+        quote! {
+            #[doc = #doc]
+            #[test]
+            fn #name() {
+                round_trip::<#ty>(#json);
+            }
+        }
+    });
+    quote! {
+        //! Every example in the spec decodes into its generated type and re-encodes to the same JSON.
+        #![allow(deprecated)]
+
+        fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
+            let expected: serde_json::Value = serde_json::from_str(json).expect("example is JSON");
+            let decoded: T = serde_json::from_str(json).unwrap_or_else(|e| panic!("example does not decode: {e}\n{json}"));
+            let encoded = serde_json::to_value(&decoded).expect("value encodes");
+            assert_eq!(encoded, expected, "re-encoded example differs");
+        }
+
+        #(#tests)*
+    }
+}

@@ -1,0 +1,69 @@
+//! Stage 4, emit: IR -> the files of the generated crate, as token streams (Rust) or text (TOML).
+//!
+//! Layout of the output: `src/types/<type>.rs` (one per named type), `src/params.rs` (validated path
+//! parameter newtypes), `src/operations/<operation>.rs`, `src/runtime/**` (copied from `xtask/runtime/`),
+//! `src/lib.rs`, `Cargo.toml`, `tests/spec_examples.rs`.
+
+mod crate_files;
+mod docs;
+mod operations;
+mod rust_types;
+mod types;
+
+use proc_macro2::TokenStream;
+
+use crate::error::Result;
+use crate::ir::model::Api;
+use crate::ir::naming::field_name;
+use crate::Options;
+
+pub use docs::sanitize as sanitize_doc;
+
+pub enum Contents {
+    Rust(TokenStream),
+    Text(String),
+}
+
+/// One output file, path relative to the crate directory.
+pub struct File {
+    pub path: String,
+    pub contents: Contents,
+}
+
+/// Module file name for a type or operation: `DiskBackupExportJob` -> `disk_backup_export_job`.
+fn module_name(name: &str) -> String {
+    field_name(name).trim_end_matches('_').to_string()
+}
+
+pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
+    let mut files = Vec::new();
+    let rust = |path: String, tokens: TokenStream| File { path, contents: Contents::Rust(tokens) };
+
+    let mut type_mods = Vec::new();
+    for def in api.types.values() {
+        let module = module_name(def.name());
+        files.push(rust(format!("src/types/{module}.rs"), types::type_def(def)));
+        type_mods.push(module);
+    }
+    files.push(rust("src/types/mod.rs".into(), crate_files::module_index("Types of the request and response bodies, one module per spec schema.", &type_mods, true)));
+
+    let mut op_mods = Vec::new();
+    for op in &api.operations {
+        let module = module_name(&op.fn_name);
+        files.push(rust(format!("src/operations/{module}.rs"), operations::operation_module(op)));
+        op_mods.push(module);
+    }
+    files.push(rust(
+        "src/operations/mod.rs".into(),
+        crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", &op_mods, true),
+    ));
+
+    files.push(rust("src/params.rs".into(), crate_files::params(api)));
+    files.push(rust("src/lib.rs".into(), crate_files::lib_rs(api, options)));
+    files.push(File { path: "Cargo.toml".into(), contents: Contents::Text(crate_files::cargo_toml(api, options)) });
+    files.extend(crate_files::runtime_files()?);
+    if !api.examples.is_empty() {
+        files.push(rust("tests/spec_examples.rs".into(), crate_files::example_tests(api, options)));
+    }
+    Ok(files)
+}

@@ -1,0 +1,324 @@
+//! Operations -> one module per operation under `src/operations/`: a `Client` method and a request
+//! builder per media-type version.
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::rust_types::{ident, type_tokens};
+use crate::ir::model::*;
+
+/// How a query parameter is passed to its setter and stored.
+fn setter_type(ty: &TypeRef) -> (TokenStream, TokenStream, TokenStream) {
+    // (argument type, stored type, conversion from argument to stored)
+    match ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(String), quote!(value.into())),
+        other => {
+            let t = type_tokens(other);
+            (t.clone(), t, quote!(value))
+        }
+    }
+}
+
+fn query_validation(q: &QueryParam) -> Option<TokenStream> {
+    let name = &q.json_name;
+    let field = ident(&q.rust_name);
+    let opt = |v: Option<i64>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let opt_u = |v: Option<u64>| match v {
+        Some(v) => {
+            let v = v as usize;
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    };
+    match &q.ty {
+        TypeRef::I32 | TypeRef::I64 if q.rules.minimum.is_some() || q.rules.maximum.is_some() => {
+            let (min, max) = (opt(q.rules.minimum), opt(q.rules.maximum));
+            let value = if q.ty == TypeRef::I32 { quote!(i64::from(*value)) } else { quote!(*value) };
+            Some(quote! {
+                if let Some(value) = &self.#field {
+                    runtime::validate::integer(#name, #value, #min, #max)?;
+                }
+            })
+        }
+        TypeRef::String if q.rules.string != StringRules::default() => {
+            let (min, max) = (opt_u(q.rules.string.min_length), opt_u(q.rules.string.max_length));
+            let pattern = match &q.rules.string.pattern {
+                Some(p) => quote!(Some({
+                    static PATTERN: runtime::Pattern = runtime::Pattern::new(#p);
+                    &PATTERN
+                })),
+                None => quote!(None),
+            };
+            Some(quote! {
+                if let Some(value) = &self.#field {
+                    runtime::validate::string(#name, value, #min, #max, #pattern)?;
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `"/a/{x}/b"` -> (`"/a/{}/b"`, [x]) for `format!`, escaping literal braces.
+fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        fmt.push_str(&rest[..start]);
+        let name = &rest[start + 1..start + len];
+        match params.iter().find(|p| p.json_name == name) {
+            Some(p) => {
+                let var = ident(&p.rust_name);
+                fmt.push_str("{}");
+                args.push(quote!(runtime::encode_segment(#var.as_str())));
+            }
+            None => fmt.push_str(&rest[start..=start + len].replace('{', "{{").replace('}', "}}")),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    (fmt, args)
+}
+
+pub fn operation_module(op: &Operation) -> TokenStream {
+    let versions = op.versions.iter().map(|v| version(op, v));
+    quote! {
+        use crate::runtime::{self, Client, Error};
+        #(#versions)*
+    }
+}
+
+fn method_doc(op: &Operation, v: &OperationVersion) -> String {
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary.trim_end_matches('.'));
+        doc.push_str(".\n\n");
+    }
+    doc.push_str(&format!("`{} {}` (operation `{}`", op.method.as_str(), op.path, op.operation_id));
+    match &v.version {
+        Some(version) => doc.push_str(&format!(", media type version `{version}`).")),
+        None => doc.push_str(")."),
+    }
+    if let Some(sunset) = &v.sunset {
+        doc.push_str(&format!(" Atlas sunsets this version on {sunset}."));
+    }
+    if !v.is_latest {
+        let latest = &op.versions[0];
+        doc.push_str(&format!(" The newest version is [`Client::{}`].", latest.fn_name));
+    }
+    if let Some(description) = &op.doc {
+        doc.push_str("\n\n");
+        doc.push_str(description);
+    }
+    doc.push_str("\n\nReturns a builder: set optional parameters, then call `.send().await`.");
+    doc
+}
+
+fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
+    let builder = ident(&v.builder_name);
+    let fn_name = ident(&v.fn_name);
+    let op_static = ident(&format!("{}_OPERATION", v.fn_name.to_shouty_snake_case()));
+    let operation_id = &op.operation_id;
+    let path_template = &op.path;
+    let media_type = &v.media_type;
+    let method = ident(match op.method {
+        Method::Get => "Get",
+        Method::Post => "Post",
+        Method::Put => "Put",
+        Method::Patch => "Patch",
+        Method::Delete => "Delete",
+    });
+
+    let method_doc = doc_attrs(Some(&method_doc(op, v)));
+    let deprecated = match (&v.sunset, v.is_latest, op.deprecated) {
+        (_, _, true) => Some(quote!(#[deprecated(note = "the spec marks this operation deprecated")])),
+        (Some(sunset), false, _) => {
+            let note = format!("media type {} is sunset on {}; use `{}`", v.media_type, sunset, op.versions[0].fn_name);
+            Some(quote!(#[deprecated(note = #note)]))
+        }
+        _ => None,
+    };
+
+    let path_args = op.path_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        quote!(#name: impl AsRef<str>)
+    });
+    let path_fields = op.path_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        quote!(#name: String,)
+    });
+    let path_inits = op.path_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        quote!(#name: #name.as_ref().to_owned(),)
+    });
+    let path_checks = op.path_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = ident(&p.ty);
+        quote!(let #name = crate::params::#ty::new(self.#name)?;)
+    });
+
+    let query_fields = op.query_params.iter().map(|q| {
+        let name = ident(&q.rust_name);
+        let (_, stored, _) = setter_type(&q.ty);
+        quote!(#name: Option<#stored>,)
+    });
+    let query_inits = op.query_params.iter().map(|q| {
+        let name = ident(&q.rust_name);
+        quote!(#name: None,)
+    });
+    let query_setters = op.query_params.iter().map(|q| {
+        let name = ident(&q.rust_name);
+        let (arg, _, convert) = setter_type(&q.ty);
+        let mut doc = q.doc.clone().unwrap_or_else(|| format!("Sets query parameter `{}`.", q.json_name));
+        let rules = match (q.rules.minimum, q.rules.maximum) {
+            (Some(a), Some(b)) => Some(format!("Must be in {a}..={b}")),
+            (Some(a), None) => Some(format!("Must be at least {a}")),
+            (None, Some(b)) => Some(format!("Must be at most {b}")),
+            (None, None) => None,
+        };
+        if let Some(rules) = rules {
+            doc.push_str(&format!("\n\n{rules}; checked by `send()` before any request is made."));
+        }
+        let doc = doc_attrs(Some(&doc));
+        quote! {
+            #doc
+            pub fn #name(mut self, value: #arg) -> Self {
+                self.#name = Some(#convert);
+                self
+            }
+        }
+    });
+    let query_checks = op.query_params.iter().filter_map(query_validation);
+    let query_sets = op.query_params.iter().map(|q| {
+        let name = ident(&q.rust_name);
+        let json = &q.json_name;
+        let value = match &q.ty {
+            TypeRef::Named(_) => quote!(self.#name.as_ref().map(|v| v.as_str().to_owned())),
+            _ => quote!(self.#name),
+        };
+        let envelope = q.is_envelope.then(|| quote!(request.envelope(self.#name.unwrap_or(false));));
+        quote! { #envelope request.query(#json, #value); }
+    });
+    let required_query = op.query_params.iter().filter(|q| q.required).map(|q| {
+        let name = ident(&q.rust_name);
+        let json = &q.json_name;
+        quote!(runtime::validate::required(#json, self.#name.is_some())?;)
+    });
+
+    let (body_field, body_init, body_setter, body_send) = match &v.request {
+        None => (None, None, None, None),
+        Some(body) => {
+            let ty = type_tokens(&body.ty);
+            let doc = doc_attrs(Some(body.doc.as_deref().unwrap_or("Sets the request body.")));
+            let send = if body.required {
+                quote! {
+                    runtime::validate::required("body", self.body.is_some())?;
+                    if let Some(body) = &self.body {
+                        request.json_body(body)?;
+                    }
+                }
+            } else {
+                quote! {
+                    if let Some(body) = &self.body {
+                        request.json_body(body)?;
+                    }
+                }
+            };
+            (
+                Some(quote!(body: Option<#ty>,)),
+                Some(quote!(body: None,)),
+                Some(quote! {
+                    #doc
+                    pub fn body(mut self, value: impl Into<#ty>) -> Self {
+                        self.body = Some(value.into());
+                        self
+                    }
+                }),
+                Some(send),
+            )
+        }
+    };
+
+    let (ret, decode) = match &v.response {
+        ResponseBody::Json { ty, .. } => {
+            let ty = type_tokens(ty);
+            (ty.clone(), quote!(response.json::<#ty>()))
+        }
+        ResponseBody::Empty { .. } => (quote!(()), quote!(response.empty())),
+    };
+    let (path_fmt, path_fmt_args) = path_format(&op.path, &op.path_params);
+    let build_path = if path_fmt_args.is_empty() {
+        quote!(let path = String::from(#path_fmt);)
+    } else {
+        quote!(let path = format!(#path_fmt, #(#path_fmt_args),*);)
+    };
+    let builder_doc = doc_attrs(Some(&format!(
+        "Request builder for [`Client::{}`]: `{} {}`.",
+        v.fn_name,
+        op.method.as_str(),
+        op.path
+    )));
+    let mut send_doc = String::from("Validates the parameters, sends the request and decodes the response.\n\n# Errors\n\n");
+    send_doc.push_str("[`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; ");
+    send_doc.push_str("otherwise transport, API (");
+    send_doc.push_str(&op.error_statuses.join(", "));
+    send_doc.push_str(") and decode errors, see [`Error`].");
+    let send_doc = doc_attrs(Some(&send_doc));
+
+    quote! {
+        static #op_static: runtime::Operation = runtime::Operation {
+            operation_id: #operation_id,
+            method: runtime::Method::#method,
+            path_template: #path_template,
+            media_type: #media_type,
+        };
+
+        impl Client {
+            #method_doc
+            #deprecated
+            pub fn #fn_name(&self, #(#path_args),*) -> #builder<'_> {
+                #builder {
+                    client: self,
+                    #(#path_inits)*
+                    #(#query_inits)*
+                    #body_init
+                }
+            }
+        }
+
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request builder does nothing until `.send().await`"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#path_fields)*
+            #(#query_fields)*
+            #body_field
+        }
+
+        impl #builder<'_> {
+            #(#query_setters)*
+            #body_setter
+
+            #send_doc
+            pub async fn send(self) -> Result<#ret, Error> {
+                #(#path_checks)*
+                #(#query_checks)*
+                #(#required_query)*
+                #build_path
+                let mut request = runtime::Request::new(&#op_static, path);
+                #(#query_sets)*
+                #body_send
+                let response = self.client.execute(request).await?;
+                #decode
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! Named types -> one module per type under `src/types/`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::rust_types::{ident, type_tokens};
+use crate::ir::model::*;
+
+pub fn type_def(def: &TypeDef) -> TokenStream {
+    match def {
+        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::StringEnum(e) => string_enum(e),
+        TypeDef::Tagged(t) => tagged_enum(t),
+        TypeDef::Alias(a) => {
+            let doc = doc_attrs(a.doc.as_deref().or(Some(&format!("Spec schema `{}`.", a.origin))));
+            let name = ident(&a.name);
+            let ty = type_tokens(&a.ty);
+            quote! { #doc pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_doc(s: &StructDef) -> String {
+    let mut doc = s.doc.clone().unwrap_or_else(|| format!("Spec schema `{}`.", s.origin));
+    if let Some((property, value)) = &s.tag {
+        doc.push_str(&format!("\n\nSerialized with `\"{property}\": \"{value}\"`."));
+    }
+    if s.usage.response {
+        doc.push_str("\n\nDecoded from responses: every field is optional, unknown fields are ignored.");
+    }
+    doc
+}
+
+fn struct_def(s: &StructDef) -> TokenStream {
+    let doc = doc_attrs(Some(&struct_doc(s)));
+    let name = ident(&s.name);
+    let deprecated = s.deprecated.then(|| quote!(#[deprecated]));
+    let tag = s.tag.as_ref().map(|(property, value)| quote!(#[serde(tag = #property, rename = #value)]));
+    // Response types derive Default so callers (and tests) can build partial values.
+    let default = s.fields.iter().all(|f| f.optional).then(|| quote!(Default,));
+    let fields = s.fields.iter().map(|f| {
+        let doc = doc_attrs(f.doc.as_deref());
+        let rust = ident(&f.rust_name);
+        let inner = type_tokens(&f.ty);
+        let ty = if f.optional { quote!(Option<#inner>) } else { inner };
+        let json = &f.json_name;
+        let rename = (f.rust_name != f.json_name).then(|| quote!(#[serde(rename = #json)]));
+        let optional = match (f.optional, f.serialize_null) {
+            (true, false) => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+            (true, true) => Some(quote!(#[serde(default)])),
+            _ => None,
+        };
+        let skip = f.skip_serializing.then(|| quote!(#[serde(skip_serializing)]));
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        quote! { #doc #deprecated #rename #optional #skip pub #rust: #ty, }
+    });
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #tag
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn string_enum(e: &StringEnumDef) -> TokenStream {
+    let doc = doc_attrs(Some(&format!(
+        "{}\n\nValues this crate does not know yet are kept in `{}` and written back unchanged.",
+        e.doc.clone().unwrap_or_else(|| format!("Spec enum `{}`.", e.origin)),
+        e.fallback
+    )));
+    let name = ident(&e.name);
+    let fallback = ident(&e.fallback);
+    let variants = e.variants.iter().map(|(value, variant)| {
+        let v = ident(variant);
+        let doc = format!(" `{value}`");
+        quote!(#[doc = #doc] #v,)
+    });
+    let as_str = e.variants.iter().map(|(value, variant)| {
+        let v = ident(variant);
+        quote!(#name::#v => #value,)
+    });
+    let from_str = e.variants.iter().map(|(value, variant)| {
+        let v = ident(variant);
+        quote!(#value => #name::#v,)
+    });
+    let values = e.variants.iter().map(|(value, _)| value);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value not listed in the spec this crate was generated from.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// Every value the spec lists, in spec order.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    #name::#fallback(other) => other,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => #name::#fallback(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match #name::from(value.as_str()) {
+                    #name::#fallback(_) => #name::#fallback(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(#name::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(#name::from)
+            }
+        }
+    }
+}
+
+fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
+    let doc = doc_attrs(Some(&format!(
+        "{}\n\nTagged by `{}`. A tag this crate does not know yet is kept as raw JSON in `{}`.",
+        t.doc.clone().unwrap_or_else(|| format!("Spec schema `{}`.", t.origin)),
+        t.property,
+        t.fallback
+    )));
+    let name = ident(&t.name);
+    let fallback = ident(&t.fallback);
+    let property = &t.property;
+    let accessor = ident(&crate::ir::naming::field_name(&t.property));
+    let variants = t.variants.iter().map(|(value, variant, ty)| {
+        let v = ident(variant);
+        let ty = ident(ty);
+        let doc = format!(" `{property}: \"{value}\"`");
+        quote!(#[doc = #doc] #v(crate::types::#ty),)
+    });
+    let tags = t.variants.iter().map(|(value, variant, _)| {
+        let v = ident(variant);
+        quote!(#name::#v(_) => Some(#value),)
+    });
+    let ser = t.variants.iter().map(|(_, variant, _)| {
+        let v = ident(variant);
+        quote!(#name::#v(inner) => inner.serialize(serializer),)
+    });
+    let de = t.variants.iter().map(|(value, variant, _)| {
+        let v = ident(variant);
+        quote!(Some(#value) => serde_json::from_value(value).map(#name::#v).map_err(serde::de::Error::custom),)
+    });
+    let froms = t.variants.iter().map(|(_, variant, ty)| {
+        let v = ident(variant);
+        let ty = ident(ty);
+        quote! {
+            impl From<crate::types::#ty> for #name {
+                fn from(value: crate::types::#ty) -> Self {
+                    #name::#v(value)
+                }
+            }
+        }
+    });
+    let accessor_doc = format!(" The `{property}` tag of this value (None only for an untagged unknown value).");
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A variant not listed in the spec this crate was generated from, as received.
+            #fallback(serde_json::Value),
+        }
+
+        impl #name {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> Option<&str> {
+                match self {
+                    #(#tags)*
+                    #name::#fallback(value) => value.get(#property).and_then(serde_json::Value::as_str),
+                }
+            }
+        }
+
+        #(#froms)*
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser)*
+                    #name::#fallback(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                // Buffer once, dispatch on the tag; an unknown or missing tag is kept, not rejected.
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#de)*
+                    _ => Ok(#name::#fallback(value)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The intermediate representation: every naming and typing decision, made once, before any token is emitted.
+//!
+//! Emitters only print what is here; they never look at the OpenAPI document.
+
+use std::collections::BTreeMap;
+
+/// The whole client to generate.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    pub title: String,
+    pub description: Option<String>,
+    pub spec_version: String,
+    pub default_base_url: String,
+    /// Named types by Rust name (sorted: the output order is the map's order).
+    pub types: BTreeMap<String, TypeDef>,
+    /// Validated newtypes for path parameters, by Rust name.
+    pub params: BTreeMap<String, ParamType>,
+    /// Operations, sorted by Rust method name.
+    pub operations: Vec<Operation>,
+    /// The schema error responses carry, if the spec has one shared error schema.
+    pub error_body: Option<ErrorBody>,
+    /// Examples found in the spec, to be checked by generated round-trip tests.
+    pub examples: Vec<Example>,
+}
+
+/// A Rust type reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    Uuid,
+    /// Any JSON value (free-form schema, or a documented fallback).
+    Json,
+    /// A JSON object with arbitrary members.
+    JsonObject,
+    Named(String),
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    Struct(StructDef),
+    StringEnum(StringEnumDef),
+    Tagged(TaggedEnumDef),
+    Alias(AliasDef),
+}
+
+/// A component schema that is not an object (a plain string, array, map...): `pub type Name = ...;`.
+#[derive(Debug, Clone)]
+pub struct AliasDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    pub ty: TypeRef,
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::StringEnum(e) => &e.name,
+            TypeDef::Tagged(t) => &t.name,
+            TypeDef::Alias(a) => &a.name,
+        }
+    }
+
+    /// The spec name (component or synthesized path) the type was made from, for docs and file names.
+    pub fn origin(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.origin,
+            TypeDef::StringEnum(e) => &e.origin,
+            TypeDef::Tagged(t) => &t.origin,
+            TypeDef::Alias(a) => &a.origin,
+        }
+    }
+}
+
+/// Which side of the wire a type travels on; decides leniency and readOnly/writeOnly handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub request: bool,
+    pub response: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub fields: Vec<Field>,
+    /// For a discriminator subtype: (property, value) written on serialization.
+    pub tag: Option<(String, String)>,
+    pub usage: Usage,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub json_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// `Option<ty>` in Rust (not required, nullable, or lenient response decoding).
+    pub optional: bool,
+    /// Serialize `None` as `null` instead of omitting the member (required + nullable in a request).
+    pub serialize_null: bool,
+    /// readOnly member of a type that is also sent: decoded, never serialized.
+    pub skip_serializing: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StringEnumDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    /// (wire value, Rust variant name), in spec order.
+    pub variants: Vec<(String, String)>,
+    /// The variant that keeps values this version of the spec does not know.
+    pub fallback: String,
+}
+
+/// A `discriminator` + `allOf` hierarchy: one variant per subtype, plus a raw-JSON fallback.
+#[derive(Debug, Clone)]
+pub struct TaggedEnumDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    pub property: String,
+    /// (tag value, Rust variant name, struct name).
+    pub variants: Vec<(String, String, String)>,
+    pub fallback: String,
+}
+
+/// A validated string newtype for a path parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamType {
+    pub name: String,
+    pub json_name: String,
+    pub doc: Option<String>,
+    pub rules: StringRules,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StringRules {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub operation_id: String,
+    /// snake_case method name on `Client` for the newest version.
+    pub fn_name: String,
+    /// UpperCamelCase builder name for the newest version.
+    pub builder_name: String,
+    pub method: Method,
+    pub path: String,
+    pub summary: Option<String>,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub path_params: Vec<PathParam>,
+    pub query_params: Vec<QueryParam>,
+    /// Newest first.
+    pub versions: Vec<OperationVersion>,
+    /// Statuses the spec documents for errors, for docs.
+    pub error_statuses: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathParam {
+    pub json_name: String,
+    pub rust_name: String,
+    /// The newtype in `params` that validates it.
+    pub ty: String,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueryParam {
+    pub json_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+    pub required: bool,
+    pub rules: QueryRules,
+    /// Atlas' `envelope` flag: the response body is wrapped and must be unwrapped before decoding.
+    pub is_envelope: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryRules {
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub string: StringRules,
+}
+
+#[derive(Debug, Clone)]
+pub struct OperationVersion {
+    /// The media type sent as `Accept` (and `Content-Type` for bodies).
+    pub media_type: String,
+    /// `2024-05-30`, or None for a spec without versioned media types.
+    pub version: Option<String>,
+    pub sunset: Option<String>,
+    pub fn_name: String,
+    pub builder_name: String,
+    pub is_latest: bool,
+    pub request: Option<RequestBodyDef>,
+    pub response: ResponseBody,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBodyDef {
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    Json { status: u16, ty: TypeRef },
+    Empty { status: u16 },
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
+    pub type_name: String,
+    /// Rust field names for error code / detail / reason, when the schema has them as strings.
+    pub error_code: Option<String>,
+    pub detail: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// One example from the spec, with the Rust type it must round-trip through.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Unique, identifier-safe name (e.g. `create_export_bucket_2024_05_30_request_aws`).
+    pub name: String,
+    pub pointer: String,
+    pub ty: TypeRef,
+    pub json: serde_json::Value,
+}

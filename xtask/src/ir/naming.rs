@@ -1,0 +1,111 @@
+//! Rust names for spec names: case conversion, keywords, and collisions, decided in one place.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be plain identifiers (strict and reserved keywords, 2021 edition), plus names that
+/// would shadow what generated code refers to unqualified.
+const RESERVED: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct",
+    "super", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract",
+    "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+    "gen",
+];
+
+/// Type names the generated modules import or define themselves; a schema with one of these names is renamed.
+const TAKEN_TYPE_NAMES: &[&str] = &[
+    "Client", "Error", "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Request",
+    "Response", "Value", "Map", "Self", "ErrorBody",
+];
+
+/// Keeps only characters valid in identifiers, turning the rest into word breaks.
+fn words(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// `UpperCamelCase` type or variant name; never empty, never starting with a digit, never reserved.
+pub fn type_name(raw: &str) -> String {
+    let mut name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Unnamed".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("V{name}");
+    }
+    if TAKEN_TYPE_NAMES.contains(&name.as_str()) {
+        name.push_str("Model");
+    }
+    name
+}
+
+/// `UpperCamelCase` enum variant name for a wire value.
+pub fn variant_name(raw: &str) -> String {
+    let mut name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Empty".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("V{name}");
+    }
+    if name == "Self" {
+        name = "SelfValue".into();
+    }
+    name
+}
+
+/// `snake_case` field, parameter or method name; keywords get a trailing underscore.
+pub fn field_name(raw: &str) -> String {
+    // heck drops a leading underscore (`_id` -> `id`); that is the name a Rust user expects.
+    let mut name = words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "value".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("n{name}");
+    }
+    if RESERVED.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// Makes `candidate` unique within `taken` by appending 2, 3, ...; records the result.
+pub fn unique(candidate: String, taken: &mut BTreeSet<String>) -> String {
+    if taken.insert(candidate.clone()) {
+        return candidate;
+    }
+    (2..)
+        .map(|n| format!("{candidate}{n}"))
+        .find(|name| taken.insert(name.clone()))
+        .unwrap_or(candidate)
+}
+
+/// A version label usable in identifiers: `2023-01-01` -> `2023_01_01`.
+pub fn version_suffix(version: &str) -> String {
+    words(version).split_whitespace().collect::<Vec<_>>().join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(type_name("DiskBackupSnapshotAWSExportBucketRequest"), "DiskBackupSnapshotAwsExportBucketRequest");
+        assert_eq!(type_name("3dThing"), "V3dThing");
+        assert_eq!(type_name("Error"), "ErrorModel");
+        assert_eq!(field_name("_id"), "id");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("requirePrivateNetworking"), "require_private_networking");
+        assert_eq!(variant_name("InProgress"), "InProgress");
+        assert_eq!(variant_name("us-east-1"), "UsEast1");
+        assert_eq!(variant_name("AWS"), "Aws");
+        let mut taken = BTreeSet::new();
+        assert_eq!(unique("id".into(), &mut taken), "id");
+        assert_eq!(unique("id".into(), &mut taken), "id2");
+        assert_eq!(version_suffix("2023-01-01"), "2023_01_01");
+    }
+}

@@ -1,0 +1,80 @@
+//! `cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]
+
+  --spec PATH        spec file or directory holding openapi.yaml (default: spec/)
+  --out DIR          output crate directory (default: generated/)
+  --check            write nothing; exit 1 naming each stale file
+  --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(USAGE.to_string());
+    };
+    if command != "codegen" {
+        return Err(format!("unknown command `{command}`\n{USAGE}"));
+    }
+    // Paths default relative to the workspace root, whatever the current directory.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut spec = root.join("spec");
+    let mut out = root.join("generated");
+    let mut check = false;
+    let mut options = xtask::Options::default();
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().cloned().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--spec" => spec = PathBuf::from(value()?),
+            "--out" => out = PathBuf::from(value()?),
+            "--crate-name" => options.crate_name = value()?,
+            "--check" => check = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    if let Ok(file) = xtask::load::spec_file(&spec) {
+        options.spec_label = file.file_name().map(|f| format!("spec/{}", f.to_string_lossy())).unwrap_or_default();
+    }
+    let started = Instant::now();
+    let files = xtask::generate(&spec, &options).map_err(|e| e.to_string())?;
+    let generated_in = started.elapsed();
+    if check {
+        let stale = xtask::write::stale(&out, &files).map_err(|e| e.to_string())?;
+        if stale.is_empty() {
+            eprintln!("{} is up to date ({} files, generated in {:.1} ms)", out.display(), files.len(), generated_in.as_secs_f64() * 1e3);
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("{} is stale; run `cargo xtask codegen`:", out.display());
+        for file in stale {
+            eprintln!("  {file}");
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let written = xtask::write::write(&out, &files).map_err(|e| e.to_string())?;
+    eprintln!(
+        "generated {} files into {} ({} changed) in {:.1} ms",
+        files.len(),
+        out.display(),
+        written,
+        generated_in.as_secs_f64() * 1e3
+    );
+    Ok(ExitCode::SUCCESS)
+}
