@@ -114,7 +114,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(f) => Some(f.status),
-            Error::Decode { status, .. } | Error::UnexpectedMediaType { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::UnexpectedMediaType { status, .. } => {
+                Some(*status)
+            }
             Error::Auth { status, .. } => *status,
             _ => None,
         }
@@ -145,7 +147,8 @@ impl Error {
 
     /// The server answered 401 Unauthorized or 403 Forbidden.
     pub fn is_unauthorized(&self) -> bool {
-        self.api().is_some_and(|f| f.status == 401 || f.status == 403)
+        self.api()
+            .is_some_and(|f| f.status == 401 || f.status == 403)
     }
 
     /// How long the server asked the client to wait (`Retry-After`).
@@ -165,14 +168,22 @@ impl Error {
     /// A transport timeout (connect or request).
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Transport { kind, source, .. } => *kind == TransportKind::Timeout || source.is_timeout(),
+            Error::Transport { kind, source, .. } => {
+                *kind == TransportKind::Timeout || source.is_timeout()
+            }
             _ => false,
         }
     }
 
     /// No connection could be established: the request never reached the server.
     pub fn is_connect(&self) -> bool {
-        matches!(self, Error::Transport { kind: TransportKind::Connect, .. })
+        matches!(
+            self,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                ..
+            }
+        )
     }
 
     /// A client-side validation failure (nothing was sent).
@@ -191,20 +202,37 @@ impl Error {
     }
 
     pub(crate) fn invalid(parameter: &'static str, rule: impl Into<String>) -> Self {
-        Error::InvalidRequest { parameter, rule: rule.into() }
+        Error::InvalidRequest {
+            parameter,
+            rule: rule.into(),
+        }
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {
-        Error::InvalidConfig { message: message.into() }
+        Error::InvalidConfig {
+            message: message.into(),
+        }
     }
 
-    pub(crate) fn auth(kind: AuthErrorKind, status: Option<u16>, message: impl Into<String>) -> Self {
-        Error::Auth { kind, status, message: message.into() }
+    pub(crate) fn auth(
+        kind: AuthErrorKind,
+        status: Option<u16>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Auth {
+            kind,
+            status,
+            message: message.into(),
+        }
     }
 
     /// Wraps a reqwest error, classifying it so the retry policy knows whether the server saw it.
     pub(crate) fn transport(source: reqwest::Error) -> Self {
-        Error::Transport { kind: classify_transport(&source), attempts: 1, source }
+        Error::Transport {
+            kind: classify_transport(&source),
+            attempts: 1,
+            source,
+        }
     }
 }
 
@@ -376,11 +404,15 @@ impl ApiFailure {
     }
     /// One of [`headers`](Self::headers) by (case-insensitive) name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     /// The request id to quote to support, if the server sent one.
     pub fn request_id(&self) -> Option<&str> {
-        self.header("x-request-id").or_else(|| self.header("x-correlation-id"))
+        self.header("x-request-id")
+            .or_else(|| self.header("x-correlation-id"))
     }
     /// How many attempts were made.
     pub fn attempts(&self) -> u32 {
@@ -394,7 +426,11 @@ impl fmt::Display for ApiFailure {
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("");
-        write!(f, "{} failed: HTTP {} {reason}", self.operation_id, self.status)?;
+        write!(
+            f,
+            "{} failed: HTTP {} {reason}",
+            self.operation_id, self.status
+        )?;
         if let Some(code) = self.error_code() {
             write!(f, " [{code}]")?;
         }
@@ -423,7 +459,11 @@ mod tests {
     #[test]
     fn error_stays_small() {
         // Result<T, Error> is returned everywhere; keep it cheap to move (clippy's limit is 128).
-        assert!(std::mem::size_of::<Error>() <= 96, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 96,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]
@@ -460,7 +500,10 @@ mod tests {
     #[test]
     fn invalid_request_names_parameter_and_rule() {
         let e = Error::invalid("groupId", "must match pattern `^[a-f0-9]{24}$`");
-        assert_eq!(e.to_string(), "invalid request: `groupId` must match pattern `^[a-f0-9]{24}$`");
+        assert_eq!(
+            e.to_string(),
+            "invalid request: `groupId` must match pattern `^[a-f0-9]{24}$`"
+        );
         assert!(e.is_invalid_request());
         assert_eq!(e.status(), None);
     }

@@ -45,7 +45,10 @@ impl RetryPolicy {
 
     /// Never retry: one attempt per call.
     pub fn none() -> Self {
-        RetryPolicy { max_attempts: 1, ..Self::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// Total attempts per call, the first included (at least 1).
@@ -116,6 +119,8 @@ pub(crate) enum Failure {
     Status(u16),
     /// The exchange failed below HTTP.
     Transport(TransportKind),
+    /// The API request was not sent (e.g. the token endpoint failed transiently): retryable.
+    NotSent,
     /// Not retryable whatever the method (e.g. a validation or decode failure).
     Permanent,
 }
@@ -126,8 +131,10 @@ pub(crate) fn is_retryable(method: Method, failure: Failure) -> bool {
         Failure::Status(429) => true,
         Failure::Status(500 | 502 | 503 | 504) => method.is_idempotent(),
         Failure::Status(_) => false,
-        Failure::Transport(TransportKind::Connect) => true,
-        Failure::Transport(TransportKind::Timeout | TransportKind::Interrupted) => method.is_idempotent(),
+        Failure::Transport(TransportKind::Connect) | Failure::NotSent => true,
+        Failure::Transport(TransportKind::Timeout | TransportKind::Interrupted) => {
+            method.is_idempotent()
+        }
         Failure::Transport(TransportKind::Other) | Failure::Permanent => false,
     }
 }
@@ -162,21 +169,34 @@ mod tests {
             (Failure::Status(404), [false; 5]),
             (Failure::Status(409), [false; 5]),
             (Failure::Transport(TransportKind::Connect), [true; 5]),
-            (Failure::Transport(TransportKind::Timeout), [true, false, true, false, true]),
-            (Failure::Transport(TransportKind::Interrupted), [true, false, true, false, true]),
+            (
+                Failure::Transport(TransportKind::Timeout),
+                [true, false, true, false, true],
+            ),
+            (
+                Failure::Transport(TransportKind::Interrupted),
+                [true, false, true, false, true],
+            ),
             (Failure::Transport(TransportKind::Other), [false; 5]),
+            (Failure::NotSent, [true; 5]),
             (Failure::Permanent, [false; 5]),
         ];
         for (failure, expected) in cases {
             for (method, want) in [Get, Post, Put, Patch, Delete].into_iter().zip(expected) {
-                assert_eq!(is_retryable(method, *failure), *want, "{method} {failure:?}");
+                assert_eq!(
+                    is_retryable(method, *failure),
+                    *want,
+                    "{method} {failure:?}"
+                );
             }
         }
     }
 
     #[test]
     fn backoff_bounds() {
-        let p = RetryPolicy::new().base_delay(Duration::from_millis(100)).max_delay(Duration::from_secs(1));
+        let p = RetryPolicy::new()
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_secs(1));
         assert_eq!(p.backoff(1, 0.0), Duration::ZERO);
         assert_eq!(p.backoff(1, 1.0), Duration::from_millis(100));
         assert_eq!(p.backoff(2, 1.0), Duration::from_millis(200));
@@ -198,26 +218,57 @@ mod tests {
             .base_delay(Duration::from_millis(100))
             .max_delay(Duration::from_secs(10))
             .max_elapsed(Duration::from_secs(30));
-        assert_eq!(p.next_delay(1, Duration::ZERO, None, 1.0), Some(Duration::from_millis(100)));
-        assert_eq!(p.next_delay(2, Duration::ZERO, None, 1.0), Some(Duration::from_millis(200)));
+        assert_eq!(
+            p.next_delay(1, Duration::ZERO, None, 1.0),
+            Some(Duration::from_millis(100))
+        );
+        assert_eq!(
+            p.next_delay(2, Duration::ZERO, None, 1.0),
+            Some(Duration::from_millis(200))
+        );
         assert_eq!(p.next_delay(3, Duration::ZERO, None, 1.0), None); // attempts exhausted
         let ra = Some(Duration::from_secs(5));
         assert_eq!(p.next_delay(1, Duration::ZERO, ra, 0.0), ra); // Retry-After honoured exactly
-        assert_eq!(p.next_delay(1, Duration::ZERO, Some(Duration::from_secs(11)), 0.0), None); // > max_delay
+        assert_eq!(
+            p.next_delay(1, Duration::ZERO, Some(Duration::from_secs(11)), 0.0),
+            None
+        ); // > max_delay
         assert_eq!(p.next_delay(1, Duration::from_secs(26), ra, 0.0), None); // would overrun budget
-        assert_eq!(RetryPolicy::none().next_delay(1, Duration::ZERO, None, 0.5), None);
+        assert_eq!(
+            RetryPolicy::none().next_delay(1, Duration::ZERO, None, 0.5),
+            None
+        );
         assert_eq!(RetryPolicy::new().max_attempts(0).attempts_limit(), 1);
     }
 
     #[test]
     fn retry_after_parsing() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now), Some(Duration::from_secs(10)));
-        assert_eq!(parse_retry_after("Sunday, 06-Nov-94 08:49:47 GMT", now), Some(Duration::from_secs(10)));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO)); // past
-        for garbage in ["", "-5", "1.5", "soon", "99999999999999999999999", "Sun, 32 Nov 1994 08:49:37 GMT"] {
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            parse_retry_after("Sunday, 06-Nov-94 08:49:47 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        ); // past
+        for garbage in [
+            "",
+            "-5",
+            "1.5",
+            "soon",
+            "99999999999999999999999",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+        ] {
             assert_eq!(parse_retry_after(garbage, now), None, "{garbage:?}");
         }
     }

@@ -65,7 +65,10 @@ mod tests {
     #[test]
     fn never_prints_the_value() {
         let s = Secret::from("hunter2");
-        assert_eq!(format!("{s:?} {s} {s:#?}"), "[redacted] [redacted] [redacted]");
+        assert_eq!(
+            format!("{s:?} {s} {s:#?}"),
+            "[redacted] [redacted] [redacted]"
+        );
         assert_eq!(s.expose(), "hunter2");
         assert!(!s.is_empty());
     }

@@ -14,12 +14,18 @@ pub struct GenError {
 
 impl GenError {
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { pointer: pointer.into(), message: message.into() }
+        Self {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 
     /// An OpenAPI construct the generator does not support at `pointer`.
     pub fn unsupported(pointer: &Ptr, construct: impl fmt::Display) -> Self {
-        Self::new(pointer.as_str(), format!("unsupported construct: {construct}"))
+        Self::new(
+            pointer.as_str(),
+            format!("unsupported construct: {construct}"),
+        )
     }
 }
 
@@ -63,7 +69,10 @@ impl Ptr {
 
     /// The reference tokens, unescaped.
     pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
-        self.0.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~"))
+        self.0
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
     }
 }
 

@@ -28,7 +28,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { crate_name: "atlas-backup-exports".into(), crate_version: "0.1.0".into(), spec_label: "spec/openapi.yaml".into() }
+        Self {
+            crate_name: "atlas-backup-exports".into(),
+            crate_version: "0.1.0".into(),
+            spec_label: "spec/openapi.yaml".into(),
+        }
     }
 }
 

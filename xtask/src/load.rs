@@ -29,7 +29,10 @@ pub fn spec_file(path: &Path) -> Result<PathBuf> {
             .map(|name| path.join(name))
             .find(|candidate| candidate.is_file())
             .ok_or_else(|| {
-                GenError::new(path.display().to_string(), format!("no {} in this directory", ROOT_FILE_NAMES.join(" / ")))
+                GenError::new(
+                    path.display().to_string(),
+                    format!("no {} in this directory", ROOT_FILE_NAMES.join(" / ")),
+                )
             })
     } else {
         Ok(path.to_path_buf())
@@ -42,7 +45,11 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
     let text = std::fs::read_to_string(&file)
         .map_err(|e| GenError::new(file.display().to_string(), format!("cannot read spec: {e}")))?;
     let is_json = file.extension().is_some_and(|ext| ext == "json");
-    parse(&text, is_json).map(|(raw, api)| LoadedSpec { path: file, raw, api })
+    parse(&text, is_json).map(|(raw, api)| LoadedSpec {
+        path: file,
+        raw,
+        api,
+    })
 }
 
 /// Parses spec text; errors carry the JSON pointer where the typed model rejected the document.
@@ -52,7 +59,10 @@ pub fn parse(text: &str, is_json: bool) -> Result<(Value, OpenAPI)> {
     } else {
         serde_yaml::from_str(text).map_err(|e| GenError::new("", format!("invalid YAML: {e}")))?
     };
-    let version = raw.get("openapi").and_then(Value::as_str).unwrap_or_default();
+    let version = raw
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if !version.starts_with("3.0.") {
         return Err(GenError::new(
             "/openapi",
@@ -61,8 +71,14 @@ pub fn parse(text: &str, is_json: bool) -> Result<(Value, OpenAPI)> {
     }
     check_keywords(&raw)?;
     let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
-        let pointer = e.path().iter().fold(Ptr::root(), |p, seg| p.push(segment_text(seg)));
-        GenError::new(pointer.as_str(), format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
+        let pointer = e
+            .path()
+            .iter()
+            .fold(Ptr::root(), |p, seg| p.push(segment_text(seg)));
+        GenError::new(
+            pointer.as_str(),
+            format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
+        )
     })?;
     Ok((raw, api))
 }
@@ -79,17 +95,51 @@ fn segment_text(seg: &serde_path_to_error::Segment) -> String {
 
 /// Keywords of the OpenAPI 3.0 Schema Object. Anything else (besides `x-` extensions) is rejected.
 const SCHEMA_KEYWORDS: &[&str] = &[
-    "$ref", "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
-    "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties", "required",
-    "enum", "type", "allOf", "oneOf", "anyOf", "not", "items", "properties", "additionalProperties", "description",
-    "format", "default", "nullable", "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example",
+    "$ref",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
     "deprecated",
 ];
 
 /// Walks every schema in the raw document and rejects keywords `openapiv3` would silently drop.
 fn check_keywords(raw: &Value) -> Result<()> {
     let root = Ptr::root();
-    if let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = raw
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         let at = root.push("components").push("schemas");
         for (name, schema) in schemas {
             check_schema(schema, &at.push(name))?;
@@ -106,7 +156,16 @@ fn walk_for_schemas(node: &Value, at: &Ptr) -> Result<()> {
                 let here = at.push(key);
                 if key == "schema" && value.is_object() {
                     check_schema(value, &here)?;
-                } else if !(at.as_str() == "/components" && key == "schemas") && !key.starts_with("x-") {
+                } else {
+                    let is_components_schemas = at.as_str() == "/components" && key == "schemas";
+                    // Example values are data, not spec: a member named `schema` in one is not a schema.
+                    if is_components_schemas
+                        || key.starts_with("x-")
+                        || key == "example"
+                        || key == "examples"
+                    {
+                        continue;
+                    }
                     walk_for_schemas(value, &here)?;
                 }
             }
@@ -124,7 +183,10 @@ fn walk_for_schemas(node: &Value, at: &Ptr) -> Result<()> {
 fn check_schema(schema: &Value, at: &Ptr) -> Result<()> {
     let Some(map) = schema.as_object() else {
         return match schema {
-            Value::Bool(_) => Err(GenError::unsupported(at, "boolean schema (OpenAPI 3.1 only)")),
+            Value::Bool(_) => Err(GenError::unsupported(
+                at,
+                "boolean schema (OpenAPI 3.1 only)",
+            )),
             _ => Err(GenError::new(at.as_str(), "a schema must be an object")),
         };
     };
@@ -134,7 +196,10 @@ fn check_schema(schema: &Value, at: &Ptr) -> Result<()> {
             continue;
         }
         if !SCHEMA_KEYWORDS.contains(&key.as_str()) {
-            return Err(GenError::unsupported(&here, format!("schema keyword `{key}` (not part of OpenAPI 3.0)")));
+            return Err(GenError::unsupported(
+                &here,
+                format!("schema keyword `{key}` (not part of OpenAPI 3.0)"),
+            ));
         }
         match key.as_str() {
             "properties" => {

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]
+const USAGE: &str =
+    "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]
 
   --spec PATH        spec file or directory holding openapi.yaml (default: spec/)
   --out DIR          output crate directory (default: generated/)
@@ -37,7 +38,11 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut options = xtask::Options::default();
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
+        };
         match arg.as_str() {
             "--spec" => spec = PathBuf::from(value()?),
             "--out" => out = PathBuf::from(value()?),
@@ -51,7 +56,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     if let Ok(file) = xtask::load::spec_file(&spec) {
-        options.spec_label = file.file_name().map(|f| format!("spec/{}", f.to_string_lossy())).unwrap_or_default();
+        options.spec_label = file
+            .file_name()
+            .map(|f| format!("spec/{}", f.to_string_lossy()))
+            .unwrap_or_default();
     }
     let started = Instant::now();
     let files = xtask::generate(&spec, &options).map_err(|e| e.to_string())?;
@@ -59,7 +67,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if check {
         let stale = xtask::write::stale(&out, &files).map_err(|e| e.to_string())?;
         if stale.is_empty() {
-            eprintln!("{} is up to date ({} files, generated in {:.1} ms)", out.display(), files.len(), generated_in.as_secs_f64() * 1e3);
+            eprintln!(
+                "{} is up to date ({} files, generated in {:.1} ms)",
+                out.display(),
+                files.len(),
+                generated_in.as_secs_f64() * 1e3
+            );
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!("{} is stale; run `cargo xtask codegen`:", out.display());

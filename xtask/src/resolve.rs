@@ -47,7 +47,9 @@ component_kind!(RequestBody, "requestBodies", request_bodies);
 
 impl<'a> Resolver<'a> {
     pub fn new(api: &'a OpenAPI) -> Self {
-        Self { components: api.components.as_ref() }
+        Self {
+            components: api.components.as_ref(),
+        }
     }
 
     pub fn schema(&self, node: &'a ReferenceOr<Schema>, at: &Ptr) -> Result<Resolved<'a, Schema>> {
@@ -55,18 +57,34 @@ impl<'a> Resolver<'a> {
     }
 
     /// Same as [`Self::schema`] for the boxed references `openapiv3` uses inside schemas.
-    pub fn boxed_schema(&self, node: &'a ReferenceOr<Box<Schema>>, at: &Ptr) -> Result<Resolved<'a, Schema>> {
+    pub fn boxed_schema(
+        &self,
+        node: &'a ReferenceOr<Box<Schema>>,
+        at: &Ptr,
+    ) -> Result<Resolved<'a, Schema>> {
         match node {
-            ReferenceOr::Item(schema) => Ok(Resolved { node: schema, pointer: at.clone(), component: None }),
+            ReferenceOr::Item(schema) => Ok(Resolved {
+                node: schema,
+                pointer: at.clone(),
+                component: None,
+            }),
             ReferenceOr::Reference { reference } => self.follow::<Schema>(reference, at, 0),
         }
     }
 
-    pub fn parameter(&self, node: &'a ReferenceOr<Parameter>, at: &Ptr) -> Result<Resolved<'a, Parameter>> {
+    pub fn parameter(
+        &self,
+        node: &'a ReferenceOr<Parameter>,
+        at: &Ptr,
+    ) -> Result<Resolved<'a, Parameter>> {
         self.resolve(node, at)
     }
 
-    pub fn response(&self, node: &'a ReferenceOr<Response>, at: &Ptr) -> Result<Resolved<'a, Response>> {
+    pub fn response(
+        &self,
+        node: &'a ReferenceOr<Response>,
+        at: &Ptr,
+    ) -> Result<Resolved<'a, Response>> {
         self.resolve(node, at)
     }
 
@@ -74,7 +92,11 @@ impl<'a> Resolver<'a> {
         self.resolve(node, at)
     }
 
-    pub fn request_body(&self, node: &'a ReferenceOr<RequestBody>, at: &Ptr) -> Result<Resolved<'a, RequestBody>> {
+    pub fn request_body(
+        &self,
+        node: &'a ReferenceOr<RequestBody>,
+        at: &Ptr,
+    ) -> Result<Resolved<'a, RequestBody>> {
         self.resolve(node, at)
     }
 
@@ -85,20 +107,39 @@ impl<'a> Resolver<'a> {
 
     /// The name a `$ref` points to, checked to be a schema component.
     pub fn schema_ref_name(&self, reference: &str, at: &Ptr) -> Result<String> {
-        Ok(self.follow::<Schema>(reference, at, 0)?.component.unwrap_or_default())
+        Ok(self
+            .follow::<Schema>(reference, at, 0)?
+            .component
+            .unwrap_or_default())
     }
 
-    fn resolve<T: ComponentKind>(&self, node: &'a ReferenceOr<T>, at: &Ptr) -> Result<Resolved<'a, T>> {
+    fn resolve<T: ComponentKind>(
+        &self,
+        node: &'a ReferenceOr<T>,
+        at: &Ptr,
+    ) -> Result<Resolved<'a, T>> {
         match node {
-            ReferenceOr::Item(item) => Ok(Resolved { node: item, pointer: at.clone(), component: None }),
+            ReferenceOr::Item(item) => Ok(Resolved {
+                node: item,
+                pointer: at.clone(),
+                component: None,
+            }),
             ReferenceOr::Reference { reference } => self.follow::<T>(reference, at, 0),
         }
     }
 
-    fn follow<T: ComponentKind>(&self, reference: &str, at: &Ptr, depth: usize) -> Result<Resolved<'a, T>> {
+    fn follow<T: ComponentKind>(
+        &self,
+        reference: &str,
+        at: &Ptr,
+        depth: usize,
+    ) -> Result<Resolved<'a, T>> {
         const MAX_CHAIN: usize = 32;
         if depth > MAX_CHAIN {
-            return Err(GenError::new(at.as_str(), format!("$ref chain longer than {MAX_CHAIN} (a cycle?) at `{reference}`")));
+            return Err(GenError::new(
+                at.as_str(),
+                format!("$ref chain longer than {MAX_CHAIN} (a cycle?) at `{reference}`"),
+            ));
         }
         let prefix = format!("#/components/{}/", T::SECTION);
         let Some(name) = reference.strip_prefix(&prefix) else {
@@ -111,10 +152,16 @@ impl<'a> Resolver<'a> {
         let target = self
             .components
             .and_then(|c| T::lookup(c, &name))
-            .ok_or_else(|| GenError::new(at.as_str(), format!("$ref `{reference}` points to nothing")))?;
+            .ok_or_else(|| {
+                GenError::new(at.as_str(), format!("$ref `{reference}` points to nothing"))
+            })?;
         let pointer = Ptr::root().push("components").push(T::SECTION).push(&name);
         match target {
-            ReferenceOr::Item(item) => Ok(Resolved { node: item, pointer, component: Some(name) }),
+            ReferenceOr::Item(item) => Ok(Resolved {
+                node: item,
+                pointer,
+                component: Some(name),
+            }),
             ReferenceOr::Reference { reference: next } => {
                 let mut resolved = self.follow::<T>(next, &pointer, depth + 1)?;
                 // A component that is only an alias of another keeps the final component's name.

@@ -20,10 +20,16 @@ fn existing_files(dir: &Path) -> Result<BTreeSet<String>> {
         let entries = match std::fs::read_dir(&current) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(GenError::new(current.display().to_string(), format!("cannot list: {e}"))),
+            Err(e) => {
+                return Err(GenError::new(
+                    current.display().to_string(),
+                    format!("cannot list: {e}"),
+                ))
+            }
         };
         for entry in entries {
-            let entry = entry.map_err(|e| GenError::new(current.display().to_string(), e.to_string()))?;
+            let entry =
+                entry.map_err(|e| GenError::new(current.display().to_string(), e.to_string()))?;
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);

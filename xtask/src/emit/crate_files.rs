@@ -160,7 +160,11 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
                 }
                 None => quote!(None),
             };
-            let (code, detail, reason) = (getter(&body.error_code), getter(&body.detail), getter(&body.reason));
+            let (code, detail, reason) = (
+                getter(&body.error_code),
+                getter(&body.detail),
+                getter(&body.reason),
+            );
             (
                 quote!(pub type ErrorBody = types::#ty;),
                 quote! {
@@ -173,7 +177,9 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             )
         }
         None => (
-            quote!(pub type ErrorBody = serde_json::Value;),
+            quote!(
+                pub type ErrorBody = serde_json::Value;
+            ),
             quote! {
                 impl runtime::ErrorFields for serde_json::Value {
                     fn error_code(&self) -> Option<&str> { self.get("errorCode").and_then(serde_json::Value::as_str) }
@@ -194,7 +200,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         pub mod types;
 
         pub use params::*;
-        pub use runtime::{Client, ClientBuilder, Error};
+        pub use runtime::{ApiFailure, Client, ClientBuilder, Error, RetryPolicy, Secret};
 
         /// The body error responses carry; [`Error`] keeps it decoded when the server sends one.
         #error_alias
@@ -247,19 +253,28 @@ pub fn runtime_files() -> Result<Vec<File>> {
     found.sort();
     let mut out = Vec::new();
     for path in found {
-        let rel = path.strip_prefix(&root).map_err(|e| GenError::new(path.display().to_string(), e.to_string()))?;
+        let rel = path
+            .strip_prefix(&root)
+            .map_err(|e| GenError::new(path.display().to_string(), e.to_string()))?;
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(&path).map_err(|e| GenError::new(path.display().to_string(), e.to_string()))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| GenError::new(path.display().to_string(), e.to_string()))?;
         let header = format!("// @generated: copied from xtask/runtime/{rel} by `cargo xtask codegen`. Edit it there.\n");
-        out.push(File { path: format!("src/runtime/{rel}"), contents: Contents::Text(format!("{header}{text}")) });
+        out.push(File {
+            path: format!("src/runtime/{rel}"),
+            contents: Contents::Text(format!("{header}{text}")),
+        });
     }
     Ok(out)
 }
 
 fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| GenError::new(dir.display().to_string(), e.to_string()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| GenError::new(dir.display().to_string(), e.to_string()))?;
     for entry in entries {
-        let path = entry.map_err(|e| GenError::new(dir.display().to_string(), e.to_string()))?.path();
+        let path = entry
+            .map_err(|e| GenError::new(dir.display().to_string(), e.to_string()))?
+            .path();
         if path.is_dir() {
             collect_rs(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "rs") {

@@ -63,7 +63,10 @@ fn escape_prose(line: &str) -> String {
         match c {
             '`' => {
                 // Copy an inline code span verbatim.
-                let end = chars[i + 1..].iter().position(|&d| d == '`').map(|p| i + 1 + p);
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|&d| d == '`')
+                    .map(|p| i + 1 + p);
                 match end {
                     Some(end) => {
                         out.extend(&chars[i..=end]);
@@ -83,7 +86,9 @@ fn escape_prose(line: &str) -> String {
             '[' => match markdown_link_end(&chars, i) {
                 Some((text_end, url_start, end)) => {
                     out.push('[');
-                    out.push_str(&escape_prose(&chars[i + 1..text_end].iter().collect::<String>()));
+                    out.push_str(&escape_prose(
+                        &chars[i + 1..text_end].iter().collect::<String>(),
+                    ));
                     out.push_str("](");
                     out.extend(&chars[url_start..end]);
                     out.push(')');
@@ -95,7 +100,11 @@ fn escape_prose(line: &str) -> String {
             ']' => out.push_str("\\]"),
             '<' if starts_with(&chars, i + 1, "http") => {
                 // An autolink `<https://...>` is fine as it is.
-                let end = chars[i..].iter().position(|&d| d == '>').map(|p| i + p).unwrap_or(chars.len() - 1);
+                let end = chars[i..]
+                    .iter()
+                    .position(|&d| d == '>')
+                    .map(|p| i + p)
+                    .unwrap_or(chars.len() - 1);
                 out.extend(&chars[i..=end]);
                 i = end + 1;
                 continue;
@@ -105,7 +114,10 @@ fn escape_prose(line: &str) -> String {
             '&' => out.push_str("&amp;"),
             'h' if starts_with(&chars, i, "http://") || starts_with(&chars, i, "https://") => {
                 let mut end = i;
-                while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], ')' | '"' | '\'' | '<' | '>') {
+                while end < chars.len()
+                    && !chars[end].is_whitespace()
+                    && !matches!(chars[end], ')' | '"' | '\'' | '<' | '>')
+                {
                     end += 1;
                 }
                 while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':') {
@@ -131,17 +143,26 @@ fn starts_with(chars: &[char], at: usize, needle: &str) -> bool {
 
 /// For "[`path`]" starting at `open`: the index of the closing bracket.
 fn intra_doc_end(chars: &[char], open: usize) -> Option<usize> {
-    let close_tick = chars[open + 2..].iter().position(|&c| c == '`').map(|p| open + 2 + p)?;
+    let close_tick = chars[open + 2..]
+        .iter()
+        .position(|&c| c == '`')
+        .map(|p| open + 2 + p)?;
     (chars.get(close_tick + 1) == Some(&']')).then_some(close_tick + 1)
 }
 
 /// For `[text](url)` starting at `open`: (index of `]`, index after `(`, index of `)`).
 fn markdown_link_end(chars: &[char], open: usize) -> Option<(usize, usize, usize)> {
-    let close = chars[open + 1..].iter().position(|&c| c == ']' || c == '[').map(|p| open + 1 + p)?;
+    let close = chars[open + 1..]
+        .iter()
+        .position(|&c| c == ']' || c == '[')
+        .map(|p| open + 1 + p)?;
     if chars[close] != ']' || chars.get(close + 1) != Some(&'(') {
         return None;
     }
-    let end = chars[close + 2..].iter().position(|&c| c == ')' || c.is_whitespace()).map(|p| close + 2 + p)?;
+    let end = chars[close + 2..]
+        .iter()
+        .position(|&c| c == ')' || c.is_whitespace())
+        .map(|p| close + 2 + p)?;
     (chars[end] == ')').then_some((close, close + 2, end))
 }
 
@@ -151,11 +172,29 @@ mod tests {
 
     #[test]
     fn prose_is_escaped_but_links_and_code_survive() {
-        assert_eq!(escape_prose("pattern [a-f0-9] here"), "pattern \\[a-f0-9\\] here");
-        assert_eq!(escape_prose("see [docs](https://x.y/z) now"), "see [docs](https://x.y/z) now");
-        assert_eq!(escape_prose("at https://cloud.mongodb.com."), "at <https://cloud.mongodb.com>.");
-        assert_eq!(escape_prose("`a[0] <b>` and <br>"), "`a[0] <b>` and &lt;br&gt;");
-        assert_eq!(escape_prose("see [`Client::get`] too"), "see [`Client::get`] too");
-        assert_eq!(sanitize("x\n```\nlet a = 1;\n```"), vec![" x", " ```text", " let a = 1;", " ```"]);
+        assert_eq!(
+            escape_prose("pattern [a-f0-9] here"),
+            "pattern \\[a-f0-9\\] here"
+        );
+        assert_eq!(
+            escape_prose("see [docs](https://x.y/z) now"),
+            "see [docs](https://x.y/z) now"
+        );
+        assert_eq!(
+            escape_prose("at https://cloud.mongodb.com."),
+            "at <https://cloud.mongodb.com>."
+        );
+        assert_eq!(
+            escape_prose("`a[0] <b>` and <br>"),
+            "`a[0] <b>` and &lt;br&gt;"
+        );
+        assert_eq!(
+            escape_prose("see [`Client::get`] too"),
+            "see [`Client::get`] too"
+        );
+        assert_eq!(
+            sanitize("x\n```\nlet a = 1;\n```"),
+            vec![" x", " ```text", " let a = 1;", " ```"]
+        );
     }
 }

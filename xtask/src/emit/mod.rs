@@ -37,7 +37,10 @@ fn module_name(name: &str) -> String {
 
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
     let mut files = Vec::new();
-    let rust = |path: String, tokens: TokenStream| File { path, contents: Contents::Rust(tokens) };
+    let rust = |path: String, tokens: TokenStream| File {
+        path,
+        contents: Contents::Rust(tokens),
+    };
 
     let mut type_mods = Vec::new();
     for def in api.types.values() {
@@ -45,12 +48,22 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
         files.push(rust(format!("src/types/{module}.rs"), types::type_def(def)));
         type_mods.push(module);
     }
-    files.push(rust("src/types/mod.rs".into(), crate_files::module_index("Types of the request and response bodies, one module per spec schema.", &type_mods, true)));
+    files.push(rust(
+        "src/types/mod.rs".into(),
+        crate_files::module_index(
+            "Types of the request and response bodies, one module per spec schema.",
+            &type_mods,
+            true,
+        ),
+    ));
 
     let mut op_mods = Vec::new();
     for op in &api.operations {
         let module = module_name(&op.fn_name);
-        files.push(rust(format!("src/operations/{module}.rs"), operations::operation_module(op)));
+        files.push(rust(
+            format!("src/operations/{module}.rs"),
+            operations::operation_module(op),
+        ));
         op_mods.push(module);
     }
     files.push(rust(
@@ -60,10 +73,16 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
 
     files.push(rust("src/params.rs".into(), crate_files::params(api)));
     files.push(rust("src/lib.rs".into(), crate_files::lib_rs(api, options)));
-    files.push(File { path: "Cargo.toml".into(), contents: Contents::Text(crate_files::cargo_toml(api, options)) });
+    files.push(File {
+        path: "Cargo.toml".into(),
+        contents: Contents::Text(crate_files::cargo_toml(api, options)),
+    });
     files.extend(crate_files::runtime_files()?);
     if !api.examples.is_empty() {
-        files.push(rust("tests/spec_examples.rs".into(), crate_files::example_tests(api, options)));
+        files.push(rust(
+            "tests/spec_examples.rs".into(),
+            crate_files::example_tests(api, options),
+        ));
     }
     Ok(files)
 }

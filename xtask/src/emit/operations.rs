@@ -13,7 +13,11 @@ use crate::ir::model::*;
 fn setter_type(ty: &TypeRef) -> (TokenStream, TokenStream, TokenStream) {
     // (argument type, stored type, conversion from argument to stored)
     match ty {
-        TypeRef::String => (quote!(impl Into<String>), quote!(String), quote!(value.into())),
+        TypeRef::String => (
+            quote!(impl Into<String>),
+            quote!(String),
+            quote!(value.into()),
+        ),
         other => {
             let t = type_tokens(other);
             (t.clone(), t, quote!(value))
@@ -38,7 +42,11 @@ fn query_validation(q: &QueryParam) -> Option<TokenStream> {
     match &q.ty {
         TypeRef::I32 | TypeRef::I64 if q.rules.minimum.is_some() || q.rules.maximum.is_some() => {
             let (min, max) = (opt(q.rules.minimum), opt(q.rules.maximum));
-            let value = if q.ty == TypeRef::I32 { quote!(i64::from(*value)) } else { quote!(*value) };
+            let value = if q.ty == TypeRef::I32 {
+                quote!(i64::from(*value))
+            } else {
+                quote!(*value)
+            };
             Some(quote! {
                 if let Some(value) = &self.#field {
                     runtime::validate::integer(#name, #value, #min, #max)?;
@@ -46,7 +54,10 @@ fn query_validation(q: &QueryParam) -> Option<TokenStream> {
             })
         }
         TypeRef::String if q.rules.string != StringRules::default() => {
-            let (min, max) = (opt_u(q.rules.string.min_length), opt_u(q.rules.string.max_length));
+            let (min, max) = (
+                opt_u(q.rules.string.min_length),
+                opt_u(q.rules.string.max_length),
+            );
             let pattern = match &q.rules.string.pattern {
                 Some(p) => quote!(Some({
                     static PATTERN: runtime::Pattern = runtime::Pattern::new(#p);
@@ -70,7 +81,9 @@ fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
     let mut args = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         fmt.push_str(&rest[..start]);
         let name = &rest[start + 1..start + len];
         match params.iter().find(|p| p.json_name == name) {
@@ -79,7 +92,11 @@ fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
                 fmt.push_str("{}");
                 args.push(quote!(runtime::encode_segment(#var.as_str())));
             }
-            None => fmt.push_str(&rest[start..=start + len].replace('{', "{{").replace('}', "}}")),
+            None => fmt.push_str(
+                &rest[start..=start + len]
+                    .replace('{', "{{")
+                    .replace('}', "}}"),
+            ),
         }
         rest = &rest[start + len + 1..];
     }
@@ -101,7 +118,12 @@ fn method_doc(op: &Operation, v: &OperationVersion) -> String {
         doc.push_str(summary.trim_end_matches('.'));
         doc.push_str(".\n\n");
     }
-    doc.push_str(&format!("`{} {}` (operation `{}`", op.method.as_str(), op.path, op.operation_id));
+    doc.push_str(&format!(
+        "`{} {}` (operation `{}`",
+        op.method.as_str(),
+        op.path,
+        op.operation_id
+    ));
     match &v.version {
         Some(version) => doc.push_str(&format!(", media type version `{version}`).")),
         None => doc.push_str(")."),
@@ -111,7 +133,10 @@ fn method_doc(op: &Operation, v: &OperationVersion) -> String {
     }
     if !v.is_latest {
         let latest = &op.versions[0];
-        doc.push_str(&format!(" The newest version is [`Client::{}`].", latest.fn_name));
+        doc.push_str(&format!(
+            " The newest version is [`Client::{}`].",
+            latest.fn_name
+        ));
     }
     if let Some(description) = &op.doc {
         doc.push_str("\n\n");
@@ -138,9 +163,14 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
 
     let method_doc = doc_attrs(Some(&method_doc(op, v)));
     let deprecated = match (&v.sunset, v.is_latest, op.deprecated) {
-        (_, _, true) => Some(quote!(#[deprecated(note = "the spec marks this operation deprecated")])),
+        (_, _, true) => {
+            Some(quote!(#[deprecated(note = "the spec marks this operation deprecated")]))
+        }
         (Some(sunset), false, _) => {
-            let note = format!("media type {} is sunset on {}; use `{}`", v.media_type, sunset, op.versions[0].fn_name);
+            let note = format!(
+                "media type {} is sunset on {}; use `{}`",
+                v.media_type, sunset, op.versions[0].fn_name
+            );
             Some(quote!(#[deprecated(note = #note)]))
         }
         _ => None,
@@ -176,7 +206,10 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
     let query_setters = op.query_params.iter().map(|q| {
         let name = ident(&q.rust_name);
         let (arg, _, convert) = setter_type(&q.ty);
-        let mut doc = q.doc.clone().unwrap_or_else(|| format!("Sets query parameter `{}`.", q.json_name));
+        let mut doc = q
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("Sets query parameter `{}`.", q.json_name));
         let rules = match (q.rules.minimum, q.rules.maximum) {
             (Some(a), Some(b)) => Some(format!("Must be in {a}..={b}")),
             (Some(a), None) => Some(format!("Must be at least {a}")),
@@ -184,7 +217,9 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
             (None, None) => None,
         };
         if let Some(rules) = rules {
-            doc.push_str(&format!("\n\n{rules}; checked by `send()` before any request is made."));
+            doc.push_str(&format!(
+                "\n\n{rules}; checked by `send()` before any request is made."
+            ));
         }
         let doc = doc_attrs(Some(&doc));
         quote! {
@@ -203,7 +238,9 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
             TypeRef::Named(_) => quote!(self.#name.as_ref().map(|v| v.as_str().to_owned())),
             _ => quote!(self.#name),
         };
-        let envelope = q.is_envelope.then(|| quote!(request.envelope(self.#name.unwrap_or(false));));
+        let envelope = q
+            .is_envelope
+            .then(|| quote!(request.envelope(self.#name.unwrap_or(false));));
         quote! { #envelope request.query(#json, #value); }
     });
     let required_query = op.query_params.iter().filter(|q| q.required).map(|q| {
@@ -216,7 +253,9 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
         None => (None, None, None, None),
         Some(body) => {
             let ty = type_tokens(&body.ty);
-            let doc = doc_attrs(Some(body.doc.as_deref().unwrap_or("Sets the request body.")));
+            let doc = doc_attrs(Some(
+                body.doc.as_deref().unwrap_or("Sets the request body."),
+            ));
             let send = if body.required {
                 quote! {
                     runtime::validate::required("body", self.body.is_some())?;
@@ -265,8 +304,12 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
         op.method.as_str(),
         op.path
     )));
-    let mut send_doc = String::from("Validates the parameters, sends the request and decodes the response.\n\n# Errors\n\n");
-    send_doc.push_str("[`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; ");
+    let mut send_doc = String::from(
+        "Validates the parameters, sends the request and decodes the response.\n\n# Errors\n\n",
+    );
+    send_doc.push_str(
+        "[`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; ",
+    );
     send_doc.push_str("otherwise transport, API (");
     send_doc.push_str(&op.error_statuses.join(", "));
     send_doc.push_str(") and decode errors, see [`Error`].");

@@ -13,7 +13,11 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
         TypeDef::StringEnum(e) => string_enum(e),
         TypeDef::Tagged(t) => tagged_enum(t),
         TypeDef::Alias(a) => {
-            let doc = doc_attrs(a.doc.as_deref().or(Some(&format!("Spec schema `{}`.", a.origin))));
+            let doc = doc_attrs(
+                a.doc
+                    .as_deref()
+                    .or(Some(&format!("Spec schema `{}`.", a.origin))),
+            );
             let name = ident(&a.name);
             let ty = type_tokens(&a.ty);
             quote! { #doc pub type #name = #ty; }
@@ -22,12 +26,19 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
 }
 
 fn struct_doc(s: &StructDef) -> String {
-    let mut doc = s.doc.clone().unwrap_or_else(|| format!("Spec schema `{}`.", s.origin));
+    let mut doc = s
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("Spec schema `{}`.", s.origin));
     if let Some((property, value)) = &s.tag {
-        doc.push_str(&format!("\n\nSerialized with `\"{property}\": \"{value}\"`."));
+        doc.push_str(&format!(
+            "\n\nSerialized with `\"{property}\": \"{value}\"`."
+        ));
     }
     if s.usage.response {
-        doc.push_str("\n\nDecoded from responses: every field is optional, unknown fields are ignored.");
+        doc.push_str(
+            "\n\nDecoded from responses: every field is optional, unknown fields are ignored.",
+        );
     }
     doc
 }
@@ -36,24 +47,38 @@ fn struct_def(s: &StructDef) -> TokenStream {
     let doc = doc_attrs(Some(&struct_doc(s)));
     let name = ident(&s.name);
     let deprecated = s.deprecated.then(|| quote!(#[deprecated]));
-    let tag = s.tag.as_ref().map(|(property, value)| quote!(#[serde(tag = #property, rename = #value)]));
+    let tag = s
+        .tag
+        .as_ref()
+        .map(|(property, value)| quote!(#[serde(tag = #property, rename = #value)]));
     // Response types derive Default so callers (and tests) can build partial values.
-    let default = s.fields.iter().all(|f| f.optional).then(|| quote!(Default,));
+    let default = s
+        .fields
+        .iter()
+        .all(|f| f.optional)
+        .then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let doc = doc_attrs(f.doc.as_deref());
         let rust = ident(&f.rust_name);
         let inner = type_tokens(&f.ty);
-        let ty = if f.optional { quote!(Option<#inner>) } else { inner };
+        let ty = if f.optional {
+            quote!(Option<#inner>)
+        } else {
+            inner
+        };
         let json = &f.json_name;
         let rename = (f.rust_name != f.json_name).then(|| quote!(#[serde(rename = #json)]));
-        let optional = match (f.optional, f.serialize_null) {
-            (true, false) => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
-            (true, true) => Some(quote!(#[serde(default)])),
-            _ => None,
+        let optional = match (f.skip_serializing, f.optional, f.serialize_null) {
+            // readOnly member of a type that is also sent: decoded, never written.
+            (true, _, _) => Some(quote!(#[serde(default, skip_serializing)])),
+            (false, true, false) => {
+                Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
+            }
+            (false, true, true) => Some(quote!(#[serde(default)])),
+            (false, false, _) => None,
         };
-        let skip = f.skip_serializing.then(|| quote!(#[serde(skip_serializing)]));
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        quote! { #doc #deprecated #rename #optional #skip pub #rust: #ty, }
+        quote! { #doc #deprecated #rename #optional pub #rust: #ty, }
     });
     quote! {
         #doc
@@ -65,7 +90,8 @@ fn struct_def(s: &StructDef) -> TokenStream {
 }
 
 fn string_enum(e: &StringEnumDef) -> TokenStream {
-    let doc = doc_attrs(Some(&format!(
+    let doc =
+        doc_attrs(Some(&format!(
         "{}\n\nValues this crate does not know yet are kept in `{}` and written back unchanged.",
         e.doc.clone().unwrap_or_else(|| format!("Spec enum `{}`.", e.origin)),
         e.fallback
@@ -156,7 +182,9 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
 fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
     let doc = doc_attrs(Some(&format!(
         "{}\n\nTagged by `{}`. A tag this crate does not know yet is kept as raw JSON in `{}`.",
-        t.doc.clone().unwrap_or_else(|| format!("Spec schema `{}`.", t.origin)),
+        t.doc
+            .clone()
+            .unwrap_or_else(|| format!("Spec schema `{}`.", t.origin)),
         t.property,
         t.fallback
     )));
@@ -193,7 +221,8 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
             }
         }
     });
-    let accessor_doc = format!(" The `{property}` tag of this value (None only for an untagged unknown value).");
+    let accessor_doc =
+        format!(" The `{property}` tag of this value (None only for an untagged unknown value).");
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]

@@ -16,7 +16,9 @@ use openapiv3::OpenAPI;
 use crate::error::{GenError, Result};
 use crate::resolve::Resolver;
 use model::{Api, ErrorBody, TypeDef, TypeRef};
-use operations::{build_operation, error_examples, error_schema, mark_usage, spec_operations, ParamBuilder};
+use operations::{
+    build_operation, error_examples, error_schema, mark_usage, spec_operations, ParamBuilder,
+};
 use schemas::TypeBuilder;
 
 /// Builds the IR for a whole document.
@@ -27,36 +29,68 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
     mark_usage(&ops, &resolver, &mut types)?;
     types.build_components()?;
 
-    let mut params = ParamBuilder { params: Default::default() };
+    let mut params = ParamBuilder {
+        params: Default::default(),
+    };
     let mut examples = Vec::new();
     let mut example_names = BTreeSet::new();
     let mut operations = Vec::new();
     for op in &ops {
-        operations.push(build_operation(op, &resolver, &mut types, &mut params, &mut examples, &mut example_names)?);
+        operations.push(build_operation(
+            op,
+            &resolver,
+            &mut types,
+            &mut params,
+            &mut examples,
+            &mut example_names,
+        )?);
     }
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
     let mut fns = BTreeSet::new();
     for op in &operations {
         for v in &op.versions {
             if !fns.insert(v.fn_name.clone()) {
-                return Err(GenError::new("/paths", format!("two operations are both named `{}`", v.fn_name)));
+                return Err(GenError::new(
+                    "/paths",
+                    format!("two operations are both named `{}`", v.fn_name),
+                ));
             }
         }
     }
 
     let error_body = match error_schema(&ops, &resolver)? {
         Some(component) => {
-            let TypeRef::Named(type_name) = types.named(&format!("#/components/schemas/{component}"), &Default::default())? else {
-                return Err(GenError::new("/components/schemas", "error schema is not a named type"));
+            let TypeRef::Named(type_name) = types.named(
+                &format!("#/components/schemas/{component}"),
+                &Default::default(),
+            )?
+            else {
+                return Err(GenError::new(
+                    "/components/schemas",
+                    "error schema is not a named type",
+                ));
             };
-            error_examples(&ops, &resolver, &TypeRef::Named(type_name.clone()), &mut examples, &mut example_names)?;
+            error_examples(
+                &ops,
+                &resolver,
+                &TypeRef::Named(type_name.clone()),
+                &mut examples,
+                &mut example_names,
+            )?;
             let field = |json: &str| match types.types.get(&type_name) {
-                Some(TypeDef::Struct(s)) => {
-                    s.fields.iter().find(|f| f.json_name == json && f.ty == TypeRef::String).map(|f| f.rust_name.clone())
-                }
+                Some(TypeDef::Struct(s)) => s
+                    .fields
+                    .iter()
+                    .find(|f| f.json_name == json && f.ty == TypeRef::String)
+                    .map(|f| f.rust_name.clone()),
                 _ => None,
             };
-            Some(ErrorBody { error_code: field("errorCode"), detail: field("detail"), reason: field("reason"), type_name })
+            Some(ErrorBody {
+                error_code: field("errorCode"),
+                detail: field("detail"),
+                reason: field("reason"),
+                type_name,
+            })
         }
         None => None,
     };
@@ -66,7 +100,11 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         title: api.info.title.clone(),
         description: api.info.description.clone(),
         spec_version: api.info.version.clone(),
-        default_base_url: api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
+        default_base_url: api
+            .servers
+            .first()
+            .map(|s| s.url.clone())
+            .unwrap_or_default(),
         types: types.types,
         params: params.params,
         operations,

@@ -7,22 +7,39 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Words that cannot be plain identifiers (strict and reserved keywords, 2021 edition), plus names that
 /// would shadow what generated code refers to unqualified.
 const RESERVED: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct",
-    "super", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract",
-    "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-    "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Type names the generated modules import or define themselves; a schema with one of these names is renamed.
 const TAKEN_TYPE_NAMES: &[&str] = &[
-    "Client", "Error", "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Request",
-    "Response", "Value", "Map", "Self", "ErrorBody",
+    "Client",
+    "Error",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Request",
+    "Response",
+    "Value",
+    "Map",
+    "Self",
+    "ErrorBody",
 ];
 
 /// Keeps only characters valid in identifiers, turning the rest into word breaks.
 fn words(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 /// `UpperCamelCase` type or variant name; never empty, never starting with a digit, never reserved.
@@ -84,7 +101,10 @@ pub fn unique(candidate: String, taken: &mut BTreeSet<String>) -> String {
 
 /// A version label usable in identifiers: `2023-01-01` -> `2023_01_01`.
 pub fn version_suffix(version: &str) -> String {
-    words(version).split_whitespace().collect::<Vec<_>>().join("_")
+    words(version)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 #[cfg(test)]
@@ -93,13 +113,19 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(type_name("DiskBackupSnapshotAWSExportBucketRequest"), "DiskBackupSnapshotAwsExportBucketRequest");
+        assert_eq!(
+            type_name("DiskBackupSnapshotAWSExportBucketRequest"),
+            "DiskBackupSnapshotAwsExportBucketRequest"
+        );
         assert_eq!(type_name("3dThing"), "V3dThing");
         assert_eq!(type_name("Error"), "ErrorModel");
         assert_eq!(field_name("_id"), "id");
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("self"), "self_");
-        assert_eq!(field_name("requirePrivateNetworking"), "require_private_networking");
+        assert_eq!(
+            field_name("requirePrivateNetworking"),
+            "require_private_networking"
+        );
         assert_eq!(variant_name("InProgress"), "InProgress");
         assert_eq!(variant_name("us-east-1"), "UsEast1");
         assert_eq!(variant_name("AWS"), "Aws");

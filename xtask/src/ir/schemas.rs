@@ -51,9 +51,19 @@ impl<'a> TypeBuilder<'a> {
             .map(|(name, schema)| (name.clone(), schema))
             .collect();
         let mut taken = BTreeSet::new();
-        let names = schemas.keys().map(|name| (name.clone(), unique(type_name(name), &mut taken))).collect();
-        let mut builder =
-            TypeBuilder { resolver: Resolver::new(api), schemas, types: BTreeMap::new(), names, taken, subtypes: BTreeMap::new(), usage: BTreeMap::new() };
+        let names = schemas
+            .keys()
+            .map(|name| (name.clone(), unique(type_name(name), &mut taken)))
+            .collect();
+        let mut builder = TypeBuilder {
+            resolver: Resolver::new(api),
+            schemas,
+            types: BTreeMap::new(),
+            names,
+            taken,
+            subtypes: BTreeMap::new(),
+            usage: BTreeMap::new(),
+        };
         builder.find_subtypes()?;
         Ok(builder)
     }
@@ -73,10 +83,24 @@ impl<'a> TypeBuilder<'a> {
         for (base, node) in &self.schemas {
             let at = Self::component_ptr(base);
             let resolved = self.resolver.schema(node, &at)?;
-            let Some(disc) = &resolved.node.schema_data.discriminator else { continue };
+            let Some(disc) = &resolved.node.schema_data.discriminator else {
+                continue;
+            };
             for (value, sub) in self.variants_of(base, resolved.node, &at)? {
-                if found.insert(sub.clone(), Subtype { property: disc.property_name.clone(), value }).is_some() {
-                    return Err(GenError::unsupported(&at, format!("schema `{sub}` is a subtype in two discriminator hierarchies")));
+                if found
+                    .insert(
+                        sub.clone(),
+                        Subtype {
+                            property: disc.property_name.clone(),
+                            value,
+                        },
+                    )
+                    .is_some()
+                {
+                    return Err(GenError::unsupported(
+                        &at,
+                        format!("schema `{sub}` is a subtype in two discriminator hierarchies"),
+                    ));
                 }
             }
         }
@@ -85,20 +109,37 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// (tag value, subtype component) pairs of a discriminated base, in spec order.
-    fn variants_of(&self, base: &str, schema: &'a Schema, at: &Ptr) -> Result<Vec<(String, String)>> {
-        let Some(disc) = schema.schema_data.discriminator.as_ref() else { return Ok(Vec::new()) };
+    fn variants_of(
+        &self,
+        base: &str,
+        schema: &'a Schema,
+        at: &Ptr,
+    ) -> Result<Vec<(String, String)>> {
+        let Some(disc) = schema.schema_data.discriminator.as_ref() else {
+            return Ok(Vec::new());
+        };
         let view = View::of(schema);
         let by_mapping = |target: &str| -> Result<String> {
-            let reference = if target.starts_with('#') { target.to_string() } else { format!("#/components/schemas/{target}") };
-            self.resolver.schema_ref_name(&reference, &at.push("discriminator").push("mapping"))
+            let reference = if target.starts_with('#') {
+                target.to_string()
+            } else {
+                format!("#/components/schemas/{target}")
+            };
+            self.resolver
+                .schema_ref_name(&reference, &at.push("discriminator").push("mapping"))
         };
         let mut out = Vec::new();
         if !view.one_of.is_empty() {
             for (i, member) in view.one_of.iter().enumerate() {
                 let SchemaRef::Ref(reference) = member else {
-                    return Err(GenError::unsupported(&at.push("oneOf").push(i.to_string()), "inline schema in a discriminated oneOf"));
+                    return Err(GenError::unsupported(
+                        &at.push("oneOf").push(i.to_string()),
+                        "inline schema in a discriminated oneOf",
+                    ));
                 };
-                let sub = self.resolver.schema_ref_name(reference, &at.push("oneOf").push(i.to_string()))?;
+                let sub = self
+                    .resolver
+                    .schema_ref_name(reference, &at.push("oneOf").push(i.to_string()))?;
                 let mut value = sub.clone();
                 for (key, target) in &disc.mapping {
                     if by_mapping(target)? == sub {
@@ -125,7 +166,10 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         if out.is_empty() {
-            return Err(GenError::unsupported(&at.push("discriminator"), "discriminator without any subtype"));
+            return Err(GenError::unsupported(
+                &at.push("discriminator"),
+                "discriminator without any subtype",
+            ));
         }
         Ok(out)
     }
@@ -142,7 +186,9 @@ impl<'a> TypeBuilder<'a> {
         while let Some(work) = stack.pop() {
             let component = match &work {
                 Work::Component(name) => Some(name.clone()),
-                Work::Schema(SchemaRef::Ref(reference), at) => Some(self.resolver.schema_ref_name(reference, at)?),
+                Work::Schema(SchemaRef::Ref(reference), at) => {
+                    Some(self.resolver.schema_ref_name(reference, at)?)
+                }
                 Work::Schema(SchemaRef::Inline(_), _) => None,
             };
             let (schema, at) = match (component, work) {
@@ -151,7 +197,11 @@ impl<'a> TypeBuilder<'a> {
                         continue;
                     }
                     let usage = self.usage.entry(component.clone()).or_default();
-                    if request { usage.request = true } else { usage.response = true }
+                    if request {
+                        usage.request = true
+                    } else {
+                        usage.response = true
+                    }
                     let at = Self::component_ptr(&component);
                     let resolved = self.resolver.schema(self.schemas[&component], &at)?;
                     if resolved.node.schema_data.discriminator.is_some() {
@@ -168,7 +218,11 @@ impl<'a> TypeBuilder<'a> {
             for (name, prop) in &view.properties {
                 stack.push(Work::Schema(*prop, at.push("properties").push(name)));
             }
-            for (kw, list) in [("allOf", &view.all_of), ("oneOf", &view.one_of), ("anyOf", &view.any_of)] {
+            for (kw, list) in [
+                ("allOf", &view.all_of),
+                ("oneOf", &view.one_of),
+                ("anyOf", &view.any_of),
+            ] {
                 for (i, part) in list.iter().enumerate() {
                     stack.push(Work::Schema(*part, at.push(kw).push(i.to_string())));
                 }
@@ -191,9 +245,26 @@ impl<'a> TypeBuilder<'a> {
             let resolved = self.resolver.schema(self.schemas[&component], &at)?;
             let rust = self.names[&component].clone();
             // Unreached schemas are treated as responses: the lenient choice.
-            let usage = self.usage.get(&component).copied().unwrap_or(Usage { request: false, response: true });
-            let usage = if usage == Usage::default() { Usage { request: false, response: true } } else { usage };
-            let def = self.build_named(resolved.node, &rust, &component, &at, usage, Some(&component))?;
+            let usage = self.usage.get(&component).copied().unwrap_or(Usage {
+                request: false,
+                response: true,
+            });
+            let usage = if usage == Usage::default() {
+                Usage {
+                    request: false,
+                    response: true,
+                }
+            } else {
+                usage
+            };
+            let def = self.build_named(
+                resolved.node,
+                &rust,
+                &component,
+                &at,
+                usage,
+                Some(&component),
+            )?;
             self.types.insert(rust, def);
         }
         Ok(())
@@ -209,7 +280,11 @@ impl<'a> TypeBuilder<'a> {
         component: Option<&str>,
     ) -> Result<TypeDef> {
         let view = View::of(schema);
-        let doc = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
+        let doc = schema
+            .schema_data
+            .description
+            .clone()
+            .or_else(|| schema.schema_data.title.clone());
         if view.has_not {
             return Err(GenError::unsupported(at, "`not`"));
         }
@@ -233,10 +308,16 @@ impl<'a> TypeBuilder<'a> {
             }));
         }
         if schema.schema_data.discriminator.is_some() {
-            return Err(GenError::unsupported(at, "discriminator on an inline schema"));
+            return Err(GenError::unsupported(
+                at,
+                "discriminator on an inline schema",
+            ));
         }
         if !view.one_of.is_empty() {
-            return Err(GenError::unsupported(&at.push("oneOf"), "oneOf without a discriminator"));
+            return Err(GenError::unsupported(
+                &at.push("oneOf"),
+                "oneOf without a discriminator",
+            ));
         }
         if !view.any_of.is_empty() {
             return Err(GenError::unsupported(&at.push("anyOf"), "anyOf"));
@@ -245,34 +326,66 @@ impl<'a> TypeBuilder<'a> {
             return self.string_enum(&view, rust, origin, doc, at);
         }
         if !view.enumeration.is_empty() {
-            return Err(GenError::unsupported(&at.push("enum"), format!("enum of type {}", view.typ.unwrap_or("(none)"))));
+            return Err(GenError::unsupported(
+                &at.push("enum"),
+                format!("enum of type {}", view.typ.unwrap_or("(none)")),
+            ));
         }
         if view.is_object_like() && !(view.properties.is_empty() && view.all_of.is_empty()) {
             return self.build_struct(&view, rust, origin, doc, at, usage, component);
         }
         let ty = self.type_of_view(&view, rust, at, usage)?;
-        Ok(TypeDef::Alias(AliasDef { name: rust.to_string(), origin: origin.to_string(), doc, ty }))
+        Ok(TypeDef::Alias(AliasDef {
+            name: rust.to_string(),
+            origin: origin.to_string(),
+            doc,
+            ty,
+        }))
     }
 
-    fn string_enum(&self, view: &View, rust: &str, origin: &str, doc: Option<String>, at: &Ptr) -> Result<TypeDef> {
+    fn string_enum(
+        &self,
+        view: &View,
+        rust: &str,
+        origin: &str,
+        doc: Option<String>,
+        at: &Ptr,
+    ) -> Result<TypeDef> {
         let mut taken = BTreeSet::new();
         let mut variants = Vec::new();
         for (i, value) in view.enumeration.iter().enumerate() {
             match value {
-                serde_json::Value::String(s) => variants.push((s.clone(), unique(variant_name(s), &mut taken))),
+                serde_json::Value::String(s) => {
+                    variants.push((s.clone(), unique(variant_name(s), &mut taken)))
+                }
                 // `nullable` enums list null; the field's Option carries it.
                 serde_json::Value::Null => {}
                 other => {
-                    return Err(GenError::unsupported(&at.push("enum").push(i.to_string()), format!("non-string enum value {other}")))
+                    return Err(GenError::unsupported(
+                        &at.push("enum").push(i.to_string()),
+                        format!("non-string enum value {other}"),
+                    ))
                 }
             }
         }
         let fallback = unique("Unknown".into(), &mut taken);
-        Ok(TypeDef::StringEnum(StringEnumDef { name: rust.to_string(), origin: origin.to_string(), doc, variants, fallback }))
+        Ok(TypeDef::StringEnum(StringEnumDef {
+            name: rust.to_string(),
+            origin: origin.to_string(),
+            doc,
+            variants,
+            fallback,
+        }))
     }
 
     /// Flattens properties of a schema and its allOf parts, in order; later definitions override earlier ones.
-    fn collect(&self, view: &View<'a>, at: &Ptr, props: &mut Vec<Prop<'a>>, required: &mut BTreeSet<String>) -> Result<()> {
+    fn collect(
+        &self,
+        view: &View<'a>,
+        at: &Ptr,
+        props: &mut Vec<Prop<'a>>,
+        required: &mut BTreeSet<String>,
+    ) -> Result<()> {
         for (i, part) in view.all_of.iter().enumerate() {
             let part_at = at.push("allOf").push(i.to_string());
             let (schema, part_at) = match part {
@@ -284,12 +397,19 @@ impl<'a> TypeBuilder<'a> {
             };
             let part_view = View::of(schema);
             if !part_view.one_of.is_empty() || !part_view.any_of.is_empty() || part_view.has_not {
-                return Err(GenError::unsupported(&part_at, "oneOf/anyOf/not inside allOf"));
+                return Err(GenError::unsupported(
+                    &part_at,
+                    "oneOf/anyOf/not inside allOf",
+                ));
             }
             self.collect(&part_view, &part_at, props, required)?;
         }
         for (name, schema) in &view.properties {
-            let prop = Prop { name, schema: *schema, at: at.push("properties").push(name) };
+            let prop = Prop {
+                name,
+                schema: *schema,
+                at: at.push("properties").push(name),
+            };
             match props.iter_mut().find(|p| p.name == *name) {
                 Some(existing) => *existing = prop,
                 None => props.push(prop),
@@ -337,10 +457,14 @@ impl<'a> TypeBuilder<'a> {
             let is_required = required.contains(prop.name);
             let mut doc_lines: Vec<String> = data.description.iter().cloned().collect();
             if let Some(c) = prop_view.constraints() {
-                doc_lines.push(format!("Constraints (documented, not enforced when decoding): {c}."));
+                doc_lines.push(format!(
+                    "Constraints (documented, not enforced when decoding): {c}."
+                ));
             }
             if is_required && usage.response {
-                doc_lines.push("Required by the spec, but `Option` because real responses may omit it.".into());
+                doc_lines.push(
+                    "Required by the spec, but `Option` because real responses may omit it.".into(),
+                );
             }
             let optional = usage.response || !is_required || data.nullable;
             fields.push(Field {
@@ -356,7 +480,9 @@ impl<'a> TypeBuilder<'a> {
         }
         // A `required` name without a declared property still exists on the wire: keep it as raw JSON.
         for name in &required {
-            if props.iter().any(|p| p.name == name) || Some(name.as_str()) == tag_property.as_deref() {
+            if props.iter().any(|p| p.name == name)
+                || Some(name.as_str()) == tag_property.as_deref()
+            {
                 continue;
             }
             fields.push(Field {
@@ -366,7 +492,9 @@ impl<'a> TypeBuilder<'a> {
                 optional: true,
                 serialize_null: false,
                 skip_serializing: false,
-                doc: Some("Listed as required by the spec without a schema; kept as raw JSON.".into()),
+                doc: Some(
+                    "Listed as required by the spec without a schema; kept as raw JSON.".into(),
+                ),
                 deprecated: false,
             });
         }
@@ -382,7 +510,13 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The Rust type of a schema position; inline objects and enums become named types called `context`.
-    pub fn type_of(&mut self, schema: SchemaRef<'a>, context: &str, at: &Ptr, usage: Usage) -> Result<TypeRef> {
+    pub fn type_of(
+        &mut self,
+        schema: SchemaRef<'a>,
+        context: &str,
+        at: &Ptr,
+        usage: Usage,
+    ) -> Result<TypeRef> {
         match schema {
             SchemaRef::Ref(reference) => self.named(reference, at),
             SchemaRef::Inline(schema) => {
@@ -391,7 +525,9 @@ impl<'a> TypeBuilder<'a> {
                     || !view.one_of.is_empty()
                     || !view.any_of.is_empty()
                     || view.has_not
-                    || (view.is_object_like() && !(view.properties.is_empty() && view.all_of.is_empty()) && !(view.all_of.len() == 1 && view.properties.is_empty()))
+                    || (view.is_object_like()
+                        && !(view.properties.is_empty() && view.all_of.is_empty())
+                        && !(view.all_of.len() == 1 && view.properties.is_empty()))
                     || (view.typ == Some("string") && !view.enumeration.is_empty())
                 {
                     let name = unique(type_name(context), &mut self.taken);
@@ -404,7 +540,13 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn type_of_view(&mut self, view: &View<'a>, context: &str, at: &Ptr, usage: Usage) -> Result<TypeRef> {
+    fn type_of_view(
+        &mut self,
+        view: &View<'a>,
+        context: &str,
+        at: &Ptr,
+        usage: Usage,
+    ) -> Result<TypeRef> {
         if view.all_of.len() == 1 && view.properties.is_empty() {
             // `allOf: [$ref]` is the usual way to attach a description to a reference.
             return self.type_of(view.all_of[0], context, &at.push("allOf").push("0"), usage);
@@ -426,17 +568,30 @@ impl<'a> TypeBuilder<'a> {
             },
             Some("boolean") => TypeRef::Bool,
             Some("array") => match view.items {
-                Some(items) => TypeRef::Vec(Box::new(self.type_of(items, &format!("{context}Item"), &at.push("items"), usage)?)),
+                Some(items) => TypeRef::Vec(Box::new(self.type_of(
+                    items,
+                    &format!("{context}Item"),
+                    &at.push("items"),
+                    usage,
+                )?)),
                 None => TypeRef::Vec(Box::new(TypeRef::Json)),
             },
             Some("object") | None if view.properties.is_empty() => match &view.additional {
-                Some(Additional::Schema(ap)) => {
-                    TypeRef::Map(Box::new(self.type_of(*ap, &format!("{context}Value"), &at.push("additionalProperties"), usage)?))
-                }
+                Some(Additional::Schema(ap)) => TypeRef::Map(Box::new(self.type_of(
+                    *ap,
+                    &format!("{context}Value"),
+                    &at.push("additionalProperties"),
+                    usage,
+                )?)),
                 _ if view.typ == Some("object") => TypeRef::JsonObject,
                 _ => TypeRef::Json,
             },
-            Some(other) => return Err(GenError::unsupported(&at.push("type"), format!("type `{other}`"))),
+            Some(other) => {
+                return Err(GenError::unsupported(
+                    &at.push("type"),
+                    format!("type `{other}`"),
+                ))
+            }
             None => TypeRef::Json,
         };
         Ok(ty)

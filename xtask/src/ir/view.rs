@@ -4,8 +4,8 @@
 //! The IR builder only ever looks at this flattened view, so every shape is handled by the same code.
 
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
-    NumberFormat, IntegerFormat,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -76,7 +76,10 @@ fn is_empty_schema(schema: &Schema) -> bool {
     matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())
 }
 
-fn format_name<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>, known: impl Fn(&T) -> &'static str) -> Option<String> {
+fn format_name<T: std::fmt::Debug>(
+    format: &VariantOrUnknownOrEmpty<T>,
+    known: impl Fn(&T) -> &'static str,
+) -> Option<String> {
     match format {
         VariantOrUnknownOrEmpty::Item(item) => Some(known(item).to_string()),
         VariantOrUnknownOrEmpty::Unknown(other) => Some(other.clone()),
@@ -118,7 +121,11 @@ impl<'a> View<'a> {
                     StringFormat::Binary => "binary",
                 });
                 view.pattern = s.pattern.as_deref();
-                view.enumeration = s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
+                view.enumeration = s
+                    .enumeration
+                    .iter()
+                    .map(|v| v.clone().map_or(Value::Null, Value::String))
+                    .collect();
                 view.min_length = s.min_length;
                 view.max_length = s.max_length;
             }
@@ -130,7 +137,11 @@ impl<'a> View<'a> {
                 });
                 view.minimum = n.minimum;
                 view.maximum = n.maximum;
-                view.enumeration = n.enumeration.iter().map(|v| v.map_or(Value::Null, |x| serde_json::json!(x))).collect();
+                view.enumeration = n
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, |x| serde_json::json!(x)))
+                    .collect();
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 view.typ = Some("integer");
@@ -140,15 +151,27 @@ impl<'a> View<'a> {
                 });
                 view.minimum = i.minimum.map(|v| v as f64);
                 view.maximum = i.maximum.map(|v| v as f64);
-                view.enumeration = i.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
+                view.enumeration = i
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Boolean(b)) => {
                 view.typ = Some("boolean");
-                view.enumeration = b.enumeration.iter().map(|v| v.map_or(Value::Null, Value::Bool)).collect();
+                view.enumeration = b
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::Bool))
+                    .collect();
             }
             SchemaKind::Type(Type::Object(o)) => {
                 view.typ = Some("object");
-                view.properties = o.properties.iter().map(|(k, v)| (k.as_str(), SchemaRef::boxed(v))).collect();
+                view.properties = o
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), SchemaRef::boxed(v)))
+                    .collect();
                 view.required = o.required.iter().map(String::as_str).collect();
                 view.additional = additional(&o.additional_properties);
             }
@@ -158,14 +181,24 @@ impl<'a> View<'a> {
                 view.min_items = a.min_items;
                 view.max_items = a.max_items;
             }
-            SchemaKind::OneOf { one_of } => view.one_of = one_of.iter().map(SchemaRef::plain).collect(),
-            SchemaKind::AllOf { all_of } => view.all_of = all_of.iter().map(SchemaRef::plain).collect(),
-            SchemaKind::AnyOf { any_of } => view.any_of = any_of.iter().map(SchemaRef::plain).collect(),
+            SchemaKind::OneOf { one_of } => {
+                view.one_of = one_of.iter().map(SchemaRef::plain).collect()
+            }
+            SchemaKind::AllOf { all_of } => {
+                view.all_of = all_of.iter().map(SchemaRef::plain).collect()
+            }
+            SchemaKind::AnyOf { any_of } => {
+                view.any_of = any_of.iter().map(SchemaRef::plain).collect()
+            }
             SchemaKind::Not { .. } => view.has_not = true,
             SchemaKind::Any(any) => {
                 view.typ = any.typ.as_deref();
                 view.format = any.format.clone();
-                view.properties = any.properties.iter().map(|(k, v)| (k.as_str(), SchemaRef::boxed(v))).collect();
+                view.properties = any
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), SchemaRef::boxed(v)))
+                    .collect();
                 view.required = any.required.iter().map(String::as_str).collect();
                 view.additional = additional(&any.additional_properties);
                 view.items = any.items.as_ref().map(SchemaRef::boxed);

@@ -1,0 +1,511 @@
+// @generated: copied from xtask/runtime/error.rs by `cargo xtask codegen`. Edit it there.
+//! The one error type every call returns, and the API-failure details it carries.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+/// Read access to the fields of the API's error body, implemented by the generated `ErrorBody`.
+pub trait ErrorFields {
+    /// Atlas' machine-readable error code, e.g. `RESOURCE_NOT_FOUND`.
+    fn error_code(&self) -> Option<&str>;
+    /// Human-readable explanation of the failure.
+    fn detail(&self) -> Option<&str>;
+    /// The HTTP reason phrase Atlas put in the body.
+    fn reason(&self) -> Option<&str>;
+}
+
+/// Why a request failed below HTTP. Decides whether a retry is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// No connection could be made (DNS, refused, TLS handshake, connect timeout):
+    /// the request never reached the server.
+    Connect,
+    /// The request or the response body timed out after the connection was made.
+    Timeout,
+    /// The connection was reset or closed mid-exchange: the server may have seen the request.
+    Interrupted,
+    /// Anything else (e.g. an invalid redirect or a body that could not be read).
+    Other,
+}
+
+/// What went wrong while authenticating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthErrorKind {
+    /// The OAuth token endpoint answered with a non-success status.
+    TokenEndpoint,
+    /// The OAuth token endpoint's answer could not be understood.
+    TokenResponse,
+    /// The OAuth revoke endpoint answered with a non-success status.
+    Revoke,
+    /// The server's `WWW-Authenticate` challenge uses an algorithm or `qop` this client does not
+    /// implement, or is malformed.
+    UnsupportedChallenge,
+    /// The operation needs credentials of a kind the client was not configured with.
+    NotConfigured,
+}
+
+/// Every error this crate returns.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A client-side check failed; nothing was sent.
+    InvalidRequest {
+        /// The parameter (or `body` / `path`) that failed the check.
+        parameter: &'static str,
+        /// The rule it violated, e.g. ``must match pattern `^[a-f0-9]{24}$` ``.
+        rule: String,
+    },
+    /// [`ClientBuilder::build`](crate::runtime::ClientBuilder::build) rejected the configuration.
+    InvalidConfig {
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The HTTP exchange failed below HTTP (connect, timeout, reset).
+    Transport {
+        /// Which kind of failure; see [`Error::is_connect`] and [`Error::is_timeout`].
+        kind: TransportKind,
+        /// How many attempts were made, the failing one included.
+        attempts: u32,
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// The server answered with a non-success status.
+    Api(Box<ApiFailure>),
+    /// A success response's body did not decode into the expected type.
+    Decode {
+        /// HTTP status of the response.
+        status: u16,
+        /// Its `Content-Type`, if any.
+        media_type: Option<String>,
+        /// Path of the failing field, e.g. `results[3].exportStatus.exportedCollections`.
+        path: String,
+        /// The start of the body, for diagnosis.
+        excerpt: String,
+        /// The decoder's error.
+        source: serde_json::Error,
+    },
+    /// A success response came with a media type the operation does not produce.
+    UnexpectedMediaType {
+        /// HTTP status of the response.
+        status: u16,
+        /// Its `Content-Type`, if any.
+        media_type: Option<String>,
+        /// The media type the operation asked for.
+        expected: &'static str,
+        /// The raw body.
+        body: Bytes,
+    },
+    /// Authentication could not be performed.
+    Auth {
+        /// What failed.
+        kind: AuthErrorKind,
+        /// HTTP status of the failing auth response, if there was one.
+        status: Option<u16>,
+        /// Explanation (never contains a secret).
+        message: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status involved, if the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(f) => Some(f.status),
+            Error::Decode { status, .. } | Error::UnexpectedMediaType { status, .. } => {
+                Some(*status)
+            }
+            Error::Auth { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// Atlas' `errorCode` (e.g. `CLUSTER_NOT_FOUND`) of an API error.
+    pub fn error_code(&self) -> Option<&str> {
+        self.api().and_then(ApiFailure::error_code)
+    }
+
+    /// The API failure details, if this is [`Error::Api`].
+    pub fn api(&self) -> Option<&ApiFailure> {
+        match self {
+            Error::Api(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The server answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.api().is_some_and(|f| f.status == 404)
+    }
+
+    /// The server answered 429 Too Many Requests (after the retry policy gave up).
+    pub fn is_rate_limited(&self) -> bool {
+        self.api().is_some_and(|f| f.status == 429)
+    }
+
+    /// The server answered 401 Unauthorized or 403 Forbidden.
+    pub fn is_unauthorized(&self) -> bool {
+        self.api()
+            .is_some_and(|f| f.status == 401 || f.status == 403)
+    }
+
+    /// How long the server asked the client to wait (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(|f| f.retry_after)
+    }
+
+    /// How many attempts were made before giving up (transport and API errors).
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(f) => Some(f.attempts),
+            Error::Transport { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
+    /// A transport timeout (connect or request).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Transport { kind, source, .. } => {
+                *kind == TransportKind::Timeout || source.is_timeout()
+            }
+            _ => false,
+        }
+    }
+
+    /// No connection could be established: the request never reached the server.
+    pub fn is_connect(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                ..
+            }
+        )
+    }
+
+    /// A client-side validation failure (nothing was sent).
+    pub fn is_invalid_request(&self) -> bool {
+        matches!(self, Error::InvalidRequest { .. })
+    }
+
+    /// Records the final attempt count on errors that carry one.
+    pub(crate) fn with_attempts(mut self, n: u32) -> Self {
+        match &mut self {
+            Error::Api(f) => f.attempts = n,
+            Error::Transport { attempts, .. } => *attempts = n,
+            _ => {}
+        }
+        self
+    }
+
+    pub(crate) fn invalid(parameter: &'static str, rule: impl Into<String>) -> Self {
+        Error::InvalidRequest {
+            parameter,
+            rule: rule.into(),
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::InvalidConfig {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn auth(
+        kind: AuthErrorKind,
+        status: Option<u16>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Auth {
+            kind,
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// Wraps a reqwest error, classifying it so the retry policy knows whether the server saw it.
+    pub(crate) fn transport(source: reqwest::Error) -> Self {
+        Error::Transport {
+            kind: classify_transport(&source),
+            attempts: 1,
+            source,
+        }
+    }
+}
+
+/// Connect errors never reached the server; timeouts and resets may have.
+pub(crate) fn classify_transport(e: &reqwest::Error) -> TransportKind {
+    if e.is_connect() {
+        return TransportKind::Connect;
+    }
+    if e.is_timeout() {
+        return TransportKind::Timeout;
+    }
+    // Walk the source chain for an I/O error: resets and early closes surface that way.
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            return match io.kind() {
+                TimedOut => TransportKind::Timeout,
+                ConnectionRefused => TransportKind::Connect,
+                _ => TransportKind::Interrupted,
+            };
+        }
+        cur = err.source();
+    }
+    if e.is_request() || e.is_body() {
+        // e.g. hyper's "connection closed before message completed".
+        TransportKind::Interrupted
+    } else {
+        TransportKind::Other
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest { parameter, rule } => write!(f, "invalid request: `{parameter}` {rule}"),
+            Error::InvalidConfig { message } => write!(f, "invalid client configuration: {message}"),
+            Error::Transport { kind, attempts, source } => {
+                let what = match kind {
+                    TransportKind::Connect => "could not connect",
+                    TransportKind::Timeout => "timed out",
+                    TransportKind::Interrupted => "connection interrupted",
+                    TransportKind::Other => "transport error",
+                };
+                write!(f, "{what} after {} ({source})", plural_attempts(*attempts))
+            }
+            Error::Api(failure) => fmt::Display::fmt(failure, f),
+            Error::Decode { status, media_type, path, excerpt, source } => write!(
+                f,
+                "could not decode HTTP {status} response ({}) at `{}`: {source}; body starts with: {excerpt}",
+                media_type.as_deref().unwrap_or("no Content-Type"),
+                if path.is_empty() { "." } else { path }
+            ),
+            Error::UnexpectedMediaType { status, media_type, expected, body } => write!(
+                f,
+                "HTTP {status} response has media type {} but {expected} was expected; body starts with: {}",
+                media_type.as_deref().unwrap_or("(none)"),
+                excerpt(body, 200)
+            ),
+            Error::Auth { kind, status, message } => {
+                write!(f, "authentication failed ({kind:?}")?;
+                if let Some(s) = status {
+                    write!(f, ", HTTP {s}")?;
+                }
+                write!(f, "): {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            Error::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+fn plural_attempts(n: u32) -> String {
+    if n == 1 {
+        "1 attempt".to_owned()
+    } else {
+        format!("{n} attempts")
+    }
+}
+
+/// The first `max` bytes of a body as text, cut on a character boundary.
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = text[..end].to_owned();
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Response headers worth quoting to MongoDB support (none carries a secret).
+pub(crate) const SUPPORT_HEADERS: &[&str] = &[
+    "x-request-id",
+    "x-correlation-id",
+    "x-mongodb-service-version",
+    "x-envoy-upstream-service-time",
+    "date",
+    "retry-after",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+];
+
+/// A non-success answer from the API. The raw body is always kept, decoded or not.
+#[derive(Debug, Clone)]
+pub struct ApiFailure {
+    pub(crate) operation_id: &'static str,
+    pub(crate) status: u16,
+    pub(crate) body: Option<crate::ErrorBody>,
+    pub(crate) raw_body: Bytes,
+    pub(crate) media_type: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) attempts: u32,
+}
+
+impl ApiFailure {
+    /// The operation that failed, e.g. `getExportBucket`.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+    /// HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// The decoded error body, when the body was the API's error document.
+    pub fn body(&self) -> Option<&crate::ErrorBody> {
+        self.body.as_ref()
+    }
+    /// The raw response body, exactly as received.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw_body
+    }
+    /// The response's `Content-Type`.
+    pub fn media_type(&self) -> Option<&str> {
+        self.media_type.as_deref()
+    }
+    /// Atlas' `errorCode`.
+    pub fn error_code(&self) -> Option<&str> {
+        self.body.as_ref().and_then(ErrorFields::error_code)
+    }
+    /// Atlas' `detail` message.
+    pub fn detail(&self) -> Option<&str> {
+        self.body.as_ref().and_then(ErrorFields::detail)
+    }
+    /// Atlas' `reason`.
+    pub fn reason(&self) -> Option<&str> {
+        self.body.as_ref().and_then(ErrorFields::reason)
+    }
+    /// The `Retry-After` the server sent, as a delay from when the response arrived.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+    /// Support-relevant response headers (request id, service version, date, rate limits).
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+    /// One of [`headers`](Self::headers) by (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// The request id to quote to support, if the server sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.header("x-request-id")
+            .or_else(|| self.header("x-correlation-id"))
+    }
+    /// How many attempts were made.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reason = reqwest::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("");
+        write!(
+            f,
+            "{} failed: HTTP {} {reason}",
+            self.operation_id, self.status
+        )?;
+        if let Some(code) = self.error_code() {
+            write!(f, " [{code}]")?;
+        }
+        match self.detail().or_else(|| self.reason()) {
+            Some(detail) => write!(f, ": {detail}")?,
+            None if !self.raw_body.is_empty() && self.body.is_none() => {
+                write!(f, ": {}", excerpt(&self.raw_body, 200))?
+            }
+            None => {}
+        }
+        write!(f, " ({})", plural_attempts(self.attempts))?;
+        if let Some(d) = self.retry_after {
+            write!(f, ", retry after {}s", d.as_secs())?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, ", request id {id}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_stays_small() {
+        // Result<T, Error> is returned everywhere; keep it cheap to move (clippy's limit is 128).
+        assert!(
+            std::mem::size_of::<Error>() <= 96,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+
+    #[test]
+    fn excerpt_cuts_on_char_boundary() {
+        assert_eq!(excerpt("héllo".as_bytes(), 2), "h…");
+        assert_eq!(excerpt(b"abc", 10), "abc");
+        assert_eq!(excerpt(&[0xff, b'a'], 10), "\u{fffd}a");
+    }
+
+    #[test]
+    fn api_failure_display_without_decoded_body() {
+        let failure = ApiFailure {
+            operation_id: "getThing",
+            status: 503,
+            body: None,
+            raw_body: Bytes::from_static(b"upstream down"),
+            media_type: Some("text/plain".into()),
+            retry_after: Some(Duration::from_secs(7)),
+            headers: vec![("X-Request-Id".into(), "abc123".into())],
+            attempts: 4,
+        };
+        let e = Error::Api(Box::new(failure));
+        assert_eq!(
+            e.to_string(),
+            "getThing failed: HTTP 503 Service Unavailable: upstream down (4 attempts), retry after 7s, request id abc123"
+        );
+        assert_eq!(e.status(), Some(503));
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(e.attempts(), Some(4));
+        assert!(!e.is_not_found() && !e.is_rate_limited());
+        assert_eq!(e.with_attempts(2).attempts(), Some(2));
+    }
+
+    #[test]
+    fn invalid_request_names_parameter_and_rule() {
+        let e = Error::invalid("groupId", "must match pattern `^[a-f0-9]{24}$`");
+        assert_eq!(
+            e.to_string(),
+            "invalid request: `groupId` must match pattern `^[a-f0-9]{24}$`"
+        );
+        assert!(e.is_invalid_request());
+        assert_eq!(e.status(), None);
+    }
+}

@@ -1,0 +1,73 @@
+//! Generated code for one small fixture spec per construct, and the generator's error for each bad spec.
+//! Snapshots live in `tests/snapshots/`; review changes with `cargo insta review`.
+
+use atlas_exports_tests::{generate_fixture, reviewable};
+
+fn good(name: &str) -> String {
+    let files = generate_fixture("good", name)
+        .unwrap_or_else(|e| panic!("fixture {name} should generate: {e}"));
+    reviewable(&files)
+}
+
+fn bad(name: &str) -> String {
+    match generate_fixture("bad", name) {
+        Ok(_) => panic!("fixture {name} should be rejected"),
+        Err(message) => message,
+    }
+}
+
+macro_rules! good_fixture {
+    ($($name:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(concat!("good_", stringify!($name)), good(stringify!($name)));
+        }
+    )*};
+}
+
+macro_rules! bad_fixture {
+    ($($name:ident),* $(,)?) => {
+        mod rejected {
+            use super::bad;
+            $(
+                #[test]
+                fn $name() {
+                    insta::assert_snapshot!(concat!("bad_", stringify!($name)), bad(stringify!($name)));
+                }
+            )*
+        }
+    };
+}
+
+good_fixture!(
+    enums,
+    discriminator,
+    nullable_read_write,
+    keywords,
+    media_types
+);
+
+bad_fixture!(
+    external_ref,
+    one_of_without_discriminator,
+    not_keyword,
+    const_keyword,
+    header_parameter,
+    dangling_ref,
+    binary_media_type,
+    integer_enum,
+    openapi_3_1,
+);
+
+#[test]
+fn errors_name_a_json_pointer() {
+    for name in [
+        "const_keyword",
+        "dangling_ref",
+        "header_parameter",
+        "not_keyword",
+    ] {
+        let message = bad(name);
+        assert!(message.starts_with("at /"), "{name}: {message}");
+    }
+}
