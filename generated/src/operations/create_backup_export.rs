@@ -57,7 +57,7 @@ impl CreateBackupExport<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (400, 401, 403, 404, 409, 429, 500) and decode errors, see [`Error`].
+    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 409, 429, 500) and decode errors, see [`Error`].
     pub async fn send(self) -> Result<crate::types::DiskBackupExportJob, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;

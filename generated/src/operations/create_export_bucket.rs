@@ -61,7 +61,7 @@ impl CreateExportBucket<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(
         self,
     ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
@@ -145,7 +145,7 @@ impl CreateExportBucket20230101<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(
         self,
     ) -> Result<crate::types::DiskBackupSnapshotAwsExportBucketResponse, Error> {

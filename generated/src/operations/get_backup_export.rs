@@ -50,7 +50,7 @@ impl GetBackupExport<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(self) -> Result<crate::types::DiskBackupExportJob, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;

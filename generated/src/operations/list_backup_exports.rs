@@ -79,7 +79,7 @@ impl ListBackupExports<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(
         self,
     ) -> Result<crate::types::PaginatedApiAtlasDiskBackupExportJobView, Error> {

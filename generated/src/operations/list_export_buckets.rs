@@ -76,7 +76,7 @@ impl ListExportBuckets<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(
         self,
     ) -> Result<crate::types::PaginatedBackupSnapshotExportBucketsView, Error> {
@@ -185,7 +185,7 @@ impl ListExportBuckets20230101<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(
         self,
     ) -> Result<crate::types::PaginatedBackupSnapshotExportBucketView, Error> {

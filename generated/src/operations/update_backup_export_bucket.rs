@@ -64,7 +64,7 @@ impl UpdateBackupExportBucket<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(
         self,
     ) -> Result<crate::types::DiskBackupSnapshotAwsExportBucketResponse, Error> {

@@ -125,10 +125,15 @@ pub fn params(api: &Api) -> TokenStream {
             }
         }
     });
+    let imports = (!api.params.is_empty()).then(|| {
+        quote!(
+            use crate::runtime;
+            use crate::Error;
+        )
+    });
     quote! {
         //! Path parameters as validated newtypes: parse once, pass anywhere.
-        use crate::runtime;
-        use crate::Error;
+        #imports
         #(#items)*
     }
 }
@@ -150,6 +155,11 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     ));
     doc.push_str("Modules: [`types`] (bodies), [`params`] (validated path parameters), [`operations`] (request builders), [`runtime`] (transport, authentication, retries, errors).");
     let doc = inner_doc_attrs(&doc);
+    let params_reexport = (!api.params.is_empty()).then(|| {
+        quote!(
+            pub use params::*;
+        )
+    });
     let (error_alias, error_impl) = match &api.error_body {
         Some(body) => {
             let ty = ident(&body.type_name);
@@ -199,7 +209,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         pub mod runtime;
         pub mod types;
 
-        pub use params::*;
+        #params_reexport
         pub use runtime::{ApiFailure, Client, ClientBuilder, Error, RetryPolicy, Secret};
 
         /// The body error responses carry; [`Error`] keeps it decoded when the server sends one.

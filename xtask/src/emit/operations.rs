@@ -140,7 +140,7 @@ fn method_doc(op: &Operation, v: &OperationVersion) -> String {
     }
     if let Some(description) = &op.doc {
         doc.push_str("\n\n");
-        doc.push_str(description);
+        doc.push_str(description.trim());
     }
     doc.push_str("\n\nReturns a builder: set optional parameters, then call `.send().await`.");
     doc
@@ -292,6 +292,11 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
         }
         ResponseBody::Empty { .. } => (quote!(()), quote!(response.empty())),
     };
+    let request_binding = if op.query_params.is_empty() && v.request.is_none() {
+        quote!(request)
+    } else {
+        quote!(mut request)
+    };
     let (path_fmt, path_fmt_args) = path_format(&op.path, &op.path_params);
     let build_path = if path_fmt_args.is_empty() {
         quote!(let path = String::from(#path_fmt);)
@@ -310,9 +315,14 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
     send_doc.push_str(
         "[`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; ",
     );
-    send_doc.push_str("otherwise transport, API (");
-    send_doc.push_str(&op.error_statuses.join(", "));
-    send_doc.push_str(") and decode errors, see [`Error`].");
+    if op.error_statuses.is_empty() {
+        send_doc.push_str("otherwise transport, API and decode errors, see [`Error`].");
+    } else {
+        send_doc.push_str(&format!(
+            "otherwise transport, API (documented: {}) and decode errors, see [`Error`].",
+            op.error_statuses.join(", ")
+        ));
+    }
     let send_doc = doc_attrs(Some(&send_doc));
 
     quote! {
@@ -356,7 +366,7 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
                 #(#query_checks)*
                 #(#required_query)*
                 #build_path
-                let mut request = runtime::Request::new(&#op_static, path);
+                let #request_binding = runtime::Request::new(&#op_static, path);
                 #(#query_sets)*
                 #body_send
                 let response = self.client.execute(request).await?;

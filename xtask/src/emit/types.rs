@@ -58,7 +58,8 @@ fn struct_def(s: &StructDef) -> TokenStream {
         .all(|f| f.optional)
         .then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
-        let doc = doc_attrs(f.doc.as_deref());
+        let fallback = format!("The `{}` member.", f.json_name);
+        let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
         let rust = ident(&f.rust_name);
         let inner = type_tokens(&f.ty);
         let ty = if f.optional {
