@@ -1,7 +1,7 @@
 //! The generator behind `cargo xtask codegen`: OpenAPI 3.0 spec in, Rust client crate out.
 //!
 //! One module per pipeline stage (see ARCHITECTURE.md):
-//! [`load`] -> [`resolve`] -> [`ir`] -> [`emit`] -> [`format`] -> [`write`].
+//! [`load`] -> [`resolve`] -> [`ir`] -> [`emit`] -> [`mod@format`] -> [`mod@write`].
 
 pub mod emit;
 pub mod error;

@@ -21,7 +21,7 @@ pub struct LoadedSpec {
 /// Spec file names looked for when `--spec` names a directory, in order.
 const ROOT_FILE_NAMES: &[&str] = &["openapi.yaml", "openapi.yml", "openapi.json"];
 
-/// Resolves a `--spec` argument: a file, or a directory holding one of [`ROOT_FILE_NAMES`].
+/// Resolves a `--spec` argument: a file, or a directory holding `openapi.yaml` (or `.yml`, `.json`).
 pub fn spec_file(path: &Path) -> Result<PathBuf> {
     if path.is_dir() {
         ROOT_FILE_NAMES
