@@ -1,0 +1,228 @@
+//! Recorded HTTP exchanges, replayed on a loopback server.
+//!
+//! A recording (`tests/recordings/*.yaml`) says which client call to make and lists the exchanges the
+//! call must produce: for each, the request the client must send and the raw response to answer with.
+//! Adding a recording is adding a file: [`crate::calls`] knows how to make every operation's call.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::Deserialize;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// One recording file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recording {
+    /// What the recording shows, for humans.
+    pub description: String,
+    pub call: Call,
+    /// How the client is configured (default: bearer token `test-token`).
+    #[serde(default)]
+    pub client: ClientConfig,
+    pub exchanges: Vec<Exchange>,
+}
+
+/// The client call under test.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Call {
+    /// The `Client` method, e.g. `list_export_buckets_2023_01_01`.
+    pub method: String,
+    /// Path arguments by spec name (`groupId`, `clusterName`, ...).
+    #[serde(default)]
+    pub path: BTreeMap<String, String>,
+    /// Optional query parameters by spec name.
+    #[serde(default)]
+    pub query: BTreeMap<String, serde_json::Value>,
+    /// The request body, decoded into the operation's body type.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// `bearer` (default), `digest`, `service_account` or `none`.
+    #[serde(default)]
+    pub auth: Option<String>,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// Max attempts of the retry policy (default 1: a recording lists every attempt it expects).
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exchange {
+    pub request: ExpectedRequest,
+    pub response: RecordedResponse,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedRequest {
+    pub method: String,
+    /// The raw (percent-encoded) path.
+    pub path: String,
+    /// Every query parameter the client must send, and no others.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// Headers that must be present with exactly these values (names case-insensitive).
+    /// A value ending in `*` is a prefix match (e.g. `Digest username="..."*`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// The JSON body the client must send; absent means no body at all.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedResponse {
+    pub status: u16,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// The exact raw body.
+    #[serde(default)]
+    pub body: String,
+}
+
+pub fn recordings_dir() -> PathBuf {
+    crate::workspace_root().join("tests/recordings")
+}
+
+/// Every recording, sorted by file name.
+pub fn load_all(dir: &Path) -> Vec<(String, Recording)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&path).expect("readable recording");
+            let recording: Recording = serde_yaml::from_str(&text)
+                .unwrap_or_else(|e| panic!("{}: invalid recording: {e}", path.display()));
+            (name, recording)
+        })
+        .collect()
+}
+
+/// Answers requests with the recorded responses, in order; past the end, a 599 that no test expects.
+struct Sequence(Arc<Mutex<VecDeque<RecordedResponse>>>);
+
+impl Respond for Sequence {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        let next = self.0.lock().expect("lock").pop_front();
+        match next {
+            Some(recorded) => {
+                let mut template = ResponseTemplate::new(recorded.status);
+                for (name, value) in &recorded.headers {
+                    template = template.insert_header(name.as_str(), value.as_str());
+                }
+                template.set_body_raw(
+                    recorded.body.into_bytes(),
+                    content_type(&recorded.headers).unwrap_or(""),
+                )
+            }
+            None => ResponseTemplate::new(599)
+                .set_body_string("replay: more requests than recorded exchanges"),
+        }
+    }
+}
+
+fn content_type(headers: &BTreeMap<String, String>) -> Option<&str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.as_str())
+}
+
+/// A loopback server loaded with one recording's responses.
+pub async fn serve(recording: &Recording) -> MockServer {
+    let server = MockServer::start().await;
+    let queue = recording
+        .exchanges
+        .iter()
+        .map(|e| e.response.clone())
+        .collect();
+    Mock::given(wiremock::matchers::any())
+        .respond_with(Sequence(Arc::new(Mutex::new(queue))))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Differences between what the client sent and what the recording expects (empty when they match).
+pub fn check_requests(recording: &Recording, received: &[Request]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if received.len() != recording.exchanges.len() {
+        problems.push(format!(
+            "expected {} request(s), the client sent {}",
+            recording.exchanges.len(),
+            received.len()
+        ));
+    }
+    for (i, (exchange, got)) in recording.exchanges.iter().zip(received).enumerate() {
+        let want = &exchange.request;
+        let mut fail = |what: String| problems.push(format!("request #{}: {what}", i + 1));
+        if got.method.as_str() != want.method {
+            fail(format!("method {} != {}", got.method, want.method));
+        }
+        if got.url.path() != want.path {
+            fail(format!("path {} != {}", got.url.path(), want.path));
+        }
+        let query: BTreeMap<String, String> = got
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if got.url.query_pairs().count() != query.len() {
+            fail("a query parameter was sent twice".into());
+        }
+        if query != want.query {
+            fail(format!("query {query:?} != {:?}", want.query));
+        }
+        for (name, value) in &want.headers {
+            let actual = got.headers.get(name.as_str()).and_then(|v| v.to_str().ok());
+            let ok = match (actual, value.strip_suffix('*')) {
+                (Some(actual), Some(prefix)) => actual.starts_with(prefix),
+                (Some(actual), None) => actual == value,
+                (None, _) => false,
+            };
+            if !ok {
+                fail(format!("header {name}: {actual:?} != {value:?}"));
+            }
+        }
+        match (&want.body, got.body.is_empty()) {
+            (None, true) => {}
+            (None, false) => fail(format!(
+                "unexpected body {}",
+                String::from_utf8_lossy(&got.body)
+            )),
+            (Some(_), true) => fail("expected a body, got none".into()),
+            (Some(expected), false) => match serde_json::from_slice::<serde_json::Value>(&got.body)
+            {
+                Ok(actual) if &actual == expected => {}
+                Ok(actual) => fail(format!("body {actual} != {expected}")),
+                Err(e) => fail(format!(
+                    "body is not JSON ({e}): {}",
+                    String::from_utf8_lossy(&got.body)
+                )),
+            },
+        }
+    }
+    problems
+}
