@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 pub mod operations;
+mod pagination;
 pub mod params;
 pub mod runtime;
 pub mod types;

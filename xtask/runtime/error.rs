@@ -98,6 +98,13 @@ pub enum Error {
         /// The raw body.
         body: Bytes,
     },
+    /// A paginated listing stopped because the server misbehaved (e.g. served the same page twice).
+    Pagination {
+        /// The page number (`pageNum`) at which the problem was seen.
+        page: i64,
+        /// What went wrong.
+        reason: String,
+    },
     /// Authentication could not be performed.
     Auth {
         /// What failed.
@@ -292,6 +299,7 @@ impl fmt::Display for Error {
                 media_type.as_deref().unwrap_or("(none)"),
                 excerpt(body, 200)
             ),
+            Error::Pagination { page, reason } => write!(f, "pagination stopped at page {page}: {reason}"),
             Error::Auth { kind, status, message } => {
                 write!(f, "authentication failed ({kind:?}")?;
                 if let Some(s) = status {

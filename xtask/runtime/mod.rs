@@ -10,6 +10,7 @@ mod auth;
 mod builder;
 mod client;
 mod error;
+mod pagination;
 mod request;
 mod retry;
 mod secret;
@@ -23,6 +24,8 @@ pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
 pub use client::Client;
 #[allow(unused_imports)]
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind};
+#[allow(unused_imports)]
+pub use pagination::{items, pages, ItemStream, Page, PageSettings, PageStream};
 #[allow(unused_imports)]
 pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
 #[allow(unused_imports)]

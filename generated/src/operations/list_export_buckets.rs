@@ -27,6 +27,8 @@ impl Client {
             items_per_page: None,
             page_num: None,
             pretty: None,
+            prefetch: 0,
+            max_items: None,
         }
     }
 }
@@ -41,8 +43,10 @@ pub struct ListExportBuckets<'a> {
     items_per_page: Option<i64>,
     page_num: Option<i64>,
     pretty: Option<bool>,
+    prefetch: usize,
+    max_items: Option<usize>,
 }
-impl ListExportBuckets<'_> {
+impl<'a> ListExportBuckets<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -71,6 +75,60 @@ impl ListExportBuckets<'_> {
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = Some(value);
         self
+    }
+    /// Fetch up to `pages` pages ahead of the consumer of [`Self::into_stream`] / [`Self::into_pages`]
+    /// (default 0: one request at a time). Items still arrive in order.
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        self.prefetch = pages;
+        self
+    }
+    /// Stop a stream after `items` items.
+    pub fn max_items(mut self, items: usize) -> Self {
+        self.max_items = Some(items);
+        self
+    }
+    fn page_settings(&self) -> runtime::PageSettings {
+        runtime::PageSettings {
+            first_page: self.page_num.unwrap_or(1),
+            page_size: self.items_per_page.unwrap_or(100i64),
+            prefetch: self.prefetch,
+            max_items: self.max_items,
+        }
+    }
+    /// Every page from the current `page_num` (default 1) to the end of the listing.
+    ///
+    /// The stream ends on an empty or short page, a page without a `next` link, or once the
+    /// server's `totalCount` is reached; a server that repeats a page ends it with
+    /// [`Error::Pagination`]. An error is yielded once, after every page received before it.
+    pub fn into_pages(
+        self,
+    ) -> runtime::PageStream<
+        'a,
+        crate::types::PaginatedBackupSnapshotExportBucketsView,
+    > {
+        let settings = self.page_settings();
+        runtime::pages(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
+    }
+    /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
+    pub fn into_stream(
+        self,
+    ) -> runtime::ItemStream<'a, crate::types::DiskBackupSnapshotExportBucketResponse> {
+        let settings = self.page_settings();
+        runtime::items(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///
@@ -136,6 +194,8 @@ impl Client {
             items_per_page: None,
             page_num: None,
             pretty: None,
+            prefetch: 0,
+            max_items: None,
         }
     }
 }
@@ -150,8 +210,10 @@ pub struct ListExportBuckets20230101<'a> {
     items_per_page: Option<i64>,
     page_num: Option<i64>,
     pretty: Option<bool>,
+    prefetch: usize,
+    max_items: Option<usize>,
 }
-impl ListExportBuckets20230101<'_> {
+impl<'a> ListExportBuckets20230101<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -180,6 +242,60 @@ impl ListExportBuckets20230101<'_> {
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = Some(value);
         self
+    }
+    /// Fetch up to `pages` pages ahead of the consumer of [`Self::into_stream`] / [`Self::into_pages`]
+    /// (default 0: one request at a time). Items still arrive in order.
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        self.prefetch = pages;
+        self
+    }
+    /// Stop a stream after `items` items.
+    pub fn max_items(mut self, items: usize) -> Self {
+        self.max_items = Some(items);
+        self
+    }
+    fn page_settings(&self) -> runtime::PageSettings {
+        runtime::PageSettings {
+            first_page: self.page_num.unwrap_or(1),
+            page_size: self.items_per_page.unwrap_or(100i64),
+            prefetch: self.prefetch,
+            max_items: self.max_items,
+        }
+    }
+    /// Every page from the current `page_num` (default 1) to the end of the listing.
+    ///
+    /// The stream ends on an empty or short page, a page without a `next` link, or once the
+    /// server's `totalCount` is reached; a server that repeats a page ends it with
+    /// [`Error::Pagination`]. An error is yielded once, after every page received before it.
+    pub fn into_pages(
+        self,
+    ) -> runtime::PageStream<'a, crate::types::PaginatedBackupSnapshotExportBucketView> {
+        let settings = self.page_settings();
+        runtime::pages(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
+    }
+    /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
+    pub fn into_stream(
+        self,
+    ) -> runtime::ItemStream<
+        'a,
+        crate::types::DiskBackupSnapshotAwsExportBucketResponse,
+    > {
+        let settings = self.page_settings();
+        runtime::items(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///

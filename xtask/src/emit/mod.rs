@@ -7,6 +7,7 @@
 mod crate_files;
 mod docs;
 mod operations;
+mod pagination;
 mod rust_types;
 mod types;
 
@@ -72,6 +73,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
     ));
 
     files.push(rust("src/params.rs".into(), crate_files::params(api)));
+    if let Some(pages) = pagination::page_impls(api) {
+        files.push(rust("src/pagination.rs".into(), pages));
+    }
     files.push(rust("src/lib.rs".into(), crate_files::lib_rs(api, options)));
     files.push(File {
         path: "Cargo.toml".into(),

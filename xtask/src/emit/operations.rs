@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::pagination;
 use super::rust_types::{ident, type_tokens};
 use crate::ir::model::*;
 
@@ -325,6 +326,9 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
     }
     let send_doc = doc_attrs(Some(&send_doc));
 
+    let (page_fields, page_inits) = pagination::builder_fields(v);
+    let page_methods = pagination::builder_methods(v);
+    let impl_head = if v.pagination.is_some() { quote!(impl<'a> #builder<'a>) } else { quote!(impl #builder<'_>) };
     quote! {
         static #op_static: runtime::Operation = runtime::Operation {
             operation_id: #operation_id,
@@ -342,6 +346,7 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
                     #(#path_inits)*
                     #(#query_inits)*
                     #body_init
+                    #page_inits
                 }
             }
         }
@@ -354,11 +359,13 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
             #(#path_fields)*
             #(#query_fields)*
             #body_field
+            #page_fields
         }
 
-        impl #builder<'_> {
+        #impl_head {
             #(#query_setters)*
             #body_setter
+            #page_methods
 
             #send_doc
             pub async fn send(self) -> Result<#ret, Error> {

@@ -6,6 +6,7 @@
 pub mod model;
 pub mod naming;
 mod operations;
+mod pagination;
 mod schemas;
 mod view;
 
@@ -46,6 +47,7 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         )?);
     }
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+    pagination::detect(&mut operations, &types.types);
     let mut fns = BTreeSet::new();
     for op in &operations {
         for v in &op.versions {

@@ -215,6 +215,8 @@ pub struct QueryParam {
     pub rules: QueryRules,
     /// Atlas' `envelope` flag: the response body is wrapped and must be unwrapped before decoding.
     pub is_envelope: bool,
+    /// The server's default when the parameter is not sent (from the schema's `default`).
+    pub default: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -236,6 +238,28 @@ pub struct OperationVersion {
     pub is_latest: bool,
     pub request: Option<RequestBodyDef>,
     pub response: ResponseBody,
+    /// Set when this version lists items page by page (see `ir::pagination`).
+    pub pagination: Option<Pagination>,
+}
+
+/// How to walk a paginated list operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The page struct (`PaginatedApiAtlasDiskBackupExportJobView`).
+    pub page_type: String,
+    pub item_type: TypeRef,
+    /// Rust field holding the items (`results`).
+    pub results_field: String,
+    /// Rust field holding the estimated total (`total_count`), if the page has one.
+    pub total_field: Option<(String, TypeRef)>,
+    /// Rust field holding `links`, the field of a link holding its relation (`rel`), and whether that
+    /// field is an `Option`.
+    pub links: Option<(String, String, bool)>,
+    /// Builder fields of the page-number and page-size query parameters, with their types.
+    pub page_param: (String, TypeRef),
+    pub size_param: (String, TypeRef),
+    /// Page size the server uses when none is sent.
+    pub default_size: i64,
 }
 
 #[derive(Debug, Clone)]

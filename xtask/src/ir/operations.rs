@@ -365,6 +365,7 @@ pub fn build_operation<'a>(
                     doc: data.description.clone(),
                     required: data.required,
                     rules,
+                    default: schema_node.schema_data.default.clone(),
                 });
             }
             Parameter::Header { .. } => return Err(GenError::unsupported(&at, "header parameter")),
@@ -546,6 +547,7 @@ pub fn build_operation<'a>(
             is_latest,
             request,
             response,
+            pagination: None,
         });
     }
 
