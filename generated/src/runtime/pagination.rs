@@ -87,7 +87,9 @@ where
             return None;
         }
         // Keep `prefetch + 1` requests in flight; FuturesOrdered yields them in page order.
-        while walk.in_flight.len() <= walk.settings.prefetch && walk.next_request < walk.settings.first_page + MAX_PAGES {
+        while walk.in_flight.len() <= walk.settings.prefetch
+            && walk.next_request < walk.settings.first_page + MAX_PAGES
+        {
             let future = (walk.fetch)(walk.next_request);
             walk.in_flight.push_back(future);
             walk.next_request += 1;
@@ -106,13 +108,24 @@ where
         if count > 0 && walk.previous.as_deref() == Some(page.items()) {
             walk.done = true;
             let reason = format!("the server returned page {} again (same {count} items); stopping instead of looping", page_num - 1);
-            return Some((Err(Error::Pagination { page: page_num, reason }), walk));
+            return Some((
+                Err(Error::Pagination {
+                    page: page_num,
+                    reason,
+                }),
+                walk,
+            ));
         }
         walk.seen_items += count as u64;
         let short = (count as i64) < walk.settings.page_size;
         let no_next = page.has_next_link() == Some(false);
-        let total_reached = page.total_count().is_some_and(|total| walk.seen_items >= total);
-        let capped = walk.settings.max_items.is_some_and(|max| walk.seen_items >= max as u64);
+        let total_reached = page
+            .total_count()
+            .is_some_and(|total| walk.seen_items >= total);
+        let capped = walk
+            .settings
+            .max_items
+            .is_some_and(|max| walk.seen_items >= max as u64);
         let out_of_pages = page_num + 1 >= walk.settings.first_page + MAX_PAGES;
         if count == 0 || short || no_next || total_reached || capped || out_of_pages {
             // Requests already in flight for later pages are dropped (cancelled) here.

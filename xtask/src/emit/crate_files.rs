@@ -155,8 +155,16 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     ));
     doc.push_str("Modules: [`types`] (bodies), [`params`] (validated path parameters), [`operations`] (request builders), [`runtime`] (transport, authentication, retries, errors).");
     let doc = inner_doc_attrs(&doc);
-    let has_pagination = api.operations.iter().flat_map(|o| &o.versions).any(|v| v.pagination.is_some());
-    let pagination_mod = has_pagination.then(|| quote!(mod pagination;));
+    let has_pagination = api
+        .operations
+        .iter()
+        .flat_map(|o| &o.versions)
+        .any(|v| v.pagination.is_some());
+    let pagination_mod = has_pagination.then(|| {
+        quote!(
+            mod pagination;
+        )
+    });
     let params_reexport = (!api.params.is_empty()).then(|| {
         quote!(
             pub use params::*;

@@ -328,7 +328,11 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
 
     let (page_fields, page_inits) = pagination::builder_fields(v);
     let page_methods = pagination::builder_methods(v);
-    let impl_head = if v.pagination.is_some() { quote!(impl<'a> #builder<'a>) } else { quote!(impl #builder<'_>) };
+    let impl_head = if v.pagination.is_some() {
+        quote!(impl<'a> #builder<'a>)
+    } else {
+        quote!(impl #builder<'_>)
+    };
     quote! {
         static #op_static: runtime::Operation = runtime::Operation {
             operation_id: #operation_id,

@@ -92,12 +92,17 @@ pub fn builder_fields(v: &OperationVersion) -> (TokenStream, TokenStream) {
     if v.pagination.is_none() {
         return (TokenStream::new(), TokenStream::new());
     }
-    (quote!(prefetch: usize, max_items: Option<usize>,), quote!(prefetch: 0, max_items: None,))
+    (
+        quote!(prefetch: usize, max_items: Option<usize>,),
+        quote!(prefetch: 0, max_items: None,),
+    )
 }
 
 /// Builder methods of a paginated version.
 pub fn builder_methods(v: &OperationVersion) -> TokenStream {
-    let Some(p) = &v.pagination else { return TokenStream::new() };
+    let Some(p) = &v.pagination else {
+        return TokenStream::new();
+    };
     let page = ident(&p.page_type);
     let item = type_tokens(&p.item_type);
     let (page_field, page_ty) = (ident(&p.page_param.0), &p.page_param.1);
@@ -112,7 +117,9 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
         _ => quote!(self.#size_field.unwrap_or(#default_size)),
     };
     let set_page = match page_ty {
-        TypeRef::I32 => quote!(request.#page_field = Some(i32::try_from(page).unwrap_or(i32::MAX));),
+        TypeRef::I32 => {
+            quote!(request.#page_field = Some(i32::try_from(page).unwrap_or(i32::MAX));)
+        }
         _ => quote!(request.#page_field = Some(page);),
     };
     quote! {

@@ -23,16 +23,38 @@ fn field<'a>(s: &'a StructDef, json: &str) -> Option<&'a Field> {
 /// Fills `OperationVersion::pagination` wherever the shape matches.
 pub fn detect(operations: &mut [Operation], types: &BTreeMap<String, TypeDef>) {
     for op in operations {
-        let param = |json: &str| op.query_params.iter().find(|q| q.json_name == json && is_integer(&q.ty));
-        let (Some(page), Some(size)) = (param(PAGE_PARAM), param(SIZE_PARAM)) else { continue };
-        let default_size = size.default.as_ref().and_then(serde_json::Value::as_i64).unwrap_or(FALLBACK_PAGE_SIZE);
+        let param = |json: &str| {
+            op.query_params
+                .iter()
+                .find(|q| q.json_name == json && is_integer(&q.ty))
+        };
+        let (Some(page), Some(size)) = (param(PAGE_PARAM), param(SIZE_PARAM)) else {
+            continue;
+        };
+        let default_size = size
+            .default
+            .as_ref()
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(FALLBACK_PAGE_SIZE);
         let page_param = (page.rust_name.clone(), page.ty.clone());
         let size_param = (size.rust_name.clone(), size.ty.clone());
         for version in &mut op.versions {
-            let ResponseBody::Json { ty: TypeRef::Named(page_type), .. } = &version.response else { continue };
-            let Some(TypeDef::Struct(page_struct)) = types.get(page_type) else { continue };
-            let Some(results) = field(page_struct, "results") else { continue };
-            let TypeRef::Vec(item_type) = &results.ty else { continue };
+            let ResponseBody::Json {
+                ty: TypeRef::Named(page_type),
+                ..
+            } = &version.response
+            else {
+                continue;
+            };
+            let Some(TypeDef::Struct(page_struct)) = types.get(page_type) else {
+                continue;
+            };
+            let Some(results) = field(page_struct, "results") else {
+                continue;
+            };
+            let TypeRef::Vec(item_type) = &results.ty else {
+                continue;
+            };
             let total_field = field(page_struct, "totalCount")
                 .filter(|f| is_integer(&f.ty))
                 .map(|f| (f.rust_name.clone(), f.ty.clone()));
