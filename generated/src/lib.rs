@@ -13,7 +13,9 @@ pub mod params;
 pub mod runtime;
 pub mod types;
 pub use params::*;
-pub use runtime::{ApiFailure, Client, ClientBuilder, Error, RetryPolicy, Secret};
+pub use runtime::{
+    ApiFailure, Client, ClientBuilder, Error, RetryPolicy, Secret, WaitError,
+};
 /// The body error responses carry; [`Error`] keeps it decoded when the server sends one.
 pub type ErrorBody = types::ApiError;
 impl runtime::ErrorFields for types::ApiError {

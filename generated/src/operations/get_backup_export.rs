@@ -68,3 +68,112 @@ impl GetBackupExport<'_> {
         response.json::<crate::types::DiskBackupExportJob>()
     }
 }
+impl Client {
+    /// Polls [`Client::get_backup_export`] until `state` is Successful (returns the resource) or Failed or Cancelled (returns [`runtime::WaitError::Failed`] with the resource).
+    ///
+    /// Unknown values keep it waiting; 429 and 503 answers follow the client's retry policy; any other error (a 404 included) ends the wait with [`runtime::WaitError::Request`]. Set timing with the builder, then `.await` it.
+    pub fn wait_for_backup_export(
+        &self,
+        group_id: impl AsRef<str>,
+        cluster_name: impl AsRef<str>,
+        export_id: impl AsRef<str>,
+    ) -> WaitForBackupExport<'_> {
+        WaitForBackupExport {
+            request: self.get_backup_export(group_id, cluster_name, export_id),
+            config: runtime::WaitConfig::default(),
+            progress: None,
+        }
+    }
+}
+/// Waiter built by [`Client::wait_for_backup_export`].
+#[must_use = "a waiter does nothing until it is awaited"]
+pub struct WaitForBackupExport<'a> {
+    request: GetBackupExport<'a>,
+    config: runtime::WaitConfig,
+    progress: Option<runtime::Progress<'a, crate::types::DiskBackupExportJob>>,
+}
+impl std::fmt::Debug for WaitForBackupExport<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(stringify!(WaitForBackupExport))
+            .field("request", &self.request)
+            .field("config", &self.config)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+impl<'a> WaitForBackupExport<'a> {
+    /// Delay before the second poll (default 10 s).
+    pub fn poll_interval(mut self, interval: std::time::Duration) -> Self {
+        self.config.poll_interval = interval;
+        self
+    }
+    /// Longest delay between polls (default 60 s).
+    pub fn max_interval(mut self, interval: std::time::Duration) -> Self {
+        self.config.max_interval = interval;
+        self
+    }
+    /// Growth factor of the delay between polls (default 1.5; 1.0 = fixed).
+    pub fn backoff(mut self, factor: f64) -> Self {
+        self.config.backoff = factor;
+        self
+    }
+    /// Give up after this long (default 6 hours).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.config.timeout = timeout;
+        self
+    }
+    /// Called with the resource after every poll, e.g. to show progress.
+    pub fn on_progress(
+        mut self,
+        progress: impl FnMut(&crate::types::DiskBackupExportJob) + Send + 'a,
+    ) -> Self {
+        self.progress = Some(Box::new(progress));
+        self
+    }
+    /// Runs the waiter (same as awaiting the builder).
+    ///
+    /// # Errors
+    ///
+    /// [`runtime::WaitError`]: a failure value, the timeout, or a failed poll.
+    pub async fn wait(
+        self,
+    ) -> Result<
+        crate::types::DiskBackupExportJob,
+        runtime::WaitError<crate::types::DiskBackupExportJob>,
+    > {
+        fn classify(resource: &crate::types::DiskBackupExportJob) -> runtime::WaitState {
+            match resource.state.as_ref().map(|value| value.as_str()) {
+                Some("Successful") => runtime::WaitState::Done,
+                Some(state @ ("Failed" | "Cancelled")) => {
+                    runtime::WaitState::Failed {
+                        state: state.to_owned(),
+                        reason: serde_json::to_string(&resource.state_reason)
+                            .ok()
+                            .filter(|text| text != "null"),
+                    }
+                }
+                _ => runtime::WaitState::Pending,
+            }
+        }
+        let request = self.request;
+        runtime::wait(
+                self.config,
+                move || Box::pin(request.clone().send()),
+                classify,
+                self.progress,
+            )
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for WaitForBackupExport<'a> {
+    type Output = Result<
+        crate::types::DiskBackupExportJob,
+        runtime::WaitError<crate::types::DiskBackupExportJob>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.wait())
+    }
+}

@@ -16,6 +16,7 @@ mod request;
 mod retry;
 mod secret;
 pub mod validate;
+mod waiter;
 
 // `allow(unused_imports)`: with a private `runtime` module whose crate root re-exports only
 // some of these, the others would otherwise warn.
@@ -35,6 +36,8 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 #[allow(unused_imports)]
 pub use validate::Pattern;
+#[allow(unused_imports)]
+pub use waiter::{wait, PollFuture, Progress, WaitConfig, WaitError, WaitState};
 
 #[cfg(test)]
 mod e2e;

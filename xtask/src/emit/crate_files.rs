@@ -221,7 +221,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         pub mod types;
 
         #params_reexport
-        pub use runtime::{ApiFailure, Client, ClientBuilder, Error, RetryPolicy, Secret};
+        pub use runtime::{ApiFailure, Client, ClientBuilder, Error, RetryPolicy, Secret, WaitError};
 
         /// The body error responses carry; [`Error`] keeps it decoded when the server sends one.
         #error_alias

@@ -10,6 +10,7 @@ mod operations;
 mod pagination;
 mod rust_types;
 mod types;
+mod waiter;
 
 use proc_macro2::TokenStream;
 

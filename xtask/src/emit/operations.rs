@@ -107,9 +107,11 @@ fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
 
 pub fn operation_module(op: &Operation) -> TokenStream {
     let versions = op.versions.iter().map(|v| version(op, v));
+    let waiter = super::waiter::waiter(op);
     quote! {
         use crate::runtime::{self, Client, Error};
         #(#versions)*
+        #waiter
     }
 }
 

@@ -9,6 +9,7 @@ mod operations;
 mod pagination;
 mod schemas;
 mod view;
+mod waiter;
 
 use std::collections::BTreeSet;
 
@@ -37,14 +38,21 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
     let mut example_names = BTreeSet::new();
     let mut operations = Vec::new();
     for op in &ops {
-        operations.push(build_operation(
+        let mut built = build_operation(
             op,
             &resolver,
             &mut types,
             &mut params,
             &mut examples,
             &mut example_names,
-        )?);
+        )?;
+        built.waiter = waiter::parse(
+            op.op.extensions.get("x-waiter"),
+            &op.at,
+            &built,
+            &types.types,
+        )?;
+        operations.push(built);
     }
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
     pagination::detect(&mut operations, &types.types);

@@ -194,6 +194,24 @@ pub struct Operation {
     pub versions: Vec<OperationVersion>,
     /// Statuses the spec documents for errors, for docs.
     pub error_statuses: Vec<String>,
+    /// A poller declared with `x-waiter` (see `ir::waiter`), built on the newest version.
+    pub waiter: Option<Waiter>,
+}
+
+/// Polls a GET operation until a watched field reaches a terminal value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    pub fn_name: String,
+    pub builder_name: String,
+    /// Rust field of the resource to watch, and whether it is a string enum (else a `String`).
+    pub field: String,
+    pub field_is_enum: bool,
+    pub field_optional: bool,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    /// Rust field explaining a failure, if declared.
+    pub reason: Option<String>,
+    pub resource: TypeRef,
 }
 
 #[derive(Debug, Clone)]

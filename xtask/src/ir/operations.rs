@@ -573,6 +573,7 @@ pub fn build_operation<'a>(
         query_params,
         versions,
         error_statuses,
+        waiter: None,
     })
 }
 
