@@ -24,6 +24,55 @@ pub struct Options {
     pub crate_version: String,
     /// Spec path shown in file headers (kept relative so output is identical on every machine).
     pub spec_label: String,
+    /// Example programs that ship with the spec (`<spec dir>/examples/`), copied into `examples/`.
+    pub examples: Examples,
+}
+
+/// Example programs for the generated crate. They are spec-specific (they name its operations), so they
+/// live beside the spec, not in the generator.
+#[derive(Debug, Clone, Default)]
+pub struct Examples {
+    /// (file name, source), sorted by name.
+    pub files: Vec<(String, String)>,
+    /// Extra `[dev-dependencies]` lines the examples need (`examples/dev-dependencies.toml`).
+    pub dev_dependencies: String,
+}
+
+impl Examples {
+    /// Reads `dir/*.rs` and `dir/dev-dependencies.toml`; a missing directory means no examples.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let io = |e: std::io::Error| {
+            GenError::new(
+                dir.display().to_string(),
+                format!("cannot read examples: {e}"),
+            )
+        };
+        if !dir.is_dir() {
+            return Ok(Self::default());
+        }
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.push((name, std::fs::read_to_string(&path).map_err(io)?));
+            }
+        }
+        files.sort();
+        let deps = dir.join("dev-dependencies.toml");
+        let dev_dependencies = if deps.is_file() {
+            std::fs::read_to_string(&deps).map_err(io)?
+        } else {
+            String::new()
+        };
+        Ok(Self {
+            files,
+            dev_dependencies,
+        })
+    }
 }
 
 impl Default for Options {
@@ -32,6 +81,7 @@ impl Default for Options {
             crate_name: "atlas-backup-exports".into(),
             crate_version: "0.1.0".into(),
             spec_label: "spec/openapi.yaml".into(),
+            examples: Examples::default(),
         }
     }
 }
@@ -40,7 +90,11 @@ impl Default for Options {
 /// as (path relative to the output directory, contents), sorted by path.
 pub fn generate(spec: &Path, options: &Options) -> Result<Vec<(String, String)>> {
     let loaded = load::load(spec)?;
-    generate_from(&loaded.api, options)
+    let mut options = options.clone();
+    if let Some(dir) = loaded.path.parent() {
+        options.examples = Examples::load(&dir.join("examples"))?;
+    }
+    generate_from(&loaded.api, &options)
 }
 
 /// Same as [`generate`] for an already-parsed document.

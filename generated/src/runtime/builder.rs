@@ -61,7 +61,56 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+/// Environment variables read by [`ClientBuilder::from_env`], named like the Atlas CLI's.
+pub mod env {
+    /// Base URL (optional; default `https://cloud.mongodb.com`).
+    pub const BASE_URL: &str = "MONGODB_ATLAS_BASE_URL";
+    /// Programmatic API key, public part (HTTP digest user).
+    pub const PUBLIC_API_KEY: &str = "MONGODB_ATLAS_PUBLIC_API_KEY";
+    /// Programmatic API key, private part (HTTP digest password).
+    pub const PRIVATE_API_KEY: &str = "MONGODB_ATLAS_PRIVATE_API_KEY";
+    /// Service account client id (OAuth2 client credentials).
+    pub const CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";
+    /// Service account client secret.
+    pub const CLIENT_SECRET: &str = "MONGODB_ATLAS_CLIENT_SECRET";
+}
+
 impl ClientBuilder {
+    /// A builder configured from the Atlas CLI's environment variables (see [`env`]): a service account
+    /// when `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET` are set, else an API key pair
+    /// from `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY`, and the base URL from
+    /// `MONGODB_ATLAS_BASE_URL` when set.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when neither credential pair is complete (the message names the
+    /// variables, never their values).
+    pub fn from_env() -> Result<Self, Error> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let mut builder = ClientBuilder::default();
+        if let Some(url) = var(env::BASE_URL) {
+            builder = builder.base_url(url);
+        }
+        match (
+            var(env::CLIENT_ID),
+            var(env::CLIENT_SECRET),
+            var(env::PUBLIC_API_KEY),
+            var(env::PRIVATE_API_KEY),
+        ) {
+            (Some(id), Some(secret), _, _) => Ok(builder.service_account(id, secret)),
+            (_, _, Some(public), Some(private)) => Ok(builder.digest_auth(public, private)),
+            _ => Err(Error::InvalidConfig {
+                message: format!(
+                    "set {} and {}, or {} and {}",
+                    env::CLIENT_ID,
+                    env::CLIENT_SECRET,
+                    env::PUBLIC_API_KEY,
+                    env::PRIVATE_API_KEY
+                ),
+            }),
+        }
+    }
+
     /// API root, default `https://cloud.mongodb.com`. A path prefix is kept.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();

@@ -21,7 +21,7 @@ mod waiter;
 // `allow(unused_imports)`: with a private `runtime` module whose crate root re-exports only
 // some of these, the others would otherwise warn.
 #[allow(unused_imports)]
-pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
+pub use builder::{env, ClientBuilder, DEFAULT_BASE_URL};
 #[allow(unused_imports)]
 pub use client::Client;
 #[allow(unused_imports)]

@@ -18,3 +18,16 @@ pub struct DiskBackupExportJobRequest {
     #[serde(rename = "snapshotId")]
     pub snapshot_id: String,
 }
+impl DiskBackupExportJobRequest {
+    /// A value with the required members (`exportBucketId`, `snapshotId`) set and every optional member `None`.
+    pub fn new(
+        export_bucket_id: impl Into<String>,
+        snapshot_id: impl Into<String>,
+    ) -> Self {
+        DiskBackupExportJobRequest {
+            custom_data: None,
+            export_bucket_id: export_bucket_id.into(),
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+}

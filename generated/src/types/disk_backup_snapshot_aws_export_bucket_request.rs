@@ -21,3 +21,13 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_private_networking: Option<bool>,
 }
+impl DiskBackupSnapshotAwsExportBucketRequest {
+    /// A value with the required members (`bucketName`, `iamRoleId`) set and every optional member `None`.
+    pub fn new(bucket_name: impl Into<String>, iam_role_id: impl Into<String>) -> Self {
+        DiskBackupSnapshotAwsExportBucketRequest {
+            bucket_name: bucket_name.into(),
+            iam_role_id: iam_role_id.into(),
+            require_private_networking: None,
+        }
+    }
+}

@@ -28,3 +28,15 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<uuid::Uuid>,
 }
+impl DiskBackupSnapshotAzureExportBucketRequest {
+    /// A value with the required members (`roleId`, `serviceUrl`) set and every optional member `None`.
+    #[allow(deprecated)]
+    pub fn new(role_id: impl Into<String>, service_url: impl Into<String>) -> Self {
+        DiskBackupSnapshotAzureExportBucketRequest {
+            bucket_name: None,
+            role_id: role_id.into(),
+            service_url: service_url.into(),
+            tenant_id: None,
+        }
+    }
+}

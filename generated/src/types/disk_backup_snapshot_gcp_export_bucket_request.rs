@@ -17,3 +17,12 @@ pub struct DiskBackupSnapshotGcpExportBucketRequest {
     #[serde(rename = "roleId")]
     pub role_id: String,
 }
+impl DiskBackupSnapshotGcpExportBucketRequest {
+    /// A value with the required members (`bucketName`, `roleId`) set and every optional member `None`.
+    pub fn new(bucket_name: impl Into<String>, role_id: impl Into<String>) -> Self {
+        DiskBackupSnapshotGcpExportBucketRequest {
+            bucket_name: bucket_name.into(),
+            role_id: role_id.into(),
+        }
+    }
+}

@@ -7,3 +7,11 @@ pub struct UpdateRequirePrivateNetworkingRequestView {
     #[serde(rename = "requirePrivateNetworking")]
     pub require_private_networking: bool,
 }
+impl UpdateRequirePrivateNetworkingRequestView {
+    /// A value with the required members (`requirePrivateNetworking`) set and every optional member `None`.
+    pub fn new(require_private_networking: bool) -> Self {
+        UpdateRequirePrivateNetworkingRequestView {
+            require_private_networking,
+        }
+    }
+}

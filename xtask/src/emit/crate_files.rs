@@ -259,7 +259,10 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         version = options.crate_version,
         title = api.title.replace('"', "'"),
         deps = deps,
-        dev = RUNTIME_DEV_DEPENDENCIES,
+        dev = format!(
+            "{RUNTIME_DEV_DEPENDENCIES}{}",
+            options.examples.dev_dependencies
+        ),
     )
 }
 

@@ -83,6 +83,13 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
         contents: Contents::Text(crate_files::cargo_toml(api, options)),
     });
     files.extend(crate_files::runtime_files()?);
+    for (name, source) in &options.examples.files {
+        let header = format!("// @generated: copied from spec/examples/{name} by `cargo xtask codegen`. Edit it there.\n");
+        files.push(File {
+            path: format!("examples/{name}"),
+            contents: Contents::Text(format!("{header}{source}")),
+        });
+    }
     if !api.examples.is_empty() {
         files.push(rust(
             "tests/spec_examples.rs".into(),

@@ -81,13 +81,69 @@ fn struct_def(s: &StructDef) -> TokenStream {
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         quote! { #doc #deprecated #rename #optional pub #rust: #ty, }
     });
+    let constructor = constructor(s);
     quote! {
         #doc
         #deprecated
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         #tag
         pub struct #name { #(#fields)* }
+        #constructor
     }
+}
+
+/// `new(required...)` for types with required fields: a struct literal would force callers to spell
+/// out (and, for deprecated members, be warned about) every optional member.
+fn constructor(s: &StructDef) -> Option<TokenStream> {
+    if s.fields.iter().all(|f| f.optional) {
+        return None;
+    }
+    let name = ident(&s.name);
+    let args = s.fields.iter().filter(|f| !f.optional).map(|f| {
+        let rust = ident(&f.rust_name);
+        match &f.ty {
+            TypeRef::String => quote!(#rust: impl Into<String>),
+            other => {
+                let ty = type_tokens(other);
+                quote!(#rust: #ty)
+            }
+        }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let rust = ident(&f.rust_name);
+        match (f.optional, &f.ty) {
+            (true, _) => quote!(#rust: None,),
+            (false, TypeRef::String) => quote!(#rust: #rust.into(),),
+            (false, _) => quote!(#rust,),
+        }
+    });
+    let required: Vec<String> = s
+        .fields
+        .iter()
+        .filter(|f| !f.optional)
+        .map(|f| format!("`{}`", f.json_name))
+        .collect();
+    let doc = format!(
+        " A value with the required members ({}) set and every optional member `None`.",
+        required.join(", ")
+    );
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    let many = (s.fields.iter().filter(|f| !f.optional).count() > 7)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    Some(quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            #many
+            pub fn new(#(#args),*) -> Self {
+                #name { #(#inits)* }
+            }
+        }
+    })
 }
 
 fn string_enum(e: &StringEnumDef) -> TokenStream {

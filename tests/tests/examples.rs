@@ -1,0 +1,254 @@
+//! Runs every example of the generated crate against a loopback server, with credentials from the
+//! Atlas CLI's environment variables (a service account, so the token exchange is exercised too).
+//!
+//! `cargo test --workspace` builds the examples before running tests; this test runs those binaries.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::json;
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const GROUP: &str = "5f4e3d2c1b0a998877665544";
+const CLUSTER: &str = "Cluster0";
+const JOB: &str = "65a1b2c3d4e5f60718293a4d";
+const BUCKET: &str = "65a1b2c3d4e5f60718293a4b";
+const SNAPSHOT: &str = "65a1b2c3d4e5f60718293a4e";
+const V2023: &str = "application/vnd.atlas.2023-01-01+json";
+const V2024: &str = "application/vnd.atlas.2024-05-30+json";
+
+fn example(name: &str) -> PathBuf {
+    // target/debug/deps/<this test> -> target/debug/examples/<name>
+    let exe = std::env::current_exe().expect("test binary path");
+    let path = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir")
+        .join("examples")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run the examples' tests with `cargo test --workspace`",
+        path.display()
+    );
+    path
+}
+
+/// A server with the OAuth token endpoint; API mocks require the token it hands out.
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth/token"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "example-token", "token_type": "Bearer", "expires_in": 3600
+        })))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn run(server: &MockServer, name: &str, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(example(name))
+        .args(args)
+        .env_clear()
+        .env("MONGODB_ATLAS_BASE_URL", server.uri())
+        .env("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example")
+        .env("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example-secret")
+        .output()
+        .expect("example runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn api(verb: &str, at: String) -> wiremock::MockBuilder {
+    Mock::given(method(verb))
+        .and(path(at))
+        .and(header("authorization", "Bearer example-token"))
+}
+
+#[tokio::test]
+async fn list_export_jobs_streams_every_page() {
+    let server = server().await;
+    let jobs = |from: usize, to: usize| -> Vec<serde_json::Value> {
+        (from..to).map(|i| json!({"id": format!("{i:024x}"), "exportBucketId": BUCKET, "state": "Successful", "createdAt": "2025-03-04T05:06:07Z"})).collect()
+    };
+    let exports = format!("/api/atlas/v2/groups/{GROUP}/clusters/{CLUSTER}/backup/exports");
+    for (page, items) in [(1, jobs(0, 100)), (2, jobs(100, 130))] {
+        api("GET", exports.clone())
+            .and(wiremock::matchers::query_param("pageNum", page.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(
+                json!({"results": items, "totalCount": 130}).to_string(),
+                V2023,
+            ))
+            .mount(&server)
+            .await;
+    }
+    let (ok, stdout, stderr) = run(&server, "list_export_jobs", &[GROUP, CLUSTER]);
+    assert!(ok, "stderr: {stderr}");
+    assert!(stdout.ends_with("130 export job(s)\n"), "{stdout}");
+    assert!(
+        stdout.starts_with("000000000000000000000000  Successful  2025-03-04T05:06:07+00:00"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn create_export_bucket_for_each_provider() {
+    let server = server().await;
+    let buckets = format!("/api/atlas/v2/groups/{GROUP}/backup/exportBuckets");
+    let cases = [
+        (
+            "aws",
+            "nightly-exports",
+            json!({"cloudProvider": "AWS", "bucketName": "nightly-exports", "iamRoleId": BUCKET}),
+        ),
+        (
+            "azure",
+            "https://acct.blob.core.windows.net/snapshots",
+            json!({"cloudProvider": "AZURE", "serviceUrl": "https://acct.blob.core.windows.net/snapshots", "roleId": BUCKET}),
+        ),
+        (
+            "gcp",
+            "nightly-exports",
+            json!({"cloudProvider": "GCP", "bucketName": "nightly-exports", "roleId": BUCKET}),
+        ),
+    ];
+    for (provider, target, expected_body) in cases {
+        server.reset().await;
+        Mock::given(method("POST"))
+            .and(path("/api/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"access_token": "example-token", "expires_in": 3600})),
+            )
+            .mount(&server)
+            .await;
+        let mut created = expected_body.clone();
+        created["_id"] = json!("65a1b2c3d4e5f60718293a4f");
+        api("POST", buckets.clone())
+            .and(header("content-type", V2024))
+            .and(wiremock::matchers::body_json(&expected_body))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(created.to_string(), V2024))
+            .mount(&server)
+            .await;
+        let (ok, stdout, stderr) = run(
+            &server,
+            "create_export_bucket",
+            &[GROUP, provider, target, BUCKET],
+        );
+        assert!(ok, "{provider}: stderr: {stderr}");
+        let cloud = expected_body["cloudProvider"].as_str().unwrap_or_default();
+        assert_eq!(
+            stdout,
+            format!("created {cloud} export bucket 65a1b2c3d4e5f60718293a4f\n")
+        );
+    }
+}
+
+#[tokio::test]
+async fn export_snapshot_follows_the_job_to_success() {
+    let server = server().await;
+    let exports = format!("/api/atlas/v2/groups/{GROUP}/clusters/{CLUSTER}/backup/exports");
+    api("POST", exports.clone())
+        .and(wiremock::matchers::body_json(
+            json!({"exportBucketId": BUCKET, "snapshotId": SNAPSHOT}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            json!({"id": JOB, "exportBucketId": BUCKET, "state": "Queued"}).to_string(),
+            V2023,
+        ))
+        .mount(&server)
+        .await;
+    let job = |state: &str, done: i32| {
+        ResponseTemplate::new(200).set_body_raw(
+            json!({"id": JOB, "exportBucketId": BUCKET, "state": state, "prefix": "exported_snapshots/org/proj/Cluster0/2025-03-04T0506Z/1741064767",
+                   "exportStatus": {"exportedCollections": done, "totalCollections": 3}})
+            .to_string(),
+            V2023,
+        )
+    };
+    let one = format!("{exports}/{JOB}");
+    api("GET", one.clone())
+        .respond_with(job("InProgress", 1))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    api("GET", one.clone())
+        .respond_with(job("InProgress", 2))
+        .up_to_n_times(1)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    api("GET", one)
+        .respond_with(job("Successful", 3))
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    let (ok, stdout, stderr) = run(
+        &server,
+        "export_snapshot",
+        &[GROUP, CLUSTER, SNAPSHOT, BUCKET, "0.01"],
+    );
+    assert!(ok, "stderr: {stderr}");
+    assert!(
+        stdout.contains(&format!("export job {JOB} created")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "export job {JOB} succeeded: exported_snapshots/org/proj/Cluster0"
+        )),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn export_snapshot_reports_a_failed_job() {
+    let server = server().await;
+    let exports = format!("/api/atlas/v2/groups/{GROUP}/clusters/{CLUSTER}/backup/exports");
+    api("POST", exports.clone())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            json!({"id": JOB, "exportBucketId": BUCKET, "state": "Queued"}).to_string(),
+            V2023,
+        ))
+        .mount(&server)
+        .await;
+    api("GET", format!("{exports}/{JOB}"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            json!({"id": JOB, "exportBucketId": BUCKET, "state": "Failed", "stateReason": {"errorCode": "EXPORT_FAILED", "message": "access denied"}}).to_string(),
+            V2023,
+        ))
+        .mount(&server)
+        .await;
+    let (ok, _stdout, stderr) = run(
+        &server,
+        "export_snapshot",
+        &[GROUP, CLUSTER, SNAPSHOT, BUCKET, "0.01"],
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("ended Failed") && stderr.contains("EXPORT_FAILED"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn missing_credentials_are_reported_without_a_request() {
+    let server = server().await;
+    let output = Command::new(example("list_export_jobs"))
+        .args([GROUP, CLUSTER])
+        .env_clear()
+        .env("MONGODB_ATLAS_BASE_URL", server.uri())
+        .output()
+        .expect("example runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("MONGODB_ATLAS_CLIENT_ID"), "{stderr}");
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
+}
