@@ -237,6 +237,10 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 /// Dependencies of the runtime (kept in sync with `xtask/runtime/`) plus those the types need.
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
     let mut deps = String::from(RUNTIME_DEPENDENCIES);
+    let dev_dependencies = format!(
+        "{RUNTIME_DEV_DEPENDENCIES}{}",
+        options.examples.dev_dependencies
+    );
     if uses(api, &|t| matches!(t, TypeRef::DateTime | TypeRef::Date)) {
         deps.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n");
     }
@@ -259,10 +263,7 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         version = options.crate_version,
         title = api.title.replace('"', "'"),
         deps = deps,
-        dev = format!(
-            "{RUNTIME_DEV_DEPENDENCIES}{}",
-            options.examples.dev_dependencies
-        ),
+        dev = dev_dependencies,
     )
 }
 
