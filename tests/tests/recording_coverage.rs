@@ -168,7 +168,7 @@ fn table_matches_the_spec() {
     }
 }
 
-fn accept<'a>(recording: &'a Recording, exchange: usize) -> Option<&'a str> {
+fn accept(recording: &Recording, exchange: usize) -> Option<&str> {
     recording.exchanges[exchange]
         .request
         .headers
