@@ -142,17 +142,28 @@ pub async fn make(client: &Client, call: &Call) -> Result<String, Error> {
 /// A stable, port-free description of an error for snapshots.
 pub fn describe_error(error: &Error) -> String {
     let mut out = format!("Err: {error}\n");
+    out.push_str(&format!("variant: {}\n", variant(error)));
     out.push_str(&format!("status: {:?}\n", error.status()));
     out.push_str(&format!("error_code: {:?}\n", error.error_code()));
     out.push_str(&format!(
-        "not_found: {}, rate_limited: {}, invalid_request: {}\n",
+        "not_found: {}, unauthorized: {}, rate_limited: {}, invalid_request: {}\n",
         error.is_not_found(),
+        error.is_unauthorized(),
         error.is_rate_limited(),
         error.is_invalid_request()
     ));
     out.push_str(&format!("retry_after: {:?}\n", error.retry_after()));
     out.push_str(&format!("attempts: {:?}\n", error.attempts()));
     if let Some(api) = error.api() {
+        out.push_str(&format!("operation_id: {}\n", api.operation_id()));
+        out.push_str(&format!("media_type: {:?}\n", api.media_type()));
+        // `date` changes on every run; the other support headers come from the recording.
+        let headers: Vec<_> = api
+            .headers()
+            .iter()
+            .filter(|(name, _)| !name.eq_ignore_ascii_case("date"))
+            .collect();
+        out.push_str(&format!("support headers: {headers:?}\n"));
         out.push_str(&format!("decoded body: {:#?}\n", api.body()));
         out.push_str(&format!(
             "raw body: {}\n",
@@ -160,4 +171,43 @@ pub fn describe_error(error: &Error) -> String {
         ));
     }
     out
+}
+
+/// The error's variant with the fields that are stable across runs (no ports, no OS messages).
+fn variant(error: &Error) -> String {
+    match error {
+        Error::InvalidRequest { parameter, rule } => {
+            format!("InvalidRequest {{ parameter: {parameter:?}, rule: {rule:?} }}")
+        }
+        Error::InvalidConfig { .. } => "InvalidConfig".to_owned(),
+        Error::Transport { kind, attempts, .. } => {
+            format!("Transport {{ kind: {kind:?}, attempts: {attempts} }}")
+        }
+        Error::Api(_) => "Api".to_owned(),
+        Error::Decode {
+            status,
+            media_type,
+            path,
+            excerpt,
+            ..
+        } => format!(
+            "Decode {{ status: {status}, media_type: {media_type:?}, path: {path:?}, excerpt bytes: {} }}",
+            excerpt.len()
+        ),
+        Error::UnexpectedMediaType {
+            status,
+            media_type,
+            expected,
+            body,
+        } => format!(
+            "UnexpectedMediaType {{ status: {status}, media_type: {media_type:?}, expected: {expected:?}, body: {:?} }}",
+            String::from_utf8_lossy(body)
+        ),
+        Error::Auth {
+            kind,
+            status,
+            message,
+        } => format!("Auth {{ kind: {kind:?}, status: {status:?}, message: {message:?} }}"),
+        other => format!("other: {other:?}"),
+    }
 }

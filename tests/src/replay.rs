@@ -76,6 +76,10 @@ pub struct ExpectedRequest {
     /// A value ending in `*` is a prefix match (e.g. `Digest username="..."*`).
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// Headers that must not be present at all (names case-insensitive), e.g. `authorization` on
+    /// the first request of a Digest handshake, or `content-type` on a request without a body.
+    #[serde(default)]
+    pub absent_headers: Vec<String>,
     /// The JSON body the client must send; absent means no body at all.
     #[serde(default)]
     pub body: Option<serde_json::Value>,
@@ -204,6 +208,11 @@ pub fn check_requests(recording: &Recording, received: &[Request]) -> Vec<String
             };
             if !ok {
                 fail(format!("header {name}: {actual:?} != {value:?}"));
+            }
+        }
+        for name in &want.absent_headers {
+            if let Some(value) = got.headers.get(name.as_str()) {
+                fail(format!("header {name} must be absent, got {value:?}"));
             }
         }
         match (&want.body, got.body.is_empty()) {
