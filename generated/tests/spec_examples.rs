@@ -50,7 +50,7 @@ fn create_export_bucket_2023_01_01_request_aws() {
 #[test]
 fn create_export_bucket_2023_01_01_response_aws() {
     round_trip::<
-        atlas_backup_exports::types::DiskBackupSnapshotAwsExportBucketResponse,
+        atlas_backup_exports::types::DiskBackupSnapshotExportBucketResponse,
     >(
         "{\n  \"_id\": \"66b0f3d2a81c4e5f9d7a1b20\",\n  \"bucketName\": \"acme-atlas-exports\",\n  \"cloudProvider\": \"AWS\",\n  \"iamRoleId\": \"65e9d1c07f3a2b4c8d6e0f11\",\n  \"links\": [\n    {\n      \"href\": \"https://cloud.mongodb.com/api/atlas/v2/groups/6620a7f3c9d84e1b5a7f0c21/backup/exportBuckets/66b0f3d2a81c4e5f9d7a1b20\",\n      \"rel\": \"self\"\n    }\n  ],\n  \"region\": \"eu-west-1\",\n  \"requirePrivateNetworking\": false\n}",
     );
@@ -203,7 +203,7 @@ fn get_backup_export_2023_01_01_response_successful() {
 #[test]
 fn get_export_bucket_2023_01_01_response_aws() {
     round_trip::<
-        atlas_backup_exports::types::DiskBackupSnapshotAwsExportBucketResponse,
+        atlas_backup_exports::types::DiskBackupSnapshotExportBucketResponse,
     >(
         "{\n  \"_id\": \"66b0f5e8a81c4e5f9d7a1c07\",\n  \"bucketName\": \"acme-exports-private\",\n  \"cloudProvider\": \"AWS\",\n  \"iamRoleId\": \"65e9d1c07f3a2b4c8d6e0f11\",\n  \"links\": [\n    {\n      \"href\": \"https://cloud.mongodb.com/api/atlas/v2/groups/6620a7f3c9d84e1b5a7f0c21/backup/exportBuckets/66b0f5e8a81c4e5f9d7a1c07\",\n      \"rel\": \"self\"\n    }\n  ],\n  \"region\": \"us-east-2\",\n  \"requirePrivateNetworking\": true\n}",
     );
@@ -280,7 +280,7 @@ fn update_backup_export_bucket_2024_05_30_request_enable() {
 #[test]
 fn update_backup_export_bucket_2024_05_30_response_aws() {
     round_trip::<
-        atlas_backup_exports::types::DiskBackupSnapshotAwsExportBucketResponse,
+        atlas_backup_exports::types::DiskBackupSnapshotExportBucketResponse,
     >(
         "{\n  \"_id\": \"66b0f3d2a81c4e5f9d7a1b20\",\n  \"bucketName\": \"acme-atlas-exports\",\n  \"cloudProvider\": \"AWS\",\n  \"iamRoleId\": \"65e9d1c07f3a2b4c8d6e0f11\",\n  \"links\": [\n    {\n      \"href\": \"https://cloud.mongodb.com/api/atlas/v2/groups/6620a7f3c9d84e1b5a7f0c21/backup/exportBuckets/66b0f3d2a81c4e5f9d7a1b20\",\n      \"rel\": \"self\"\n    }\n  ],\n  \"region\": \"eu-west-1\",\n  \"requirePrivateNetworking\": true\n}",
     );

@@ -148,7 +148,7 @@ impl CreateExportBucket20230101<'_> {
     /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(
         self,
-    ) -> Result<crate::types::DiskBackupSnapshotAwsExportBucketResponse, Error> {
+    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets",
@@ -166,6 +166,6 @@ impl CreateExportBucket20230101<'_> {
             request.json_body(body)?;
         }
         let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupSnapshotAwsExportBucketResponse>()
+        response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()
     }
 }

@@ -119,7 +119,7 @@ impl GetExportBucket20230101<'_> {
     /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(
         self,
-    ) -> Result<crate::types::DiskBackupSnapshotAwsExportBucketResponse, Error> {
+    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
@@ -136,6 +136,6 @@ impl GetExportBucket20230101<'_> {
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupSnapshotAwsExportBucketResponse>()
+        response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()
     }
 }

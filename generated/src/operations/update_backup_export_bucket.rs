@@ -67,7 +67,7 @@ impl UpdateBackupExportBucket<'_> {
     /// [`Error::InvalidRequest`] before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(
         self,
-    ) -> Result<crate::types::DiskBackupSnapshotAwsExportBucketResponse, Error> {
+    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
@@ -89,6 +89,6 @@ impl UpdateBackupExportBucket<'_> {
             request.json_body(body)?;
         }
         let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupSnapshotAwsExportBucketResponse>()
+        response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()
     }
 }

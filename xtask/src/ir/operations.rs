@@ -526,6 +526,7 @@ pub fn build_operation<'a>(
                         response: true,
                     },
                 )?;
+                let ty = types.widen_response(ty);
                 collect_examples(
                     content,
                     &ty,

@@ -19,6 +19,8 @@ use crate::resolve::Resolver;
 /// A discriminator subtype: which base it belongs to and the tag it is written with.
 #[derive(Debug, Clone)]
 struct Subtype {
+    /// The discriminated base component.
+    base: String,
     property: String,
     value: String,
 }
@@ -72,6 +74,19 @@ impl<'a> TypeBuilder<'a> {
         Ptr::root().push("components").push("schemas").push(name)
     }
 
+    /// An operation whose response names one discriminator subtype answers with the whole hierarchy:
+    /// the server picks the variant by the tag. (Atlas' PATCH on an export bucket declares the AWS schema
+    /// but returns whichever provider the bucket has; decoding that as AWS would drop fields and rewrite
+    /// the tag.) Such responses are typed as the base's tagged enum.
+    pub fn widen_response(&self, ty: TypeRef) -> TypeRef {
+        let TypeRef::Named(name) = &ty else { return ty };
+        let component = self.names.iter().find(|(_, rust)| *rust == name).map(|(c, _)| c);
+        match component.and_then(|c| self.subtypes.get(c)) {
+            Some(sub) => TypeRef::Named(self.names[&sub.base].clone()),
+            None => ty,
+        }
+    }
+
     /// The Rust name of the component a `$ref` names.
     pub fn named(&self, reference: &str, at: &Ptr) -> Result<TypeRef> {
         let component = self.resolver.schema_ref_name(reference, at)?;
@@ -91,6 +106,7 @@ impl<'a> TypeBuilder<'a> {
                     .insert(
                         sub.clone(),
                         Subtype {
+                            base: base.clone(),
                             property: disc.property_name.clone(),
                             value,
                         },
