@@ -435,7 +435,7 @@ async fn a_huge_error_body_is_kept_whole_but_the_message_stays_short() {
 
 #[tokio::test]
 async fn a_huge_valid_page_is_decoded_in_full() {
-    // The client has no body-size limit: a page far larger than itemsPerPage allows still decodes.
+    // Under the client's body limit (64 MiB by default), a page far larger than itemsPerPage allows still decodes.
     let item = BUCKET_BODY;
     let count = 20_000;
     let mut body = String::from("{\"results\":[");
@@ -460,7 +460,7 @@ async fn a_huge_valid_page_is_decoded_in_full() {
 
 #[tokio::test]
 async fn an_endless_body_is_cut_by_the_timeout() {
-    // Chunked and never finished: only the client's timeout ends it (there is no size limit).
+    // Chunked and never finished, slowly: the client's timeout ends it before the size limit does.
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: {V2024}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     );
@@ -478,4 +478,55 @@ async fn an_endless_body_is_cut_by_the_timeout() {
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(err.attempts(), Some(1));
+}
+
+fn limited_client(server: &Server, limit: usize) -> Client {
+    Client::builder()
+        .base_url(&server.base)
+        .bearer_token("test-token")
+        .timeout(Duration::from_secs(10))
+        .max_response_bytes(limit)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client builds")
+}
+
+#[tokio::test]
+async fn a_body_over_the_size_limit_is_a_typed_error() {
+    let mut body = b"{\"results\":[".to_vec();
+    body.resize(HUGE, b' ');
+    let server = Server::start(vec![Act::Write(response("200 OK", V2024, &body))]).await;
+    let err = bounded(
+        limited_client(&server, 1 << 20)
+            .list_export_buckets(GROUP)
+            .send(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { status: 200, limit } if limit == 1 << 20),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(200));
+}
+
+#[tokio::test]
+async fn an_endless_fast_body_stops_at_the_size_limit_not_the_timeout() {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {V2024}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let mut chunk = format!("{:x}\r\n", 64 * 1024).into_bytes();
+    chunk.extend(std::iter::repeat_n(b' ', 64 * 1024));
+    chunk.extend_from_slice(b"\r\n");
+    let server = Server::start(vec![Act::Trickle {
+        head: head.into_bytes(),
+        chunk,
+        pause: Duration::from_millis(1),
+    }])
+    .await;
+    let err = bounded(get_bucket(&limited_client(&server, 512 * 1024)))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    assert!(!err.is_timeout());
 }

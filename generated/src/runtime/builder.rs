@@ -17,6 +17,8 @@ use super::{Error, RetryPolicy, Secret};
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// 64 MiB: a full 500-item page is well under 1 MiB; anything this large is not an Atlas answer.
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
 
 /// Builds a [`Client`]. Obtain one with [`Client::builder`].
 #[derive(Clone)]
@@ -29,6 +31,7 @@ pub struct ClientBuilder {
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    max_response_bytes: usize,
 }
 
 impl Default for ClientBuilder {
@@ -42,6 +45,7 @@ impl Default for ClientBuilder {
             user_agent_suffix: None,
             http_client: None,
             allow_insecure_http: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -57,6 +61,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("custom_http_client", &self.http_client.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -109,6 +114,13 @@ impl ClientBuilder {
                 ),
             }),
         }
+    }
+
+    /// Largest response body the client reads (default 64 MiB); a larger one ends the call with
+    /// [`Error::ResponseTooLarge`] instead of exhausting memory.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
     }
 
     /// API root, default `https://cloud.mongodb.com`. A path prefix is kept.
@@ -271,6 +283,7 @@ impl ClientBuilder {
                 base_path,
                 auth,
                 retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }

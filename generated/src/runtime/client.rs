@@ -49,6 +49,7 @@ pub(crate) struct Inner {
     pub(crate) base_path: String,
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
 }
 
 /// The Atlas API client. Cheap to clone: clones share connections and cached credentials.
@@ -243,10 +244,29 @@ impl Client {
         if let Some(auth) = auth {
             builder = builder.header(AUTHORIZATION, auth);
         }
-        let response = builder.send().await.map_err(transport_failure)?;
+        let mut response = builder.send().await.map_err(transport_failure)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport_failure)?;
+        // Read chunk by chunk so an oversized or endless body stops at the limit, not at memory's end.
+        let limit = self.inner.max_response_bytes;
+        let too_large = || {
+            let error = Error::ResponseTooLarge { status, limit };
+            (error, Failure::Permanent)
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = Bytes::from(body);
         Ok(RawResponse {
             status,
             headers,

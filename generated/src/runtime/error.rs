@@ -99,6 +99,13 @@ pub enum Error {
         /// The raw body.
         body: Bytes,
     },
+    /// The response body exceeded the client's limit (see `ClientBuilder::max_response_bytes`).
+    ResponseTooLarge {
+        /// HTTP status of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A paginated listing stopped because the server misbehaved (e.g. served the same page twice).
     Pagination {
         /// The page number (`pageNum`) at which the problem was seen.
@@ -122,9 +129,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(f) => Some(f.status),
-            Error::Decode { status, .. } | Error::UnexpectedMediaType { status, .. } => {
-                Some(*status)
-            }
+            Error::Decode { status, .. }
+            | Error::UnexpectedMediaType { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Auth { status, .. } => *status,
             _ => None,
         }
@@ -300,6 +307,9 @@ impl fmt::Display for Error {
                 media_type.as_deref().unwrap_or("(none)"),
                 excerpt(body, 200)
             ),
+            Error::ResponseTooLarge { status, limit } => {
+                write!(f, "HTTP {status} response body exceeds the client's limit of {limit} bytes")
+            }
             Error::Pagination { page, reason } => write!(f, "pagination stopped at page {page}: {reason}"),
             Error::Auth { kind, status, message } => {
                 write!(f, "authentication failed ({kind:?}")?;
