@@ -26,6 +26,9 @@ impl Client {
             cluster_name: cluster_name.as_ref().to_owned(),
             envelope: None,
             body: None,
+            body_custom_data: None,
+            body_export_bucket_id: None,
+            body_snapshot_id: None,
         }
     }
 }
@@ -38,6 +41,9 @@ pub struct CreateBackupExport<'a> {
     cluster_name: String,
     envelope: Option<bool>,
     body: Option<crate::types::DiskBackupExportJobRequest>,
+    body_custom_data: Option<Vec<crate::types::BackupLabel>>,
+    body_export_bucket_id: Option<String>,
+    body_snapshot_id: Option<String>,
 }
 impl CreateBackupExport<'_> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
@@ -51,6 +57,34 @@ impl CreateBackupExport<'_> {
         value: impl Into<crate::types::DiskBackupExportJobRequest>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Optional key/value pairs to write into the metadata file that Atlas uploads when the job finishes.
+    ///
+    /// Sets body member `customData` (ignored when a whole body is given with `body`).
+    pub fn custom_data(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::BackupLabel>,
+    ) -> Self {
+        self.body_custom_data = Some(value.into_iter().collect());
+        self
+    }
+    /// Id of the export bucket to write to (24 hex characters).
+    ///
+    /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
+    ///
+    /// Sets body member `exportBucketId` (ignored when a whole body is given with `body`).
+    pub fn export_bucket_id(mut self, value: impl Into<String>) -> Self {
+        self.body_export_bucket_id = Some(value.into());
+        self
+    }
+    /// Id of the Cloud Backup snapshot to export (24 hex characters); it must be a snapshot of the cluster named in the path.
+    ///
+    /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
+    ///
+    /// Sets body member `snapshotId` (ignored when a whole body is given with `body`).
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.body_snapshot_id = Some(value.into());
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -69,8 +103,28 @@ impl CreateBackupExport<'_> {
         let mut request = runtime::Request::new(&CREATE_BACKUP_EXPORT_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
-        runtime::validate::required("body", self.body.is_some())?;
-        if let Some(body) = &self.body {
+        let body: Option<crate::types::DiskBackupExportJobRequest> = match self.body {
+            Some(body) => Some(body),
+            None if self.body_custom_data.is_some()
+                || self.body_export_bucket_id.is_some()
+                || self.body_snapshot_id.is_some() => {
+                let body = crate::types::DiskBackupExportJobRequest {
+                    custom_data: self.body_custom_data,
+                    export_bucket_id: match self.body_export_bucket_id {
+                        Some(value) => value,
+                        None => return Err(runtime::validate::missing("exportBucketId")),
+                    },
+                    snapshot_id: match self.body_snapshot_id {
+                        Some(value) => value,
+                        None => return Err(runtime::validate::missing("snapshotId")),
+                    },
+                };
+                Some(body)
+            }
+            None => None,
+        };
+        runtime::validate::required("body", body.is_some())?;
+        if let Some(body) = &body {
             request.json_body(body)?;
         }
         let response = self.client.execute(request).await?;

@@ -74,8 +74,10 @@ impl CreateExportBucket<'_> {
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("pretty", self.pretty);
-        runtime::validate::required("body", self.body.is_some())?;
-        if let Some(body) = &self.body {
+        let body: Option<crate::types::DiskBackupSnapshotExportBucketRequest> = self
+            .body;
+        runtime::validate::required("body", body.is_some())?;
+        if let Some(body) = &body {
             request.json_body(body)?;
         }
         let response = self.client.execute(request).await?;
@@ -109,6 +111,9 @@ impl Client {
             envelope: None,
             pretty: None,
             body: None,
+            body_bucket_name: None,
+            body_iam_role_id: None,
+            body_require_private_networking: None,
         }
     }
 }
@@ -121,6 +126,9 @@ pub struct CreateExportBucket20230101<'a> {
     envelope: Option<bool>,
     pretty: Option<bool>,
     body: Option<crate::types::DiskBackupSnapshotAwsExportBucketRequest>,
+    body_bucket_name: Option<String>,
+    body_iam_role_id: Option<String>,
+    body_require_private_networking: Option<bool>,
 }
 impl CreateExportBucket20230101<'_> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
@@ -139,6 +147,31 @@ impl CreateExportBucket20230101<'_> {
         value: impl Into<crate::types::DiskBackupSnapshotAwsExportBucketRequest>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Name of the S3 bucket (3 to 63 characters). The IAM role must be allowed to write to it.
+    ///
+    /// Constraints (documented, not enforced when decoding): length 3..=63.
+    ///
+    /// Sets body member `bucketName` (ignored when a whole body is given with `body`).
+    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.body_bucket_name = Some(value.into());
+        self
+    }
+    /// Id of the project's unified AWS access role (24 hex characters) that Atlas assumes to write to the bucket.
+    ///
+    /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
+    ///
+    /// Sets body member `iamRoleId` (ignored when a whole body is given with `body`).
+    pub fn iam_role_id(mut self, value: impl Into<String>) -> Self {
+        self.body_iam_role_id = Some(value.into());
+        self
+    }
+    /// Export over AWS PrivateLink instead of public endpoints. Defaults to false when omitted.
+    ///
+    /// Sets body member `requirePrivateNetworking` (ignored when a whole body is given with `body`).
+    pub fn require_private_networking(mut self, value: bool) -> Self {
+        self.body_require_private_networking = Some(value);
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -161,8 +194,29 @@ impl CreateExportBucket20230101<'_> {
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("pretty", self.pretty);
-        runtime::validate::required("body", self.body.is_some())?;
-        if let Some(body) = &self.body {
+        let body: Option<crate::types::DiskBackupSnapshotAwsExportBucketRequest> = match self
+            .body
+        {
+            Some(body) => Some(body),
+            None if self.body_bucket_name.is_some() || self.body_iam_role_id.is_some()
+                || self.body_require_private_networking.is_some() => {
+                let body = crate::types::DiskBackupSnapshotAwsExportBucketRequest {
+                    bucket_name: match self.body_bucket_name {
+                        Some(value) => value,
+                        None => return Err(runtime::validate::missing("bucketName")),
+                    },
+                    iam_role_id: match self.body_iam_role_id {
+                        Some(value) => value,
+                        None => return Err(runtime::validate::missing("iamRoleId")),
+                    },
+                    require_private_networking: self.body_require_private_networking,
+                };
+                Some(body)
+            }
+            None => None,
+        };
+        runtime::validate::required("body", body.is_some())?;
+        if let Some(body) = &body {
             request.json_body(body)?;
         }
         let response = self.client.execute(request).await?;

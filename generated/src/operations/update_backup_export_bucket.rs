@@ -27,6 +27,7 @@ impl Client {
             envelope: None,
             pretty: None,
             body: None,
+            body_require_private_networking: None,
         }
     }
 }
@@ -40,6 +41,7 @@ pub struct UpdateBackupExportBucket<'a> {
     envelope: Option<bool>,
     pretty: Option<bool>,
     body: Option<crate::types::UpdateRequirePrivateNetworkingRequestView>,
+    body_require_private_networking: Option<bool>,
 }
 impl UpdateBackupExportBucket<'_> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
@@ -58,6 +60,13 @@ impl UpdateBackupExportBucket<'_> {
         value: impl Into<crate::types::UpdateRequirePrivateNetworkingRequestView>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// True to require private networking for exports; false to allow public endpoints.
+    ///
+    /// Sets body member `requirePrivateNetworking` (ignored when a whole body is given with `body`).
+    pub fn require_private_networking(mut self, value: bool) -> Self {
+        self.body_require_private_networking = Some(value);
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -84,8 +93,29 @@ impl UpdateBackupExportBucket<'_> {
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("pretty", self.pretty);
-        runtime::validate::required("body", self.body.is_some())?;
-        if let Some(body) = &self.body {
+        let body: Option<crate::types::UpdateRequirePrivateNetworkingRequestView> = match self
+            .body
+        {
+            Some(body) => Some(body),
+            None if self.body_require_private_networking.is_some() => {
+                let body = crate::types::UpdateRequirePrivateNetworkingRequestView {
+                    require_private_networking: match self
+                        .body_require_private_networking
+                    {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                runtime::validate::missing("requirePrivateNetworking"),
+                            );
+                        }
+                    },
+                };
+                Some(body)
+            }
+            None => None,
+        };
+        runtime::validate::required("body", body.is_some())?;
+        if let Some(body) = &body {
             request.json_body(body)?;
         }
         let response = self.client.execute(request).await?;

@@ -98,6 +98,11 @@ pub fn required(name: &'static str, present: bool) -> Result<(), Error> {
     }
 }
 
+/// The error for a required value (e.g. a body member) that was not set.
+pub fn missing(name: &'static str) -> Error {
+    Error::invalid(name, "is required but was not set")
+}
+
 /// Checks an integer against inclusive bounds.
 pub fn integer(
     name: &'static str,

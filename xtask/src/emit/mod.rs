@@ -4,6 +4,7 @@
 //! parameter newtypes), `src/operations/<operation>.rs`, `src/runtime/**` (copied from `xtask/runtime/`),
 //! `src/lib.rs`, `Cargo.toml`, `tests/spec_examples.rs`.
 
+mod body_fields;
 mod crate_files;
 mod docs;
 mod operations;
@@ -64,7 +65,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
         let module = module_name(&op.fn_name);
         files.push(rust(
             format!("src/operations/{module}.rs"),
-            operations::operation_module(op),
+            operations::operation_module(api, op),
         ));
         op_mods.push(module);
     }

@@ -105,8 +105,8 @@ fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
     (fmt, args)
 }
 
-pub fn operation_module(op: &Operation) -> TokenStream {
-    let versions = op.versions.iter().map(|v| version(op, v));
+pub fn operation_module(api: &Api, op: &Operation) -> TokenStream {
+    let versions = op.versions.iter().map(|v| version(api, op, v));
     let waiter = super::waiter::waiter(op);
     quote! {
         use crate::runtime::{self, Client, Error};
@@ -149,7 +149,7 @@ fn method_doc(op: &Operation, v: &OperationVersion) -> String {
     doc
 }
 
-fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
+fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     let builder = ident(&v.builder_name);
     let fn_name = ident(&v.fn_name);
     let op_static = ident(&format!("{}_OPERATION", v.fn_name.to_shouty_snake_case()));
@@ -252,6 +252,11 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
         quote!(runtime::validate::required(#json, self.#name.is_some())?;)
     });
 
+    let taken: Vec<String> = op
+        .query_params
+        .iter()
+        .map(|q| q.rust_name.clone())
+        .collect();
     let (body_field, body_init, body_setter, body_send) = match &v.request {
         None => (None, None, None, None),
         Some(body) => {
@@ -259,29 +264,35 @@ fn version(op: &Operation, v: &OperationVersion) -> TokenStream {
             let doc = doc_attrs(Some(
                 body.doc.as_deref().unwrap_or("Sets the request body."),
             ));
-            let send = if body.required {
-                quote! {
-                    runtime::validate::required("body", self.body.is_some())?;
-                    if let Some(body) = &self.body {
-                        request.json_body(body)?;
-                    }
-                }
-            } else {
-                quote! {
-                    if let Some(body) = &self.body {
-                        request.json_body(body)?;
-                    }
+            let members = super::body_fields::body_fields(api, &body.ty, &taken);
+            let assemble = match &members {
+                Some(m) => m.assemble.clone(),
+                None => quote!(self.body),
+            };
+            let check = body
+                .required
+                .then(|| quote!(runtime::validate::required("body", body.is_some())?;));
+            let send = quote! {
+                let body: Option<#ty> = #assemble;
+                #check
+                if let Some(body) = &body {
+                    request.json_body(body)?;
                 }
             };
+            let (member_fields, member_inits, member_setters) = match members {
+                Some(m) => (m.fields, m.inits, m.setters),
+                None => Default::default(),
+            };
             (
-                Some(quote!(body: Option<#ty>,)),
-                Some(quote!(body: None,)),
+                Some(quote!(body: Option<#ty>, #member_fields)),
+                Some(quote!(body: None, #member_inits)),
                 Some(quote! {
                     #doc
                     pub fn body(mut self, value: impl Into<#ty>) -> Self {
                         self.body = Some(value.into());
                         self
                     }
+                    #member_setters
                 }),
                 Some(send),
             )

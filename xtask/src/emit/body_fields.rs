@@ -1,0 +1,124 @@
+//! Setters for the members of an object request body, so a call reads
+//! `.snapshot_id(..).export_bucket_id(..)` instead of building the body struct by hand.
+//!
+//! The builder keeps one `Option` per member; `send()` assembles the body from them (a missing required
+//! member is an `InvalidRequest` naming it). A body passed whole with `.body(..)` takes precedence.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::rust_types::{ident, type_tokens};
+use crate::ir::model::*;
+
+pub struct BodyFields {
+    /// Builder struct fields.
+    pub fields: TokenStream,
+    /// Their initial values.
+    pub inits: TokenStream,
+    /// The setter methods.
+    pub setters: TokenStream,
+    /// An expression of type `Option<Body>`: `.body(..)`, else the members, else `None`.
+    pub assemble: TokenStream,
+}
+
+/// Member setters for a body of type `ty`, when it is a plain object type whose member names do not
+/// collide with the builder's own methods.
+pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFields> {
+    let TypeRef::Named(name) = ty else {
+        return None;
+    };
+    let Some(TypeDef::Struct(s)) = api.types.get(name) else {
+        return None;
+    };
+    let reserved = [
+        "body",
+        "send",
+        "prefetch",
+        "max_items",
+        "into_stream",
+        "into_pages",
+    ];
+    if s.fields.is_empty()
+        || s.fields
+            .iter()
+            .any(|f| taken.contains(&f.rust_name) || reserved.contains(&f.rust_name.as_str()))
+    {
+        return None;
+    }
+    let slot = |f: &Field| format_ident!("body_{}", f.rust_name.trim_end_matches('_'));
+    let mut fields = TokenStream::new();
+    let mut inits = TokenStream::new();
+    let mut setters = TokenStream::new();
+    let mut members = TokenStream::new();
+    let mut any_set = Vec::new();
+    for f in &s.fields {
+        let slot = slot(f);
+        let setter = ident(&f.rust_name);
+        let inner = type_tokens(&f.ty);
+        fields.extend(quote!(#slot: Option<#inner>,));
+        inits.extend(quote!(#slot: None,));
+        let (arg, convert) = match &f.ty {
+            TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+            TypeRef::Vec(item) => {
+                let item = type_tokens(item);
+                (
+                    quote!(impl IntoIterator<Item = #item>),
+                    quote!(value.into_iter().collect()),
+                )
+            }
+            _ => (inner.clone(), quote!(value)),
+        };
+        let mut doc = f
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` member of the body.", f.json_name));
+        doc.push_str(&format!(
+            "\n\nSets body member `{}` (ignored when a whole body is given with `body`).",
+            f.json_name
+        ));
+        let doc = doc_attrs(Some(&doc));
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        setters.extend(quote! {
+            #doc
+            #deprecated
+            pub fn #setter(mut self, value: #arg) -> Self {
+                self.#slot = Some(#convert);
+                self
+            }
+        });
+        let json = &f.json_name;
+        members.extend(if f.optional {
+            quote!(#setter: self.#slot,)
+        } else {
+            quote!(#setter: match self.#slot {
+                Some(value) => value,
+                None => return Err(runtime::validate::missing(#json)),
+            },)
+        });
+        any_set.push(quote!(self.#slot.is_some()));
+    }
+    let body_ty = ident(name);
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    let assemble = quote! {
+        match self.body {
+            Some(body) => Some(body),
+            None if #(#any_set)||* => {
+                #allow
+                let body = crate::types::#body_ty { #members };
+                Some(body)
+            }
+            None => None,
+        }
+    };
+    Some(BodyFields {
+        fields,
+        inits,
+        setters,
+        assemble,
+    })
+}
