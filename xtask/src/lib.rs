@@ -26,6 +26,9 @@ pub struct Options {
     pub spec_label: String,
     /// Example programs that ship with the spec (`<spec dir>/examples/`), copied into `examples/`.
     pub examples: Examples,
+    /// Crate documentation that ships with the spec (`<spec dir>/crate-docs.md`): becomes the generated
+    /// crate's README.md and its crate-level docs, so its code blocks are compiled as doctests.
+    pub crate_docs: Option<String>,
 }
 
 /// Example programs for the generated crate. They are spec-specific (they name its operations), so they
@@ -82,6 +85,7 @@ impl Default for Options {
             crate_version: "0.1.0".into(),
             spec_label: "spec/openapi.yaml".into(),
             examples: Examples::default(),
+            crate_docs: None,
         }
     }
 }
@@ -93,6 +97,12 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Vec<(String, String)>>
     let mut options = options.clone();
     if let Some(dir) = loaded.path.parent() {
         options.examples = Examples::load(&dir.join("examples"))?;
+        let docs = dir.join("crate-docs.md");
+        if docs.is_file() {
+            let text = std::fs::read_to_string(&docs)
+                .map_err(|e| GenError::new(docs.display().to_string(), format!("cannot read: {e}")))?;
+            options.crate_docs = Some(text);
+        }
     }
     generate_from(&loaded.api, &options)
 }

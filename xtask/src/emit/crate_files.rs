@@ -154,7 +154,11 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         options.spec_label, api.spec_version
     ));
     doc.push_str("Modules: [`types`] (bodies), [`params`] (validated path parameters), [`operations`] (request builders), [`runtime`] (transport, authentication, retries, errors).");
-    let doc = inner_doc_attrs(&doc);
+    let mut doc = inner_doc_attrs(&doc);
+    if options.crate_docs.is_some() {
+        // README.md is the spec's crate-docs.md: one text for crates.io and rustdoc, doctests included.
+        doc.extend(quote!(#![doc = ""] #![doc = include_str!("../README.md")]));
+    }
     let has_pagination = api
         .operations
         .iter()
