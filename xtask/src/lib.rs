@@ -99,8 +99,9 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Vec<(String, String)>>
         options.examples = Examples::load(&dir.join("examples"))?;
         let docs = dir.join("crate-docs.md");
         if docs.is_file() {
-            let text = std::fs::read_to_string(&docs)
-                .map_err(|e| GenError::new(docs.display().to_string(), format!("cannot read: {e}")))?;
+            let text = std::fs::read_to_string(&docs).map_err(|e| {
+                GenError::new(docs.display().to_string(), format!("cannot read: {e}"))
+            })?;
             options.crate_docs = Some(text);
         }
     }

@@ -86,7 +86,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
     files.extend(crate_files::runtime_files()?);
     if let Some(docs) = &options.crate_docs {
         let header = "<!-- @generated: copied from spec/crate-docs.md by `cargo xtask codegen`. Edit it there. -->\n\n";
-        files.push(File { path: "README.md".into(), contents: Contents::Text(format!("{header}{docs}")) });
+        files.push(File {
+            path: "README.md".into(),
+            contents: Contents::Text(format!("{header}{docs}")),
+        });
     }
     for (name, source) in &options.examples.files {
         let header = format!("// @generated: copied from spec/examples/{name} by `cargo xtask codegen`. Edit it there.\n");
