@@ -236,8 +236,11 @@ impl Differ<'_> {
                     self.push(Class::Info, &n_at.push(key), format!("`{key}` added{what}"))
                 }
                 (Some(x), Some(y)) => {
+                    // Values are quoted only when short and not prose.
                     let message = match (short(x), short(y)) {
-                        (Some(x), Some(y)) => format!("`{key}` changed from {x} to {y}{what}"),
+                        (Some(x), Some(y)) if what != " (docs)" => {
+                            format!("`{key}` changed from `{x}` to `{y}`{what}")
+                        }
                         _ => format!("`{key}` changed{what}"),
                     };
                     self.push(Class::Info, &n_at.push(key), message);

@@ -90,9 +90,17 @@ pub fn extract(doc: &Value, selection: &Selection) -> Result<Value> {
     }
     for (i, used) in pattern_used.iter().enumerate() {
         if !used {
+            let tagged = if selection.tags.is_empty() {
+                String::new()
+            } else {
+                format!(" tagged {}", selection.tags.join(" or "))
+            };
             return Err(GenError::new(
                 "/paths",
-                format!("--paths {:?} selects no operation", patterns[i].text),
+                format!(
+                    "--paths {:?} selects no operation{tagged}",
+                    patterns[i].text
+                ),
             ));
         }
     }

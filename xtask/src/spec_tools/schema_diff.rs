@@ -386,9 +386,9 @@ impl Differ<'_> {
             let message = format!("field `{name}` changes type from {from} to {to}");
             self.push(Class::Breaking, n_at, message);
         } else if req_old != req_new {
-            let message = format!(
-                "field `{name}` `required` changed to {req_new} (generated type unchanged)"
-            );
+            let became = if req_new { "required" } else { "optional" };
+            let message =
+                format!("field `{name}` became {became} (the generated field type is unchanged)");
             self.push(Class::Info, n_at, message);
         }
     }
