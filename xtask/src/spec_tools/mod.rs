@@ -12,6 +12,9 @@ mod report;
 mod schema_diff;
 pub mod yaml;
 
+#[cfg(test)]
+mod diff_tests;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
