@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::report::{Change, Class, Report, Summary};
 use super::schema_diff::{short, usage_map, Usage};
-use super::{resolve, COMPONENT_KINDS, METHODS};
+use super::{object, resolve, COMPONENT_KINDS, METHODS};
 use crate::error::{Ptr, Result};
 
 /// Compares two documents (raw trees, see [`super::read_document`]). Errors only for references that cannot
@@ -143,6 +143,14 @@ fn media_count(doc: &Value, op: &Op) -> usize {
     success + count(op.node.get("requestBody"), &op.at.push("requestBody"))
 }
 
+/// The request body of `op` after resolving its `$ref`, with the pointer of the node that defines it.
+fn request_body<'a>(doc: &'a Value, op: &Op<'a>) -> Result<Option<(&'a Value, Ptr)>> {
+    match op.node.get("requestBody") {
+        Some(body) => resolve(doc, body, &op.at.push("requestBody")).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// A parameter after resolving its `$ref`, with the pointer of the node that defines it.
 struct Param<'a> {
     location: String,
@@ -186,7 +194,7 @@ fn parameters<'a>(doc: &'a Value, op: &Op<'a>) -> Result<Vec<Param<'a>>> {
     Ok(out)
 }
 
-impl Differ<'_> {
+impl<'a> Differ<'a> {
     pub(super) fn push(&mut self, class: Class, at: &Ptr, message: impl Into<String>) {
         self.changes.push(Change {
             class,
@@ -250,7 +258,7 @@ impl Differ<'_> {
         }
     }
 
-    fn operations(&mut self, old: &[Op], new: &[Op]) -> Result<()> {
+    fn operations(&mut self, old: &[Op<'a>], new: &[Op<'a>]) -> Result<()> {
         let mut taken = vec![false; new.len()];
         let mut pairs = Vec::new();
         let mut unpaired = Vec::new();
@@ -296,7 +304,7 @@ impl Differ<'_> {
         Ok(())
     }
 
-    fn operation(&mut self, o: &Op, n: &Op) -> Result<()> {
+    fn operation(&mut self, o: &Op<'a>, n: &Op<'a>) -> Result<()> {
         if o.key == n.key && o.path != n.path {
             let message = format!(
                 "path changed from {} to {} (path parameter renamed)",
@@ -325,7 +333,7 @@ impl Differ<'_> {
         self.responses(o, n)
     }
 
-    fn parameters(&mut self, o: &Op, n: &Op) -> Result<()> {
+    fn parameters(&mut self, o: &Op<'a>, n: &Op<'a>) -> Result<()> {
         let (po, pn) = (parameters(self.old, o)?, parameters(self.new, n)?);
         // Path parameters pair by position (a rename is reported as a path change), others by name.
         let paired = |i: usize, own: &[Param], others: &[Param]| -> Option<usize> {
@@ -378,48 +386,39 @@ impl Differ<'_> {
         Ok(())
     }
 
-    fn request_body(&mut self, o: &Op, n: &Op) -> Result<()> {
-        let resolved = |doc: &'_ Value, op: &Op<'_>| -> Result<Option<(Value, Ptr)>> {
-            let at = op.at.push("requestBody");
-            let Some(body) = op.node.get("requestBody") else {
-                return Ok(None);
-            };
-            let (body, at) = resolve(doc, body, &at)?;
-            Ok(Some((body.clone(), at)))
-        };
-        let (a, b) = (resolved(self.old, o)?, resolved(self.new, n)?);
+    fn request_body(&mut self, o: &Op<'a>, n: &Op<'a>) -> Result<()> {
+        let (a, b) = (request_body(self.old, o)?, request_body(self.new, n)?);
         let required = |body: &Value| body.get("required").and_then(Value::as_bool) == Some(true);
         match (a, b) {
             (None, None) => {}
             (Some((_, at)), None) => self.push(Class::Breaking, &at, "request body removed"),
-            (None, Some((body, at))) if required(&body) => {
+            (None, Some((body, at))) if required(body) => {
                 self.push(Class::Breaking, &at, "required request body added")
             }
             (None, Some((_, at))) => self.push(Class::Additive, &at, "optional request body added"),
             (Some((a, a_at)), Some((b, b_at))) => {
-                if !required(&a) && required(&b) {
+                if !required(a) && required(b) {
                     self.push(
                         Class::Breaking,
                         &b_at.push("required"),
                         "request body became required",
                     );
-                } else if required(&a) && !required(&b) {
+                } else if required(a) && !required(b) {
                     self.push(
                         Class::Info,
                         &b_at.push("required"),
                         "request body is no longer required",
                     );
                 }
-                self.content(&a, &b, &a_at, &b_at, true, Usage::REQUEST);
-                self.info_keys(&a, &b, &a_at, &b_at, &["content", "required"]);
+                self.content(a, b, &a_at, &b_at, true, Usage::REQUEST);
+                self.info_keys(a, b, &a_at, &b_at, &["content", "required"]);
             }
         }
         Ok(())
     }
 
-    fn responses(&mut self, o: &Op, n: &Op) -> Result<()> {
-        let map = |op: &Op| op.node.get("responses").and_then(Value::as_object).cloned();
-        let (a, b) = (map(o).unwrap_or_default(), map(n).unwrap_or_default());
+    fn responses(&mut self, o: &Op<'a>, n: &Op<'a>) -> Result<()> {
+        let (a, b) = (object(o.node, "responses"), object(n.node, "responses"));
         let (o_at, n_at) = (o.at.push("responses"), n.at.push("responses"));
         for status in a.keys().filter(|s| !b.contains_key(*s)) {
             let class = if status.starts_with('2') {
@@ -433,7 +432,7 @@ impl Differ<'_> {
                 format!("response `{status}` removed"),
             );
         }
-        for (status, rb) in &b {
+        for (status, rb) in b {
             let success = status.starts_with('2');
             let Some(ra) = a.get(status) else {
                 let class = if success {
@@ -460,8 +459,7 @@ impl Differ<'_> {
 
     /// Response headers: the client exposes none of them as items, so every change is non-API.
     fn headers(&mut self, a: &Value, b: &Value, a_at: &Ptr, b_at: &Ptr) -> Result<()> {
-        let map = |r: &Value| r.get("headers").and_then(Value::as_object).cloned();
-        let (ha, hb) = (map(a).unwrap_or_default(), map(b).unwrap_or_default());
+        let (ha, hb) = (object(a, "headers"), object(b, "headers"));
         for name in ha.keys().filter(|k| !hb.contains_key(*k)) {
             let at = a_at.push("headers").push(name);
             self.push(
@@ -470,7 +468,7 @@ impl Differ<'_> {
                 format!("response header `{name}` removed"),
             );
         }
-        for (name, y) in &hb {
+        for (name, y) in hb {
             let at = b_at.push("headers").push(name);
             let Some(x) = ha.get(name) else {
                 self.push(Class::Info, &at, format!("response header `{name}` added"));
@@ -486,8 +484,7 @@ impl Differ<'_> {
     /// The `content` of a request body or response. In a success response or a request body each media
     /// type is a version of the generated method; in error responses they only feed the error body.
     fn content(&mut self, a: &Value, b: &Value, a_at: &Ptr, b_at: &Ptr, api: bool, usage: Usage) {
-        let map = |r: &Value| r.get("content").and_then(Value::as_object).cloned();
-        let (ca, cb) = (map(a).unwrap_or_default(), map(b).unwrap_or_default());
+        let (ca, cb) = (object(a, "content"), object(b, "content"));
         let (a_at, b_at) = (a_at.push("content"), b_at.push("content"));
         let (removed, added) = if api {
             (Class::Breaking, Class::Additive)
@@ -499,7 +496,7 @@ impl Differ<'_> {
                 format!("media type `{mt}` dropped (its version of the method goes away)");
             self.push(removed, &a_at.push(mt), message);
         }
-        for (mt, y) in &cb {
+        for (mt, y) in cb {
             let Some(x) = ca.get(mt) else {
                 self.push(added, &b_at.push(mt), format!("media type `{mt}` added"));
                 continue;
@@ -518,14 +515,12 @@ impl Differ<'_> {
     }
 
     fn components(&mut self) {
-        let section = |doc: &Value, kind: &str| {
-            doc.pointer(&format!("/components/{kind}"))
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default()
+        let (old, new) = (self.old, self.new);
+        let section = |doc: &'a Value, kind: &str| {
+            object(doc.get("components").unwrap_or(&Value::Null), kind)
         };
         for kind in COMPONENT_KINDS {
-            let (a, b) = (section(self.old, kind), section(self.new, kind));
+            let (a, b) = (section(old, kind), section(new, kind));
             let at = Ptr::root().push("components").push(kind);
             let schemas = *kind == "schemas";
             for name in a.keys().filter(|k| !b.contains_key(*k)) {
@@ -539,7 +534,7 @@ impl Differ<'_> {
                 };
                 self.push(class, &at.push(name), message);
             }
-            for (name, y) in &b {
+            for (name, y) in b {
                 let Some(x) = a.get(name) else {
                     let (class, message) = if schemas {
                         (Class::Additive, format!("schema `{name}` added"))

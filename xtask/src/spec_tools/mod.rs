@@ -236,6 +236,21 @@ pub fn subtypes_by_base(doc: &Value) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// The object member `key` of `node`, or an empty object when absent or not an object (comparisons treat
+/// a missing map and an empty one alike).
+pub fn object<'a>(node: &'a Value, key: &str) -> &'a serde_json::Map<String, Value> {
+    static EMPTY: std::sync::LazyLock<serde_json::Map<String, Value>> =
+        std::sync::LazyLock::new(serde_json::Map::new);
+    node.get(key).and_then(Value::as_object).unwrap_or(&EMPTY)
+}
+
+/// The array member `key` of `node`, or an empty slice when absent or not an array.
+pub fn array<'a>(node: &'a Value, key: &str) -> &'a [Value] {
+    node.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
 /// HTTP methods that are operations inside a path item, in the order the specification lists them.
 pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::diff::Differ;
 use super::report::Class;
-use super::{resolve, schema_name, schema_refs, subtypes_by_base, METHODS};
+use super::{array, object, resolve, schema_name, schema_refs, subtypes_by_base, METHODS};
 use crate::error::Ptr;
 
 /// How a schema is used: sent in request bodies/parameters, received in responses, or both.
@@ -270,8 +270,8 @@ impl Differ<'_> {
     }
 
     fn enumeration(&mut self, old: &Value, new: &Value, o_at: &Ptr, n_at: &Ptr) {
-        let values = |s: &Value| s.get("enum").and_then(Value::as_array).cloned();
-        match (values(old), values(new)) {
+        let (a, b) = (old.get("enum"), new.get("enum"));
+        match (a.and_then(Value::as_array), b.and_then(Value::as_array)) {
             (None, None) => {}
             (Some(_), None) => self.push(
                 Class::Breaking,
@@ -298,7 +298,6 @@ impl Differ<'_> {
     }
 
     fn properties(&mut self, old: &Value, new: &Value, o_at: &Ptr, n_at: &Ptr, usage: Usage) {
-        let props = |s: &Value| s.get("properties").and_then(Value::as_object).cloned();
         let required = |s: &Value| -> BTreeSet<String> {
             let names = s.get("required").and_then(Value::as_array);
             names
@@ -307,10 +306,7 @@ impl Differ<'_> {
                 .filter_map(|n| n.as_str().map(str::to_string))
                 .collect()
         };
-        let (po, pn) = (
-            props(old).unwrap_or_default(),
-            props(new).unwrap_or_default(),
-        );
+        let (po, pn) = (object(old, "properties"), object(new, "properties"));
         let (qo, qn) = (required(old), required(new));
         let names = pn.keys().chain(po.keys().filter(|k| !pn.contains_key(*k)));
         for name in names {
@@ -432,11 +428,7 @@ impl Differ<'_> {
         n_at: &Ptr,
         usage: Usage,
     ) {
-        let members = |s: &Value| s.get(key).and_then(Value::as_array).cloned();
-        let (a, b) = (
-            members(old).unwrap_or_default(),
-            members(new).unwrap_or_default(),
-        );
+        let (a, b) = (array(old, key), array(new, key));
         let label = |m: &Value, i: usize| match m.get("$ref").and_then(Value::as_str) {
             Some(r) => describe(&serde_json::json!({ "$ref": r })),
             None => format!("#{i} (inline)"),
@@ -480,12 +472,8 @@ impl Differ<'_> {
             let message = "discriminator `propertyName` changed: the tag field is different";
             self.push(Class::Breaking, &at.push("propertyName"), message);
         }
-        let mapping = |d: &Value| d.get("mapping").and_then(Value::as_object).cloned();
-        let (ma, mb) = (
-            mapping(a).unwrap_or_default(),
-            mapping(b).unwrap_or_default(),
-        );
-        for (value, target) in &ma {
+        let (ma, mb) = (object(a, "mapping"), object(b, "mapping"));
+        for (value, target) in ma {
             match mb.get(value) {
                 None => {
                     let message = format!("discriminator value `{value}` removed");
