@@ -55,7 +55,7 @@ pub fn diff(old: &Value, new: &Value) -> Result<Report> {
 }
 
 /// The comparison in progress: both documents, schema usage (union of both), changes found so far.
-pub struct Differ<'a> {
+pub(super) struct Differ<'a> {
     pub(super) old: &'a Value,
     pub(super) new: &'a Value,
     pub(super) usage: BTreeMap<String, Usage>,
