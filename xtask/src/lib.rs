@@ -2,6 +2,7 @@
 //!
 //! One module per pipeline stage (see ARCHITECTURE.md):
 //! [`load`] -> [`resolve`] -> [`ir`] -> [`emit`] -> [`mod@format`] -> [`mod@write`].
+//! [`spec_tools`] maintains the spec itself (`cargo xtask spec extract|diff`).
 
 pub mod emit;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod resolve;
+pub mod spec_tools;
 pub mod write;
 
 use std::path::Path;

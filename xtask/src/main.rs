@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]`
+//! `cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]`, and
+//! `cargo xtask spec extract|diff|equivalent ...` (see `xtask::spec_tools`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +11,9 @@ const USAGE: &str =
   --spec PATH        spec file or directory holding openapi.yaml (default: spec/)
   --out DIR          output crate directory (default: generated/)
   --check            write nothing; exit 1 naming each stale file
-  --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)";
+  --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)
+
+       cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +30,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let Some((command, rest)) = args.split_first() else {
         return Err(USAGE.to_string());
     };
+    if command == "spec" {
+        return xtask::spec_tools::cli::run(rest).map(ExitCode::from);
+    }
     if command != "codegen" {
         return Err(format!("unknown command `{command}`\n{USAGE}"));
     }
