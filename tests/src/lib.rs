@@ -1,6 +1,7 @@
 //! Shared helpers for the workspace tests: fixture generation, recorded-exchange replay, client calls.
 
 pub mod calls;
+pub mod prism;
 pub mod replay;
 
 use std::path::PathBuf;
