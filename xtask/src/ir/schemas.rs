@@ -80,7 +80,11 @@ impl<'a> TypeBuilder<'a> {
     /// the tag.) Such responses are typed as the base's tagged enum.
     pub fn widen_response(&self, ty: TypeRef) -> TypeRef {
         let TypeRef::Named(name) = &ty else { return ty };
-        let component = self.names.iter().find(|(_, rust)| *rust == name).map(|(c, _)| c);
+        let component = self
+            .names
+            .iter()
+            .find(|(_, rust)| *rust == name)
+            .map(|(c, _)| c);
         match component.and_then(|c| self.subtypes.get(c)) {
             Some(sub) => TypeRef::Named(self.names[&sub.base].clone()),
             None => ty,
