@@ -10,23 +10,22 @@
 //!    version), with every query parameter set, once per request example and once per response
 //!    example of its version (selected with `Prefer: example=<name>`): Prism must accept the request
 //!    and the typed client must decode Prism's answer.
-//! 2. `prism_rejects_known_bad_requests`: raw HTTP requests that break the spec in one way each, next
+//! 2. `every_documented_error_answer_decodes`: every documented error status of every client method,
+//!    asked of Prism with `Prefer: code=<status>` (and `Accept: application/json`, since Prism only
+//!    serves the `application/json` error examples to a client accepting them), then served as received
+//!    by the generated mock server to the typed client, which must decode it as that API error.
+//! 3. `prism_rejects_known_bad_requests`: raw HTTP requests that break the spec in one way each, next
 //!    to the same request fixed: proves Prism would have caught those mistakes in the client.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
+use atlas_backup_exports::mock::{MockResponse, MockServer};
 use atlas_backup_exports::{Client, Error, RetryPolicy};
 use atlas_exports_tests::calls::{describe_error, make};
 use atlas_exports_tests::prism;
-use atlas_exports_tests::replay::Call;
-use atlas_exports_tests::workspace_root;
+use atlas_exports_tests::spec_calls::{examples, runs, spec, BUCKET, CLUSTER, GROUP};
 use serde_json::{json, Value};
-use xtask::ir::model::{Api, ResponseBody, TypeRef};
 
-const GROUP: &str = "6620a7f3c9d84e1b5a7f0c21";
-const CLUSTER: &str = "prod-east";
-const BUCKET: &str = "66b0f3d2a81c4e5f9d7a1b20";
-const EXPORT: &str = "67c68a3b2b9e4d1a0c3f5f02";
 const TOKEN: &str = "prism-token";
 
 /// Prism checks `security` (OAuth2 service account or Digest): a bearer token satisfies the OAuth2
@@ -49,147 +48,6 @@ fn client(base: &str, example: Option<&str>) -> Client {
         .http_client(http)
         .build()
         .expect("client builds")
-}
-
-fn spec() -> (Value, Api) {
-    let loaded = xtask::load::load(&workspace_root().join("spec")).expect("spec loads");
-    let api = xtask::ir::build(&loaded.api).expect("IR builds");
-    (loaded.raw, api)
-}
-
-fn path_value(name: &str) -> &'static str {
-    match name {
-        "groupId" => GROUP,
-        "clusterName" => CLUSTER,
-        "exportBucketId" => BUCKET,
-        "exportId" => EXPORT,
-        other => panic!("no valid value for path parameter {other}: add one to path_value"),
-    }
-}
-
-/// Named examples of a content entry (`examples` map, or the single `example` as `default`).
-fn examples(entry: Option<&Value>) -> Vec<(String, Value)> {
-    let Some(entry) = entry else {
-        return Vec::new();
-    };
-    if let Some(map) = entry.get("examples").and_then(Value::as_object) {
-        return map
-            .iter()
-            .map(|(name, ex)| {
-                let value = ex
-                    .get("value")
-                    .unwrap_or_else(|| panic!("example {name} has no inline value"));
-                (name.clone(), value.clone())
-            })
-            .collect();
-    }
-    entry
-        .get("example")
-        .map(|v| vec![("default".to_owned(), v.clone())])
-        .unwrap_or_default()
-}
-
-/// One call to make: client method, Prism base URL prefix, request example, response example.
-struct Run {
-    method: String,
-    version: String,
-    call: Call,
-    request_example: Option<String>,
-    response_example: Option<String>,
-}
-
-fn runs(raw: &Value, api: &Api) -> Vec<Run> {
-    let mut runs = Vec::new();
-    for op in &api.operations {
-        let raw_op = &raw["paths"][&op.path][op.method.as_str().to_ascii_lowercase()];
-        assert!(
-            raw_op.is_object(),
-            "{} {} not in the spec",
-            op.method.as_str(),
-            op.path
-        );
-        let path: BTreeMap<String, String> = op
-            .path_params
-            .iter()
-            .map(|p| (p.json_name.clone(), path_value(&p.json_name).to_owned()))
-            .collect();
-        let query: BTreeMap<String, Value> = op
-            .query_params
-            .iter()
-            .map(|q| {
-                let value = match (&q.ty, q.json_name.as_str()) {
-                    // `envelope=true` asks for a body shape the spec does not describe.
-                    (TypeRef::Bool, "envelope") => json!(false),
-                    (TypeRef::Bool, _) => json!(true),
-                    (TypeRef::I32 | TypeRef::I64, _) => {
-                        let min = q.rules.minimum.unwrap_or(i64::MIN);
-                        let max = q.rules.maximum.unwrap_or(i64::MAX);
-                        json!(7.clamp(min, max))
-                    }
-                    (other, name) => panic!("no valid value for query {name} of type {other:?}"),
-                };
-                (q.json_name.clone(), value)
-            })
-            .collect();
-        for v in &op.versions {
-            let version = prism::version_of(&v.media_type, None)
-                .unwrap_or_else(|| panic!("{} has an unversioned media type", v.fn_name));
-            let requests = match &v.request {
-                Some(_) => {
-                    let entry = raw_op
-                        .pointer("/requestBody/content")
-                        .and_then(|c| c.get(&v.media_type));
-                    let found = examples(entry);
-                    assert!(
-                        !found.is_empty(),
-                        "{}: the request body has no example to send",
-                        v.fn_name
-                    );
-                    found.into_iter().map(|(n, b)| (Some(n), Some(b))).collect()
-                }
-                None => vec![(None, None)],
-            };
-            let responses: Vec<Option<String>> = match &v.response {
-                ResponseBody::Json { status, .. } => {
-                    let entry =
-                        raw_op["responses"][status.to_string()]["content"].get(&v.media_type);
-                    let found: Vec<_> = examples(entry).into_iter().map(|(n, _)| Some(n)).collect();
-                    assert!(
-                        !found.is_empty(),
-                        "{}: the response has no example",
-                        v.fn_name
-                    );
-                    found
-                }
-                ResponseBody::Empty { .. } => vec![None],
-            };
-            // Every request example with the first response example, then every other response
-            // example with the first request example.
-            let pairs = requests
-                .iter()
-                .map(|r| (r.clone(), responses[0].clone()))
-                .chain(
-                    responses[1..]
-                        .iter()
-                        .map(|s| (requests[0].clone(), s.clone())),
-                );
-            for ((request_example, body), response_example) in pairs {
-                runs.push(Run {
-                    method: v.fn_name.clone(),
-                    version: version.clone(),
-                    call: Call {
-                        method: v.fn_name.clone(),
-                        path: path.clone(),
-                        query: query.clone(),
-                        body,
-                    },
-                    request_example,
-                    response_example,
-                });
-            }
-        }
-    }
-    runs
 }
 
 #[tokio::test]
@@ -234,6 +92,107 @@ async fn every_operation_and_version_passes_prism() {
         runs.len(),
         every.len()
     );
+}
+
+#[tokio::test]
+async fn every_documented_error_answer_decodes() {
+    let Some(url) = prism::url() else { return };
+    let (raw, api) = spec();
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("reqwest client");
+    let mut seen = BTreeSet::new();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    // One run per client method is enough: error answers do not depend on the examples.
+    for run in runs(&raw, &api)
+        .iter()
+        .filter(|r| seen.insert(r.method.clone()))
+    {
+        let responses = raw["paths"][&run.spec_path][&run.verb]["responses"]
+            .as_object()
+            .expect("responses");
+        let statuses = responses
+            .keys()
+            .filter_map(|k| k.parse::<u16>().ok())
+            .filter(|s| *s >= 400);
+        for status in statuses {
+            checked += 1;
+            let what = format!("{} {status}", run.method);
+            let mut path = run.spec_path.clone();
+            for (name, value) in &run.call.path {
+                path = path.replace(&format!("{{{name}}}"), value);
+            }
+            let query: Vec<(String, String)> = run
+                .call
+                .query
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_string()))
+                .collect();
+            let target = format!("{url}{}{path}", prism::prefix(&run.version));
+            let method = reqwest::Method::from_bytes(run.verb.to_uppercase().as_bytes()).unwrap();
+            let mut request = http
+                .request(method, &target)
+                .query(&query)
+                .bearer_auth(TOKEN)
+                .header("accept", "application/json")
+                .header("prefer", format!("code={status}"));
+            if let Some(body) = &run.call.body {
+                request = request
+                    .header("content-type", media_type(&run.version))
+                    .body(serde_json::to_vec(body).unwrap());
+            }
+            let response = request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{target}: {e}"));
+            let got = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let violations = response.headers().get("sl-violations").is_some();
+            let body = response.bytes().await.unwrap_or_default();
+            if got != status || violations {
+                failures.push(format!(
+                    "{what}: Prism answered {got} (violations: {violations}): {}",
+                    String::from_utf8_lossy(&body)
+                ));
+                continue;
+            }
+            let example: Value = serde_json::from_slice(&body).unwrap_or_default();
+            let server = MockServer::start().await;
+            let _ = server.on_any().respond_raw(MockResponse::new(
+                status,
+                [("content-type", content_type)],
+                body,
+            ));
+            let client = server
+                .client_builder()
+                .retry_policy(RetryPolicy::none())
+                .build()
+                .unwrap();
+            match make(&client, &run.call).await {
+                Ok(value) => failures.push(format!("{what}: decoded as a success: {value}")),
+                Err(error) => {
+                    let decoded = error.api().is_some_and(|a| a.body().is_some());
+                    let code = example.get("errorCode").and_then(Value::as_str);
+                    if error.status() != Some(status) || !decoded || error.error_code() != code {
+                        failures.push(format!("{what}: {}", describe_error(&error)));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        checked >= seen.len(),
+        "every client method documents errors"
+    );
+    eprintln!("{checked} documented error answers from Prism decoded by the typed client");
 }
 
 /// One raw HTTP request to Prism.

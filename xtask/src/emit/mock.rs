@@ -1,5 +1,5 @@
 //! Cargo feature `mock`: `src/mock.rs`, one typed `MockServer::on_<method>` per `Client` method (per
-//! operation and media-type version), on top of the hand-written server in `xtask/runtime/mock.rs`;
+//! operation and media-type version), on top of the hand-written server in `xtask/runtime/mock/`;
 //! plus the `[features]` and `[[example]]` sections of Cargo.toml.
 
 use proc_macro2::TokenStream;

@@ -1,4 +1,4 @@
-// @generated: copied from xtask/runtime/mock.rs by `cargo xtask codegen`. Edit it there.
+// @generated: copied from xtask/runtime/mock/mod.rs by `cargo xtask codegen`. Edit it there.
 //! A loopback HTTP server for testing code that uses this client (cargo feature `mock`).
 //!
 //! [`MockServer::start`] listens on `127.0.0.1` on a free port. Each expectation names one request
@@ -15,6 +15,9 @@
 //! The server runs on the Tokio runtime of the caller (`#[tokio::test]` is enough) and stops when the
 //! `MockServer` is dropped.
 
+mod exchange;
+mod expectation;
+
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::fmt;
@@ -24,16 +27,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::header::{HeaderName, HeaderValue};
-use hyper::StatusCode;
-use percent_encoding::percent_decode_str;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::{Client, ClientBuilder, Method};
 
-const NO_HEADERS: [(&str, &str); 0] = [];
+pub use exchange::{Endpoint, MockResponse, ReceivedRequest};
+pub use expectation::Expectation;
 
 /// Bearer token of [`MockServer::client`].
 pub const MOCK_TOKEN: &str = "mock-token";
@@ -56,23 +55,6 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// What a typed expectation matches: one operation at one path, as the generated client sends it.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    /// The spec's `operationId`.
-    pub operation_id: &'static str,
-    /// HTTP method.
-    pub method: Method,
-    /// The request path as the client sends it (path arguments percent-encoded).
-    pub path: String,
-    /// The media type the client sends as `Accept` (and `Content-Type` of a body).
-    pub media_type: &'static str,
-    /// The status of a success answer.
-    pub success_status: u16,
-    /// Whether a success answer has no body (e.g. 204).
-    pub empty: bool,
 }
 
 struct Route {
@@ -128,161 +110,6 @@ impl Route {
                 ),
             ),
         }
-    }
-}
-
-/// One answer: status, headers and the raw body.
-#[derive(Debug, Clone)]
-pub struct MockResponse {
-    status: StatusCode,
-    headers: Vec<(HeaderName, HeaderValue)>,
-    body: Bytes,
-}
-
-impl MockResponse {
-    /// An answer with exactly these status, headers and body.
-    ///
-    /// # Panics
-    ///
-    /// When the status is not in 100..=999 or a header name or value is not valid HTTP.
-    #[track_caller]
-    pub fn new<K: AsRef<str>, V: AsRef<str>>(
-        status: u16,
-        headers: impl IntoIterator<Item = (K, V)>,
-        body: impl Into<Bytes>,
-    ) -> Self {
-        let status = StatusCode::from_u16(status)
-            .unwrap_or_else(|_| panic!("mock: {status} is not an HTTP status"));
-        let headers = headers
-            .into_iter()
-            .map(|(name, value)| {
-                let (name, value) = (name.as_ref(), value.as_ref());
-                let parsed_name = HeaderName::from_bytes(name.as_bytes())
-                    .unwrap_or_else(|_| panic!("mock: invalid header name {name:?}"));
-                let parsed_value = HeaderValue::from_str(value)
-                    .unwrap_or_else(|_| panic!("mock: invalid value for header {name}: {value:?}"));
-                (parsed_name, parsed_value)
-            })
-            .collect();
-        MockResponse {
-            status,
-            headers,
-            body: body.into(),
-        }
-    }
-
-    /// A JSON answer with the given `Content-Type`.
-    ///
-    /// # Panics
-    ///
-    /// When `value` cannot be serialized (e.g. a map with non-string keys).
-    #[track_caller]
-    pub fn json(status: u16, media_type: &str, value: &impl Serialize) -> Self {
-        let body = serde_json::to_vec(value)
-            .unwrap_or_else(|e| panic!("mock: the answer does not serialize: {e}"));
-        MockResponse::new(status, [("content-type", media_type)], body)
-    }
-
-    fn text(status: u16, text: String) -> Self {
-        MockResponse::new(
-            status,
-            [("content-type", "text/plain; charset=utf-8")],
-            text,
-        )
-    }
-
-    fn into_http(self) -> hyper::Response<Full<Bytes>> {
-        let mut response = hyper::Response::new(Full::new(self.body));
-        *response.status_mut() = self.status;
-        for (name, value) in self.headers {
-            response.headers_mut().append(name, value);
-        }
-        response
-    }
-}
-
-/// A request the server received, as sent.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ReceivedRequest {
-    /// HTTP method, e.g. `GET`.
-    pub method: String,
-    /// The path as sent (percent-encoded), without the query.
-    pub path: String,
-    /// Query parameters, decoded, in the order sent.
-    pub query: Vec<(String, String)>,
-    /// Headers with lower-case names, in the order sent (values decoded lossily as UTF-8).
-    pub headers: Vec<(String, String)>,
-    /// The raw body.
-    pub body: Bytes,
-    /// The `operationId` of the typed expectation that answered it, if any.
-    pub operation_id: Option<&'static str>,
-    /// Whether an expectation matched it (unmatched requests were answered 501).
-    pub matched: bool,
-    /// Index of the expectation that answered it.
-    route: Option<usize>,
-}
-
-impl ReceivedRequest {
-    fn from_http(parts: &hyper::http::request::Parts, body: Bytes) -> Self {
-        let decode = |s: &str| {
-            let spaced = s.replace('+', " ");
-            percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
-        };
-        let query = parts
-            .uri
-            .query()
-            .unwrap_or_default()
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| match pair.split_once('=') {
-                Some((name, value)) => (decode(name), decode(value)),
-                None => (decode(pair), String::new()),
-            })
-            .collect();
-        let headers = parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                (name.as_str().to_owned(), value)
-            })
-            .collect();
-        ReceivedRequest {
-            method: parts.method.as_str().to_owned(),
-            path: parts.uri.path().to_owned(),
-            query,
-            headers,
-            body,
-            operation_id: None,
-            matched: false,
-            route: None,
-        }
-    }
-
-    /// The first value of a header (name case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The first value of a query parameter.
-    pub fn query_value(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The body decoded as JSON into `T`.
-    ///
-    /// # Errors
-    ///
-    /// When the body is not JSON of that shape (or is empty).
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(&self.body)
     }
 }
 
@@ -545,126 +372,4 @@ async fn answer(
     };
     state.received.push(received);
     Ok(response.into_http())
-}
-
-/// One expectation: what it matches and how it answers. Builder methods change it in place on the
-/// server (nothing to mount), so the value can be dropped or kept to inspect its calls later.
-///
-/// `R` is the operation's success body type and `B` its request body type (`()` when it has none).
-pub struct Expectation<'a, R, B> {
-    server: &'a MockServer,
-    index: usize,
-    endpoint: Option<Endpoint>,
-    types: PhantomData<fn(B) -> R>,
-}
-
-impl<R, B> fmt::Debug for Expectation<'_, R, B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = lock(&self.server.state);
-        let route = &state.routes[self.index];
-        f.debug_struct("Expectation")
-            .field("matches", &route.label)
-            .field("responses", &route.responses.len())
-            .field("calls", &route.calls)
-            .finish()
-    }
-}
-
-impl<R, B> Expectation<'_, R, B> {
-    fn with_route(&self, change: impl FnOnce(&mut Route)) {
-        let mut state = lock(&self.server.state);
-        change(&mut state.routes[self.index]);
-    }
-
-    /// Adds an answer with exactly this status, headers and body.
-    pub fn respond_raw(self, response: MockResponse) -> Self {
-        self.with_route(|r| r.responses.push_back(response));
-        self
-    }
-
-    /// Adds an error answer: `status` with `body` as `application/json`, as Atlas sends errors.
-    #[track_caller]
-    pub fn respond_error(self, status: u16, body: crate::ErrorBody) -> Self {
-        let response = MockResponse::json(status, "application/json", &body);
-        self.respond_raw(response)
-    }
-
-    /// Expects exactly `n` matching calls, checked when the server is dropped or verified.
-    pub fn times(self, n: usize) -> Self {
-        self.with_route(|r| r.expected_calls = Some(n));
-        self
-    }
-
-    /// Only matches requests carrying query parameter `name` with this (decoded) value.
-    pub fn with_query(self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let pair = (name.into(), value.into());
-        self.with_route(|r| r.query.push(pair));
-        self
-    }
-
-    /// The requests this expectation answered, in order.
-    pub fn calls(&self) -> Vec<ReceivedRequest> {
-        lock(&self.server.state)
-            .received
-            .iter()
-            .filter(|req| req.route == Some(self.index))
-            .cloned()
-            .collect()
-    }
-
-    /// How many requests this expectation answered.
-    pub fn call_count(&self) -> usize {
-        lock(&self.server.state).routes[self.index].calls
-    }
-}
-
-impl<R: Serialize, B> Expectation<'_, R, B> {
-    /// Adds a success answer carrying `value`, with the operation's success status and media type
-    /// (no body for an operation that answers without one). Untyped expectations answer 200 JSON.
-    #[track_caller]
-    pub fn respond(self, value: R) -> Self {
-        let response = match &self.endpoint {
-            Some(e) if e.empty => MockResponse::new(e.success_status, NO_HEADERS, Bytes::new()),
-            Some(e) => MockResponse::json(e.success_status, e.media_type, &value),
-            None => MockResponse::json(200, "application/json", &value),
-        };
-        self.respond_raw(response)
-    }
-}
-
-impl<R, B: Serialize> Expectation<'_, R, B> {
-    /// Only matches requests whose JSON body equals `body` once serialized.
-    ///
-    /// # Panics
-    ///
-    /// When `body` cannot be serialized.
-    #[track_caller]
-    pub fn with_body(self, body: B) -> Self {
-        let value = serde_json::to_value(&body)
-            .unwrap_or_else(|e| panic!("mock: the expected body does not serialize: {e}"));
-        self.with_route(|r| r.body = Some(value));
-        self
-    }
-}
-
-impl<R, B: DeserializeOwned> Expectation<'_, R, B> {
-    /// The request bodies this expectation received, decoded.
-    ///
-    /// # Panics
-    ///
-    /// When a body does not decode into `B` (the message quotes it).
-    #[track_caller]
-    pub fn bodies(&self) -> Vec<B> {
-        self.calls()
-            .iter()
-            .map(|call| {
-                call.json().unwrap_or_else(|e| {
-                    panic!(
-                        "mock: a request body does not decode: {e}: {}",
-                        String::from_utf8_lossy(&call.body)
-                    )
-                })
-            })
-            .collect()
-    }
 }
