@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod prism;
 pub mod replay;
+pub mod schema_json;
 pub mod spec_calls;
 
 use std::path::PathBuf;
