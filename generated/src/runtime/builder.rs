@@ -81,7 +81,7 @@ pub mod env {
 }
 
 impl ClientBuilder {
-    /// A builder configured from the Atlas CLI's environment variables (see [`env`]): a service account
+    /// A builder configured from the Atlas CLI's environment variables (see [`mod@env`]): a service account
     /// when `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET` are set, else an API key pair
     /// from `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY`, and the base URL from
     /// `MONGODB_ATLAS_BASE_URL` when set.
