@@ -1,7 +1,10 @@
 //! Shared helpers for the workspace tests: fixture generation, recorded-exchange replay, client calls.
 
 pub mod calls;
+pub mod prism;
 pub mod replay;
+pub mod schema_json;
+pub mod spec_calls;
 
 use std::path::PathBuf;
 

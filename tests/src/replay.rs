@@ -3,13 +3,15 @@
 //! A recording (`tests/recordings/*.yaml`) says which client call to make and lists the exchanges the
 //! call must produce: for each, the request the client must send and the raw response to answer with.
 //! Adding a recording is adding a file: [`crate::calls`] knows how to make every operation's call.
+//!
+//! The server is the generated crate's own `mock` feature (`MockServer::on_any` with the recorded
+//! answers in order), so every recording also exercises the mock server downstream crates test with.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
+use atlas_backup_exports::mock::{MockResponse, MockServer, ReceivedRequest};
 use serde::Deserialize;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// One recording file.
 #[derive(Debug, Clone, Deserialize)]
@@ -124,53 +126,29 @@ pub fn load_all(dir: &Path) -> Vec<(String, Recording)> {
         .collect()
 }
 
-/// Answers requests with the recorded responses, in order; past the end, a 599 that no test expects.
-struct Sequence(Arc<Mutex<VecDeque<RecordedResponse>>>);
-
-impl Respond for Sequence {
-    fn respond(&self, _request: &Request) -> ResponseTemplate {
-        let next = self.0.lock().expect("lock").pop_front();
-        match next {
-            Some(recorded) => {
-                let mut template = ResponseTemplate::new(recorded.status);
-                for (name, value) in &recorded.headers {
-                    template = template.insert_header(name.as_str(), value.as_str());
-                }
-                template.set_body_raw(
-                    recorded.body.into_bytes(),
-                    content_type(&recorded.headers).unwrap_or(""),
-                )
-            }
-            None => ResponseTemplate::new(599)
-                .set_body_string("replay: more requests than recorded exchanges"),
-        }
-    }
-}
-
-fn content_type(headers: &BTreeMap<String, String>) -> Option<&str> {
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| v.as_str())
-}
-
-/// A loopback server loaded with one recording's responses.
+/// A loopback server answering with one recording's responses, in order; past the end, a 599 that no
+/// test expects.
 pub async fn serve(recording: &Recording) -> MockServer {
     let server = MockServer::start().await;
-    let queue = recording
-        .exchanges
-        .iter()
-        .map(|e| e.response.clone())
-        .collect();
-    Mock::given(wiremock::matchers::any())
-        .respond_with(Sequence(Arc::new(Mutex::new(queue))))
-        .mount(&server)
-        .await;
+    let mut answers = server.on_any();
+    for exchange in &recording.exchanges {
+        let recorded = &exchange.response;
+        answers = answers.respond_raw(MockResponse::new(
+            recorded.status,
+            &recorded.headers,
+            recorded.body.clone(),
+        ));
+    }
+    answers.respond_raw(MockResponse::new(
+        599,
+        [("content-type", "text/plain")],
+        "replay: more requests than recorded exchanges",
+    ));
     server
 }
 
 /// Differences between what the client sent and what the recording expects (empty when they match).
-pub fn check_requests(recording: &Recording, received: &[Request]) -> Vec<String> {
+pub fn check_requests(recording: &Recording, received: &[ReceivedRequest]) -> Vec<String> {
     let mut problems = Vec::new();
     if received.len() != recording.exchanges.len() {
         problems.push(format!(
@@ -182,25 +160,21 @@ pub fn check_requests(recording: &Recording, received: &[Request]) -> Vec<String
     for (i, (exchange, got)) in recording.exchanges.iter().zip(received).enumerate() {
         let want = &exchange.request;
         let mut fail = |what: String| problems.push(format!("request #{}: {what}", i + 1));
-        if got.method.as_str() != want.method {
+        if got.method != want.method {
             fail(format!("method {} != {}", got.method, want.method));
         }
-        if got.url.path() != want.path {
-            fail(format!("path {} != {}", got.url.path(), want.path));
+        if got.path != want.path {
+            fail(format!("path {} != {}", got.path, want.path));
         }
-        let query: BTreeMap<String, String> = got
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        if got.url.query_pairs().count() != query.len() {
+        let query: BTreeMap<String, String> = got.query.iter().cloned().collect();
+        if got.query.len() != query.len() {
             fail("a query parameter was sent twice".into());
         }
         if query != want.query {
             fail(format!("query {query:?} != {:?}", want.query));
         }
         for (name, value) in &want.headers {
-            let actual = got.headers.get(name.as_str()).and_then(|v| v.to_str().ok());
+            let actual = got.header(name);
             let ok = match (actual, value.strip_suffix('*')) {
                 (Some(actual), Some(prefix)) => actual.starts_with(prefix),
                 (Some(actual), None) => actual == value,
@@ -211,7 +185,7 @@ pub fn check_requests(recording: &Recording, received: &[Request]) -> Vec<String
             }
         }
         for name in &want.absent_headers {
-            if let Some(value) = got.headers.get(name.as_str()) {
+            if let Some(value) = got.header(name) {
                 fail(format!("header {name} must be absent, got {value:?}"));
             }
         }

@@ -252,3 +252,24 @@ async fn missing_credentials_are_reported_without_a_request() {
     assert!(stderr.contains("MONGODB_ATLAS_CLIENT_ID"), "{stderr}");
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
 }
+
+/// The `mock` feature's example: it asserts its own outcomes, so it must exit successfully.
+#[test]
+fn mock_server_example_runs_its_own_assertions() {
+    let output = Command::new(example("mock_server"))
+        .env_clear()
+        .output()
+        .expect("example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(stdout.contains("happy path: 3 requests"), "{stdout}");
+    assert!(stdout.contains("conflict: already running"), "{stdout}");
+    assert!(
+        stdout.contains("unexpected request: HTTP Some(501), 1 unmatched"),
+        "{stdout}"
+    );
+}

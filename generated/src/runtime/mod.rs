@@ -11,6 +11,8 @@ mod auth;
 mod builder;
 mod client;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod pagination;
 mod request;
 mod retry;

@@ -153,7 +153,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
          Start from [`Client::builder`]; every operation is a method on [`Client`] returning a request builder.\n\n",
         options.spec_label, api.spec_version
     ));
-    doc.push_str("Modules: [`types`] (bodies), [`params`] (validated path parameters), [`operations`] (request builders), [`runtime`] (transport, authentication, retries, errors).");
+    doc.push_str("Modules: [`types`] (bodies), [`params`] (validated path parameters), [`operations`] (request builders), [`runtime`] (transport, authentication, retries, errors); with cargo feature `mock`, `mock` (a loopback mock server with a typed method per operation, for your tests).");
     let mut doc = inner_doc_attrs(&doc);
     if options.crate_docs.is_some() {
         // README.md is the spec's crate-docs.md: one text for crates.io and rustdoc, doctests included.
@@ -218,6 +218,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #![warn(missing_docs)]
         #![forbid(unsafe_code)]
 
+        #[cfg(feature = "mock")]
+        pub mod mock;
         pub mod operations;
         #pagination_mod
         pub mod params;
@@ -262,12 +264,13 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
          description = \"Typed async client for {title}\"\n\
          publish = false\n\n\
          [dependencies]\n{deps}\n\
-         [dev-dependencies]\n{dev}",
+         [dev-dependencies]\n{dev}{sections}",
         name = options.crate_name,
         version = options.crate_version,
         title = api.title.replace('"', "'"),
         deps = deps,
         dev = dev_dependencies,
+        sections = super::mock::cargo_sections(&options.examples.files),
     )
 }
 

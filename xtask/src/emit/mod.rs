@@ -7,6 +7,7 @@
 mod body_fields;
 mod crate_files;
 mod docs;
+mod mock;
 mod operations;
 mod pagination;
 mod rust_types;
@@ -74,6 +75,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
         crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", &op_mods, true),
     ));
 
+    files.push(rust("src/mock.rs".into(), mock::mock_module(api)));
     files.push(rust("src/params.rs".into(), crate_files::params(api)));
     if let Some(pages) = pagination::page_impls(api) {
         files.push(rust("src/pagination.rs".into(), pages));
