@@ -77,6 +77,12 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
         path: "Cargo.toml".into(),
         contents: Contents::Text(crate_files::cargo_toml(api, options)),
     });
+    if !api.fallbacks.is_empty() {
+        files.push(File {
+            path: "FALLBACKS.md".into(),
+            contents: Contents::Text(crate_files::fallbacks_md(api, options)),
+        });
+    }
     files.extend(crate_files::runtime_files()?);
     if !api.examples.is_empty() {
         files.push(rust(

@@ -12,6 +12,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::StringEnum(e) => string_enum(e),
         TypeDef::Tagged(t) => tagged_enum(t),
+        TypeDef::Union(u) => union(u),
         TypeDef::Alias(a) => {
             let doc = doc_attrs(
                 a.doc
@@ -55,21 +56,26 @@ fn struct_def(s: &StructDef) -> TokenStream {
     let default = s
         .fields
         .iter()
-        .all(|f| f.optional)
+        .all(|f| f.optional || f.flatten)
         .then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let fallback = format!("The `{}` member.", f.json_name);
         let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
         let rust = ident(&f.rust_name);
-        let inner = type_tokens(&f.ty);
+        let mut inner = type_tokens(&f.ty);
+        if f.boxed {
+            inner = quote!(Box<#inner>);
+        }
         let ty = if f.optional {
             quote!(Option<#inner>)
         } else {
             inner
         };
         let json = &f.json_name;
-        let rename = (f.rust_name != f.json_name).then(|| quote!(#[serde(rename = #json)]));
+        let rename =
+            (f.rust_name != f.json_name && !f.flatten).then(|| quote!(#[serde(rename = #json)]));
         let optional = match (f.skip_serializing, f.optional, f.serialize_null) {
+            _ if f.flatten => Some(quote!(#[serde(flatten)])),
             // readOnly member of a type that is also sent: decoded, never written.
             (true, _, _) => Some(quote!(#[serde(default, skip_serializing)])),
             (false, true, false) => {
@@ -180,6 +186,29 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
     }
 }
 
+fn union(u: &UnionDef) -> TokenStream {
+    let doc = doc_attrs(Some(&format!(
+        "{}\n\nOne of several shapes, told apart by JSON type when decoding.",
+        u.doc
+            .clone()
+            .unwrap_or_else(|| format!("Spec schema `{}`.", u.origin)),
+    )));
+    let name = ident(&u.name);
+    let variants = u.variants.iter().map(|(variant, ty)| {
+        let v = ident(variant);
+        let ty = type_tokens(ty);
+        let doc = format!(" A JSON {}.", variant.to_lowercase());
+        quote!(#[doc = #doc] #v(#ty),)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name { #(#variants)* }
+    }
+}
+
 fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
     let doc = doc_attrs(Some(&format!(
         "{}\n\nTagged by `{}`. A tag this crate does not know yet is kept as raw JSON in `{}`.",
@@ -227,6 +256,9 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        // Variants are the API's own value types: boxing them would make every match and
+        // construction clumsier to save memory on a value that exists once per request.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             /// A variant not listed in the spec this crate was generated from, as received.
