@@ -123,14 +123,21 @@ impl<'a> TypeBuilder<'a> {
             if Some(prop.name) == tag_property.as_deref() {
                 continue;
             }
-            let (data, prop_view) = match prop.schema {
+            // readOnly is "relevant only for properties definitions" (OpenAPI 3.0): one written on a
+            // referenced component's top level does not make a property that `$ref`s it read-only
+            // (Atlas marks DedicatedHardwareSpec20240805 so, yet sends it as `analyticsSpecs`).
+            let (data, prop_view, read_only) = match prop.schema {
                 SchemaRef::Ref(reference) => {
                     let r = self.resolver.schema_ref(reference, &prop.at)?;
-                    (&r.node.schema_data, View::of(r.node))
+                    (&r.node.schema_data, View::of(r.node), false)
                 }
-                SchemaRef::Inline(schema) => (&schema.schema_data, View::of(schema)),
+                SchemaRef::Inline(schema) => (
+                    &schema.schema_data,
+                    View::of(schema),
+                    schema.schema_data.read_only,
+                ),
             };
-            if data.read_only && request_only {
+            if read_only && request_only {
                 continue;
             }
             let context = format!("{}{}", spec.context, type_name(prop.name));
@@ -154,7 +161,7 @@ impl<'a> TypeBuilder<'a> {
                 ty,
                 optional,
                 serialize_null: request_only && is_required && data.nullable,
-                skip_serializing: data.read_only && usage.request,
+                skip_serializing: read_only && usage.request,
                 boxed: false,
                 flatten: false,
                 doc: (!doc_lines.is_empty()).then(|| doc_lines.join("\n\n")),
