@@ -114,7 +114,6 @@ impl<'a> TypeBuilder<'a> {
             Schema(SchemaRef<'s>, Ptr),
         }
         let mut stack = vec![Work::Schema(schema, at.clone())];
-        let mut seen = BTreeSet::new();
         while let Some(work) = stack.pop() {
             let component = match &work {
                 Work::Component(name) => Some(name.clone()),
@@ -125,14 +124,16 @@ impl<'a> TypeBuilder<'a> {
             };
             let (schema, at) = match (component, work) {
                 (Some(component), _) => {
-                    if !seen.insert(component.clone()) {
-                        continue;
-                    }
+                    // Marked for this side already (now or by an earlier call): everything it reaches
+                    // was walked then, so the walk stops here.
                     let usage = self.usage.entry(component.clone()).or_default();
-                    if request {
-                        usage.request = true
+                    let side = if request {
+                        &mut usage.request
                     } else {
-                        usage.response = true
+                        &mut usage.response
+                    };
+                    if std::mem::replace(side, true) {
+                        continue;
                     }
                     let at = Self::component_ptr(&component);
                     let resolved = self.resolver.schema(self.schemas[&component], &at)?;
