@@ -5,6 +5,7 @@
 //! `src/lib.rs`, `Cargo.toml`, `tests/spec_examples.rs`.
 
 mod crate_files;
+mod decode;
 mod docs;
 mod operations;
 mod rust_types;

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::decode::{decode_impl, decodes_fields};
 use super::docs::doc_attrs;
 use super::rust_types::{ident, type_tokens};
 use crate::ir::model::*;
@@ -52,12 +53,14 @@ fn struct_def(s: &StructDef) -> TokenStream {
         .tag
         .as_ref()
         .map(|(property, value)| quote!(#[serde(tag = #property, rename = #value)]));
-    // Response types derive Default so callers (and tests) can build partial values.
-    let default = s
-        .fields
-        .iter()
-        .all(|f| f.optional || f.flatten)
-        .then(|| quote!(Default,));
+    // Response types derive Default so callers (and tests) can build partial values; they are
+    // decoded through `runtime::fields` (see `decode.rs`), the others with serde_derive.
+    let decodes_fields = decodes_fields(s);
+    let (default, derive_de, decode) = if decodes_fields {
+        (Some(quote!(Default,)), None, Some(decode_impl(s)))
+    } else {
+        (None, Some(quote!(serde::Deserialize,)), None)
+    };
     let fields = s.fields.iter().map(|f| {
         let fallback = format!("The `{}` member.", f.json_name);
         let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
@@ -90,9 +93,11 @@ fn struct_def(s: &StructDef) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, #derive_de)]
         #tag
         pub struct #name { #(#fields)* }
+
+        #decode
     }
 }
 
