@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use openapiv3::{MediaType, ReferenceOr, Response, Schema};
 
 use super::model::*;
-use super::naming::field_name;
+use super::naming::{field_name, unique};
 use super::schemas::TypeBuilder;
 use super::view::{SchemaRef, View};
 use crate::error::{Ptr, Result};
@@ -176,7 +176,7 @@ pub fn collect_examples(
     names: &mut BTreeSet<String>,
 ) {
     if let Some(value) = &content.example {
-        let name = super::naming::unique(field_name(prefix), names);
+        let name = unique(field_name(prefix), names);
         out.push(Example {
             name,
             pointer: at.push("example").to_string(),
@@ -187,7 +187,7 @@ pub fn collect_examples(
     for (key, example) in &content.examples {
         if let ReferenceOr::Item(example) = example {
             if let Some(value) = &example.value {
-                let name = super::naming::unique(field_name(&format!("{prefix}_{key}")), names);
+                let name = unique(field_name(&format!("{prefix}_{key}")), names);
                 out.push(Example {
                     name,
                     pointer: at.push("examples").push(key).push("value").to_string(),
