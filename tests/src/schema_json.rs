@@ -111,6 +111,14 @@ impl Shapes {
         match def {
             TypeDef::Struct(s) => self.object(s, depth),
             TypeDef::Alias(a) => self.of(&a.ty, depth),
+            TypeDef::Union(u) => {
+                let options: Vec<BoxedStrategy<Value>> = u
+                    .variants
+                    .iter()
+                    .map(|(_, ty)| self.of(ty, depth + 1))
+                    .collect();
+                prop::strategy::Union::new(options).boxed()
+            }
             TypeDef::StringEnum(e) => {
                 let known: Vec<String> = e.variants.iter().map(|(wire, _)| wire.clone()).collect();
                 let lower: Vec<String> = known.iter().map(|k| k.to_lowercase()).collect();

@@ -131,7 +131,11 @@ pub fn runs(raw: &Value, api: &Api) -> Vec<Run> {
                     );
                     found
                 }
-                ResponseBody::Empty { .. } => vec![None],
+                ResponseBody::Empty { .. }
+                | ResponseBody::Bytes { .. }
+                | ResponseBody::Text { .. } => {
+                    vec![None]
+                }
             };
             // Every request example with the first response example, then every other response
             // example with the first request example.

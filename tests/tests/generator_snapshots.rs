@@ -44,17 +44,22 @@ good_fixture!(
     discriminator,
     nullable_read_write,
     keywords,
-    media_types
+    media_types,
+    parameters,
+    binary_and_text,
+    x_xgen_discriminator,
+    one_of,
+    arrays_and_maps,
 );
 
 bad_fixture!(
     external_ref,
-    one_of_without_discriminator,
     not_keyword,
     const_keyword,
-    header_parameter,
+    cookie_parameter,
+    deep_object_parameter,
+    form_request_body,
     dangling_ref,
-    binary_media_type,
     integer_enum,
     openapi_3_1,
 );
@@ -64,7 +69,9 @@ fn errors_name_a_json_pointer() {
     for name in [
         "const_keyword",
         "dangling_ref",
-        "header_parameter",
+        "cookie_parameter",
+        "deep_object_parameter",
+        "form_request_body",
         "not_keyword",
     ] {
         let message = bad(name);

@@ -240,6 +240,9 @@ impl Client {
                 .header(CONTENT_TYPE, op.media_type)
                 .body(body.clone());
         }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
         if let Some(auth) = auth {
             builder = builder.header(AUTHORIZATION, auth);
         }

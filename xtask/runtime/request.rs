@@ -142,6 +142,7 @@ pub struct Request {
     pub(crate) operation: &'static Operation,
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) envelope: bool,
     pub(crate) body: Option<Bytes>,
 }
@@ -153,6 +154,7 @@ impl fmt::Debug for Request {
             .field("operation_id", &self.operation.operation_id)
             .field("path", &self.path)
             .field("query", &self.query)
+            .field("headers", &self.headers)
             .field("envelope", &self.envelope)
             .field("body_bytes", &self.body.as_ref().map(Bytes::len))
             .finish()
@@ -166,8 +168,16 @@ impl Request {
             operation,
             path,
             query: Vec::new(),
+            headers: Vec::new(),
             envelope: false,
             body: None,
+        }
+    }
+
+    /// Adds a request header (a spec `in: header` parameter); `None` is not sent.
+    pub fn header<V: QueryValue>(&mut self, name: &'static str, value: Option<V>) {
+        if let Some(v) = value {
+            self.headers.push((name, v.to_query()));
         }
     }
 
@@ -297,6 +307,25 @@ impl Response {
     pub fn empty(self) -> Result<(), Error> {
         Ok(())
     }
+
+    /// The body as received, for binary media types (e.g. a gzip download).
+    pub fn bytes(self) -> Bytes {
+        self.body
+    }
+
+    /// The body as text, for text media types (e.g. CSV).
+    pub fn text(self) -> Result<String, Error> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => Ok(text),
+            Err(e) => Err(Error::Decode {
+                status: self.status,
+                media_type: self.media_type,
+                path: String::new(),
+                excerpt: excerpt(&self.body, 512),
+                source: serde::de::Error::custom(format!("body is not UTF-8 text: {e}")),
+            }),
+        }
+    }
 }
 
 fn decode_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
@@ -425,6 +454,29 @@ mod tests {
         r.query("y", Some(&String::from("t")));
         r.query("z", Some(1.5f64));
         assert_eq!(r.path_and_query(), "/p?x=s&y=t&z=1.5");
+    }
+
+    #[test]
+    fn headers_are_kept_apart_from_the_query() {
+        let mut r = Request::new(&OP, "/p".into());
+        r.header("Use-Effective-Fields", Some(true));
+        r.header::<bool>("Absent", None);
+        assert_eq!(r.headers, vec![("Use-Effective-Fields", "true".to_owned())]);
+        assert_eq!(r.path_and_query(), "/p");
+    }
+
+    #[test]
+    fn text_and_bytes_bodies() {
+        assert_eq!(
+            response("a,b\n1,2", None, false).text().unwrap(),
+            "a,b\n1,2"
+        );
+        assert_eq!(&response("\u{1f}x", None, false).bytes()[..], b"\x1fx");
+        let bad = Response {
+            body: Bytes::from_static(b"\xff\xfe"),
+            ..response("", Some("text/csv"), false)
+        };
+        assert!(matches!(bad.text(), Err(Error::Decode { status: 200, .. })));
     }
 
     #[test]

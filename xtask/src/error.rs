@@ -59,8 +59,17 @@ impl Ptr {
 
     /// Appends one reference token, escaping `~` and `/` as RFC 6901 requires.
     pub fn push(&self, token: impl AsRef<str>) -> Self {
-        let escaped = token.as_ref().replace('~', "~0").replace('/', "~1");
-        Ptr(format!("{}/{}", self.0, escaped))
+        let token = token.as_ref();
+        let mut out = String::with_capacity(self.0.len() + 1 + token.len());
+        out.push_str(&self.0);
+        out.push('/');
+        // Called for every node the generator visits: escape only when needed.
+        if token.contains(['~', '/']) {
+            out.push_str(&token.replace('~', "~0").replace('/', "~1"));
+        } else {
+            out.push_str(token);
+        }
+        Ptr(out)
     }
 
     pub fn as_str(&self) -> &str {

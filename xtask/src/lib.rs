@@ -113,7 +113,35 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Vec<(String, String)>>
 /// Same as [`generate`] for an already-parsed document.
 pub fn generate_from(api: &openapiv3::OpenAPI, options: &Options) -> Result<Vec<(String, String)>> {
     let ir = ir::build(api)?;
-    let files = emit::emit(&ir, options)?;
+    // Emitting and formatting is most of the work for a big API and parallelizes per file. Tokens
+    // are not `Send`, so each thread formats the share it emitted.
+    let shares = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let ir = &ir;
+    let mut out = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..shares)
+            .map(|k| scope.spawn(move || render_share(ir, options, k, shares)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect::<Result<Vec<_>>>()
+    })?
+    .concat();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Emits and formats share `k` of `n` of the files (see [`emit::emit_share`]).
+fn render_share(
+    ir: &ir::model::Api,
+    options: &Options,
+    k: usize,
+    n: usize,
+) -> Result<Vec<(String, String)>> {
+    let files = emit::emit_share(ir, options, k, n)?;
     let mut out = Vec::with_capacity(files.len());
     for file in files {
         let text = match file.contents {
@@ -122,6 +150,5 @@ pub fn generate_from(api: &openapiv3::OpenAPI, options: &Options) -> Result<Vec<
         };
         out.push((file.path, text));
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }

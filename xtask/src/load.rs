@@ -133,46 +133,64 @@ const SCHEMA_KEYWORDS: &[&str] = &[
     "deprecated",
 ];
 
+/// One step of the path to the node being checked; the pointer string is only built for an error
+/// (the walk visits every node of the document).
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+fn pointer(path: &[Seg<'_>]) -> Ptr {
+    path.iter().fold(Ptr::root(), |p, seg| match seg {
+        Seg::Key(key) => p.push(key),
+        Seg::Index(i) => p.push(i.to_string()),
+    })
+}
+
 /// Walks every schema in the raw document and rejects keywords `openapiv3` would silently drop.
 fn check_keywords(raw: &Value) -> Result<()> {
-    let root = Ptr::root();
+    let mut path = Vec::new();
     if let Some(schemas) = raw
         .pointer("/components/schemas")
         .and_then(Value::as_object)
     {
-        let at = root.push("components").push("schemas");
+        path.extend([Seg::Key("components"), Seg::Key("schemas")]);
         for (name, schema) in schemas {
-            check_schema(schema, &at.push(name))?;
+            path.push(Seg::Key(name));
+            check_schema(schema, &mut path)?;
+            path.pop();
         }
+        path.clear();
     }
-    walk_for_schemas(raw, &root)
+    walk_for_schemas(raw, &mut path)
 }
 
 /// Finds `schema` members outside components (parameters, media types, headers) and checks them.
-fn walk_for_schemas(node: &Value, at: &Ptr) -> Result<()> {
+fn walk_for_schemas<'v>(node: &'v Value, path: &mut Vec<Seg<'v>>) -> Result<()> {
     match node {
         Value::Object(map) => {
             for (key, value) in map {
-                let here = at.push(key);
+                let is_components_schemas =
+                    key == "schemas" && matches!(path.as_slice(), [Seg::Key("components")]);
+                // Example values are data, not spec: a member named `schema` in one is not a schema.
+                let skip = is_components_schemas
+                    || key.starts_with("x-")
+                    || key == "example"
+                    || key == "examples";
+                path.push(Seg::Key(key));
                 if key == "schema" && value.is_object() {
-                    check_schema(value, &here)?;
-                } else {
-                    let is_components_schemas = at.as_str() == "/components" && key == "schemas";
-                    // Example values are data, not spec: a member named `schema` in one is not a schema.
-                    if is_components_schemas
-                        || key.starts_with("x-")
-                        || key == "example"
-                        || key == "examples"
-                    {
-                        continue;
-                    }
-                    walk_for_schemas(value, &here)?;
+                    check_schema(value, path)?;
+                } else if !skip {
+                    walk_for_schemas(value, path)?;
                 }
+                path.pop();
             }
         }
         Value::Array(items) => {
             for (i, value) in items.iter().enumerate() {
-                walk_for_schemas(value, &at.push(i.to_string()))?;
+                path.push(Seg::Index(i));
+                walk_for_schemas(value, path)?;
+                path.pop();
             }
         }
         _ => {}
@@ -180,44 +198,50 @@ fn walk_for_schemas(node: &Value, at: &Ptr) -> Result<()> {
     Ok(())
 }
 
-fn check_schema(schema: &Value, at: &Ptr) -> Result<()> {
+fn check_schema<'v>(schema: &'v Value, path: &mut Vec<Seg<'v>>) -> Result<()> {
     let Some(map) = schema.as_object() else {
         return match schema {
             Value::Bool(_) => Err(GenError::unsupported(
-                at,
+                &pointer(path),
                 "boolean schema (OpenAPI 3.1 only)",
             )),
-            _ => Err(GenError::new(at.as_str(), "a schema must be an object")),
+            _ => Err(GenError::new(
+                pointer(path).as_str(),
+                "a schema must be an object",
+            )),
         };
     };
     for (key, value) in map {
-        let here = at.push(key);
         if key.starts_with("x-") || key == "example" || key == "default" || key == "enum" {
             continue;
         }
+        path.push(Seg::Key(key));
         if !SCHEMA_KEYWORDS.contains(&key.as_str()) {
             return Err(GenError::unsupported(
-                &here,
+                &pointer(path),
                 format!("schema keyword `{key}` (not part of OpenAPI 3.0)"),
             ));
         }
         match key.as_str() {
             "properties" => {
-                if let Some(props) = value.as_object() {
-                    for (name, sub) in props {
-                        check_schema(sub, &here.push(name))?;
-                    }
+                for (name, sub) in value.as_object().into_iter().flatten() {
+                    path.push(Seg::Key(name));
+                    check_schema(sub, path)?;
+                    path.pop();
                 }
             }
-            "items" | "not" => check_schema(value, &here)?,
-            "additionalProperties" if value.is_object() => check_schema(value, &here)?,
+            "items" | "not" => check_schema(value, path)?,
+            "additionalProperties" if value.is_object() => check_schema(value, path)?,
             "allOf" | "oneOf" | "anyOf" => {
                 for (i, sub) in value.as_array().into_iter().flatten().enumerate() {
-                    check_schema(sub, &here.push(i.to_string()))?;
+                    path.push(Seg::Index(i));
+                    check_schema(sub, path)?;
+                    path.pop();
                 }
             }
             _ => {}
         }
+        path.pop();
     }
     Ok(())
 }

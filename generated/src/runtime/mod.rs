@@ -11,6 +11,7 @@ mod auth;
 mod builder;
 mod client;
 mod error;
+pub mod fields;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod pagination;

@@ -3,7 +3,7 @@
 /// Body of every error response. `error` repeats the HTTP status and `errorCode` is a stable machine-readable code (such as `RESOURCE_NOT_FOUND` or `RATE_LIMITED`); `detail` and `reason` are for humans.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ApiError {
     /// Field-level details of a rejected request.
     #[serde(rename = "badRequestDetail")]
@@ -29,4 +29,30 @@ pub struct ApiError {
     /// Standard reason phrase for the status, e.g. `Not Found`. May be null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl crate::runtime::fields::DecodeFields for ApiError {
+    const NAME: &'static str = "ApiError";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "badRequestDetail" => self.bad_request_detail = map.next_value()?,
+            "detail" => self.detail = map.next_value()?,
+            "error" => self.error = map.next_value()?,
+            "errorCode" => self.error_code = map.next_value()?,
+            "parameters" => self.parameters = map.next_value()?,
+            "reason" => self.reason = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

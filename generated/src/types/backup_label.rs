@@ -3,7 +3,7 @@
 /// One custom key/value pair. Atlas copies these pairs into the metadata file it uploads to the bucket once the export finishes.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackupLabel {
     /// Name of the entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11,4 +11,26 @@ pub struct BackupLabel {
     /// Value of the entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl crate::runtime::fields::DecodeFields for BackupLabel {
+    const NAME: &'static str = "BackupLabel";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackupLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

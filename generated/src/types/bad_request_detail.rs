@@ -3,9 +3,30 @@
 /// Field-level details of a rejected request.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BadRequestDetail {
     /// One entry per request element that failed validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<crate::types::FieldViolation>>,
+}
+impl crate::runtime::fields::DecodeFields for BadRequestDetail {
+    const NAME: &'static str = "BadRequestDetail";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "fields" => self.fields = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BadRequestDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

@@ -3,7 +3,7 @@
 /// A snapshot export job: Atlas copying one Cloud Backup snapshot into an export bucket. Jobs are asynchronous; poll until `state` is final.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DiskBackupExportJob {
     /// Per-shard sub-jobs. Present only for sharded clusters: the export of each shard's replica set has its own id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,4 +58,36 @@ pub struct DiskBackupExportJob {
     #[serde(rename = "stateReason")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_reason: Option<crate::types::StateReason>,
+}
+impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
+    const NAME: &'static str = "DiskBackupExportJob";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "components" => self.components = map.next_value()?,
+            "createdAt" => self.created_at = map.next_value()?,
+            "customData" => self.custom_data = map.next_value()?,
+            "exportBucketId" => self.export_bucket_id = map.next_value()?,
+            "exportStatus" => self.export_status = map.next_value()?,
+            "finishedAt" => self.finished_at = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "links" => self.links = map.next_value()?,
+            "prefix" => self.prefix = map.next_value()?,
+            "snapshotId" => self.snapshot_id = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "stateReason" => self.state_reason = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskBackupExportJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

@@ -3,7 +3,7 @@
 /// The export of one shard's replica set within a sharded-cluster export job.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DiskBackupExportMember {
     /// Id of this shard's export (24 hex characters).
     ///
@@ -15,4 +15,26 @@ pub struct DiskBackupExportMember {
     #[serde(rename = "replicaSetName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
+}
+impl crate::runtime::fields::DecodeFields for DiskBackupExportMember {
+    const NAME: &'static str = "DiskBackupExportMember";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "exportId" => self.export_id = map.next_value()?,
+            "replicaSetName" => self.replica_set_name = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskBackupExportMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

@@ -5,7 +5,7 @@
 /// Serialized with `"cloudProvider": "AWS"`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "cloudProvider", rename = "AWS")]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
@@ -42,4 +42,32 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     #[serde(rename = "requirePrivateNetworking")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_private_networking: Option<bool>,
+}
+impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAwsExportBucketResponse {
+    const NAME: &'static str = "DiskBackupSnapshotAwsExportBucketResponse";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "_id" => self.id = map.next_value()?,
+            "bucketName" => self.bucket_name = map.next_value()?,
+            "iamRoleId" => self.iam_role_id = map.next_value()?,
+            "links" => self.links = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            "requirePrivateNetworking" => {
+                self.require_private_networking = map.next_value()?;
+            }
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

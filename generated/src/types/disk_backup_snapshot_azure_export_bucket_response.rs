@@ -5,7 +5,7 @@
 /// Serialized with `"cloudProvider": "AZURE"`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "cloudProvider", rename = "AZURE")]
 pub struct DiskBackupSnapshotAzureExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
@@ -49,4 +49,31 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     #[serde(rename = "tenantId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<uuid::Uuid>,
+}
+impl crate::runtime::fields::DecodeFields
+for DiskBackupSnapshotAzureExportBucketResponse {
+    const NAME: &'static str = "DiskBackupSnapshotAzureExportBucketResponse";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "_id" => self.id = map.next_value()?,
+            "bucketName" => self.bucket_name = map.next_value()?,
+            "links" => self.links = map.next_value()?,
+            "roleId" => self.role_id = map.next_value()?,
+            "serviceUrl" => self.service_url = map.next_value()?,
+            "tenantId" => self.tenant_id = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

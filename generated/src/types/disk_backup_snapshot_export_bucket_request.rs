@@ -4,6 +4,7 @@
 ///
 /// Tagged by `cloudProvider`. A tag this crate does not know yet is kept as raw JSON in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum DiskBackupSnapshotExportBucketRequest {
     /// `cloudProvider: "AWS"`
     Aws(crate::types::DiskBackupSnapshotAwsExportBucketRequest),

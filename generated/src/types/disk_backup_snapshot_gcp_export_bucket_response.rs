@@ -5,7 +5,7 @@
 /// Serialized with `"cloudProvider": "GCP"`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "cloudProvider", rename = "GCP")]
 pub struct DiskBackupSnapshotGcpExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
@@ -35,4 +35,28 @@ pub struct DiskBackupSnapshotGcpExportBucketResponse {
     #[serde(rename = "roleId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
+}
+impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotGcpExportBucketResponse {
+    const NAME: &'static str = "DiskBackupSnapshotGcpExportBucketResponse";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "_id" => self.id = map.next_value()?,
+            "bucketName" => self.bucket_name = map.next_value()?,
+            "links" => self.links = map.next_value()?,
+            "roleId" => self.role_id = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

@@ -3,7 +3,7 @@
 /// Progress of an export job, counted in collections.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ExportStatus {
     /// Collections exported so far.
     #[serde(rename = "exportedCollections")]
@@ -13,4 +13,26 @@ pub struct ExportStatus {
     #[serde(rename = "totalCollections")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_collections: Option<i32>,
+}
+impl crate::runtime::fields::DecodeFields for ExportStatus {
+    const NAME: &'static str = "ExportStatus";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "exportedCollections" => self.exported_collections = map.next_value()?,
+            "totalCollections" => self.total_collections = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

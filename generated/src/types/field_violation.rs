@@ -3,7 +3,7 @@
 /// One rejected element of a request.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FieldViolation {
     /// Why the element was rejected.
     ///
@@ -15,4 +15,26 @@ pub struct FieldViolation {
     /// Required by the spec, but `Option` because real responses may omit it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+impl crate::runtime::fields::DecodeFields for FieldViolation {
+    const NAME: &'static str = "FieldViolation";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "description" => self.description = map.next_value()?,
+            "field" => self.field = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FieldViolation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

@@ -3,7 +3,7 @@
 /// A hypermedia link to a related API resource.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Link {
     /// Absolute URL of the linked resource, normally under `https://cloud.mongodb.com/api/atlas`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11,4 +11,26 @@ pub struct Link {
     /// How the linked resource relates to this one, e.g. `self`, `next` or `previous`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
+}
+impl crate::runtime::fields::DecodeFields for Link {
+    const NAME: &'static str = "Link";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "href" => self.href = map.next_value()?,
+            "rel" => self.rel = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

@@ -3,7 +3,7 @@
 /// One page of snapshot export jobs.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PaginatedApiAtlasDiskBackupExportJobView {
     /// Links to this page and, where they exist, the previous and next pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,4 +19,27 @@ pub struct PaginatedApiAtlasDiskBackupExportJobView {
     #[serde(rename = "totalCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+impl crate::runtime::fields::DecodeFields for PaginatedApiAtlasDiskBackupExportJobView {
+    const NAME: &'static str = "PaginatedApiAtlasDiskBackupExportJobView";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "links" => self.links = map.next_value()?,
+            "results" => self.results = map.next_value()?,
+            "totalCount" => self.total_count = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaginatedApiAtlasDiskBackupExportJobView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

@@ -3,7 +3,7 @@
 /// One page of export buckets, 2023-01-01 version (AWS buckets only).
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PaginatedBackupSnapshotExportBucketView {
     /// Links to this page and, where they exist, the previous and next pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,4 +19,27 @@ pub struct PaginatedBackupSnapshotExportBucketView {
     #[serde(rename = "totalCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+impl crate::runtime::fields::DecodeFields for PaginatedBackupSnapshotExportBucketView {
+    const NAME: &'static str = "PaginatedBackupSnapshotExportBucketView";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "links" => self.links = map.next_value()?,
+            "results" => self.results = map.next_value()?,
+            "totalCount" => self.total_count = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaginatedBackupSnapshotExportBucketView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

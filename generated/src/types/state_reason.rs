@@ -3,7 +3,7 @@
 /// Why a job is in its current state; set when `state` is `Failed`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct StateReason {
     /// Machine-readable code for the failure.
     #[serde(rename = "errorCode")]
@@ -12,4 +12,26 @@ pub struct StateReason {
     /// Human-readable explanation of the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl crate::runtime::fields::DecodeFields for StateReason {
+    const NAME: &'static str = "StateReason";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "errorCode" => self.error_code = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            _ => crate::runtime::fields::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> serde::Deserialize<'de> for StateReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::fields::decode_fields(deserializer)
+    }
 }

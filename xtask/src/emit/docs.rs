@@ -26,8 +26,10 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    let mut in_list = false;
     for raw in text.lines() {
-        let line = raw.trim_end();
+        let nested = nested_dashes(raw.trim_end());
+        let line = nested.as_deref().unwrap_or(raw.trim_end());
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
             if in_fence {
@@ -42,8 +44,17 @@ pub fn sanitize(text: &str) -> Vec<String> {
         if in_fence {
             out.push(format!(" {line}"));
         } else if line.is_empty() {
+            in_list = false;
             out.push(String::new());
         } else {
+            let is_item = is_list_item(trimmed);
+            // A line after a list item, neither indented nor an item itself, is a new paragraph:
+            // without the blank line Markdown would glue it onto the item ("lazy continuation").
+            if in_list && !is_item && line.len() - trimmed.len() < 2 {
+                out.push(String::new());
+                in_list = false;
+            }
+            in_list |= is_item;
             out.push(format!(" {}", escape_prose(line)));
         }
     }
@@ -51,6 +62,27 @@ pub fn sanitize(text: &str) -> Vec<String> {
         out.push(" ```".to_string());
     }
     out
+}
+
+/// `- a`, `* a`, `+ a`, `1. a`, `1) a`.
+fn is_list_item(trimmed: &str) -> bool {
+    let digits = trimmed.len()
+        - trimmed
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    let rest = &trimmed[digits..];
+    if digits > 0 {
+        rest.starts_with(". ") || rest.starts_with(") ")
+    } else {
+        ["- ", "* ", "+ "].iter().any(|m| trimmed.starts_with(m))
+    }
+}
+
+/// `-- a` (a sub-item written with a double dash) -> `  - a`, a nested Markdown list item.
+fn nested_dashes(line: &str) -> Option<String> {
+    let dashes = line.len() - line.trim_start_matches('-').len();
+    (dashes >= 2 && line[dashes..].starts_with(' '))
+        .then(|| format!("{}-{}", "  ".repeat(dashes - 1), &line[dashes..]))
 }
 
 /// Escapes one line of Markdown prose, leaving inline code and well-formed links alone.
@@ -196,5 +228,10 @@ mod tests {
             sanitize("x\n```\nlet a = 1;\n```"),
             vec![" x", " ```text", " let a = 1;", " ```"]
         );
+        assert_eq!(
+            sanitize("list:\n- a\n  more a\n-- a1\n after"),
+            vec![" list:", " - a", "   more a", "   - a1", "", "  after"]
+        );
+        assert_eq!(sanitize("1. one\n2) two"), vec![" 1. one", " 2) two"]);
     }
 }

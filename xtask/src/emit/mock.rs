@@ -66,8 +66,12 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
         quote!(format!(#fmt, #(#fmt_args),*))
     };
     let (response, status, empty) = match &v.response {
-        ResponseBody::Json { status, ty } => (type_tokens(ty), *status, false),
+        ResponseBody::Json { status, ty, .. } => (type_tokens(ty), *status, false),
         ResponseBody::Empty { status } => (quote!(()), *status, true),
+        // Raw bodies have no typed value to serialize: the expectation answers with `respond_raw`.
+        ResponseBody::Bytes { status } | ResponseBody::Text { status } => {
+            (quote!(()), *status, false)
+        }
     };
     let body = match &v.request {
         Some(body) => type_tokens(&body.ty),
@@ -198,7 +202,7 @@ mod tests {
         let param = |json: &str, rust: &str| PathParam {
             json_name: json.into(),
             rust_name: rust.into(),
-            ty: "X".into(),
+            ty: PathType::Validated("X".into()),
             doc: None,
         };
         let (fmt, args) = path_format(

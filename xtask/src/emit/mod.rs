@@ -6,6 +6,7 @@
 
 mod body_fields;
 mod crate_files;
+mod decode;
 mod docs;
 mod mock;
 mod operations;
@@ -40,17 +41,40 @@ fn module_name(name: &str) -> String {
 }
 
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
+    emit_share(api, options, 0, 1)
+}
+
+/// The files of share `k` of `n` (so that `n` threads can emit and format a big API): type and
+/// operation modules are dealt round-robin, every other file belongs to share 0.
+pub fn emit_share(api: &Api, options: &Options, k: usize, n: usize) -> Result<Vec<File>> {
     let mut files = Vec::new();
     let rust = |path: String, tokens: TokenStream| File {
         path,
         contents: Contents::Rust(tokens),
     };
+    let mine = |i: usize| i % n == k;
 
     let mut type_mods = Vec::new();
-    for def in api.types.values() {
+    for (i, def) in api.types.values().enumerate() {
         let module = module_name(def.name());
-        files.push(rust(format!("src/types/{module}.rs"), types::type_def(def)));
+        if mine(i) {
+            files.push(rust(format!("src/types/{module}.rs"), types::type_def(def)));
+        }
         type_mods.push(module);
+    }
+    let mut op_mods = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        let module = module_name(&op.fn_name);
+        if mine(i) {
+            files.push(rust(
+                format!("src/operations/{module}.rs"),
+                operations::operation_module(api, op),
+            ));
+        }
+        op_mods.push(module);
+    }
+    if k != 0 {
+        return Ok(files);
     }
     files.push(rust(
         "src/types/mod.rs".into(),
@@ -60,16 +84,6 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
             true,
         ),
     ));
-
-    let mut op_mods = Vec::new();
-    for op in &api.operations {
-        let module = module_name(&op.fn_name);
-        files.push(rust(
-            format!("src/operations/{module}.rs"),
-            operations::operation_module(api, op),
-        ));
-        op_mods.push(module);
-    }
     files.push(rust(
         "src/operations/mod.rs".into(),
         crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", &op_mods, true),
@@ -85,6 +99,12 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
         path: "Cargo.toml".into(),
         contents: Contents::Text(crate_files::cargo_toml(api, options)),
     });
+    if !api.fallbacks.is_empty() {
+        files.push(File {
+            path: "FALLBACKS.md".into(),
+            contents: Contents::Text(crate_files::fallbacks_md(api, options)),
+        });
+    }
     files.extend(crate_files::runtime_files()?);
     if let Some(docs) = &options.crate_docs {
         let header = "<!-- @generated: copied from spec/crate-docs.md by `cargo xtask codegen`. Edit it there. -->\n\n";

@@ -10,18 +10,84 @@ use super::pagination;
 use super::rust_types::{ident, type_tokens};
 use crate::ir::model::*;
 
-/// How a query parameter is passed to its setter and stored.
-fn setter_type(ty: &TypeRef) -> (TokenStream, TokenStream, TokenStream) {
+/// How a query or header parameter is passed to its setter and stored.
+fn setter_type(q: &QueryParam) -> (TokenStream, TokenStream, TokenStream) {
     // (argument type, stored type, conversion from argument to stored)
-    match ty {
-        TypeRef::String => (
+    match (&q.ty, q.list) {
+        (TypeRef::String, None) => (
             quote!(impl Into<String>),
             quote!(String),
             quote!(value.into()),
         ),
-        other => {
+        (TypeRef::String, Some(_)) => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(Vec<String>),
+            quote!(value.into_iter().map(Into::into).collect()),
+        ),
+        (other, None) => {
             let t = type_tokens(other);
             (t.clone(), t, quote!(value))
+        }
+        (other, Some(_)) => {
+            let t = type_tokens(other);
+            (
+                quote!(impl IntoIterator<Item = #t>),
+                quote!(Vec<#t>),
+                quote!(value.into_iter().collect()),
+            )
+        }
+    }
+}
+
+/// `value` (a `&T` of the parameter's item type) as something implementing `runtime::QueryValue`.
+fn wire_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(_) => quote!(#value.as_str()),
+        TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        TypeRef::Date | TypeRef::Uuid => quote!(#value.to_string()),
+        _ => value,
+    }
+}
+
+/// The statements that put one query or header parameter on the request.
+fn send_param(q: &QueryParam) -> TokenStream {
+    let name = ident(&q.rust_name);
+    let json = &q.json_name;
+    let method = match q.location {
+        ParamLocation::Query => quote!(query),
+        ParamLocation::Header => quote!(header),
+    };
+    match q.list {
+        None => {
+            let value = match &q.ty {
+                TypeRef::Named(_) => quote!(self.#name.as_ref().map(|v| v.as_str().to_owned())),
+                TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => {
+                    let wire = wire_value(&q.ty, quote!(v));
+                    quote!(self.#name.map(|v| #wire))
+                }
+                _ => quote!(self.#name),
+            };
+            let envelope = q
+                .is_envelope
+                .then(|| quote!(request.envelope(self.#name.unwrap_or(false));));
+            quote! { #envelope request.#method(#json, #value); }
+        }
+        Some(ListStyle::Repeat) => {
+            let wire = wire_value(&q.ty, quote!(v));
+            quote! {
+                for v in self.#name.iter().flatten() {
+                    request.#method(#json, Some(#wire));
+                }
+            }
+        }
+        Some(ListStyle::Join(separator)) => {
+            let wire = wire_value(&q.ty, quote!(v));
+            let separator = separator.to_string();
+            quote! {
+                request.#method(#json, self.#name.as_ref().map(|values| {
+                    values.iter().map(|v| runtime::QueryValue::to_query(&#wire)).collect::<Vec<_>>().join(#separator)
+                }));
+            }
         }
     }
 }
@@ -29,6 +95,11 @@ fn setter_type(ty: &TypeRef) -> (TokenStream, TokenStream, TokenStream) {
 fn query_validation(q: &QueryParam) -> Option<TokenStream> {
     let name = &q.json_name;
     let field = ident(&q.rust_name);
+    // Each item of a list is checked like a single value.
+    let each = match q.list {
+        None => quote!(if let Some(value) = &self.#field),
+        Some(_) => quote!(for value in self.#field.iter().flatten()),
+    };
     let opt = |v: Option<i64>| match v {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
@@ -49,7 +120,7 @@ fn query_validation(q: &QueryParam) -> Option<TokenStream> {
                 quote!(*value)
             };
             Some(quote! {
-                if let Some(value) = &self.#field {
+                #each {
                     runtime::validate::integer(#name, #value, #min, #max)?;
                 }
             })
@@ -67,7 +138,7 @@ fn query_validation(q: &QueryParam) -> Option<TokenStream> {
                 None => quote!(None),
             };
             Some(quote! {
-                if let Some(value) = &self.#field {
+                #each {
                     runtime::validate::string(#name, value, #min, #max, #pattern)?;
                 }
             })
@@ -91,7 +162,10 @@ fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
             Some(p) => {
                 let var = ident(&p.rust_name);
                 fmt.push_str("{}");
-                args.push(quote!(runtime::encode_segment(#var.as_str())));
+                args.push(match p.ty {
+                    PathType::Validated(_) => quote!(runtime::encode_segment(#var.as_str())),
+                    PathType::Integer(_) => quote!(runtime::encode_segment(&#var.to_string())),
+                });
             }
             None => fmt.push_str(
                 &rest[start..=start + len]
@@ -136,10 +210,17 @@ fn method_doc(op: &Operation, v: &OperationVersion) -> String {
     }
     if !v.is_latest {
         let latest = &op.versions[0];
-        doc.push_str(&format!(
-            " The newest version is [`Client::{}`].",
-            latest.fn_name
-        ));
+        if latest.version == v.version {
+            doc.push_str(&format!(
+                " The same resource as JSON: [`Client::{}`].",
+                latest.fn_name
+            ));
+        } else {
+            doc.push_str(&format!(
+                " The newest version is [`Client::{}`].",
+                latest.fn_name
+            ));
+        }
     }
     if let Some(description) = &op.doc {
         doc.push_str("\n\n");
@@ -181,25 +262,45 @@ fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
 
     let path_args = op.path_params.iter().map(|p| {
         let name = ident(&p.rust_name);
-        quote!(#name: impl AsRef<str>)
+        match &p.ty {
+            PathType::Validated(_) => quote!(#name: impl AsRef<str>),
+            PathType::Integer(ty) => {
+                let ty = type_tokens(ty);
+                quote!(#name: #ty)
+            }
+        }
     });
     let path_fields = op.path_params.iter().map(|p| {
         let name = ident(&p.rust_name);
-        quote!(#name: String,)
+        match &p.ty {
+            PathType::Validated(_) => quote!(#name: String,),
+            PathType::Integer(ty) => {
+                let ty = type_tokens(ty);
+                quote!(#name: #ty,)
+            }
+        }
     });
     let path_inits = op.path_params.iter().map(|p| {
         let name = ident(&p.rust_name);
-        quote!(#name: #name.as_ref().to_owned(),)
+        match &p.ty {
+            PathType::Validated(_) => quote!(#name: #name.as_ref().to_owned(),),
+            PathType::Integer(_) => quote!(#name,),
+        }
     });
     let path_checks = op.path_params.iter().map(|p| {
         let name = ident(&p.rust_name);
-        let ty = ident(&p.ty);
-        quote!(let #name = crate::params::#ty::new(self.#name)?;)
+        match &p.ty {
+            PathType::Validated(ty) => {
+                let ty = ident(ty);
+                quote!(let #name = crate::params::#ty::new(self.#name)?;)
+            }
+            PathType::Integer(_) => quote!(let #name = self.#name;),
+        }
     });
 
     let query_fields = op.query_params.iter().map(|q| {
         let name = ident(&q.rust_name);
-        let (_, stored, _) = setter_type(&q.ty);
+        let (_, stored, _) = setter_type(q);
         quote!(#name: Option<#stored>,)
     });
     let query_inits = op.query_params.iter().map(|q| {
@@ -208,11 +309,29 @@ fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     });
     let query_setters = op.query_params.iter().map(|q| {
         let name = ident(&q.rust_name);
-        let (arg, _, convert) = setter_type(&q.ty);
+        let (arg, _, convert) = setter_type(q);
+        let location = match q.location {
+            ParamLocation::Query => "query parameter",
+            ParamLocation::Header => "header",
+        };
         let mut doc = q
             .doc
             .clone()
-            .unwrap_or_else(|| format!("Sets query parameter `{}`.", q.json_name));
+            .unwrap_or_else(|| format!("Sets {location} `{}`.", q.json_name));
+        match (q.location, q.list) {
+            (ParamLocation::Header, _) if q.doc.is_some() => {
+                doc.push_str(&format!("\n\nSent as header `{}`.", q.json_name))
+            }
+            (ParamLocation::Header, _) => {}
+            (_, Some(ListStyle::Repeat)) => doc.push_str(&format!(
+                "\n\nEach value is sent as its own `{}=` pair.",
+                q.json_name
+            )),
+            (_, Some(ListStyle::Join(c))) => {
+                doc.push_str(&format!("\n\nValues are sent joined by `{c}`."))
+            }
+            _ => {}
+        }
         let rules = match (q.rules.minimum, q.rules.maximum) {
             (Some(a), Some(b)) => Some(format!("Must be in {a}..={b}")),
             (Some(a), None) => Some(format!("Must be at least {a}")),
@@ -234,18 +353,7 @@ fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
         }
     });
     let query_checks = op.query_params.iter().filter_map(query_validation);
-    let query_sets = op.query_params.iter().map(|q| {
-        let name = ident(&q.rust_name);
-        let json = &q.json_name;
-        let value = match &q.ty {
-            TypeRef::Named(_) => quote!(self.#name.as_ref().map(|v| v.as_str().to_owned())),
-            _ => quote!(self.#name),
-        };
-        let envelope = q
-            .is_envelope
-            .then(|| quote!(request.envelope(self.#name.unwrap_or(false));));
-        quote! { #envelope request.query(#json, #value); }
-    });
+    let query_sets = op.query_params.iter().map(send_param);
     let required_query = op.query_params.iter().filter(|q| q.required).map(|q| {
         let name = ident(&q.rust_name);
         let json = &q.json_name;
@@ -300,11 +408,27 @@ fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     };
 
     let (ret, decode) = match &v.response {
+        ResponseBody::Json {
+            ty, empty_statuses, ..
+        } if !empty_statuses.is_empty() => {
+            let ty = type_tokens(ty);
+            (
+                quote!(Option<#ty>),
+                quote! {
+                    if [#(#empty_statuses),*].contains(&response.status()) {
+                        return Ok(None);
+                    }
+                    response.json::<#ty>().map(Some)
+                },
+            )
+        }
         ResponseBody::Json { ty, .. } => {
             let ty = type_tokens(ty);
             (ty.clone(), quote!(response.json::<#ty>()))
         }
         ResponseBody::Empty { .. } => (quote!(()), quote!(response.empty())),
+        ResponseBody::Bytes { .. } => (quote!(bytes::Bytes), quote!(Ok(response.bytes()))),
+        ResponseBody::Text { .. } => (quote!(String), quote!(response.text())),
     };
     let request_binding = if op.query_params.is_empty() && v.request.is_none() {
         quote!(request)

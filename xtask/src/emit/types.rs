@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::decode::{decode_impl, decodes_fields};
 use super::docs::doc_attrs;
 use super::rust_types::{ident, type_tokens};
 use crate::ir::model::*;
@@ -12,6 +13,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::StringEnum(e) => string_enum(e),
         TypeDef::Tagged(t) => tagged_enum(t),
+        TypeDef::Union(u) => union(u),
         TypeDef::Alias(a) => {
             let doc = doc_attrs(
                 a.doc
@@ -51,25 +53,32 @@ fn struct_def(s: &StructDef) -> TokenStream {
         .tag
         .as_ref()
         .map(|(property, value)| quote!(#[serde(tag = #property, rename = #value)]));
-    // Response types derive Default so callers (and tests) can build partial values.
-    let default = s
-        .fields
-        .iter()
-        .all(|f| f.optional)
-        .then(|| quote!(Default,));
+    // Response types derive Default so callers (and tests) can build partial values; they are
+    // decoded through `runtime::fields` (see `decode.rs`), the others with serde_derive.
+    let decodes_fields = decodes_fields(s);
+    let (default, derive_de, decode) = if decodes_fields {
+        (Some(quote!(Default,)), None, Some(decode_impl(s)))
+    } else {
+        (None, Some(quote!(serde::Deserialize,)), None)
+    };
     let fields = s.fields.iter().map(|f| {
         let fallback = format!("The `{}` member.", f.json_name);
         let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
         let rust = ident(&f.rust_name);
-        let inner = type_tokens(&f.ty);
+        let mut inner = type_tokens(&f.ty);
+        if f.boxed {
+            inner = quote!(Box<#inner>);
+        }
         let ty = if f.optional {
             quote!(Option<#inner>)
         } else {
             inner
         };
         let json = &f.json_name;
-        let rename = (f.rust_name != f.json_name).then(|| quote!(#[serde(rename = #json)]));
+        let rename =
+            (f.rust_name != f.json_name && !f.flatten).then(|| quote!(#[serde(rename = #json)]));
         let optional = match (f.skip_serializing, f.optional, f.serialize_null) {
+            _ if f.flatten => Some(quote!(#[serde(flatten)])),
             // readOnly member of a type that is also sent: decoded, never written.
             (true, _, _) => Some(quote!(#[serde(default, skip_serializing)])),
             (false, true, false) => {
@@ -85,10 +94,12 @@ fn struct_def(s: &StructDef) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, #derive_de)]
         #tag
         pub struct #name { #(#fields)* }
         #constructor
+
+        #decode
     }
 }
 
@@ -236,6 +247,29 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
     }
 }
 
+fn union(u: &UnionDef) -> TokenStream {
+    let doc = doc_attrs(Some(&format!(
+        "{}\n\nOne of several shapes, told apart by JSON type when decoding.",
+        u.doc
+            .clone()
+            .unwrap_or_else(|| format!("Spec schema `{}`.", u.origin)),
+    )));
+    let name = ident(&u.name);
+    let variants = u.variants.iter().map(|(variant, ty)| {
+        let v = ident(variant);
+        let ty = type_tokens(ty);
+        let doc = format!(" A JSON {}.", variant.to_lowercase());
+        quote!(#[doc = #doc] #v(#ty),)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name { #(#variants)* }
+    }
+}
+
 fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
     let doc = doc_attrs(Some(&format!(
         "{}\n\nTagged by `{}`. A tag this crate does not know yet is kept as raw JSON in `{}`.",
@@ -283,6 +317,9 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        // Variants are the API's own value types: boxing them would make every match and
+        // construction clumsier to save memory on a value that exists once per request.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             /// A variant not listed in the spec this crate was generated from, as received.

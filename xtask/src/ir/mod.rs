@@ -5,8 +5,13 @@
 
 pub mod model;
 pub mod naming;
+mod objects;
 mod operations;
 mod pagination;
+mod params;
+mod polymorphism;
+mod recursion;
+mod responses;
 mod schemas;
 mod view;
 mod waiter;
@@ -18,9 +23,8 @@ use openapiv3::OpenAPI;
 use crate::error::{GenError, Result};
 use crate::resolve::Resolver;
 use model::{Api, ErrorBody, TypeDef, TypeRef};
-use operations::{
-    build_operation, error_examples, error_schema, mark_usage, spec_operations, ParamBuilder,
-};
+use operations::{build_operation, error_examples, error_schema, mark_usage, spec_operations};
+use params::ParamBuilder;
 use schemas::TypeBuilder;
 
 /// Builds the IR for a whole document.
@@ -54,19 +58,21 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         )?;
         operations.push(built);
     }
-    operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
-    pagination::detect(&mut operations, &types.types);
+    // Names that collide after case conversion (`getFoo` / `get_foo`) get 2, 3... in sorted order.
+    operations.sort_by(|a, b| {
+        (&a.fn_name, &a.operation_id, &a.path).cmp(&(&b.fn_name, &b.operation_id, &b.path))
+    });
     let mut fns = BTreeSet::new();
-    for op in &operations {
-        for v in &op.versions {
-            if !fns.insert(v.fn_name.clone()) {
-                return Err(GenError::new(
-                    "/paths",
-                    format!("two operations are both named `{}`", v.fn_name),
-                ));
-            }
+    let mut builders = BTreeSet::new();
+    for op in &mut operations {
+        for v in &mut op.versions {
+            v.fn_name = naming::unique(std::mem::take(&mut v.fn_name), &mut fns);
+            v.builder_name = naming::unique(std::mem::take(&mut v.builder_name), &mut builders);
         }
+        op.fn_name = op.versions[0].fn_name.clone();
+        op.builder_name = op.versions[0].builder_name.clone();
     }
+    pagination::detect(&mut operations, &types.types);
 
     let error_body = match error_schema(&ops, &resolver)? {
         Some(component) => {
@@ -105,6 +111,10 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         None => None,
     };
     examples.sort_by(|a, b| a.name.cmp(&b.name));
+    recursion::box_recursive_fields(&mut types.types);
+    let mut fallbacks = std::mem::take(&mut types.fallbacks);
+    fallbacks.sort();
+    fallbacks.dedup();
 
     Ok(Api {
         title: api.info.title.clone(),
@@ -120,5 +130,6 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         operations,
         error_body,
         examples,
+        fallbacks,
     })
 }

@@ -21,6 +21,19 @@ pub struct Api {
     pub error_body: Option<ErrorBody>,
     /// Examples found in the spec, to be checked by generated round-trip tests.
     pub examples: Vec<Example>,
+    /// Constructs represented by a documented fallback type, sorted by pointer (written to FALLBACKS.md).
+    pub fallbacks: Vec<Fallback>,
+}
+
+/// A spec construct the generator could not type precisely and represents with a looser Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Fallback {
+    /// JSON pointer of the construct.
+    pub pointer: String,
+    /// What the construct is and why it is not typed precisely.
+    pub construct: String,
+    /// The Rust type used instead.
+    pub rust: String,
 }
 
 /// A Rust type reference.
@@ -49,7 +62,19 @@ pub enum TypeDef {
     Struct(StructDef),
     StringEnum(StringEnumDef),
     Tagged(TaggedEnumDef),
+    Union(UnionDef),
     Alias(AliasDef),
+}
+
+/// `oneOf` / `anyOf` without a discriminator whose members are told apart by their JSON type
+/// (string, integer, number, boolean, array, object): an untagged enum, one variant per member.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    /// (Rust variant name, type), in the order serde tries them (integer before number).
+    pub variants: Vec<(String, TypeRef)>,
 }
 
 /// A component schema that is not an object (a plain string, array, map...): `pub type Name = ...;`.
@@ -67,6 +92,7 @@ impl TypeDef {
             TypeDef::Struct(s) => &s.name,
             TypeDef::StringEnum(e) => &e.name,
             TypeDef::Tagged(t) => &t.name,
+            TypeDef::Union(u) => &u.name,
             TypeDef::Alias(a) => &a.name,
         }
     }
@@ -77,6 +103,7 @@ impl TypeDef {
             TypeDef::Struct(s) => &s.origin,
             TypeDef::StringEnum(e) => &e.origin,
             TypeDef::Tagged(t) => &t.origin,
+            TypeDef::Union(u) => &u.origin,
             TypeDef::Alias(a) => &a.origin,
         }
     }
@@ -112,6 +139,10 @@ pub struct Field {
     pub serialize_null: bool,
     /// readOnly member of a type that is also sent: decoded, never serialized.
     pub skip_serializing: bool,
+    /// `Box<ty>`: the field closes a cycle of types holding each other by value.
+    pub boxed: bool,
+    /// `#[serde(flatten)]` map of the members no property names (`additionalProperties`).
+    pub flatten: bool,
     pub doc: Option<String>,
     pub deprecated: bool,
 }
@@ -218,16 +249,45 @@ pub struct Waiter {
 pub struct PathParam {
     pub json_name: String,
     pub rust_name: String,
-    /// The newtype in `params` that validates it.
-    pub ty: String,
+    pub ty: PathType,
     pub doc: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathType {
+    /// A string, validated by this newtype in `params`.
+    Validated(String),
+    /// An integer (`I32` or `I64`), passed as is.
+    Integer(TypeRef),
+}
+
+/// Where a non-path parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Query,
+    Header,
+}
+
+/// How an array parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// Query `style: form, explode: true` (the default): `name=a&name=b`.
+    Repeat,
+    /// One value, items joined: `,` for form without explode and for headers, ` ` / `|` for the
+    /// space- and pipe-delimited styles.
+    Join(char),
+}
+
+/// A query or header parameter: an optional builder setter.
 #[derive(Debug, Clone)]
 pub struct QueryParam {
     pub json_name: String,
     pub rust_name: String,
+    /// The scalar type (of each item, for a list).
     pub ty: TypeRef,
+    pub location: ParamLocation,
+    /// Some for an array parameter: the setter takes many values.
+    pub list: Option<ListStyle>,
     pub doc: Option<String>,
     pub required: bool,
     pub rules: QueryRules,
@@ -289,8 +349,24 @@ pub struct RequestBodyDef {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResponseBody {
-    Json { status: u16, ty: TypeRef },
-    Empty { status: u16 },
+    /// A JSON body; when `empty_statuses` is not empty (e.g. 200 with a body, 204 without) the result is
+    /// `Option<ty>`, None for those statuses.
+    Json {
+        status: u16,
+        ty: TypeRef,
+        empty_statuses: Vec<u16>,
+    },
+    Empty {
+        status: u16,
+    },
+    /// A binary body (`format: binary`, or a non-JSON, non-text media type): returned as bytes.
+    Bytes {
+        status: u16,
+    },
+    /// A text body (`text/*`, `+csv`, a non-JSON `type: string`): returned as a UTF-8 `String`.
+    Text {
+        status: u16,
+    },
 }
 
 #[derive(Debug, Clone)]

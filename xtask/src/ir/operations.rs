@@ -2,16 +2,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
-use openapiv3::{
-    MediaType, OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    StatusCode,
-};
+use openapiv3::{MediaType, OpenAPI, Operation as OaOperation, Parameter, ReferenceOr, StatusCode};
 
 use super::model::*;
-use super::naming::{field_name, type_name, unique, version_suffix};
+use super::naming::{field_name, type_name, version_suffix};
+use super::params::{operation_params, ParamBuilder};
+use super::responses::{
+    body_kind, collect_examples, format_suffix, is_json, response_body, BodyKind, ExampleSink,
+};
 use super::schemas::TypeBuilder;
-use super::view::{SchemaRef, View};
+use super::view::SchemaRef;
 use crate::error::{GenError, Ptr, Result};
 use crate::resolve::Resolver;
 
@@ -69,13 +69,6 @@ pub fn spec_operations(api: &OpenAPI) -> Result<Vec<SpecOperation<'_>>> {
     Ok(out)
 }
 
-/// JSON media types only: `application/json` and `application/<anything>+json`.
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
 fn version_of(media_type: &str, content: &MediaType) -> Option<String> {
     if let Some(v) = content
         .extensions
@@ -89,6 +82,24 @@ fn version_of(media_type: &str, content: &MediaType) -> Option<String> {
     let version = rest.split('.').nth(1)?.split('+').next()?;
     (version.len() == 10 && version.chars().all(|c| c.is_ascii_digit() || c == '-'))
         .then(|| version.to_string())
+}
+
+/// Records a media type's version and sunset (from whichever of request and response gives them).
+fn note_media_type(
+    media_types: &mut BTreeMap<String, (Option<String>, Option<String>, BodyKind)>,
+    mt: &str,
+    content: &MediaType,
+    kind: BodyKind,
+) {
+    let sunset = content
+        .extensions
+        .get("x-sunset")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let entry = media_types
+        .entry(mt.to_string())
+        .or_insert((version_of(mt, content), None, kind));
+    entry.1 = entry.1.take().or(sunset);
 }
 
 /// The success statuses (2xx) of an operation, with pointers.
@@ -176,56 +187,6 @@ pub fn error_schema(ops: &[SpecOperation<'_>], resolver: &Resolver<'_>) -> Resul
         .map(|(name, _)| name))
 }
 
-/// Builds path-parameter newtypes and query parameters, shared across operations.
-pub struct ParamBuilder {
-    pub params: BTreeMap<String, ParamType>,
-}
-
-impl ParamBuilder {
-    fn path_type(
-        &mut self,
-        name: String,
-        param: &Parameter,
-        rules: StringRules,
-        doc: Option<String>,
-    ) -> String {
-        let json_name = param.parameter_data_ref().name.clone();
-        let mut candidate = name.clone();
-        let mut n = 2;
-        loop {
-            match self.params.get(&candidate) {
-                Some(existing) if existing.rules == rules && existing.json_name == json_name => {
-                    return candidate
-                }
-                Some(_) => {
-                    candidate = format!("{name}{n}");
-                    n += 1;
-                }
-                None => {
-                    self.params.insert(
-                        candidate.clone(),
-                        ParamType {
-                            name: candidate.clone(),
-                            json_name,
-                            doc,
-                            rules,
-                        },
-                    );
-                    return candidate;
-                }
-            }
-        }
-    }
-}
-
-fn string_rules(view: &View) -> StringRules {
-    StringRules {
-        min_length: view.min_length.map(|v| v as u64),
-        max_length: view.max_length.map(|v| v as u64),
-        pattern: view.pattern.map(str::to_string),
-    }
-}
-
 /// Pass 2: one [`Operation`] per spec operation.
 pub fn build_operation<'a>(
     op: &'a SpecOperation<'a>,
@@ -250,217 +211,71 @@ pub fn build_operation<'a>(
     let fn_base = field_name(&base_name);
     let builder_base = type_name(&base_name);
 
-    // Path-item parameters first, then the operation's own, which override by (name, location).
-    let mut all: Vec<(&Parameter, Option<String>, Ptr)> = Vec::new();
-    let sources = [
-        (op.path_params, op.item_at.push("parameters")),
-        (&spec.parameters[..], op.at.push("parameters")),
-    ];
-    for (list, list_at) in sources {
-        for (i, p) in list.iter().enumerate() {
-            let at = list_at.push(i.to_string());
-            let resolved = resolver.parameter(p, &at)?;
-            let key = (
-                resolved.node.parameter_data_ref().name.clone(),
-                std::mem::discriminant(resolved.node),
-            );
-            all.retain(|(q, _, _)| {
-                (
-                    q.parameter_data_ref().name.clone(),
-                    std::mem::discriminant(*q),
-                ) != key
-            });
-            all.push((resolved.node, resolved.component, resolved.pointer));
-        }
-    }
+    let (path_params, query_params) = operation_params(op, resolver, types, params, &builder_base)?;
 
-    let mut path_params = Vec::new();
-    let mut query_params = Vec::new();
-    let mut taken = BTreeSet::new();
-    for (param, component, at) in all {
-        let data = param.parameter_data_ref();
-        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            return Err(GenError::unsupported(
-                &at.push("content"),
-                "parameter with `content` instead of `schema`",
-            ));
-        };
-        let (schema_node, schema_at) = match schema {
-            ReferenceOr::Item(s) => (s, at.push("schema")),
-            ReferenceOr::Reference { reference } => {
-                let r = resolver.schema_ref(reference, &at.push("schema"))?;
-                (r.node, r.pointer)
-            }
-        };
-        let view = View::of(schema_node);
-        let rust_name = unique(field_name(&data.name), &mut taken);
-        match param {
-            Parameter::Path { .. } => {
-                if view.typ != Some("string") {
-                    return Err(GenError::unsupported(
-                        &schema_at,
-                        format!("path parameter of type {:?}", view.typ.unwrap_or("(none)")),
-                    ));
-                }
-                let ty_name = type_name(component.as_deref().unwrap_or(&data.name));
-                let ty = params.path_type(
-                    ty_name,
-                    param,
-                    string_rules(&view),
-                    data.description.clone(),
-                );
-                path_params.push(PathParam {
-                    json_name: data.name.clone(),
-                    rust_name,
-                    ty,
-                    doc: data.description.clone(),
-                });
-            }
-            Parameter::Query {
-                style,
-                allow_reserved,
-                ..
-            } => {
-                if !matches!(style, openapiv3::QueryStyle::Form) || *allow_reserved {
-                    return Err(GenError::unsupported(
-                        &at,
-                        "query parameter style other than form",
-                    ));
-                }
-                let context = format!("{builder_base}{}", data.name.to_upper_camel_case());
-                let ty = types.type_of(
-                    SchemaRef::plain(schema),
-                    &context,
-                    &schema_at,
-                    Usage {
-                        request: true,
-                        response: false,
-                    },
-                )?;
-                if !matches!(
-                    ty,
-                    TypeRef::Bool
-                        | TypeRef::I32
-                        | TypeRef::I64
-                        | TypeRef::F32
-                        | TypeRef::F64
-                        | TypeRef::String
-                        | TypeRef::Named(_)
-                ) {
-                    return Err(GenError::unsupported(
-                        &schema_at,
-                        "query parameter that is not a single scalar",
-                    ));
-                }
-                let rules = QueryRules {
-                    minimum: view.minimum.map(|v| v as i64),
-                    maximum: view.maximum.map(|v| v as i64),
-                    string: string_rules(&view),
-                };
-                query_params.push(QueryParam {
-                    is_envelope: data.name == "envelope" && ty == TypeRef::Bool,
-                    json_name: data.name.clone(),
-                    rust_name,
-                    ty,
-                    doc: data.description.clone(),
-                    required: data.required,
-                    rules,
-                    default: schema_node.schema_data.default.clone(),
-                });
-            }
-            Parameter::Header { .. } => return Err(GenError::unsupported(&at, "header parameter")),
-            Parameter::Cookie { .. } => return Err(GenError::unsupported(&at, "cookie parameter")),
-        }
-    }
-    // Path parameters in the order they appear in the path template.
-    path_params.sort_by_key(|p| {
-        op.path
-            .find(&format!("{{{}}}", p.json_name))
-            .unwrap_or(usize::MAX)
-    });
-    for p in &path_params {
-        if !op.path.contains(&format!("{{{}}}", p.json_name)) {
-            return Err(GenError::new(
-                op.at.as_str(),
-                format!(
-                    "path parameter `{}` does not appear in the path",
-                    p.json_name
-                ),
-            ));
-        }
-    }
-
-    // Media types of the request body and of the one success response define the versions.
+    // Media types of the request body and of the success responses define the versions.
     let request_body = match &spec.request_body {
         Some(body) => Some(resolver.request_body(body, &op.at.push("requestBody"))?),
         None => None,
     };
     let successes = success_responses(op, resolver)?;
-    let (status, success, success_at) = match successes.as_slice() {
-        [one] => one.clone(),
-        [] => {
-            return Err(GenError::new(
-                op.at.push("responses").as_str(),
-                "no success (2xx) response",
-            ))
-        }
-        _ => {
-            return Err(GenError::unsupported(
-                &op.at.push("responses"),
-                "more than one success (2xx) response",
-            ))
-        }
-    };
-    let mut media_types: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
-    let mut note = |mt: &str, content: &MediaType, at: &Ptr| -> Result<()> {
-        if !is_json(mt) {
-            return Err(GenError::unsupported(
-                &at.push("content").push(mt),
-                format!("non-JSON media type `{mt}`"),
-            ));
-        }
-        let sunset = content
-            .extensions
-            .get("x-sunset")
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
-        let entry = media_types
-            .entry(mt.to_string())
-            .or_insert((version_of(mt, content), None));
-        entry.1 = entry.1.take().or(sunset);
-        Ok(())
-    };
+    if successes.is_empty() {
+        return Err(GenError::new(
+            op.at.push("responses").as_str(),
+            "no success (2xx) response",
+        ));
+    }
+    // media type -> (version, sunset, body kind)
+    let mut media_types: BTreeMap<String, (Option<String>, Option<String>, BodyKind)> =
+        BTreeMap::new();
     if let Some(body) = &request_body {
         for (mt, content) in &body.node.content {
-            note(mt, content, &body.pointer)?;
+            if !is_json(mt) {
+                return Err(GenError::unsupported(
+                    &body.pointer.push("content").push(mt),
+                    format!("non-JSON request body media type `{mt}`"),
+                ));
+            }
+            note_media_type(&mut media_types, mt, content, BodyKind::Json);
         }
     }
-    for (mt, content) in &success.content {
-        note(mt, content, &success_at)?;
+    for (_, response, at) in &successes {
+        for (mt, content) in &response.content {
+            let kind = body_kind(mt, content, &at.push("content").push(mt), resolver, types)?;
+            note_media_type(&mut media_types, mt, content, kind);
+        }
     }
     if media_types.is_empty() {
-        media_types.insert("application/json".into(), (None, None));
+        media_types.insert("application/json".into(), (None, None, BodyKind::Json));
     }
-    let mut ordered: Vec<(String, Option<String>, Option<String>)> = media_types
+    let has_json = media_types.values().any(|m| m.2 == BodyKind::Json);
+    let mut ordered: Vec<(String, Option<String>, Option<String>, BodyKind)> = media_types
         .into_iter()
-        .map(|(mt, (version, sunset))| (mt, version, sunset))
+        .map(|(mt, (version, sunset, kind))| (mt, version, sunset, kind))
         .collect();
-    ordered.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Newest version first; within a version JSON first, so the plain method name is JSON's.
+    ordered.sort_by(|a, b| b.1.cmp(&a.1).then(a.3.cmp(&b.3)).then(a.0.cmp(&b.0)));
 
+    let latest_version = ordered[0].1.clone();
     let mut versions = Vec::new();
-    for (i, (mt, version, sunset)) in ordered.iter().enumerate() {
+    let mut fn_names = BTreeSet::new();
+    for (i, (mt, version, sunset, kind)) in ordered.iter().enumerate() {
         let is_latest = i == 0;
-        let (fn_name, builder_name) = match (is_latest, version) {
-            (true, _) | (false, None) => (fn_base.clone(), builder_base.clone()),
-            (false, Some(v)) => (
-                format!("{fn_base}_{}", version_suffix(v)),
-                format!("{builder_base}{}", version_suffix(v).replace('_', "")),
-            ),
-        };
-        if !is_latest && version.is_none() {
+        let mut fn_name = fn_base.clone();
+        let mut builder_name = builder_base.clone();
+        if let Some(v) = version.as_ref().filter(|_| *version != latest_version) {
+            fn_name.push_str(&format!("_{}", version_suffix(v)));
+            builder_name.push_str(&version_suffix(v).replace('_', ""));
+        }
+        if *kind != BodyKind::Json && has_json {
+            // `get_invoice_as_csv`: "as" keeps it apart from an operation named `getInvoiceCsv`.
+            fn_name.push_str(&format!("_as_{}", format_suffix(mt)));
+            builder_name.push_str(&format!("As{}", type_name(&format_suffix(mt))));
+        }
+        if !fn_names.insert(fn_name.clone()) {
             return Err(GenError::unsupported(
                 &op.at,
-                format!("two unversioned media types (`{mt}`)"),
+                format!("two media types of the same version and format (`{mt}`)"),
             ));
         }
         let ex_prefix = format!(
@@ -475,7 +290,7 @@ pub fn build_operation<'a>(
                         .then(|| body.node.content.values().next())
                         .flatten()
                 });
-                let Some(content) = content else {
+                let Some(content) = content.filter(|_| *kind == BodyKind::Json) else {
                     return Err(GenError::new(
                         body.pointer.push("content").as_str(),
                         format!("no request body for media type `{mt}`"),
@@ -509,36 +324,19 @@ pub fn build_operation<'a>(
                 })
             }
         };
-        let response = match success.content.get(mt) {
-            Some(content) if content.schema.is_some() => {
-                let at = success_at.push("content").push(mt).push("schema");
-                let schema = content
-                    .schema
-                    .as_ref()
-                    .map(SchemaRef::plain)
-                    .ok_or_else(|| GenError::new(at.as_str(), "missing schema"))?;
-                let ty = types.type_of(
-                    schema,
-                    &format!("{builder_name}Response"),
-                    &at,
-                    Usage {
-                        request: false,
-                        response: true,
-                    },
-                )?;
-                let ty = types.widen_response(ty);
-                collect_examples(
-                    content,
-                    &ty,
-                    &format!("{ex_prefix}_response"),
-                    &success_at.push("content").push(mt),
-                    examples,
-                    example_names,
-                );
-                ResponseBody::Json { status, ty }
-            }
-            _ => ResponseBody::Empty { status },
-        };
+        let response = response_body(
+            &successes,
+            mt,
+            *kind,
+            &format!("{builder_name}Response"),
+            &op.at.push("responses"),
+            types,
+            ExampleSink {
+                prefix: format!("{ex_prefix}_response"),
+                examples,
+                names: example_names,
+            },
+        )?;
         versions.push(OperationVersion {
             media_type: mt.clone(),
             version: version.clone(),
@@ -576,39 +374,6 @@ pub fn build_operation<'a>(
         error_statuses,
         waiter: None,
     })
-}
-
-/// Records every `example` / `examples` of a media type for the generated round-trip tests.
-fn collect_examples(
-    content: &MediaType,
-    ty: &TypeRef,
-    prefix: &str,
-    at: &Ptr,
-    out: &mut Vec<Example>,
-    names: &mut BTreeSet<String>,
-) {
-    if let Some(value) = &content.example {
-        let name = unique(field_name(prefix), names);
-        out.push(Example {
-            name,
-            pointer: at.push("example").to_string(),
-            ty: ty.clone(),
-            json: value.clone(),
-        });
-    }
-    for (key, example) in &content.examples {
-        if let ReferenceOr::Item(example) = example {
-            if let Some(value) = &example.value {
-                let name = unique(field_name(&format!("{prefix}_{key}")), names);
-                out.push(Example {
-                    name,
-                    pointer: at.push("examples").push(key).push("value").to_string(),
-                    ty: ty.clone(),
-                    json: value.clone(),
-                });
-            }
-        }
-    }
 }
 
 /// Error-response examples (e.g. an `ApiError` on 404) round-trip through the error body type.

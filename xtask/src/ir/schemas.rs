@@ -11,36 +11,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use super::model::*;
-use super::naming::{field_name, type_name, unique, variant_name};
+use super::naming::{type_name, unique, variant_name};
+use super::objects::StructSpec;
+use super::polymorphism::{Subtype, XGEN_DISCRIMINATOR};
 use super::view::{Additional, SchemaRef, View};
 use crate::error::{GenError, Ptr, Result};
 use crate::resolve::Resolver;
 
-/// A discriminator subtype: which base it belongs to and the tag it is written with.
-#[derive(Debug, Clone)]
-struct Subtype {
-    /// The discriminated base component.
-    base: String,
-    property: String,
-    value: String,
-}
-
 pub struct TypeBuilder<'a> {
-    resolver: Resolver<'a>,
-    schemas: BTreeMap<String, &'a ReferenceOr<Schema>>,
+    pub(super) resolver: Resolver<'a>,
+    pub(super) schemas: BTreeMap<String, &'a ReferenceOr<Schema>>,
     pub types: BTreeMap<String, TypeDef>,
     /// Component schema name -> Rust type name.
-    names: BTreeMap<String, String>,
-    taken: BTreeSet<String>,
-    subtypes: BTreeMap<String, Subtype>,
+    pub(super) names: BTreeMap<String, String>,
+    /// Every Rust type name given out (components, inline types, discriminator variants).
+    pub(super) taken: BTreeSet<String>,
+    pub(super) subtypes: BTreeMap<String, Subtype>,
     usage: BTreeMap<String, Usage>,
-}
-
-/// One property found while flattening an object schema and its `allOf` parts.
-struct Prop<'a> {
-    name: &'a str,
-    schema: SchemaRef<'a>,
-    at: Ptr,
+    /// Inline schemas already given a named type, by (pointer, usage): one type per spec node.
+    inline_types: BTreeMap<(Ptr, bool, bool), TypeRef>,
+    /// Constructs given a looser type than the spec describes (see [`Fallback`]).
+    pub fallbacks: Vec<Fallback>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -65,12 +56,14 @@ impl<'a> TypeBuilder<'a> {
             taken,
             subtypes: BTreeMap::new(),
             usage: BTreeMap::new(),
+            inline_types: BTreeMap::new(),
+            fallbacks: Vec::new(),
         };
         builder.find_subtypes()?;
         Ok(builder)
     }
 
-    fn component_ptr(name: &str) -> Ptr {
+    pub(super) fn component_ptr(name: &str) -> Ptr {
         Ptr::root().push("components").push("schemas").push(name)
     }
 
@@ -97,101 +90,37 @@ impl<'a> TypeBuilder<'a> {
         Ok(TypeRef::Named(self.names[&component].clone()))
     }
 
-    fn find_subtypes(&mut self) -> Result<()> {
-        let mut found = BTreeMap::new();
-        for (base, node) in &self.schemas {
-            let at = Self::component_ptr(base);
-            let resolved = self.resolver.schema(node, &at)?;
-            let Some(disc) = &resolved.node.schema_data.discriminator else {
-                continue;
-            };
-            for (value, sub) in self.variants_of(base, resolved.node, &at)? {
-                if found
-                    .insert(
-                        sub.clone(),
-                        Subtype {
-                            base: base.clone(),
-                            property: disc.property_name.clone(),
-                            value,
-                        },
-                    )
-                    .is_some()
-                {
-                    return Err(GenError::unsupported(
-                        &at,
-                        format!("schema `{sub}` is a subtype in two discriminator hierarchies"),
-                    ));
-                }
-            }
-        }
-        self.subtypes = found;
-        Ok(())
+    /// Records that the construct at `at` is represented by the looser type `rust`.
+    pub fn fallback(&mut self, at: &Ptr, construct: impl Into<String>, rust: impl Into<String>) {
+        self.fallbacks.push(Fallback {
+            pointer: at.to_string(),
+            construct: construct.into(),
+            rust: rust.into(),
+        });
     }
 
-    /// (tag value, subtype component) pairs of a discriminated base, in spec order.
-    fn variants_of(
-        &self,
-        base: &str,
-        schema: &'a Schema,
-        at: &Ptr,
-    ) -> Result<Vec<(String, String)>> {
-        let Some(disc) = schema.schema_data.discriminator.as_ref() else {
-            return Ok(Vec::new());
-        };
-        let view = View::of(schema);
-        let by_mapping = |target: &str| -> Result<String> {
-            let reference = if target.starts_with('#') {
-                target.to_string()
-            } else {
-                format!("#/components/schemas/{target}")
-            };
-            self.resolver
-                .schema_ref_name(&reference, &at.push("discriminator").push("mapping"))
-        };
-        let mut out = Vec::new();
-        if !view.one_of.is_empty() {
-            for (i, member) in view.one_of.iter().enumerate() {
-                let SchemaRef::Ref(reference) = member else {
-                    return Err(GenError::unsupported(
-                        &at.push("oneOf").push(i.to_string()),
-                        "inline schema in a discriminated oneOf",
-                    ));
-                };
-                let sub = self
-                    .resolver
-                    .schema_ref_name(reference, &at.push("oneOf").push(i.to_string()))?;
-                let mut value = sub.clone();
-                for (key, target) in &disc.mapping {
-                    if by_mapping(target)? == sub {
-                        value = key.clone();
-                    }
-                }
-                out.push((value, sub));
-            }
-        } else if !disc.mapping.is_empty() {
-            for (value, target) in &disc.mapping {
-                out.push((value.clone(), by_mapping(target)?));
-            }
-        } else {
-            // Implicit mapping: every schema whose allOf names the base; the tag is the schema name.
-            for (name, node) in &self.schemas {
-                let sub_at = Self::component_ptr(name);
-                let sub = self.resolver.schema(node, &sub_at)?;
-                let refs_base = View::of(sub.node).all_of.iter().any(|part| {
-                    matches!(part, SchemaRef::Ref(r) if self.resolver.schema_ref_name(r, &sub_at).ok().as_deref() == Some(base))
-                });
-                if refs_base {
-                    out.push((name.clone(), name.clone()));
-                }
+    /// `ty` with named aliases (`pub type X = String;`) replaced by what they stand for.
+    pub fn resolve_alias(&self, mut ty: TypeRef) -> TypeRef {
+        // Bounded: an alias chain cannot be longer than the number of types.
+        for _ in 0..=self.types.len() {
+            match &ty {
+                TypeRef::Named(name) => match self.types.get(name) {
+                    Some(TypeDef::Alias(alias)) => ty = alias.ty.clone(),
+                    _ => return ty,
+                },
+                _ => return ty,
             }
         }
-        if out.is_empty() {
-            return Err(GenError::unsupported(
-                &at.push("discriminator"),
-                "discriminator without any subtype",
-            ));
+        ty
+    }
+
+    /// A type sent as one parameter value: a number, bool, string-like scalar or string enum.
+    pub fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(name) => matches!(self.types.get(name), Some(TypeDef::StringEnum(_))),
+            TypeRef::Json | TypeRef::JsonObject | TypeRef::Vec(_) | TypeRef::Map(_) => false,
+            _ => true,
         }
-        Ok(out)
     }
 
     /// Records that the schema at `schema` travels on `side`, following every schema it reaches.
@@ -202,7 +131,6 @@ impl<'a> TypeBuilder<'a> {
             Schema(SchemaRef<'s>, Ptr),
         }
         let mut stack = vec![Work::Schema(schema, at.clone())];
-        let mut seen = BTreeSet::new();
         while let Some(work) = stack.pop() {
             let component = match &work {
                 Work::Component(name) => Some(name.clone()),
@@ -213,14 +141,16 @@ impl<'a> TypeBuilder<'a> {
             };
             let (schema, at) = match (component, work) {
                 (Some(component), _) => {
-                    if !seen.insert(component.clone()) {
-                        continue;
-                    }
+                    // Marked for this side already (now or by an earlier call): everything it reaches
+                    // was walked then, so the walk stops here.
                     let usage = self.usage.entry(component.clone()).or_default();
-                    if request {
-                        usage.request = true
+                    let side = if request {
+                        &mut usage.request
                     } else {
-                        usage.response = true
+                        &mut usage.response
+                    };
+                    if std::mem::replace(side, true) {
+                        continue;
                     }
                     let at = Self::component_ptr(&component);
                     let resolved = self.resolver.schema(self.schemas[&component], &at)?;
@@ -308,24 +238,25 @@ impl<'a> TypeBuilder<'a> {
         if view.has_not {
             return Err(GenError::unsupported(at, "`not`"));
         }
-        if let (Some(disc), Some(base)) = (&schema.schema_data.discriminator, component) {
-            let mut taken = BTreeSet::new();
-            let variants = self
-                .variants_of(base, schema, at)?
-                .into_iter()
-                .map(|(value, sub)| {
-                    let variant = unique(variant_name(&value), &mut taken);
-                    (value, variant, self.names[&sub].clone())
-                })
-                .collect();
-            return Ok(TypeDef::Tagged(TaggedEnumDef {
-                name: rust.to_string(),
-                origin: origin.to_string(),
-                doc,
-                property: disc.property_name.clone(),
-                variants,
-                fallback: unique("Unknown".into(), &mut taken),
-            }));
+        let spec = StructSpec {
+            name: rust,
+            origin,
+            doc: doc.clone(),
+            deprecated: schema.schema_data.deprecated,
+            usage,
+            tag: None,
+            context: rust,
+        };
+        if let (Some(_), Some(base)) = (&schema.schema_data.discriminator, component) {
+            return self.discriminated(schema, base, spec, at);
+        }
+        if schema.schema_data.discriminator.is_none()
+            && schema
+                .schema_data
+                .extensions
+                .contains_key(XGEN_DISCRIMINATOR)
+        {
+            return self.xgen_discriminated(schema, spec, at);
         }
         if schema.schema_data.discriminator.is_some() {
             return Err(GenError::unsupported(
@@ -334,13 +265,10 @@ impl<'a> TypeBuilder<'a> {
             ));
         }
         if !view.one_of.is_empty() {
-            return Err(GenError::unsupported(
-                &at.push("oneOf"),
-                "oneOf without a discriminator",
-            ));
+            return self.union(&view.one_of, "oneOf", spec, at);
         }
         if !view.any_of.is_empty() {
-            return Err(GenError::unsupported(&at.push("anyOf"), "anyOf"));
+            return self.union(&view.any_of, "anyOf", spec, at);
         }
         if view.typ == Some("string") && !view.enumeration.is_empty() {
             return self.string_enum(&view, rust, origin, doc, at);
@@ -398,137 +326,6 @@ impl<'a> TypeBuilder<'a> {
         }))
     }
 
-    /// Flattens properties of a schema and its allOf parts, in order; later definitions override earlier ones.
-    fn collect(
-        &self,
-        view: &View<'a>,
-        at: &Ptr,
-        props: &mut Vec<Prop<'a>>,
-        required: &mut BTreeSet<String>,
-    ) -> Result<()> {
-        for (i, part) in view.all_of.iter().enumerate() {
-            let part_at = at.push("allOf").push(i.to_string());
-            let (schema, part_at) = match part {
-                SchemaRef::Ref(reference) => {
-                    let r = self.resolver.schema_ref(reference, &part_at)?;
-                    (r.node, r.pointer)
-                }
-                SchemaRef::Inline(schema) => (*schema, part_at),
-            };
-            let part_view = View::of(schema);
-            if !part_view.one_of.is_empty() || !part_view.any_of.is_empty() || part_view.has_not {
-                return Err(GenError::unsupported(
-                    &part_at,
-                    "oneOf/anyOf/not inside allOf",
-                ));
-            }
-            self.collect(&part_view, &part_at, props, required)?;
-        }
-        for (name, schema) in &view.properties {
-            let prop = Prop {
-                name,
-                schema: *schema,
-                at: at.push("properties").push(name),
-            };
-            match props.iter_mut().find(|p| p.name == *name) {
-                Some(existing) => *existing = prop,
-                None => props.push(prop),
-            }
-        }
-        required.extend(view.required.iter().map(|r| r.to_string()));
-        Ok(())
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn build_struct(
-        &mut self,
-        view: &View<'a>,
-        rust: &str,
-        origin: &str,
-        doc: Option<String>,
-        at: &Ptr,
-        usage: Usage,
-        component: Option<&str>,
-    ) -> Result<TypeDef> {
-        let mut props = Vec::new();
-        let mut required = BTreeSet::new();
-        self.collect(view, at, &mut props, &mut required)?;
-        let subtype = component.and_then(|c| self.subtypes.get(c)).cloned();
-        let tag_property = subtype.as_ref().map(|s| s.property.clone());
-        let request_only = usage.request && !usage.response;
-        let mut taken = BTreeSet::new();
-        let mut fields = Vec::new();
-        for prop in &props {
-            if Some(prop.name) == tag_property.as_deref() {
-                continue;
-            }
-            let (data, prop_view) = match prop.schema {
-                SchemaRef::Ref(reference) => {
-                    let r = self.resolver.schema_ref(reference, &prop.at)?;
-                    (&r.node.schema_data, View::of(r.node))
-                }
-                SchemaRef::Inline(schema) => (&schema.schema_data, View::of(schema)),
-            };
-            if data.read_only && request_only {
-                continue;
-            }
-            let context = format!("{rust}{}", type_name(prop.name));
-            let ty = self.type_of(prop.schema, &context, &prop.at, usage)?;
-            let is_required = required.contains(prop.name);
-            let mut doc_lines: Vec<String> = data.description.iter().cloned().collect();
-            if let Some(c) = prop_view.constraints() {
-                doc_lines.push(format!(
-                    "Constraints (documented, not enforced when decoding): {c}."
-                ));
-            }
-            if is_required && usage.response {
-                doc_lines.push(
-                    "Required by the spec, but `Option` because real responses may omit it.".into(),
-                );
-            }
-            let optional = usage.response || !is_required || data.nullable;
-            fields.push(Field {
-                json_name: prop.name.to_string(),
-                rust_name: unique(field_name(prop.name), &mut taken),
-                ty,
-                optional,
-                serialize_null: request_only && is_required && data.nullable,
-                skip_serializing: data.read_only && usage.request,
-                doc: (!doc_lines.is_empty()).then(|| doc_lines.join("\n\n")),
-                deprecated: data.deprecated,
-            });
-        }
-        // A `required` name without a declared property still exists on the wire: keep it as raw JSON.
-        for name in &required {
-            if props.iter().any(|p| p.name == name)
-                || Some(name.as_str()) == tag_property.as_deref()
-            {
-                continue;
-            }
-            fields.push(Field {
-                json_name: name.clone(),
-                rust_name: unique(field_name(name), &mut taken),
-                ty: TypeRef::Json,
-                optional: true,
-                serialize_null: false,
-                skip_serializing: false,
-                doc: Some(
-                    "Listed as required by the spec without a schema; kept as raw JSON.".into(),
-                ),
-                deprecated: false,
-            });
-        }
-        Ok(TypeDef::Struct(StructDef {
-            name: rust.to_string(),
-            origin: origin.to_string(),
-            doc,
-            deprecated: view.data.deprecated,
-            fields,
-            tag: subtype.map(|s| (s.property, s.value)),
-            usage,
-        }))
-    }
-
     /// The Rust type of a schema position; inline objects and enums become named types called `context`.
     pub fn type_of(
         &mut self,
@@ -540,8 +337,16 @@ impl<'a> TypeBuilder<'a> {
         match schema {
             SchemaRef::Ref(reference) => self.named(reference, at),
             SchemaRef::Inline(schema) => {
+                let key = (at.clone(), usage.request, usage.response);
+                if let Some(ty) = self.inline_types.get(&key) {
+                    return Ok(ty.clone());
+                }
                 let view = View::of(schema);
                 if schema.schema_data.discriminator.is_some()
+                    || schema
+                        .schema_data
+                        .extensions
+                        .contains_key(XGEN_DISCRIMINATOR)
                     || !view.one_of.is_empty()
                     || !view.any_of.is_empty()
                     || view.has_not
@@ -553,6 +358,7 @@ impl<'a> TypeBuilder<'a> {
                     let name = unique(type_name(context), &mut self.taken);
                     let def = self.build_named(schema, &name, context, at, usage, None)?;
                     self.types.insert(name.clone(), def);
+                    self.inline_types.insert(key, TypeRef::Named(name.clone()));
                     return Ok(TypeRef::Named(name));
                 }
                 self.type_of_view(&view, context, at, usage)

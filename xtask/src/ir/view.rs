@@ -32,6 +32,7 @@ impl<'a> SchemaRef<'a> {
     }
 }
 
+#[derive(Clone, Copy)]
 pub enum Additional<'a> {
     /// `additionalProperties: true` (or `{}`).
     Any,

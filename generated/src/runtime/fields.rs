@@ -1,0 +1,111 @@
+// @generated: copied from xtask/runtime/fields.rs by `cargo xtask codegen`. Edit it there.
+//! Decoding of generated structs whose fields are all optional: one generic visitor shared by every
+//! struct, plus a `match` on member names per struct.
+//!
+//! This replaces `#[derive(serde::Deserialize)]` for those structs. On the whole Atlas API (700
+//! types) the derive's expansion was most of the crate's compile time and memory; the behaviour is
+//! the same for JSON objects: unknown members are ignored, `null` and missing members are `None`.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// A struct decoded member by member from a JSON object, starting from `Default`.
+pub trait DecodeFields: Default {
+    /// The type's name, for error messages.
+    const NAME: &'static str;
+
+    /// Decodes the value of member `key` from `map` into the matching field; an unknown member's
+    /// value is skipped with [`skip`] (or kept, for a struct with `additionalProperties`).
+    fn decode_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// Skips the value of a member the struct does not know.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// `Deserialize::deserialize` for a [`DecodeFields`] struct.
+pub fn decode_fields<'de, D: Deserializer<'de>, T: DecodeFields>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(FieldsVisitor(PhantomData))
+}
+
+struct FieldsVisitor<T>(PhantomData<T>);
+
+impl<'de, T: DecodeFields> Visitor<'de> for FieldsVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a JSON object ({})", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        // Borrowed from the input when it has no escapes, so most keys cost no allocation.
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            value.decode_field(&key, &mut map)?;
+        }
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Thing {
+        id: Option<String>,
+        count: Option<i64>,
+        extra: std::collections::BTreeMap<String, serde_json::Value>,
+    }
+
+    impl DecodeFields for Thing {
+        const NAME: &'static str = "Thing";
+        fn decode_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "count" => self.count = map.next_value()?,
+                "skipped" => skip(map)?,
+                _ => {
+                    self.extra.insert(key.to_owned(), map.next_value()?);
+                }
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Thing {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_fields(deserializer)
+        }
+    }
+
+    #[test]
+    fn decodes_known_skips_and_keeps_others() {
+        let thing: Thing =
+            serde_json::from_str(r#"{"id":"a\"b","count":null,"skipped":{"x":[1]},"other":true}"#)
+                .unwrap();
+        assert_eq!(thing.id.as_deref(), Some("a\"b"));
+        assert_eq!(thing.count, None);
+        assert_eq!(thing.extra.len(), 1);
+        let from_value: Thing = serde_json::from_value(serde_json::json!({"count": 3})).unwrap();
+        assert_eq!(from_value.count, Some(3));
+        let err = serde_json::from_str::<Thing>(r#"{"count":"x"}"#).unwrap_err();
+        assert!(err.to_string().contains("invalid type"), "{err}");
+        let err = serde_json::from_str::<Thing>("[1]").unwrap_err();
+        assert!(err.to_string().contains("a JSON object (Thing)"), "{err}");
+    }
+}
