@@ -1,6 +1,7 @@
 //! Benchmark 2: decoding 500-item pages into the generated types vs minimal hand-written serde structs.
 
 use std::hint::black_box;
+use std::process::{Command, Stdio};
 
 use atlas_backup_exports::types::{
     PaginatedApiAtlasDiskBackupExportJobView, PaginatedBackupSnapshotExportBucketsView,
@@ -119,7 +120,9 @@ fn page_rows<G: DeserializeOwned, B: DeserializeOwned>(
 }
 
 pub fn rows(quick: bool) -> Vec<Row> {
-    let (iterations, rounds) = if quick { (10, 5) } else { (30, 15) };
+    // Many short rounds: on a shared machine the median of per-round ratios ignores the rounds in which
+    // another process took the core.
+    let (iterations, rounds) = if quick { (2, 50) } else { (3, 200) };
     eprintln!("[2] decoding: {rounds} rounds × {iterations} decodes per side");
     let jobs = data::job_page(500);
     let buckets = data::bucket_page(500);
@@ -127,6 +130,7 @@ pub fn rows(quick: bool) -> Vec<Row> {
         PaginatedApiAtlasDiskBackupExportJobView,
         baseline::Page<baseline::Job>,
     >("500-job page", &jobs, iterations, rounds);
+    rows.extend(instruction_rows("500-job page", "jobs"));
     rows.extend(page_rows::<
         PaginatedBackupSnapshotExportBucketsView,
         baseline::Page<baseline::Bucket>,
@@ -136,5 +140,76 @@ pub fn rows(quick: bool) -> Vec<Row> {
         iterations,
         rounds,
     ));
+    rows.extend(instruction_rows("500-bucket page", "buckets"));
     rows
+}
+
+/// Instructions per decode of one probe, counted by callgrind inside the `probe_decode*` functions.
+fn instructions(probe: &str) -> Result<u64, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let out = std::env::temp_dir().join(format!(
+        "atlas-bench-callgrind-{}-{probe}.out",
+        std::process::id()
+    ));
+    let status = Command::new("valgrind")
+        .arg("--tool=callgrind")
+        .arg("--toggle-collect=*probe_decode*")
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .arg(exe)
+        .args(["--probe", probe])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("valgrind: {e}"))?;
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    let _ = std::fs::remove_file(&out);
+    if !status.success() {
+        return Err(format!("valgrind exited with {status}"));
+    }
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("totals:")
+                .or_else(|| l.strip_prefix("summary:"))
+        })
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|total| total / PROBE_DECODES as u64)
+        .ok_or_else(|| "no totals in the callgrind output".into())
+}
+
+fn millions(n: u64) -> String {
+    format!("{:.2} M instr", n as f64 / 1e6)
+}
+
+/// Deterministic cross-check of the wall-clock rows: instructions per decode under callgrind.
+fn instruction_rows(label: &str, page: &str) -> Vec<Row> {
+    let available = Command::new("valgrind")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !available {
+        return vec![
+            Row::new(2, format!("{label}: instructions per decode")).na("valgrind not found")
+        ];
+    }
+    eprintln!("    {label}: instruction counts (callgrind)");
+    let counts: Result<Vec<u64>, String> = ["baseline", "generated", "runtime"]
+        .iter()
+        .map(|side| instructions(&format!("{page}-{side}")))
+        .collect();
+    let counts = match counts {
+        Ok(c) => c,
+        Err(e) => return vec![Row::new(2, format!("{label}: instructions per decode")).na(e)],
+    };
+    let row = |what: &str, side: usize| {
+        Row::new(
+            2,
+            format!("{label}: {what}, instructions per decode (callgrind)"),
+        )
+        .measured(millions(counts[side]))
+        .baseline(millions(counts[0]))
+        .ratio(ratio(counts[0] as f64 / counts[side] as f64))
+    };
+    vec![row("generated types", 1), row("as the client decodes", 2)]
 }

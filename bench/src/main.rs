@@ -57,7 +57,10 @@ fn parse_args(root: &Path) -> Result<Args, String> {
                     return Err(format!("unknown section `{bad}`\n{USAGE}"));
                 }
             }
-            "-h" | "--help" => return Err(USAGE.into()),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }

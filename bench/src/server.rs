@@ -369,10 +369,13 @@ pub fn digest_params(s: &str) -> HashMap<String, String> {
 }
 
 pub fn md5_hex(data: &str) -> String {
-    Md5::digest(data.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in Md5::digest(data.as_bytes()) {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 /// The RFC 7616 `response` for `qop=auth` with MD5.
