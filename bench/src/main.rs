@@ -140,6 +140,7 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    println!("{}\n", machine());
     println!("{}", report::markdown(&rows));
     let missed = rows.iter().filter(|r| r.verdict == Verdict::Missed).count();
     let met = rows.iter().filter(|r| r.verdict == Verdict::Met).count();
@@ -234,4 +235,39 @@ fn generator_rows(root: &Path, args: &Args) -> (Vec<Row>, Option<PathBuf>) {
             .map(PathBuf::from)
     });
     (rows, dir)
+}
+
+/// One line describing the machine: cores, CPU model, memory, rustc, load average at the end of the run.
+fn machine() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    let cpuinfo = read("/proc/cpuinfo");
+    let field = |name: &str| {
+        cpuinfo
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_else(|| "?".into())
+    };
+    let mem_gib = read("/proc/meminfo")
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| format!("{:.1} GiB", kb / 1024.0 / 1024.0))
+        .unwrap_or_else(|| "?".into());
+    let rustc = std::process::Command::new("rustc")
+        .arg("-V")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "?".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load = read("/proc/loadavg");
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    format!(
+        "machine: {cores} cores ({} @ {} MHz), {mem_gib} memory, {rustc}; load average {}",
+        field("model name"),
+        field("cpu MHz"),
+        load.join(" ")
+    )
 }
