@@ -201,8 +201,8 @@ struct Samples {
 fn failure_rows(label: &str, spec: &Path, error: &str) -> Vec<Row> {
     let mut rows = Vec::new();
     let file = xtask::load::spec_file(spec).ok();
-    let mut load_ok = None;
-    let load_time = time(|| load_ok = Some(xtask::load::load(spec).is_ok()));
+    let mut loaded = None;
+    let load_time = time(|| loaded = xtask::load::load(spec).ok());
     if let Some(file) = file.filter(|f| f.is_file()) {
         let base = yaml_parse(&file);
         rows.push(
@@ -210,12 +210,19 @@ fn failure_rows(label: &str, spec: &Path, error: &str) -> Vec<Row> {
                 .baseline(secs(base))
                 .target("", Verdict::Info),
         );
-        if load_ok == Some(true) {
+        if let Some(loaded) = &loaded {
             rows.push(
                 Row::new(1, format!("{label}: load"))
                     .measured(secs(load_time))
                     .baseline(secs(base))
                     .ratio(ratio(load_time / base)),
+            );
+            let (resolve, refs) = resolve_all(&loaded.raw, &loaded.api);
+            rows.push(
+                Row::new(1, format!("{label}: resolve (all {refs} $refs once)"))
+                    .measured(secs(resolve))
+                    .baseline(secs(base))
+                    .ratio(ratio(resolve / base)),
             );
         }
     }
@@ -226,6 +233,15 @@ fn failure_rows(label: &str, spec: &Path, error: &str) -> Vec<Row> {
             .target("< 1 s", Verdict::NotAvailable),
     );
     rows
+}
+
+/// `< 50 ms`, `< 1 s`.
+fn target_label(seconds: f64) -> String {
+    if seconds >= 1.0 {
+        format!("< {seconds} s")
+    } else {
+        format!("< {} ms", seconds * 1e3)
+    }
 }
 
 /// Rows for one spec; `target` is the absolute target for the total.
