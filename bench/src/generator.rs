@@ -290,7 +290,7 @@ pub fn rows(
             .measured(secs(t.total))
             .baseline(secs(base))
             .ratio(ratio(t.ratio))
-            .target(format!("< {}", secs(target)), Verdict::of(t.total < target)),
+            .target(target_label(target), Verdict::of(t.total < target)),
     ];
     (rows, Some(t))
 }
