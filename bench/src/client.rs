@@ -164,6 +164,29 @@ async fn handshake_per_call_gets(http: &reqwest::Client, base: &str, calls: usiz
     started.elapsed().as_secs_f64() / calls as f64
 }
 
+/// `atlas-bench --probe request-generated|request-baseline`: 1,000 GETs of one side against a fresh
+/// loopback server, for `valgrind --tool=callgrind --separate-threads=yes` (per-call instructions of
+/// the client thread).
+pub fn probe(name: &str) -> Result<(), String> {
+    let server = Server::start(handler(), Duration::ZERO, None).map_err(|e| e.to_string())?;
+    let rt = runtime();
+    match name {
+        "request-generated" => {
+            let client = Client::builder()
+                .base_url(&server.base)
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(generated_gets(&client, 1000));
+        }
+        "request-baseline" => {
+            let http = reqwest::Client::new();
+            rt.block_on(handwritten_gets(&http, &server.base, 1000));
+        }
+        other => return Err(format!("unknown probe `{other}`")),
+    }
+    Ok(())
+}
+
 /// Benchmark 3: 1,000 GETs through the generated client vs the hand-written loop.
 pub fn overhead_rows(quick: bool) -> Vec<Row> {
     let (calls, rounds) = if quick { (1000, 3) } else { (1000, 9) };

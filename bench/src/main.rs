@@ -73,7 +73,12 @@ fn parse_args(root: &Path) -> Result<Args, String> {
 
 fn main() -> ExitCode {
     if let Some(name) = std::env::args().skip_while(|a| a != "--probe").nth(1) {
-        return match decode::probe(&name) {
+        let result = if name.starts_with("request-") {
+            client::probe(&name)
+        } else {
+            decode::probe(&name)
+        };
+        return match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("{e}");
@@ -199,7 +204,10 @@ fn generator_rows(root: &Path, args: &Args) -> (Vec<Row>, Option<PathBuf>) {
     use std::process::{Command, Stdio};
     eprintln!("[1] generator: building and running atlas-bench --features generator");
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    // Its own target dir: the generator build must not replace this running binary (callgrind re-runs
+    // it by path), and the two feature sets then do not rebuild each other's artifacts.
     cmd.current_dir(root)
+        .env("CARGO_TARGET_DIR", root.join("target/bench-generator"))
         .args([
             "run",
             "--release",
