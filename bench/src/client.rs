@@ -208,7 +208,7 @@ pub fn overhead_rows(quick: bool) -> Vec<Row> {
     let requests = server.stats.requests();
     let r = s.ratio(1, 0);
     let (lo, hi) = s.range(1, 0);
-    vec![
+    let mut rows = vec![
         Row::new(3, format!("{calls} GET get_export_bucket: time per call (generated / hand-written reqwest + serde)"))
             .measured(secs(s.median(1)))
             .baseline(secs(s.median(0)))
@@ -218,7 +218,27 @@ pub fn overhead_rows(quick: bool) -> Vec<Row> {
             .measured(requests.to_string())
             .baseline(expected.to_string())
             .target("equal", Verdict::of(requests == expected)),
-    ]
+    ];
+    rows.push(request_instruction_row());
+    rows
+}
+
+/// Client-thread instructions per call under callgrind (the server thread is not counted).
+fn request_instruction_row() -> Row {
+    let what = "1000 GET: client-thread instructions per call (callgrind)";
+    if !crate::callgrind::available() {
+        return Row::new(3, what).na("valgrind not found");
+    }
+    eprintln!("    instruction counts (callgrind)");
+    let count =
+        |side: &str| crate::callgrind::count(&format!("request-{side}"), "*Runtime::block_on*");
+    match (count("generated"), count("baseline")) {
+        (Ok(gen), Ok(base)) => Row::new(3, what)
+            .measured(crate::callgrind::instr(gen as f64 / 1000.0))
+            .baseline(crate::callgrind::instr(base as f64 / 1000.0))
+            .ratio(ratio(gen as f64 / base as f64)),
+        (Err(e), _) | (_, Err(e)) => Row::new(3, what).na(e),
+    }
 }
 
 /// Benchmark 4: Digest requests per call, and time per call vs Bearer and vs a handshake per call.

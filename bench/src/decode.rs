@@ -1,13 +1,13 @@
 //! Benchmark 2: decoding 500-item pages into the generated types vs minimal hand-written serde structs.
 
 use std::hint::black_box;
-use std::process::{Command, Stdio};
 
 use atlas_backup_exports::types::{
     PaginatedApiAtlasDiskBackupExportJobView, PaginatedBackupSnapshotExportBucketsView,
 };
 use serde::de::DeserializeOwned;
 
+use crate::callgrind;
 use crate::data::{self, baseline};
 use crate::report::{Row, Verdict};
 use crate::stats::{ratio, secs, Sides};
@@ -144,51 +144,9 @@ pub fn rows(quick: bool) -> Vec<Row> {
     rows
 }
 
-/// Instructions per decode of one probe, counted by callgrind inside the `probe_decode*` functions.
-fn instructions(probe: &str) -> Result<u64, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let out = std::env::temp_dir().join(format!(
-        "atlas-bench-callgrind-{}-{probe}.out",
-        std::process::id()
-    ));
-    let status = Command::new("valgrind")
-        .arg("--tool=callgrind")
-        .arg("--toggle-collect=*probe_decode*")
-        .arg(format!("--callgrind-out-file={}", out.display()))
-        .arg(exe)
-        .args(["--probe", probe])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map_err(|e| format!("valgrind: {e}"))?;
-    let text = std::fs::read_to_string(&out).unwrap_or_default();
-    let _ = std::fs::remove_file(&out);
-    if !status.success() {
-        return Err(format!("valgrind exited with {status}"));
-    }
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix("totals:")
-                .or_else(|| l.strip_prefix("summary:"))
-        })
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(|total| total / PROBE_DECODES as u64)
-        .ok_or_else(|| "no totals in the callgrind output".into())
-}
-
-fn millions(n: u64) -> String {
-    format!("{:.2} M instr", n as f64 / 1e6)
-}
-
 /// Deterministic cross-check of the wall-clock rows: instructions per decode under callgrind.
 fn instruction_rows(label: &str, page: &str) -> Vec<Row> {
-    let available = Command::new("valgrind")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !available {
+    if !callgrind::available() {
         return vec![
             Row::new(2, format!("{label}: instructions per decode")).na("valgrind not found")
         ];
@@ -196,7 +154,10 @@ fn instruction_rows(label: &str, page: &str) -> Vec<Row> {
     eprintln!("    {label}: instruction counts (callgrind)");
     let counts: Result<Vec<u64>, String> = ["baseline", "generated", "runtime"]
         .iter()
-        .map(|side| instructions(&format!("{page}-{side}")))
+        .map(|side| {
+            callgrind::count(&format!("{page}-{side}"), "*probe_decode*")
+                .map(|n| n / PROBE_DECODES as u64)
+        })
         .collect();
     let counts = match counts {
         Ok(c) => c,
@@ -207,8 +168,8 @@ fn instruction_rows(label: &str, page: &str) -> Vec<Row> {
             2,
             format!("{label}: {what}, instructions per decode (callgrind)"),
         )
-        .measured(millions(counts[side]))
-        .baseline(millions(counts[0]))
+        .measured(callgrind::instr(counts[side] as f64))
+        .baseline(callgrind::instr(counts[0] as f64))
         .ratio(ratio(counts[0] as f64 / counts[side] as f64))
     };
     vec![row("generated types", 1), row("as the client decodes", 2)]

@@ -3,6 +3,7 @@
 //! table (see BENCHMARKS.md). Run it in release mode; `cargo xtask bench` does.
 
 mod build_cost;
+mod callgrind;
 mod client;
 mod data;
 mod decode;
