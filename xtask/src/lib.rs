@@ -152,3 +152,58 @@ fn render_share(
     }
     Ok(out)
 }
+
+/// Wall-clock time of each pipeline stage of one [`generate_timed`] run (for `cargo xtask bench`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Read the file, parse YAML/JSON, check keywords, deserialize into `openapiv3` (plus spec assets).
+    pub load: std::time::Duration,
+    /// `ir::build`, including every `$ref` resolution (the resolver is called from inside the IR).
+    pub ir: std::time::Duration,
+    /// `emit::emit`: token streams and text files.
+    pub emit: std::time::Duration,
+    /// `format::rust` over every Rust file (syn parse + prettyplease), plus the final sort.
+    pub format: std::time::Duration,
+}
+
+/// [`generate`] with the time spent in each stage; the same stage functions in the same order, so
+/// the files are identical. Used by the benchmarks only.
+pub fn generate_timed(
+    spec: &Path,
+    options: &Options,
+) -> Result<(Vec<(String, String)>, StageTimes)> {
+    use std::time::Instant;
+    let mut times = StageTimes::default();
+    let started = Instant::now();
+    let loaded = load::load(spec)?;
+    let mut options = options.clone();
+    if let Some(dir) = loaded.path.parent() {
+        options.examples = Examples::load(&dir.join("examples"))?;
+        let docs = dir.join("crate-docs.md");
+        if docs.is_file() {
+            let text = std::fs::read_to_string(&docs).map_err(|e| {
+                GenError::new(docs.display().to_string(), format!("cannot read: {e}"))
+            })?;
+            options.crate_docs = Some(text);
+        }
+    }
+    times.load = started.elapsed();
+    let started = Instant::now();
+    let ir = ir::build(&loaded.api)?;
+    times.ir = started.elapsed();
+    let started = Instant::now();
+    let files = emit::emit(&ir, &options)?;
+    times.emit = started.elapsed();
+    let started = Instant::now();
+    let mut out = Vec::with_capacity(files.len());
+    for file in files {
+        let text = match file.contents {
+            emit::Contents::Rust(tokens) => format::rust(&file.path, tokens)?,
+            emit::Contents::Text(text) => text,
+        };
+        out.push((file.path, text));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    times.format = started.elapsed();
+    Ok((out, times))
+}

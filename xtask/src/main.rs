@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]`, and
 //! `cargo xtask spec extract|diff|equivalent ...` (see `xtask::spec_tools`).
+//! `cargo xtask bench [--quick] [--full-api PATH] [--only LIST]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,13 +8,20 @@ use std::time::Instant;
 
 const USAGE: &str =
     "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]
+       cargo xtask bench [--quick] [--full-api PATH] [--only LIST]
 
   --spec PATH        spec file or directory holding openapi.yaml (default: spec/)
   --out DIR          output crate directory (default: generated/)
   --check            write nothing; exit 1 naming each stale file
   --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)
 
-       cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)";
+       cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)
+
+bench: every benchmark against its baseline, as a Markdown table (see BENCHMARKS.md); runs
+`cargo run --release -p atlas-bench -- ARGS` (xtask itself stays a debug build)
+  --quick            fewer rounds, no clean builds
+  --full-api PATH    full Atlas Admin API spec (default: ../shared/upstream/atlas-api-full.transformed.yaml)
+  --only LIST        comma-separated subset of: gen, decode, request, digest, pages, build";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +40,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     };
     if command == "spec" {
         return xtask::spec_tools::cli::run(rest).map(ExitCode::from);
+    }
+    if command == "bench" {
+        return bench(rest);
     }
     if command != "codegen" {
         return Err(format!("unknown command `{command}`\n{USAGE}"));
@@ -104,4 +115,26 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask bench ARGS`: the benchmarks are a release build of the `atlas-bench` package.
+fn bench(args: &[String]) -> Result<ExitCode, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(&root)
+        .args(["run", "--release", "-j", "2", "-p", "atlas-bench", "--"])
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(
+            status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(1),
+        )
+    })
 }

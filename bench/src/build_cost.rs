@@ -1,0 +1,372 @@
+//! Benchmark 6: what the generated crate costs to build (dev profile, `-j 2`), its peak compiler memory
+//! and its size, against a fixed reference crate compiled in the same run (regex-syntax, std-only).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Instant, SystemTime};
+
+use crate::report::{Row, Verdict};
+use crate::stats::{kb, median, ratio, secs};
+
+const CRATE_TARGET: f64 = 16.0;
+/// 1.2 GB in kilobytes (1024 bytes), as GNU time reports them.
+const MEMORY_TARGET_KB: u64 = 1_200_000_000 / 1024;
+
+/// Lines of `.rs` files under `dir/src`: (files, all lines, lines under `src/runtime`).
+pub fn loc(dir: &Path) -> (usize, usize, usize) {
+    let mut stack = vec![dir.join("src")];
+    let (mut files, mut all, mut runtime) = (0, 0, 0);
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let lines = std::fs::read_to_string(&path)
+                    .map(|t| t.lines().count())
+                    .unwrap_or(0);
+                files += 1;
+                all += lines;
+                if path.strip_prefix(dir.join("src/runtime")).is_ok() {
+                    runtime += lines;
+                }
+            }
+        }
+    }
+    (files, all, runtime)
+}
+
+/// Seconds and peak RSS (kB, largest single process: rustc) of one cargo command.
+struct Measured {
+    seconds: f64,
+    peak_kb: Option<u64>,
+}
+
+fn cargo(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Command {
+    let gnu_time = Path::new("/usr/bin/time");
+    let mut cmd = if gnu_time.is_file() {
+        let mut c = Command::new(gnu_time);
+        c.arg("-v").arg("cargo");
+        c
+    } else {
+        Command::new("cargo")
+    };
+    cmd.args(args).current_dir(root);
+    if let Some(dir) = target_dir {
+        cmd.env("CARGO_TARGET_DIR", dir);
+    }
+    // Same settings as a user's `cargo build`, whatever the bench binary itself was run with.
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("CARGO_TERM_COLOR", "never");
+    cmd
+}
+
+fn run(mut cmd: Command) -> Result<Measured, String> {
+    let started = Instant::now();
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(format!("{cmd:?} failed:\n{}", tail.join("\n")));
+    }
+    let peak_kb = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse().ok());
+    Ok(Measured { seconds, peak_kb })
+}
+
+fn touch(path: &Path) -> Result<(), String> {
+    let file = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .map_err(|e| format!("touch {}: {e}", path.display()))?;
+    file.set_modified(SystemTime::now())
+        .map_err(|e| format!("touch {}: {e}", path.display()))
+}
+
+/// A scratch package depending only on regex-syntax (std-only, no build script), in its own target dir.
+fn reference_crate(root: &Path) -> Result<(PathBuf, String), String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let version = lock
+        .split("[[package]]")
+        .find_map(|p| {
+            p.contains("name = \"regex-syntax\"\n")
+                .then(|| p.lines().find_map(|l| l.strip_prefix("version = \"")))
+                .flatten()
+        })
+        .map(|v| v.trim_end_matches('"').to_owned())
+        .ok_or("regex-syntax not in Cargo.lock")?;
+    let dir = root.join("target/bench-ref");
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"bench-ref\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\nregex-syntax = \"={version}\"\n\n[workspace]\n"
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("src/lib.rs"), "pub use regex_syntax;\n").map_err(|e| e.to_string())?;
+    Ok((dir, format!("regex-syntax {version}")))
+}
+
+struct Samples {
+    reference: Vec<f64>,
+    reference_kb: Vec<u64>,
+    clean: Vec<f64>,
+    clean_kb: Vec<u64>,
+    touch: Vec<f64>,
+    touch_kb: Vec<u64>,
+}
+
+fn max(v: &[u64]) -> u64 {
+    v.iter().copied().max().unwrap_or(0)
+}
+
+fn crate_rows(root: &Path, rounds: usize) -> Result<Vec<Row>, String> {
+    let target = root.join("target/bench-build");
+    let build = || {
+        cargo(
+            root,
+            &["build", "-p", "atlas-backup-exports", "-j", "2", "--locked"],
+            Some(&target),
+        )
+    };
+    let (ref_dir, ref_name) = reference_crate(root)?;
+    let ref_target = ref_dir.join("target");
+    eprintln!("    dependencies (not timed)");
+    run(build())?;
+    run(cargo(
+        &ref_dir,
+        &["build", "-j", "2", "--offline"],
+        Some(&ref_target),
+    ))?;
+    let mut s = Samples {
+        reference: vec![],
+        reference_kb: vec![],
+        clean: vec![],
+        clean_kb: vec![],
+        touch: vec![],
+        touch_kb: vec![],
+    };
+    for round in 0..rounds {
+        let mut reference = || -> Result<(), String> {
+            run(cargo(
+                &ref_dir,
+                &["clean", "-p", "regex-syntax"],
+                Some(&ref_target),
+            ))?;
+            let m = run(cargo(
+                &ref_dir,
+                &["build", "-j", "2", "--offline"],
+                Some(&ref_target),
+            ))?;
+            s.reference.push(m.seconds);
+            s.reference_kb.extend(m.peak_kb);
+            Ok(())
+        };
+        if round % 2 == 0 {
+            reference()?;
+        }
+        eprintln!(
+            "    round {}: cargo clean -p atlas-backup-exports; cargo build",
+            round + 1
+        );
+        run(cargo(
+            root,
+            &["clean", "-p", "atlas-backup-exports"],
+            Some(&target),
+        ))?;
+        let m = run(build())?;
+        s.clean.push(m.seconds);
+        s.clean_kb.extend(m.peak_kb);
+        touch(&root.join("generated/src/lib.rs"))?;
+        let m = run(build())?;
+        s.touch.push(m.seconds);
+        s.touch_kb.extend(m.peak_kb);
+        if round % 2 == 1 {
+            let mut reference = || -> Result<(), String> {
+                run(cargo(
+                    &ref_dir,
+                    &["clean", "-p", "regex-syntax"],
+                    Some(&ref_target),
+                ))?;
+                let m = run(cargo(
+                    &ref_dir,
+                    &["build", "-j", "2", "--offline"],
+                    Some(&ref_target),
+                ))?;
+                s.reference.push(m.seconds);
+                s.reference_kb.extend(m.peak_kb);
+                Ok(())
+            };
+            reference()?;
+        }
+    }
+    let base = median(&s.reference);
+    let base_kb = max(&s.reference_kb);
+    let clean = median(&s.clean);
+    let touch = median(&s.touch);
+    let clean_kb = max(&s.clean_kb);
+    let touch_kb = max(&s.touch_kb);
+    let ref_label = format!("{} ({ref_name} compile, same flags)", secs(base));
+    Ok(vec![
+        Row::new(6, "generated/: crate-only build after dependencies (cargo clean -p; cargo build, dev, -j 2)")
+            .measured(secs(clean))
+            .baseline(ref_label.clone())
+            .ratio(ratio(clean / base))
+            .target("< 16 s", Verdict::of(clean < CRATE_TARGET)),
+        Row::new(6, "generated/: rebuild after touching src/lib.rs (incremental)")
+            .measured(secs(touch))
+            .baseline(ref_label)
+            .ratio(ratio(touch / base)),
+        Row::new(6, "generated/: peak compiler memory (max RSS of one process, crate-only build)")
+            .measured(kb(clean_kb.max(touch_kb)))
+            .baseline(format!("{} ({ref_name})", kb(base_kb)))
+            .ratio(ratio(clean_kb.max(touch_kb) as f64 / base_kb as f64))
+            .target("< 1.2 GB", Verdict::of(clean_kb.max(touch_kb) < MEMORY_TARGET_KB)),
+    ])
+}
+
+/// Build rows. `full_api` is the directory of the generated full-API crate, when generation worked.
+pub fn rows(root: &Path, quick: bool, full_api: Option<&Path>) -> Vec<Row> {
+    let rounds = if quick { 1 } else { 2 };
+    eprintln!("[6] build cost ({rounds} rounds)");
+    let mut rows = Vec::new();
+    let (files, lines, runtime) = loc(&root.join("generated"));
+    rows.push(
+        Row::new(6, "generated/: lines of Rust (src/**/*.rs)")
+            .measured(format!("{lines} lines in {files} files"))
+            .baseline(format!("{runtime} of them in the copied runtime")),
+    );
+    match crate_rows(root, rounds) {
+        Ok(r) => rows.extend(r),
+        Err(e) => rows.push(Row::new(6, "generated/: build").na(e)),
+    }
+    if quick {
+        rows.push(Row::new(6, "generated/: clean build with dependencies").na("skipped (--quick)"));
+    } else {
+        let scratch = root.join("target/bench-scratch");
+        let _ = std::fs::remove_dir_all(&scratch);
+        eprintln!("    clean build with dependencies (scratch target dir)");
+        let result = run(cargo(
+            root,
+            &["build", "-p", "atlas-backup-exports", "-j", "2", "--locked"],
+            Some(&scratch),
+        ));
+        let _ = std::fs::remove_dir_all(&scratch);
+        rows.push(match result {
+            Ok(m) => Row::new(
+                6,
+                "generated/: clean build with dependencies (empty target dir, dev, -j 2)",
+            )
+            .measured(secs(m.seconds))
+            .baseline(format!("peak {}", m.peak_kb.map(kb).unwrap_or_default())),
+            Err(e) => Row::new(6, "generated/: clean build with dependencies").na(e),
+        });
+    }
+    match full_api {
+        None => rows.push(
+            Row::new(6, "full-API crate: LOC, build time, memory")
+                .na("not available (generation failed, see 1)"),
+        ),
+        Some(dir) => {
+            let (files, lines, runtime) = loc(dir);
+            rows.push(
+                Row::new(6, "full-API crate: lines of Rust")
+                    .measured(format!("{lines} lines in {files} files"))
+                    .baseline(format!("{runtime} of them in the copied runtime")),
+            );
+            if quick {
+                rows.push(Row::new(6, "full-API crate: build").na("skipped (--quick)"));
+            } else {
+                rows.extend(full_api_build(root, dir));
+            }
+        }
+    }
+    rows
+}
+
+fn full_api_build(root: &Path, dir: &Path) -> Vec<Row> {
+    eprintln!("    full-API crate: build (dependencies shared with bench-build)");
+    let target = root.join("target/bench-build");
+    if let Err(e) = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")) {
+        return vec![Row::new(6, "full-API crate: build").na(format!("Cargo.lock: {e}"))];
+    }
+    let manifest = dir.join("Cargo.toml");
+    let manifest = manifest.to_string_lossy();
+    let args = [
+        "build",
+        "--manifest-path",
+        &manifest,
+        "-j",
+        "2",
+        "--offline",
+    ];
+    // Dependencies first (untimed), then the crate alone.
+    let pkg = std::fs::read_to_string(dir.join("Cargo.toml"))
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("name = \"")
+                    .map(|n| n.trim_end_matches('"').to_owned())
+            })
+        })
+        .unwrap_or_default();
+    let result = run(cargo(root, &args, Some(&target)))
+        .and_then(|_| {
+            run(cargo(
+                root,
+                &["clean", "--manifest-path", &manifest, "-p", &pkg],
+                Some(&target),
+            ))
+        })
+        .and_then(|_| run(cargo(root, &args, Some(&target))));
+    match result {
+        Ok(m) => vec![
+            Row::new(
+                6,
+                "full-API crate: crate-only build after dependencies (dev, -j 2)",
+            )
+            .measured(secs(m.seconds))
+            .target("< 16 s", Verdict::of(m.seconds < CRATE_TARGET)),
+            Row::new(6, "full-API crate: peak compiler memory")
+                .measured(m.peak_kb.map(kb).unwrap_or_default())
+                .target(
+                    "< 1.2 GB",
+                    Verdict::of(m.peak_kb.is_some_and(|k| k < MEMORY_TARGET_KB)),
+                ),
+        ],
+        Err(e) => vec![Row::new(6, "full-API crate: build").na(e)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loc_counts_rust_lines_and_runtime_share() {
+        let dir = std::env::temp_dir().join(format!("atlas-bench-loc-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src/runtime")).unwrap();
+        std::fs::write(dir.join("src/lib.rs"), "a\nb\n").unwrap();
+        std::fs::write(dir.join("src/runtime/mod.rs"), "c\n").unwrap();
+        std::fs::write(dir.join("src/notes.md"), "x\ny\n").unwrap();
+        assert_eq!(loc(&dir), (2, 3, 1));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

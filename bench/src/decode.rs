@@ -1,0 +1,176 @@
+//! Benchmark 2: decoding 500-item pages into the generated types vs minimal hand-written serde structs.
+
+use std::hint::black_box;
+
+use atlas_backup_exports::types::{
+    PaginatedApiAtlasDiskBackupExportJobView, PaginatedBackupSnapshotExportBucketsView,
+};
+use serde::de::DeserializeOwned;
+
+use crate::callgrind;
+use crate::data::{self, baseline};
+use crate::report::{Row, Verdict};
+use crate::stats::{ratio, secs, Sides};
+
+/// Seconds per decode of `body` into `T`, over `iterations` decodes.
+fn per_decode<T: DeserializeOwned>(body: &[u8], iterations: usize) -> f64 {
+    crate::stats::time(|| {
+        for _ in 0..iterations {
+            let value: T = serde_json::from_slice(black_box(body)).expect("page decodes");
+            black_box(value);
+        }
+    }) / iterations as f64
+}
+
+/// What the generated client's `Response::json` does: serde_path_to_error over a slice deserializer,
+/// then a trailing-characters check.
+fn per_decode_runtime<T: DeserializeOwned>(body: &[u8], iterations: usize) -> f64 {
+    crate::stats::time(|| {
+        for _ in 0..iterations {
+            let mut de = serde_json::Deserializer::from_slice(black_box(body));
+            let value: T = serde_path_to_error::deserialize(&mut de).expect("page decodes");
+            de.end().expect("no trailing characters");
+            black_box(value);
+        }
+    }) / iterations as f64
+}
+
+/// The decode sides, named for `--probe`.
+pub const PROBES: [&str; 6] = [
+    "jobs-baseline",
+    "jobs-generated",
+    "jobs-runtime",
+    "buckets-baseline",
+    "buckets-generated",
+    "buckets-runtime",
+];
+
+/// Decodes included in one probe run.
+pub const PROBE_DECODES: usize = 10;
+
+#[inline(never)]
+fn probe_decode<T: DeserializeOwned>(body: &[u8]) {
+    let value: T = serde_json::from_slice(black_box(body)).expect("page decodes");
+    black_box(value);
+}
+
+#[inline(never)]
+fn probe_decode_runtime<T: DeserializeOwned>(body: &[u8]) {
+    let mut de = serde_json::Deserializer::from_slice(black_box(body));
+    let value: T = serde_path_to_error::deserialize(&mut de).expect("page decodes");
+    de.end().expect("no trailing characters");
+    black_box(value);
+}
+
+/// `atlas-bench --probe NAME`: decode one page [`PROBE_DECODES`] times in functions named
+/// `probe_decode*`, for `valgrind --tool=callgrind --toggle-collect='*probe_decode*'`.
+pub fn probe(name: &str) -> Result<(), String> {
+    let jobs = data::job_page(500);
+    let buckets = data::bucket_page(500);
+    type JobsGen = PaginatedApiAtlasDiskBackupExportJobView;
+    type JobsBase = baseline::Page<baseline::Job>;
+    type BucketsGen = PaginatedBackupSnapshotExportBucketsView;
+    type BucketsBase = baseline::Page<baseline::Bucket>;
+    for _ in 0..PROBE_DECODES {
+        match name {
+            "jobs-baseline" => probe_decode::<JobsBase>(jobs.as_bytes()),
+            "jobs-generated" => probe_decode::<JobsGen>(jobs.as_bytes()),
+            "jobs-runtime" => probe_decode_runtime::<JobsGen>(jobs.as_bytes()),
+            "buckets-baseline" => probe_decode::<BucketsBase>(buckets.as_bytes()),
+            "buckets-generated" => probe_decode::<BucketsGen>(buckets.as_bytes()),
+            "buckets-runtime" => probe_decode_runtime::<BucketsGen>(buckets.as_bytes()),
+            other => return Err(format!("unknown probe `{other}`; one of {PROBES:?}")),
+        }
+    }
+    Ok(())
+}
+
+fn page_rows<G: DeserializeOwned, B: DeserializeOwned>(
+    label: &str,
+    body: &str,
+    iterations: usize,
+    rounds: usize,
+) -> Vec<Row> {
+    let body = body.as_bytes();
+    let mut base = || per_decode::<B>(body, iterations);
+    let mut gen = || per_decode::<G>(body, iterations);
+    let mut runtime = || per_decode_runtime::<G>(body, iterations);
+    let s = Sides::run(1, rounds, &mut [&mut base, &mut gen, &mut runtime]);
+    let kb = body.len() as f64 / 1024.0;
+    let target = "≥ 0.95× (baseline time / generated time)";
+    let row = |what: String, side: usize| {
+        let speed = s.ratio(0, side);
+        let (lo, hi) = s.range(0, side);
+        Row::new(2, what)
+            .measured(secs(s.median(side)))
+            .baseline(secs(s.median(0)))
+            .ratio(format!("{} (rounds {:.2}–{:.2})", ratio(speed), lo, hi))
+            .target(target, Verdict::of(speed >= 0.95))
+    };
+    vec![
+        row(
+            format!("{label} ({kb:.0} KiB): generated types, serde_json::from_slice"),
+            1,
+        ),
+        row(
+            format!("{label}: generated types as the client decodes (serde_path_to_error)"),
+            2,
+        ),
+    ]
+}
+
+pub fn rows(quick: bool) -> Vec<Row> {
+    // Many short rounds: on a shared machine the median of per-round ratios ignores the rounds in which
+    // another process took the core.
+    let (iterations, rounds) = if quick { (2, 50) } else { (3, 200) };
+    eprintln!("[2] decoding: {rounds} rounds × {iterations} decodes per side");
+    let jobs = data::job_page(500);
+    let buckets = data::bucket_page(500);
+    let mut rows = page_rows::<
+        PaginatedApiAtlasDiskBackupExportJobView,
+        baseline::Page<baseline::Job>,
+    >("500-job page", &jobs, iterations, rounds);
+    rows.extend(instruction_rows("500-job page", "jobs"));
+    rows.extend(page_rows::<
+        PaginatedBackupSnapshotExportBucketsView,
+        baseline::Page<baseline::Bucket>,
+    >(
+        "500-bucket page (AWS/AZURE/GCP)",
+        &buckets,
+        iterations,
+        rounds,
+    ));
+    rows.extend(instruction_rows("500-bucket page", "buckets"));
+    rows
+}
+
+/// Deterministic cross-check of the wall-clock rows: instructions per decode under callgrind.
+fn instruction_rows(label: &str, page: &str) -> Vec<Row> {
+    if !callgrind::available() {
+        return vec![
+            Row::new(2, format!("{label}: instructions per decode")).na("valgrind not found")
+        ];
+    }
+    eprintln!("    {label}: instruction counts (callgrind)");
+    let counts: Result<Vec<u64>, String> = ["baseline", "generated", "runtime"]
+        .iter()
+        .map(|side| {
+            callgrind::count(&format!("{page}-{side}"), "*probe_decode*")
+                .map(|n| n / PROBE_DECODES as u64)
+        })
+        .collect();
+    let counts = match counts {
+        Ok(c) => c,
+        Err(e) => return vec![Row::new(2, format!("{label}: instructions per decode")).na(e)],
+    };
+    let row = |what: &str, side: usize| {
+        Row::new(
+            2,
+            format!("{label}: {what}, instructions per decode (callgrind)"),
+        )
+        .measured(callgrind::instr(counts[side] as f64))
+        .baseline(callgrind::instr(counts[0] as f64))
+        .ratio(ratio(counts[0] as f64 / counts[side] as f64))
+    };
+    vec![row("generated types", 1), row("as the client decodes", 2)]
+}
