@@ -88,13 +88,22 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
             }
         });
         let json = &f.json_name;
-        members.extend(if f.optional {
-            quote!(#setter: self.#slot,)
-        } else {
-            quote!(#setter: match self.#slot {
-                Some(value) => value,
+        // Recursive members are boxed in the struct; the setter takes the plain value.
+        let wrap = |value: TokenStream| {
+            if f.boxed {
+                quote!(Box::new(#value))
+            } else {
+                value
+            }
+        };
+        let present = wrap(quote!(value));
+        members.extend(match (f.optional, f.boxed) {
+            (true, false) => quote!(#setter: self.#slot,),
+            (true, true) => quote!(#setter: self.#slot.map(Box::new),),
+            (false, _) => quote!(#setter: match self.#slot {
+                Some(value) => #present,
                 None => return Err(runtime::validate::missing(#json)),
-            },)
+            },),
         });
         any_set.push(quote!(self.#slot.is_some()));
     }
