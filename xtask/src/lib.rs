@@ -92,12 +92,10 @@ impl Default for Options {
     }
 }
 
-/// Runs load -> resolve -> IR -> emit -> format for the spec at `spec` and returns the files to write,
-/// as (path relative to the output directory, contents), sorted by path.
-pub fn generate(spec: &Path, options: &Options) -> Result<Vec<(String, String)>> {
-    let loaded = load::load(spec)?;
+/// `options` plus the assets that ship beside the spec file: `examples/` and `crate-docs.md`.
+fn with_spec_assets(options: &Options, spec_file: &Path) -> Result<Options> {
     let mut options = options.clone();
-    if let Some(dir) = loaded.path.parent() {
+    if let Some(dir) = spec_file.parent() {
         options.examples = Examples::load(&dir.join("examples"))?;
         let docs = dir.join("crate-docs.md");
         if docs.is_file() {
@@ -107,6 +105,14 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Vec<(String, String)>>
             options.crate_docs = Some(text);
         }
     }
+    Ok(options)
+}
+
+/// Runs load -> resolve -> IR -> emit -> format for the spec at `spec` and returns the files to write,
+/// as (path relative to the output directory, contents), sorted by path.
+pub fn generate(spec: &Path, options: &Options) -> Result<Vec<(String, String)>> {
+    let loaded = load::load(spec)?;
+    let options = with_spec_assets(options, &loaded.path)?;
     generate_from(&loaded.api, &options)
 }
 
@@ -176,17 +182,7 @@ pub fn generate_timed(
     let mut times = StageTimes::default();
     let started = Instant::now();
     let loaded = load::load(spec)?;
-    let mut options = options.clone();
-    if let Some(dir) = loaded.path.parent() {
-        options.examples = Examples::load(&dir.join("examples"))?;
-        let docs = dir.join("crate-docs.md");
-        if docs.is_file() {
-            let text = std::fs::read_to_string(&docs).map_err(|e| {
-                GenError::new(docs.display().to_string(), format!("cannot read: {e}"))
-            })?;
-            options.crate_docs = Some(text);
-        }
-    }
+    let options = with_spec_assets(options, &loaded.path)?;
     times.load = started.elapsed();
     let started = Instant::now();
     let ir = ir::build(&loaded.api)?;

@@ -52,13 +52,18 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
     })
 }
 
+/// Spec text (JSON or YAML) -> its raw tree, nothing checked yet (also used by `spec_tools`).
+pub fn parse_raw(text: &str, is_json: bool) -> Result<Value> {
+    if is_json {
+        serde_json::from_str(text).map_err(|e| GenError::new("", format!("invalid JSON: {e}")))
+    } else {
+        serde_yaml::from_str(text).map_err(|e| GenError::new("", format!("invalid YAML: {e}")))
+    }
+}
+
 /// Parses spec text; errors carry the JSON pointer where the typed model rejected the document.
 pub fn parse(text: &str, is_json: bool) -> Result<(Value, OpenAPI)> {
-    let raw: Value = if is_json {
-        serde_json::from_str(text).map_err(|e| GenError::new("", format!("invalid JSON: {e}")))?
-    } else {
-        serde_yaml::from_str(text).map_err(|e| GenError::new("", format!("invalid YAML: {e}")))?
-    };
+    let raw = parse_raw(text, is_json)?;
     let version = raw
         .get("openapi")
         .and_then(Value::as_str)

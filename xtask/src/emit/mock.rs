@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::operations::path_format;
 use super::rust_types::{ident, type_tokens};
 use crate::ir::model::*;
 
@@ -59,7 +60,7 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
         let arg = ident(&p.rust_name);
         quote!(#arg: impl AsRef<str>)
     });
-    let (fmt, fmt_args) = path_format(&op.path, &op.path_params);
+    let (fmt, fmt_args) = path_format(&op.path, &op.path_params, mock_segment);
     let path = if fmt_args.is_empty() {
         quote!(String::from(#fmt))
     } else {
@@ -120,33 +121,10 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
     }
 }
 
-/// `"/a/{x}/b"` -> (`"/a/{}/b"`, [encode_segment(x)]) for `format!`, escaping literal braces.
-fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
-    let mut fmt = String::new();
-    let mut args = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        fmt.push_str(&rest[..start].replace('}', "}}"));
-        let name = &rest[start + 1..start + len];
-        match params.iter().find(|p| p.json_name == name) {
-            Some(p) => {
-                let var = ident(&p.rust_name);
-                fmt.push_str("{}");
-                args.push(quote!(runtime::encode_segment(#var.as_ref())));
-            }
-            None => fmt.push_str(
-                &rest[start..=start + len]
-                    .replace('{', "{{")
-                    .replace('}', "}}"),
-            ),
-        }
-        rest = &rest[start + len + 1..];
-    }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    (fmt, args)
+/// The mock's segment expression: the argument as given, percent-encoded as the client does.
+fn mock_segment(p: &PathParam) -> TokenStream {
+    let var = ident(&p.rust_name);
+    quote!(runtime::encode_segment(#var.as_ref()))
 }
 
 /// `[features]` (from `xtask/runtime/features.toml`) and an `[[example]]` entry for each example that
@@ -208,6 +186,7 @@ mod tests {
         let (fmt, args) = path_format(
             "/g/{groupId}/x/{exportId}/{unknown}",
             &[param("groupId", "group_id"), param("exportId", "export_id")],
+            mock_segment,
         );
         assert_eq!(fmt, "/g/{}/x/{}/{{unknown}}");
         assert_eq!(args.len(), 2);

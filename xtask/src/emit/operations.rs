@@ -147,8 +147,13 @@ fn query_validation(q: &QueryParam) -> Option<TokenStream> {
     }
 }
 
-/// `"/a/{x}/b"` -> (`"/a/{}/b"`, [x]) for `format!`, escaping literal braces.
-fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
+/// `"/a/{x}/b"` -> (`"/a/{}/b"`, [arg(x)]) for `format!`, escaping literal braces. `arg` renders one
+/// path parameter as the expression that fills its segment (the client and the mock server differ).
+pub(super) fn path_format(
+    path: &str,
+    params: &[PathParam],
+    arg: impl Fn(&PathParam) -> TokenStream,
+) -> (String, Vec<TokenStream>) {
     let mut fmt = String::new();
     let mut args = Vec::new();
     let mut rest = path;
@@ -156,16 +161,12 @@ fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
         let Some(len) = rest[start..].find('}') else {
             break;
         };
-        fmt.push_str(&rest[..start]);
+        fmt.push_str(&rest[..start].replace('}', "}}"));
         let name = &rest[start + 1..start + len];
         match params.iter().find(|p| p.json_name == name) {
             Some(p) => {
-                let var = ident(&p.rust_name);
                 fmt.push_str("{}");
-                args.push(match p.ty {
-                    PathType::Validated(_) => quote!(runtime::encode_segment(#var.as_str())),
-                    PathType::Integer(_) => quote!(runtime::encode_segment(&#var.to_string())),
-                });
+                args.push(arg(p));
             }
             None => fmt.push_str(
                 &rest[start..=start + len]
@@ -177,6 +178,15 @@ fn path_format(path: &str, params: &[PathParam]) -> (String, Vec<TokenStream>) {
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     (fmt, args)
+}
+
+/// The client's segment expression: the validated (or integer) parameter, percent-encoded.
+fn client_segment(p: &PathParam) -> TokenStream {
+    let var = ident(&p.rust_name);
+    match p.ty {
+        PathType::Validated(_) => quote!(runtime::encode_segment(#var.as_str())),
+        PathType::Integer(_) => quote!(runtime::encode_segment(&#var.to_string())),
+    }
 }
 
 pub fn operation_module(api: &Api, op: &Operation) -> TokenStream {
@@ -435,7 +445,7 @@ fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     } else {
         quote!(mut request)
     };
-    let (path_fmt, path_fmt_args) = path_format(&op.path, &op.path_params);
+    let (path_fmt, path_fmt_args) = path_format(&op.path, &op.path_params, client_segment);
     let build_path = if path_fmt_args.is_empty() {
         quote!(let path = String::from(#path_fmt);)
     } else {

@@ -38,11 +38,7 @@ pub fn read_document(path: &Path) -> Result<Value> {
 
 /// Parses spec text (JSON or YAML) into its raw tree; see [`read_document`].
 pub fn parse_document(text: &str, json: bool) -> Result<Value> {
-    let raw: Value = if json {
-        serde_json::from_str(text).map_err(|e| GenError::new("", format!("invalid JSON: {e}")))?
-    } else {
-        serde_yaml::from_str(text).map_err(|e| GenError::new("", format!("invalid YAML: {e}")))?
-    };
+    let raw = crate::load::parse_raw(text, json)?;
     if !raw.is_object() {
         return Err(GenError::new("", "an OpenAPI document must be an object"));
     }
