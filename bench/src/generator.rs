@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use apigen::error::Ptr;
+use apigen::resolve::Resolver;
 use openapiv3::{Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response};
 use serde_json::Value;
-use xtask::error::Ptr;
-use xtask::resolve::Resolver;
 
 use crate::report::{Row, Verdict};
 use crate::stats::{median, ratio, secs, time};
@@ -23,9 +23,8 @@ pub struct GenTimes {
     pub refs: usize,
     pub ir: f64,
     pub emit: f64,
-    pub format: f64,
     pub write: f64,
-    /// load + IR + emit + format (what `xtask::generate` does) + write.
+    /// load + IR + emit + format (what `apigen::generate` does) + write.
     pub total: f64,
     /// Median over rounds of total / yaml_parse.
     pub ratio: f64,
@@ -34,12 +33,12 @@ pub struct GenTimes {
 }
 
 /// Options as `cargo xtask codegen` sets them for a spec file.
-pub fn options_for(spec: &Path, crate_name: &str) -> xtask::Options {
-    let mut options = xtask::Options {
+pub fn options_for(spec: &Path, crate_name: &str) -> apigen::Options {
+    let mut options = apigen::Options {
         crate_name: crate_name.into(),
         ..Default::default()
     };
-    if let Ok(file) = xtask::load::spec_file(spec) {
+    if let Ok(file) = apigen::load::spec_file(spec) {
         options.spec_label = file
             .file_name()
             .map(|f| format!("spec/{}", f.to_string_lossy()))
@@ -132,24 +131,21 @@ pub fn measure(
     scratch: &Path,
     rounds: usize,
 ) -> Result<GenTimes, String> {
-    let file = xtask::load::spec_file(spec).map_err(|e| e.to_string())?;
+    let file = apigen::load::spec_file(spec).map_err(|e| e.to_string())?;
     let options = options_for(spec, crate_name);
-    // Warm-up, and the correctness guard: the timed path must produce what `generate` produces.
-    let (files, _) = xtask::generate_timed(spec, &options).map_err(|e| e.to_string())?;
-    if files != xtask::generate(spec, &options).map_err(|e| e.to_string())? {
-        return Err("internal: generate_timed differs from generate".into());
-    }
-    let loaded = xtask::load::load(spec).map_err(|e| e.to_string())?;
+    // Warm-up (`generate` is `generate_timed` without the times: one pipeline).
+    let (files, _) = apigen::generate_timed(spec, &options).map_err(|e| e.to_string())?;
+    let loaded = apigen::load::load(spec).map_err(|e| e.to_string())?;
     let mut s = Samples::default();
     for round in 0..rounds {
         let base_first = round % 2 == 0;
         if base_first {
             s.yaml.push(yaml_parse(&file));
         }
-        let (files, t) = xtask::generate_timed(spec, &options).map_err(|e| e.to_string())?;
+        let (files, t) = apigen::generate_timed(spec, &options).map_err(|e| e.to_string())?;
         let _ = std::fs::remove_dir_all(scratch);
         let write = time(|| {
-            xtask::write::write(scratch, &files).expect("scratch directory writable");
+            apigen::write::write(scratch, &files).expect("scratch directory writable");
         });
         if !base_first {
             s.yaml.push(yaml_parse(&file));
@@ -158,11 +154,10 @@ pub fn measure(
         s.refs = refs;
         s.load.push(dur(t.load));
         s.ir.push(dur(t.ir));
-        s.emit.push(dur(t.emit));
-        s.format.push(dur(t.format));
+        s.emit.push(dur(t.emit_format));
         s.write.push(write);
         s.resolve.push(resolve);
-        let total = dur(t.load + t.ir + t.emit + t.format) + write;
+        let total = dur(t.load + t.ir + t.emit_format) + write;
         s.total.push(total);
         s.ratio
             .push(total / s.yaml.last().copied().unwrap_or(f64::NAN));
@@ -174,7 +169,6 @@ pub fn measure(
         refs: s.refs,
         ir: median(&s.ir),
         emit: median(&s.emit),
-        format: median(&s.format),
         write: median(&s.write),
         total: median(&s.total),
         ratio: median(&s.ratio),
@@ -190,7 +184,6 @@ struct Samples {
     resolve: Vec<f64>,
     ir: Vec<f64>,
     emit: Vec<f64>,
-    format: Vec<f64>,
     write: Vec<f64>,
     total: Vec<f64>,
     ratio: Vec<f64>,
@@ -200,9 +193,9 @@ struct Samples {
 /// The stage that fails, for a spec the generator rejects: load is timed on its own.
 fn failure_rows(label: &str, spec: &Path, error: &str) -> Vec<Row> {
     let mut rows = Vec::new();
-    let file = xtask::load::spec_file(spec).ok();
+    let file = apigen::load::spec_file(spec).ok();
     let mut loaded = None;
-    let load_time = time(|| loaded = xtask::load::load(spec).ok());
+    let load_time = time(|| loaded = apigen::load::load(spec).ok());
     if let Some(file) = file.filter(|f| f.is_file()) {
         let base = yaml_parse(&file);
         rows.push(
@@ -280,8 +273,10 @@ pub fn rows(
             t.resolve_all,
         ),
         stage("IR (includes its own resolving)", t.ir),
-        stage("emit (token streams)", t.emit),
-        stage("format (syn + prettyplease)", t.format),
+        stage(
+            "emit + format (tokens, syn + prettyplease; parallel shares)",
+            t.emit,
+        ),
         stage(
             &format!("write ({} files, {} lines, empty dir)", t.files, t.lines),
             t.write,

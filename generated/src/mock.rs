@@ -7,7 +7,7 @@
 //! with a value of the operation's own response type (`.respond(value)`), an API error
 //! (`.respond_error(status, body)`) or raw bytes (`.respond_raw(..)`). Answers are given in order;
 //! the last one repeats. Calls can be counted (`.times(n)`, checked when the server is dropped)
-//! and inspected (`.calls()`, `.bodies()`, [`MockServer::received`]). A request nothing expects
+//! and inspected (`.calls()`, `.bodies()`, `received()`). A request nothing expects
 //! is answered `501 Not Implemented` with a list of the expectations.
 //!
 //! Enable it for tests only:
@@ -16,11 +16,39 @@
 //! [dev-dependencies]
 //! this-crate = { version = "..", features = ["mock"] }
 //! ```
-pub use crate::runtime::mock::{
-    Endpoint, Expectation, MockResponse, MockServer, ReceivedRequest, MOCK_TOKEN,
-};
 use crate::runtime;
+use crate::{Client, ClientBuilder};
+pub use runtime::mock::{Expectation, MockResponse, ReceivedRequest, MOCK_TOKEN};
+pub use runtime::Method;
+/// A loopback HTTP server answering the expectations set on it (see the module docs).
+/// Dereferences to the runtime's server for what does not depend on this API
+/// (`uri`, `received`, `unmatched`, `verify`, `on_request`, `on_any`).
+#[derive(Debug)]
+pub struct MockServer {
+    server: runtime::mock::MockServer,
+}
+impl std::ops::Deref for MockServer {
+    type Target = runtime::mock::MockServer;
+    fn deref(&self) -> &Self::Target {
+        &self.server
+    }
+}
 impl MockServer {
+    /// Starts a server on `127.0.0.1` (a free port) on the caller's Tokio runtime.
+    pub async fn start() -> Self {
+        MockServer {
+            server: runtime::mock::MockServer::start().await,
+        }
+    }
+    /// A client builder aimed at this server, with bearer token [`MOCK_TOKEN`]; add settings
+    /// such as a retry policy, then `build()`.
+    pub fn client_builder(&self) -> ClientBuilder {
+        self.server.client_builder::<Client>()
+    }
+    /// A client aimed at this server with the default settings.
+    pub fn client(&self) -> Client {
+        self.server.client::<Client>()
+    }
     /// Expects the request [`Client::create_backup_export`](crate::Client::create_backup_export) sends: `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports` with `Accept: application/vnd.atlas.2023-01-01+json` at the path built from these arguments (percent-encoded as the client does).
     ///
     /// `.respond(value)` answers 200 with `value` as `application/vnd.atlas.2023-01-01+json`; `.respond_error(status, body)` answers an API error.
@@ -28,12 +56,9 @@ impl MockServer {
         &self,
         group_id: impl AsRef<str>,
         cluster_name: impl AsRef<str>,
-    ) -> Expectation<
-        '_,
-        crate::types::DiskBackupExportJob,
-        crate::types::DiskBackupExportJobRequest,
-    > {
-        self.expect(runtime::mock::Endpoint {
+    ) -> Expectation<'_, crate::types::DiskBackupExportJob, crate::types::DiskBackupExportJobRequest>
+    {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "createGroupClusterBackupExport",
             method: runtime::Method::Post,
             path: format!(
@@ -57,7 +82,7 @@ impl MockServer {
         crate::types::DiskBackupSnapshotExportBucketResponse,
         crate::types::DiskBackupSnapshotExportBucketRequest,
     > {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "createGroupBackupExportBucket",
             method: runtime::Method::Post,
             path: format!(
@@ -80,7 +105,7 @@ impl MockServer {
         crate::types::DiskBackupSnapshotExportBucketResponse,
         crate::types::DiskBackupSnapshotAwsExportBucketRequest,
     > {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "createGroupBackupExportBucket",
             method: runtime::Method::Post,
             path: format!(
@@ -100,7 +125,7 @@ impl MockServer {
         group_id: impl AsRef<str>,
         export_bucket_id: impl AsRef<str>,
     ) -> Expectation<'_, (), ()> {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "deleteGroupBackupExportBucket",
             method: runtime::Method::Delete,
             path: format!(
@@ -122,7 +147,7 @@ impl MockServer {
         cluster_name: impl AsRef<str>,
         export_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::DiskBackupExportJob, ()> {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "getGroupClusterBackupExport",
             method: runtime::Method::Get,
             path: format!(
@@ -144,7 +169,7 @@ impl MockServer {
         group_id: impl AsRef<str>,
         export_bucket_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::DiskBackupSnapshotExportBucketResponse, ()> {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "getGroupBackupExportBucket",
             method: runtime::Method::Get,
             path: format!(
@@ -165,7 +190,7 @@ impl MockServer {
         group_id: impl AsRef<str>,
         export_bucket_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::DiskBackupSnapshotExportBucketResponse, ()> {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "getGroupBackupExportBucket",
             method: runtime::Method::Get,
             path: format!(
@@ -186,7 +211,7 @@ impl MockServer {
         group_id: impl AsRef<str>,
         cluster_name: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::PaginatedApiAtlasDiskBackupExportJobView, ()> {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "listGroupClusterBackupExports",
             method: runtime::Method::Get,
             path: format!(
@@ -206,7 +231,7 @@ impl MockServer {
         &self,
         group_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::PaginatedBackupSnapshotExportBucketsView, ()> {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "listGroupBackupExportBuckets",
             method: runtime::Method::Get,
             path: format!(
@@ -225,7 +250,7 @@ impl MockServer {
         &self,
         group_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::PaginatedBackupSnapshotExportBucketView, ()> {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "listGroupBackupExportBuckets",
             method: runtime::Method::Get,
             path: format!(
@@ -249,7 +274,7 @@ impl MockServer {
         crate::types::DiskBackupSnapshotExportBucketResponse,
         crate::types::UpdateRequirePrivateNetworkingRequestView,
     > {
-        self.expect(runtime::mock::Endpoint {
+        self.server.expect(runtime::mock::Endpoint {
             operation_id: "updateGroupBackupExportBucket",
             method: runtime::Method::Patch,
             path: format!(

@@ -23,9 +23,8 @@ impl ClusterName {
             Some(1usize),
             Some(64usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new(
-                    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-                );
+                static PATTERN: runtime::Pattern =
+                    runtime::Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
                 &PATTERN
             }),
         )?;
@@ -88,9 +87,7 @@ impl ExportBucketId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new(
-                    "^([a-f0-9]{24})$",
-                );
+                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
                 &PATTERN
             }),
         )?;
@@ -153,9 +150,7 @@ impl ExportId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new(
-                    "^([a-f0-9]{24})$",
-                );
+                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
                 &PATTERN
             }),
         )?;
@@ -218,9 +213,7 @@ impl GroupId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new(
-                    "^([a-f0-9]{24})$",
-                );
+                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
                 &PATTERN
             }),
         )?;

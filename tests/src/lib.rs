@@ -19,11 +19,11 @@ pub fn generate_fixture(dir: &str, name: &str) -> Result<Vec<(String, String)>, 
         .join("tests/fixtures")
         .join(dir)
         .join(format!("{name}.yaml"));
-    let options = xtask::Options {
+    let options = apigen::Options {
         spec_label: format!("tests/fixtures/{dir}/{name}.yaml"),
         ..Default::default()
     };
-    xtask::generate(&spec, &options).map_err(|e| e.to_string())
+    apigen::generate(&spec, &options).map_err(|e| e.to_string())
 }
 
 /// The generated files worth reviewing (types, params, operations, lib.rs, Cargo.toml), concatenated;

@@ -10,10 +10,10 @@
 
 use std::sync::Arc;
 
+use apigen::ir::model::{Api, StructDef, TypeDef, TypeRef};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{Map, Value};
-use xtask::ir::model::{Api, StructDef, TypeDef, TypeRef};
 
 /// Strategies over one API's types.
 #[derive(Clone)]

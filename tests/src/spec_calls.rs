@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use apigen::ir::model::{Api, ResponseBody, TypeRef};
 use serde_json::{json, Value};
-use xtask::ir::model::{Api, ResponseBody, TypeRef};
 
 use crate::replay::Call;
 use crate::{prism, workspace_root};
@@ -17,8 +17,8 @@ pub const EXPORT: &str = "67c68a3b2b9e4d1a0c3f5f02";
 
 /// The raw spec tree and the generator's IR of `spec/`.
 pub fn spec() -> (Value, Api) {
-    let loaded = xtask::load::load(&workspace_root().join("spec")).expect("spec loads");
-    let api = xtask::ir::build(&loaded.api).expect("IR builds");
+    let loaded = apigen::load::load(&workspace_root().join("spec")).expect("spec loads");
+    let api = apigen::build_ir(&loaded, &apigen::Options::default()).expect("IR builds");
     (loaded.raw, api)
 }
 

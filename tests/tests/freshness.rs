@@ -5,10 +5,14 @@ use atlas_exports_tests::workspace_root;
 #[test]
 fn generated_crate_is_fresh() {
     let root = workspace_root();
-    let files =
-        xtask::generate(&root.join("spec"), &xtask::Options::default()).expect("spec/ generates");
+    let options = apigen::Options {
+        runtime_path: apigen::workspace_runtime_path(&root.join("generated")),
+        ..Default::default()
+    };
+    assert_eq!(options.runtime_path.as_deref(), Some("../crates/runtime"));
+    let files = apigen::generate(&root.join("spec"), &options).expect("spec/ generates");
     let stale =
-        xtask::write::stale(&root.join("generated"), &files).expect("generated/ is readable");
+        apigen::write::stale(&root.join("generated"), &files).expect("generated/ is readable");
     assert!(
         stale.is_empty(),
         "generated/ is stale; run `cargo xtask codegen` and commit the result:\n  {}",
@@ -20,8 +24,20 @@ fn generated_crate_is_fresh() {
 fn generation_is_deterministic() {
     let root = workspace_root();
     let first =
-        xtask::generate(&root.join("spec"), &xtask::Options::default()).expect("spec/ generates");
+        apigen::generate(&root.join("spec"), &apigen::Options::default()).expect("spec/ generates");
     let second =
-        xtask::generate(&root.join("spec"), &xtask::Options::default()).expect("spec/ generates");
+        apigen::generate(&root.join("spec"), &apigen::Options::default()).expect("spec/ generates");
     assert_eq!(first, second);
+}
+
+/// Generated crates pin `apigen-runtime` to the version the generator writes against.
+#[test]
+fn generator_targets_the_workspace_runtime_version() {
+    let manifest = std::fs::read_to_string(workspace_root().join("crates/runtime/Cargo.toml"))
+        .expect("runtime manifest");
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .map(|v| v.trim_matches('"'));
+    assert_eq!(version, Some(apigen::RUNTIME_VERSION));
 }

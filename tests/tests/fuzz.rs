@@ -108,8 +108,8 @@ fn shapes() -> &'static Shapes {
     static SHAPES: OnceLock<Shapes> = OnceLock::new();
     SHAPES.get_or_init(|| {
         let spec = atlas_exports_tests::workspace_root().join("spec");
-        let loaded = xtask::load::load(&spec).expect("spec loads");
-        Shapes::new(xtask::ir::build(&loaded.api).expect("IR builds"))
+        let loaded = apigen::load::load(&spec).expect("spec loads");
+        Shapes::new(apigen::build_ir(&loaded, &apigen::Options::default()).expect("IR builds"))
     })
 }
 

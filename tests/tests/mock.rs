@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 use std::time::Duration;
 
+use atlas_backup_exports::mock::Method;
 use atlas_backup_exports::mock::{Expectation, MockResponse, MockServer, MOCK_TOKEN};
-use atlas_backup_exports::runtime::Method;
 use atlas_backup_exports::types::{
     ApiError, DiskBackupExportJob, DiskBackupExportJobState,
     DiskBackupSnapshotAzureExportBucketRequest, DiskBackupSnapshotExportBucketRequest,
@@ -137,8 +137,8 @@ async fn every_success_recording_replays_through_the_typed_mock() {
 /// Every `Client` method (operation x version), from the generator's IR of `spec/`.
 fn xtask_client_methods() -> BTreeSet<String> {
     let loaded =
-        xtask::load::load(&atlas_exports_tests::workspace_root().join("spec")).expect("spec");
-    let api = xtask::ir::build(&loaded.api).expect("IR");
+        apigen::load::load(&atlas_exports_tests::workspace_root().join("spec")).expect("spec");
+    let api = apigen::build_ir(&loaded, &apigen::Options::default()).expect("IR");
     api.operations
         .iter()
         .flat_map(|op| op.versions.iter().map(|v| v.fn_name.clone()))

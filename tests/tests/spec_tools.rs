@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use apigen_spec_tools::{self as spec_tools, diff::diff, extract, Class, Report};
 use atlas_exports_tests::workspace_root;
 use serde_json::Value;
-use xtask::spec_tools::{self, diff::diff, extract, Class, Report};
 
 fn fixture(path: &str) -> PathBuf {
     workspace_root()

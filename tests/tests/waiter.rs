@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use atlas_backup_exports::runtime::WaitError;
+use atlas_backup_exports::WaitError;
 use atlas_backup_exports::{Client, RetryPolicy};
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};

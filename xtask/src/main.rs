@@ -1,5 +1,6 @@
-//! `cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]`, and
-//! `cargo xtask spec extract|diff|equivalent ...` (see `xtask::spec_tools`).
+//! The project's command line, a thin layer over the `apigen` generator library:
+//! `cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]`,
+//! `cargo xtask spec extract|diff|equivalent ...` (the `apigen-spec-tools` crate), and
 //! `cargo xtask bench [--quick] [--full-api PATH] [--only LIST]`
 
 use std::path::PathBuf;
@@ -7,13 +8,15 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str =
-    "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]
+    "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]
        cargo xtask bench [--quick] [--full-api PATH] [--only LIST]
 
   --spec PATH        spec file or directory holding openapi.yaml (default: spec/)
   --out DIR          output crate directory (default: generated/)
   --check            write nothing; exit 1 naming each stale file
   --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)
+  --profile NAME     vendor conventions: generic (or none), atlas (default: what the document
+                     declares in info.x-apigen-profile, or the profile that recognises it)
 
        cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)
 
@@ -39,7 +42,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         return Err(USAGE.to_string());
     };
     if command == "spec" {
-        return xtask::spec_tools::cli::run(rest).map(ExitCode::from);
+        return apigen_spec_tools::cli::run(rest).map(ExitCode::from);
     }
     if command == "bench" {
         return bench(rest);
@@ -52,7 +55,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut spec = root.join("spec");
     let mut out = root.join("generated");
     let mut check = false;
-    let mut options = xtask::Options::default();
+    let mut options = apigen::Options::default();
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
         let mut value = || {
@@ -64,6 +67,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             "--spec" => spec = PathBuf::from(value()?),
             "--out" => out = PathBuf::from(value()?),
             "--crate-name" => options.crate_name = value()?,
+            "--profile" => options.profile = Some(value()?),
             "--check" => check = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -72,17 +76,18 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
-    if let Ok(file) = xtask::load::spec_file(&spec) {
+    if let Ok(file) = apigen::load::spec_file(&spec) {
         options.spec_label = file
             .file_name()
             .map(|f| format!("spec/{}", f.to_string_lossy()))
             .unwrap_or_default();
     }
+    options.runtime_path = apigen::workspace_runtime_path(&out);
     let started = Instant::now();
-    let files = xtask::generate(&spec, &options).map_err(|e| e.to_string())?;
+    let files = apigen::generate(&spec, &options).map_err(|e| e.to_string())?;
     let generated_in = started.elapsed();
     if check {
-        let stale = xtask::write::stale(&out, &files).map_err(|e| e.to_string())?;
+        let stale = apigen::write::stale(&out, &files).map_err(|e| e.to_string())?;
         if stale.is_empty() {
             eprintln!(
                 "{} is up to date ({} files, generated in {:.1} ms)",
@@ -98,7 +103,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         return Ok(ExitCode::FAILURE);
     }
-    let written = xtask::write::write(&out, &files).map_err(|e| e.to_string())?;
+    let written = apigen::write::write(&out, &files).map_err(|e| e.to_string())?;
     eprintln!(
         "generated {} files into {} ({} changed) in {:.1} ms",
         files.len(),

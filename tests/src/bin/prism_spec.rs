@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         eprintln!("usage: prism_spec <spec file or directory> <out.json>");
         return ExitCode::from(2);
     };
-    let loaded = match xtask::load::load(&PathBuf::from(spec)) {
+    let loaded = match apigen::load::load(&PathBuf::from(spec)) {
         Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("prism_spec: {e}");

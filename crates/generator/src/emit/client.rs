@@ -1,0 +1,160 @@
+//! The crate root's client half: `Client` (a wrapper of the runtime's `ClientCore` that the
+//! operation modules add methods to), its `ClientBuilder`, the error aliases, and the static
+//! `ApiConfig` that tells the runtime about this API (servers, OAuth endpoints, error schema,
+//! environment variables).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust_types::ident;
+use crate::ir::model::Api;
+
+/// `ErrorBody`, `Error`, `ApiFailure`, `WaitError` and the runtime's error-field roles.
+pub fn error_items(api: &Api) -> TokenStream {
+    let (body_alias, fields_impl) = match &api.error_body {
+        Some(body) => {
+            let ty = ident(&body.type_name);
+            let getter = |field: &Option<String>| match field {
+                Some(f) => {
+                    let f = ident(f);
+                    quote!(self.#f.as_deref())
+                }
+                None => quote!(None),
+            };
+            let (code, detail, reason) = (
+                getter(&body.error_code),
+                getter(&body.detail),
+                getter(&body.reason),
+            );
+            (
+                quote!(pub type ErrorBody = types::#ty;),
+                quote! {
+                    impl runtime::ErrorFields for types::#ty {
+                        fn error_code(&self) -> Option<&str> { #code }
+                        fn detail(&self) -> Option<&str> { #detail }
+                        fn reason(&self) -> Option<&str> { #reason }
+                    }
+                },
+            )
+        }
+        // No single documented error schema: the body is kept as JSON.
+        None => (
+            quote!(
+                pub type ErrorBody = serde_json::Value;
+            ),
+            quote!(),
+        ),
+    };
+    quote! {
+        /// The body error responses carry; [`Error`] keeps it decoded when the server sends one.
+        #body_alias
+        #fields_impl
+
+        /// Every error this crate returns: invalid input (nothing sent), configuration, transport,
+        /// API (status, decoded [`ErrorBody`], raw body, `Retry-After`), decode and auth errors.
+        pub type Error = runtime::Error<ErrorBody>;
+        /// A non-success answer from the API (see [`Error::api`]).
+        pub type ApiFailure = runtime::ApiFailure<ErrorBody>;
+        /// Why a `wait_for_*` ended without success.
+        pub type WaitError<T> = runtime::WaitError<T, ErrorBody>;
+        /// Builds a [`Client`]: base URL, credentials, timeouts, retries, limits.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+        pub use runtime::{AuthErrorKind, RetryPolicy, Secret, TransportKind};
+    }
+}
+
+/// The `Client` type, its `ApiClient` impl and the static `ApiConfig`.
+pub fn client_items(api: &Api) -> TokenStream {
+    let default_base_url = &api.default_base_url;
+    let opt = |value: &Option<String>| match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let oauth = match &api.auth.oauth_token_url {
+        Some(token_url) => {
+            let revoke = opt(&api.auth.oauth_revoke_url);
+            quote!(Some(runtime::OAuthEndpoints { token_url: #token_url, revoke_url: #revoke }))
+        }
+        None => quote!(None),
+    };
+    let env = match &api.profile.env {
+        Some(e) => {
+            let (base, id, secret, user, password) = (
+                e.base_url,
+                e.client_id,
+                e.client_secret,
+                e.digest_user,
+                e.digest_password,
+            );
+            quote!(Some(runtime::EnvVars {
+                base_url: #base,
+                client_id: #id,
+                client_secret: #secret,
+                digest_user: #user,
+                digest_password: #password,
+            }))
+        }
+        None => quote!(None),
+    };
+    let error_keys: Vec<&String> = api.error_body.iter().flat_map(|b| &b.members).collect();
+    let revoke = api.auth.oauth_revoke_url.is_some().then(|| {
+        quote! {
+            /// Revokes the cached OAuth2 access token (a no-op if none is cached); the next call
+            /// fetches a new one.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Auth`] when the client has no client credentials or revocation fails.
+            pub async fn revoke_token(&self) -> Result<(), Error> {
+                Ok(self.core.revoke_token().await?)
+            }
+        }
+    });
+    quote! {
+        static API_CONFIG: runtime::ApiConfig = runtime::ApiConfig {
+            crate_name: env!("CARGO_PKG_NAME"),
+            crate_version: env!("CARGO_PKG_VERSION"),
+            default_base_url: #default_base_url,
+            oauth: #oauth,
+            env: #env,
+            error_keys: &[#(#error_keys),*],
+        };
+
+        /// The API client: one method per operation, each returning a request builder. Cheap to
+        /// clone: clones share connections and cached credentials.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: runtime::ClientCore,
+        }
+
+        impl runtime::ApiClient for Client {
+            type ErrorBody = ErrorBody;
+            const CONFIG: &'static runtime::ApiConfig = &API_CONFIG;
+            fn from_core(core: runtime::ClientCore) -> Self {
+                Client { core }
+            }
+        }
+
+        impl Client {
+            /// A builder with this API's defaults: its first server, no credentials, default retries.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+
+            /// The API root this client talks to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            #revoke
+
+            /// Sends a request built by an operation module (authentication, retries, tracing).
+            pub(crate) async fn execute(
+                &self,
+                request: runtime::Request,
+            ) -> Result<runtime::Response<ErrorBody>, Error> {
+                self.core.execute(request).await
+            }
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The crate scaffolding around types and operations: Cargo.toml, lib.rs, module indexes, path-parameter
+//! newtypes, the copied runtime and the spec-example tests.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, inner_doc_attrs};
+use super::rust_types::{ident, mentions, type_in};
+
+use crate::ir::model::*;
+use crate::Options;
+
+/// `mod a; mod b; pub use a::*; ...` for a directory of generated modules.
+pub fn module_index(doc: &str, modules: &[String], reexport: bool) -> TokenStream {
+    let doc = format!(" {doc}");
+    let mods = modules.iter().map(|m| {
+        let m = ident(m);
+        if reexport {
+            quote!(mod #m; pub use #m::*;)
+        } else {
+            quote!(pub mod #m;)
+        }
+    });
+    quote! { #![doc = #doc] #(#mods)* }
+}
+
+pub fn params(api: &Api) -> TokenStream {
+    let items = api.params.values().map(|p| {
+        let name = ident(&p.name);
+        let json = &p.json_name;
+        let mut doc = p.doc.clone().unwrap_or_else(|| format!("Path parameter `{json}`."));
+        let mut rules = Vec::new();
+        match (p.rules.min_length, p.rules.max_length) {
+            (Some(a), Some(b)) if a == b => rules.push(format!("exactly {a} characters")),
+            (Some(a), Some(b)) => rules.push(format!("{a} to {b} characters")),
+            (Some(a), None) => rules.push(format!("at least {a} characters")),
+            (None, Some(b)) => rules.push(format!("at most {b} characters")),
+            (None, None) => {}
+        }
+        if let Some(pattern) = &p.rules.pattern {
+            rules.push(format!("matches `{pattern}`"));
+        }
+        if !rules.is_empty() {
+            doc.push_str(&format!("\n\nValid values: {}. Checked by [`{}::new`], so a value of this type is always valid.", rules.join(", "), p.name));
+        }
+        let doc = doc_attrs(Some(&doc));
+        let usize_opt = |v: Option<u64>| match v {
+            Some(v) => {
+                let v = v as usize;
+                quote!(Some(#v))
+            }
+            None => quote!(None),
+        };
+        let (min, max) = (usize_opt(p.rules.min_length), usize_opt(p.rules.max_length));
+        let pattern = match &p.rules.pattern {
+            Some(pattern) => quote!(Some({
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(#pattern);
+                &PATTERN
+            })),
+            None => quote!(None),
+        };
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+            #[serde(transparent)]
+            pub struct #name(String);
+
+            impl #name {
+                /// Checks `value` against the spec's rules for this parameter.
+                ///
+                /// # Errors
+                ///
+                /// [`Error::InvalidRequest`] naming the parameter and the rule it breaks.
+                pub fn new(value: impl Into<String>) -> Result<Self, Error> {
+                    let value = value.into();
+                    runtime::validate::string(#json, &value, #min, #max, #pattern)?;
+                    Ok(Self(value))
+                }
+
+                /// The validated value.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+
+                /// The validated value, owned.
+                pub fn into_inner(self) -> String {
+                    self.0
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = Error;
+                fn from_str(value: &str) -> Result<Self, Error> {
+                    Self::new(value)
+                }
+            }
+
+            impl TryFrom<String> for #name {
+                type Error = Error;
+                fn try_from(value: String) -> Result<Self, Error> {
+                    Self::new(value)
+                }
+            }
+
+            impl TryFrom<&str> for #name {
+                type Error = Error;
+                fn try_from(value: &str) -> Result<Self, Error> {
+                    Self::new(value)
+                }
+            }
+
+            impl AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    &self.0
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+        }
+    });
+    let imports = (!api.params.is_empty()).then(|| {
+        quote!(
+            use crate::runtime;
+            use crate::Error;
+        )
+    });
+    quote! {
+        //! Path parameters as validated newtypes: parse once, pass anywhere.
+        #imports
+        #(#items)*
+    }
+}
+
+fn uses(api: &Api, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
+    let in_types = api.types.values().any(|def| match def {
+        TypeDef::Struct(s) => s.fields.iter().any(|f| mentions(&f.ty, pred)),
+        TypeDef::Alias(a) => mentions(&a.ty, pred),
+        TypeDef::Union(u) => u.variants.iter().any(|(_, ty)| mentions(ty, pred)),
+        _ => false,
+    });
+    // Parameters and inline bodies of operations may use a scalar no named type uses.
+    let in_operations = api.operations.iter().any(|op| {
+        op.query_params.iter().any(|q| mentions(&q.ty, pred))
+            || op.versions.iter().any(|v| {
+                v.request.as_ref().is_some_and(|r| mentions(&r.ty, pred))
+                    || matches!(&v.response, ResponseBody::Json { ty, .. } if mentions(ty, pred))
+            })
+    });
+    in_types || in_operations
+}
+
+/// `FALLBACKS.md`: every construct given a looser Rust type than the spec describes, by JSON pointer.
+pub fn fallbacks_md(api: &Api, options: &Options) -> String {
+    let mut out = format!(
+        "<!-- @generated by `cargo xtask codegen`. Do not edit by hand. -->\n\
+         # Fallbacks\n\n\
+         Constructs of `{}` that this crate represents with a looser type than the spec describes.\n\
+         Everything else is typed as specified.\n\n\
+         | JSON pointer | construct | Rust type |\n|---|---|---|\n",
+        options.spec_label
+    );
+    for f in &api.fallbacks {
+        out.push_str(&format!(
+            "| `{}` | {} | `{}` |\n",
+            f.pointer,
+            f.construct.replace('|', "\\|"),
+            f.rust
+        ));
+    }
+    out
+}
+
+pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+    let mut doc = format!("{}\n\n", api.title);
+    doc.push_str(&format!(
+        "A typed async client generated by `cargo xtask codegen` from `{}` (API version {}). \
+         Start from [`Client::builder`]; every operation is a method on [`Client`] returning a request builder.\n\n",
+        options.spec_label, api.spec_version
+    ));
+    doc.push_str("Modules: [`types`] (bodies), [`params`] (validated path parameters), [`operations`] (request builders); with cargo feature `mock`, `mock` (a loopback mock server with a typed method per operation, for your tests). Transport, authentication, retries and errors come from the `apigen-runtime` crate; [`Error`], [`ClientBuilder`] and [`RetryPolicy`] are its types as this API uses them.");
+    let mut doc = inner_doc_attrs(&doc);
+    if options.crate_docs.is_some() {
+        // README.md is the spec's crate-docs.md: one text for crates.io and rustdoc, doctests included.
+        doc.extend(quote!(#![doc = ""] #![doc = include_str!("../README.md")]));
+    }
+    let has_pagination = api
+        .operations
+        .iter()
+        .flat_map(|o| &o.versions)
+        .any(|v| v.pagination.is_some());
+    let pagination_mod = has_pagination.then(|| {
+        quote!(
+            mod pagination;
+        )
+    });
+    let params_reexport = (!api.params.is_empty()).then(|| {
+        quote!(
+            pub use params::*;
+        )
+    });
+    let error_items = super::client::error_items(api);
+    let client_items = super::client::client_items(api);
+    quote! {
+        #doc
+        #![warn(missing_docs)]
+        #![forbid(unsafe_code)]
+
+        #[cfg(feature = "mock")]
+        pub mod mock;
+        pub mod operations;
+        #pagination_mod
+        pub mod params;
+        pub mod types;
+
+        // The runtime is a dependency, not part of this crate's API: only the items below are public.
+        use apigen_runtime as runtime;
+
+        #params_reexport
+        #error_items
+        #client_items
+    }
+}
+
+/// The runtime (pinned to the exact version this generator writes against) plus what the
+/// emitted code itself names: serde for the types, and chrono / uuid only when the spec uses them.
+pub fn cargo_toml(api: &Api, options: &Options) -> String {
+    let runtime_source = match &options.runtime_path {
+        Some(path) => format!("path = \"{path}\", "),
+        None => String::new(),
+    };
+    let mut deps = format!(
+        "apigen-runtime = {{ {runtime_source}version = \"={}\" }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         # float_roundtrip: a float in free-form JSON (e.g. `parameters`) decodes to the exact value it was sent as.\n\
+         serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}\n\
+         bytes = \"1\"\n",
+        crate::RUNTIME_VERSION
+    );
+    if uses(api, &|t| matches!(t, TypeRef::DateTime | TypeRef::Date)) {
+        deps.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n");
+    }
+    if uses(api, &|t| matches!(t, TypeRef::Uuid)) {
+        deps.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+    }
+    let dev_dependencies = format!(
+        "tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n{}",
+        options.examples.dev_dependencies
+    );
+    format!(
+        "# @generated by `cargo xtask codegen`. Do not edit by hand.\n\
+         [package]\n\
+         name = \"{name}\"\n\
+         version = \"{version}\"\n\
+         edition = \"2021\"\n\
+         rust-version = \"1.85\"\n\
+         license = \"Apache-2.0\"\n\
+         description = \"Typed async client for {title}\"\n\
+         publish = false\n\n\
+         [dependencies]\n{deps}\n\
+         [dev-dependencies]\n{dev}{sections}",
+        name = options.crate_name,
+        version = options.crate_version,
+        title = api.title.replace('"', "'"),
+        deps = deps,
+        dev = dev_dependencies,
+        sections = super::mock::cargo_sections(&options.examples.files),
+    )
+}
+
+/// One test per spec example: it must decode into its type and re-encode to equal JSON.
+pub fn example_tests(api: &Api, options: &Options) -> TokenStream {
+    let krate = ident(&options.crate_name.replace('-', "_"));
+    let tests = api.examples.iter().map(|ex| {
+        let name = ident(&ex.name);
+        let ty = type_in(&ex.ty, &quote!(#krate));
+        let json = serde_json::to_string_pretty(&ex.json).unwrap_or_default();
+        let doc = format!(" Spec example at `{}`.", ex.pointer);
+        quote! {
+            #[doc = #doc]
+            #[test]
+            fn #name() {
+                round_trip::<#ty>(#json);
+            }
+        }
+    });
+    quote! {
+        //! Every example in the spec decodes into its generated type and re-encodes to the same JSON.
+        #![allow(deprecated)]
+
+        fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
+            let expected: serde_json::Value = serde_json::from_str(json).expect("example is JSON");
+            let decoded: T = serde_json::from_str(json).unwrap_or_else(|e| panic!("example does not decode: {e}\n{json}"));
+            let encoded = serde_json::to_value(&decoded).expect("value encodes");
+            assert_eq!(numbers_as_f64(encoded), numbers_as_f64(expected), "re-encoded example differs");
+        }
+
+        /// `10` and `10.0` are the same JSON number; a `double` field writes the second.
+        fn numbers_as_f64(value: serde_json::Value) -> serde_json::Value {
+            use serde_json::Value;
+            match value {
+                Value::Number(n) => n.as_f64().map_or(Value::Number(n), Value::from),
+                Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_f64).collect()),
+                Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect()),
+                other => other,
+            }
+        }
+
+        #(#tests)*
+    }
+}

@@ -1,0 +1,130 @@
+//! Stage 4, emit: IR -> the files of the generated crate, as token streams (Rust) or text (TOML).
+//!
+//! Layout of the output: `src/types/<type>.rs` (one per named type), `src/params.rs` (validated path
+//! parameter newtypes), `src/operations/<operation>.rs`, `src/lib.rs`, `Cargo.toml`, `tests/spec_examples.rs`.
+
+mod body_fields;
+mod client;
+mod crate_files;
+mod decode;
+mod docs;
+mod mock;
+mod operations;
+mod pagination;
+mod rust_types;
+mod types;
+mod version;
+mod waiter;
+
+use proc_macro2::TokenStream;
+
+use crate::error::Result;
+use crate::ir::model::Api;
+use crate::ir::naming::field_name;
+use crate::Options;
+
+pub use docs::sanitize as sanitize_doc;
+
+pub enum Contents {
+    Rust(TokenStream),
+    Text(String),
+}
+
+/// One output file, path relative to the crate directory.
+pub struct File {
+    pub path: String,
+    pub contents: Contents,
+}
+
+/// Module file name for a type or operation: `DiskBackupExportJob` -> `disk_backup_export_job`.
+fn module_name(name: &str) -> String {
+    field_name(name).trim_end_matches('_').to_string()
+}
+
+pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
+    emit_share(api, options, 0, 1)
+}
+
+/// The files of share `k` of `n` (so that `n` threads can emit and format a big API): type and
+/// operation modules are dealt round-robin, every other file belongs to share 0.
+pub fn emit_share(api: &Api, options: &Options, k: usize, n: usize) -> Result<Vec<File>> {
+    let mut files = Vec::new();
+    let rust = |path: String, tokens: TokenStream| File {
+        path,
+        contents: Contents::Rust(tokens),
+    };
+    let mine = |i: usize| i % n == k;
+
+    let mut type_mods = Vec::new();
+    for (i, def) in api.types.values().enumerate() {
+        let module = module_name(def.name());
+        if mine(i) {
+            files.push(rust(format!("src/types/{module}.rs"), types::type_def(def)));
+        }
+        type_mods.push(module);
+    }
+    let mut op_mods = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        let module = module_name(&op.fn_name);
+        if mine(i) {
+            files.push(rust(
+                format!("src/operations/{module}.rs"),
+                operations::operation_module(api, op),
+            ));
+        }
+        op_mods.push(module);
+    }
+    if k != 0 {
+        return Ok(files);
+    }
+    files.push(rust(
+        "src/types/mod.rs".into(),
+        crate_files::module_index(
+            "Types of the request and response bodies, one module per spec schema.",
+            &type_mods,
+            true,
+        ),
+    ));
+    files.push(rust(
+        "src/operations/mod.rs".into(),
+        crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", &op_mods, true),
+    ));
+
+    files.push(rust("src/mock.rs".into(), mock::mock_module(api)));
+    files.push(rust("src/params.rs".into(), crate_files::params(api)));
+    if let Some(pages) = pagination::page_impls(api) {
+        files.push(rust("src/pagination.rs".into(), pages));
+    }
+    files.push(rust("src/lib.rs".into(), crate_files::lib_rs(api, options)));
+    files.push(File {
+        path: "Cargo.toml".into(),
+        contents: Contents::Text(crate_files::cargo_toml(api, options)),
+    });
+    if !api.fallbacks.is_empty() {
+        files.push(File {
+            path: "FALLBACKS.md".into(),
+            contents: Contents::Text(crate_files::fallbacks_md(api, options)),
+        });
+    }
+    if let Some(docs) = &options.crate_docs {
+        let header = "<!-- @generated: copied from spec/crate-docs.md by `cargo xtask codegen`. Edit it there. -->\n\n";
+        files.push(File {
+            path: "README.md".into(),
+            contents: Contents::Text(format!("{header}{docs}")),
+        });
+    }
+    for (name, source) in &options.examples.files {
+        let header = format!("// @generated: copied from spec/examples/{name} by `cargo xtask codegen`. Edit it there.\n");
+        files.push(File {
+            path: format!("examples/{name}"),
+            contents: Contents::Text(format!("{header}{source}")),
+        });
+    }
+    if !api.examples.is_empty() {
+        files.push(rust(
+            "tests/spec_examples.rs".into(),
+            crate_files::example_tests(api, options),
+        ));
+    }
+    Ok(files)
+}

@@ -1,0 +1,244 @@
+//! Operations -> one module per operation under `src/operations/`: a `Client` method and a request
+//! builder per media-type version (`version.rs`); here the pieces shared by every version: query
+//! and header parameters, path formatting, the method docs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust_types::{ident, type_tokens};
+use crate::ir::model::*;
+
+/// How a query or header parameter is passed to its setter and stored.
+pub(super) fn setter_type(q: &QueryParam) -> (TokenStream, TokenStream, TokenStream) {
+    // (argument type, stored type, conversion from argument to stored)
+    match (&q.ty, q.list) {
+        (TypeRef::String, None) => (
+            quote!(impl Into<String>),
+            quote!(String),
+            quote!(value.into()),
+        ),
+        (TypeRef::String, Some(_)) => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(Vec<String>),
+            quote!(value.into_iter().map(Into::into).collect()),
+        ),
+        (other, None) => {
+            let t = type_tokens(other);
+            (t.clone(), t, quote!(value))
+        }
+        (other, Some(_)) => {
+            let t = type_tokens(other);
+            (
+                quote!(impl IntoIterator<Item = #t>),
+                quote!(Vec<#t>),
+                quote!(value.into_iter().collect()),
+            )
+        }
+    }
+}
+
+/// `value` (a `&T` of the parameter's item type) as something implementing `runtime::QueryValue`.
+fn wire_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(_) => quote!(#value.as_str()),
+        TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        TypeRef::Date | TypeRef::Uuid => quote!(#value.to_string()),
+        _ => value,
+    }
+}
+
+/// The statements that put one query or header parameter on the request.
+pub(super) fn send_param(q: &QueryParam) -> TokenStream {
+    let name = ident(&q.rust_name);
+    let json = &q.json_name;
+    let method = match q.location {
+        ParamLocation::Query => quote!(query),
+        ParamLocation::Header => quote!(header),
+    };
+    match q.list {
+        None => {
+            let value = match &q.ty {
+                TypeRef::Named(_) => quote!(self.#name.as_ref().map(|v| v.as_str().to_owned())),
+                TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => {
+                    let wire = wire_value(&q.ty, quote!(v));
+                    quote!(self.#name.map(|v| #wire))
+                }
+                _ => quote!(self.#name),
+            };
+            let envelope = q
+                .is_envelope
+                .then(|| quote!(request.envelope(self.#name.unwrap_or(false));));
+            quote! { #envelope request.#method(#json, #value); }
+        }
+        Some(ListStyle::Repeat) => {
+            let wire = wire_value(&q.ty, quote!(v));
+            quote! {
+                for v in self.#name.iter().flatten() {
+                    request.#method(#json, Some(#wire));
+                }
+            }
+        }
+        Some(ListStyle::Join(separator)) => {
+            let wire = wire_value(&q.ty, quote!(v));
+            let separator = separator.to_string();
+            quote! {
+                request.#method(#json, self.#name.as_ref().map(|values| {
+                    values.iter().map(|v| runtime::QueryValue::to_query(&#wire)).collect::<Vec<_>>().join(#separator)
+                }));
+            }
+        }
+    }
+}
+
+pub(super) fn query_validation(q: &QueryParam) -> Option<TokenStream> {
+    let name = &q.json_name;
+    let field = ident(&q.rust_name);
+    // Each item of a list is checked like a single value.
+    let each = match q.list {
+        None => quote!(if let Some(value) = &self.#field),
+        Some(_) => quote!(for value in self.#field.iter().flatten()),
+    };
+    let opt = |v: Option<i64>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let opt_u = |v: Option<u64>| match v {
+        Some(v) => {
+            let v = v as usize;
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    };
+    match &q.ty {
+        TypeRef::I32 | TypeRef::I64 if q.rules.minimum.is_some() || q.rules.maximum.is_some() => {
+            let (min, max) = (opt(q.rules.minimum), opt(q.rules.maximum));
+            let value = if q.ty == TypeRef::I32 {
+                quote!(i64::from(*value))
+            } else {
+                quote!(*value)
+            };
+            Some(quote! {
+                #each {
+                    runtime::validate::integer(#name, #value, #min, #max)?;
+                }
+            })
+        }
+        TypeRef::String if q.rules.string != StringRules::default() => {
+            let (min, max) = (
+                opt_u(q.rules.string.min_length),
+                opt_u(q.rules.string.max_length),
+            );
+            let pattern = match &q.rules.string.pattern {
+                Some(p) => quote!(Some({
+                    static PATTERN: runtime::Pattern = runtime::Pattern::new(#p);
+                    &PATTERN
+                })),
+                None => quote!(None),
+            };
+            Some(quote! {
+                #each {
+                    runtime::validate::string(#name, value, #min, #max, #pattern)?;
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `"/a/{x}/b"` -> (`"/a/{}/b"`, [arg(x)]) for `format!`, escaping literal braces. `arg` renders one
+/// path parameter as the expression that fills its segment (the client and the mock server differ).
+pub(super) fn path_format(
+    path: &str,
+    params: &[PathParam],
+    arg: impl Fn(&PathParam) -> TokenStream,
+) -> (String, Vec<TokenStream>) {
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        fmt.push_str(&rest[..start].replace('}', "}}"));
+        let name = &rest[start + 1..start + len];
+        match params.iter().find(|p| p.json_name == name) {
+            Some(p) => {
+                fmt.push_str("{}");
+                args.push(arg(p));
+            }
+            None => fmt.push_str(
+                &rest[start..=start + len]
+                    .replace('{', "{{")
+                    .replace('}', "}}"),
+            ),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    (fmt, args)
+}
+
+/// The client's segment expression: the validated (or integer) parameter, percent-encoded.
+pub(super) fn client_segment(p: &PathParam) -> TokenStream {
+    let var = ident(&p.rust_name);
+    match p.ty {
+        PathType::Validated(_) => quote!(runtime::encode_segment(#var.as_str())),
+        PathType::Integer(_) => quote!(runtime::encode_segment(&#var.to_string())),
+    }
+}
+
+pub fn operation_module(api: &Api, op: &Operation) -> TokenStream {
+    let versions = op
+        .versions
+        .iter()
+        .map(|v| super::version::version(api, op, v));
+    let waiter = super::waiter::waiter(op);
+    quote! {
+        use crate::runtime;
+        use crate::{Client, Error};
+        #(#versions)*
+        #waiter
+    }
+}
+
+pub(super) fn method_doc(op: &Operation, v: &OperationVersion, vendor: Option<&str>) -> String {
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary.trim_end_matches('.'));
+        doc.push_str(".\n\n");
+    }
+    doc.push_str(&format!(
+        "`{} {}` (operation `{}`",
+        op.method.as_str(),
+        op.path,
+        op.operation_id
+    ));
+    match &v.version {
+        Some(version) => doc.push_str(&format!(", media type version `{version}`).")),
+        None => doc.push_str(")."),
+    }
+    if let Some(sunset) = &v.sunset {
+        let who = vendor.unwrap_or("The API");
+        doc.push_str(&format!(" {who} sunsets this version on {sunset}."));
+    }
+    if !v.is_latest {
+        let latest = &op.versions[0];
+        if latest.version == v.version {
+            doc.push_str(&format!(
+                " The same resource as JSON: [`Client::{}`].",
+                latest.fn_name
+            ));
+        } else {
+            doc.push_str(&format!(
+                " The newest version is [`Client::{}`].",
+                latest.fn_name
+            ));
+        }
+    }
+    if let Some(description) = &op.doc {
+        doc.push_str("\n\n");
+        doc.push_str(description.trim());
+    }
+    doc.push_str("\n\nReturns a builder: set optional parameters, then call `.send().await`.");
+    doc
+}

@@ -1,0 +1,408 @@
+//! One media-type version of an operation: the `Client` method, the request builder and its
+//! `send()`, assembled from named steps.
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::operations::{
+    client_segment, method_doc, path_format, query_validation, send_param, setter_type,
+};
+use super::pagination;
+use super::rust_types::{ident, type_tokens};
+use crate::ir::model::*;
+
+/// The tokens of one version: operation static, `Client` method, builder struct and impl.
+pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
+    let builder = ident(&v.builder_name);
+    let op_static = ident(&format!("{}_OPERATION", v.fn_name.to_shouty_snake_case()));
+    let path = PathParts::of(op);
+    let query = QueryParts::of(op);
+    let taken: Vec<String> = op
+        .query_params
+        .iter()
+        .map(|q| q.rust_name.clone())
+        .collect();
+    let body = BodyParts::of(api, v, &taken);
+    let (ret, decode) = response_decode(&v.response);
+    let (page_fields, page_inits) = pagination::builder_fields(v);
+    let page_methods = pagination::builder_methods(v);
+
+    let operation_static = operation_static(op, v, &op_static);
+    let client_method = client_method(api, op, v, &path, &body.init, &page_inits);
+    let builder_doc = doc_attrs(Some(&format!(
+        "Request builder for [`Client::{}`]: `{} {}`.",
+        v.fn_name,
+        op.method.as_str(),
+        op.path
+    )));
+    let impl_head = if v.pagination.is_some() {
+        quote!(impl<'a> #builder<'a>)
+    } else {
+        quote!(impl #builder<'_>)
+    };
+    let send_doc = send_doc(op);
+    let request_binding = if op.query_params.is_empty() && v.request.is_none() {
+        quote!(request)
+    } else {
+        quote!(mut request)
+    };
+    let (path_fields, path_checks, build_path) = (&path.fields, &path.checks, &path.build);
+    let (query_fields, query_setters) = (&query.fields, &query.setters);
+    let (query_checks, required_query, query_sets) = (&query.checks, &query.required, &query.sets);
+    let (body_field, body_setter, body_send) = (&body.field, &body.setter, &body.send);
+    quote! {
+        #operation_static
+        #client_method
+
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request builder does nothing until `.send().await`"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#path_fields)*
+            #(#query_fields)*
+            #body_field
+            #page_fields
+        }
+
+        #impl_head {
+            #(#query_setters)*
+            #body_setter
+            #page_methods
+
+            #send_doc
+            pub async fn send(self) -> Result<#ret, Error> {
+                #(#path_checks)*
+                #(#query_checks)*
+                #(#required_query)*
+                #build_path
+                let #request_binding = runtime::Request::new(&#op_static, path);
+                #(#query_sets)*
+                #body_send
+                let response = self.client.execute(request).await?;
+                #decode
+            }
+        }
+    }
+}
+
+/// `static <NAME>_OPERATION: runtime::Operation`: what the runtime needs to send and trace.
+fn operation_static(
+    op: &Operation,
+    v: &OperationVersion,
+    name: &proc_macro2::Ident,
+) -> TokenStream {
+    let operation_id = &op.operation_id;
+    let path_template = &op.path;
+    let media_type = &v.media_type;
+    let method = ident(op.method.runtime_variant());
+    quote! {
+        static #name: runtime::Operation = runtime::Operation {
+            operation_id: #operation_id,
+            method: runtime::Method::#method,
+            path_template: #path_template,
+            media_type: #media_type,
+        };
+    }
+}
+
+/// `impl Client { pub fn <name>(&self, path args..) -> Builder }`, deprecated when the spec says so.
+fn client_method(
+    api: &Api,
+    op: &Operation,
+    v: &OperationVersion,
+    path: &PathParts,
+    body_init: &Option<TokenStream>,
+    page_inits: &TokenStream,
+) -> TokenStream {
+    let builder = ident(&v.builder_name);
+    let fn_name = ident(&v.fn_name);
+    let method_doc = doc_attrs(Some(&method_doc(op, v, api.profile.vendor)));
+    let deprecated = match (&v.sunset, v.is_latest, op.deprecated) {
+        (_, _, true) => {
+            Some(quote!(#[deprecated(note = "the spec marks this operation deprecated")]))
+        }
+        (Some(sunset), false, _) => {
+            let note = format!(
+                "media type {} is sunset on {}; use `{}`",
+                v.media_type, sunset, op.versions[0].fn_name
+            );
+            Some(quote!(#[deprecated(note = #note)]))
+        }
+        _ => None,
+    };
+    let path_args = path_arguments(op);
+    let path_inits = &path.inits;
+    let query_inits = op.query_params.iter().map(|q| {
+        let name = ident(&q.rust_name);
+        quote!(#name: None,)
+    });
+    quote! {
+        impl Client {
+            #method_doc
+            #deprecated
+            pub fn #fn_name(&self, #(#path_args),*) -> #builder<'_> {
+                #builder {
+                    client: self,
+                    #(#path_inits)*
+                    #(#query_inits)*
+                    #body_init
+                    #page_inits
+                }
+            }
+        }
+    }
+}
+
+/// The path arguments of an operation's `Client` method, and of the mock's `on_` method: one
+/// list, so both take the same types (a validated string as `impl AsRef<str>`, an integer as
+/// itself).
+pub(super) fn path_arguments(op: &Operation) -> Vec<TokenStream> {
+    op.path_params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            match &p.ty {
+                PathType::Validated(_) => quote!(#name: impl AsRef<str>),
+                PathType::Integer(ty) => {
+                    let ty = type_tokens(ty);
+                    quote!(#name: #ty)
+                }
+            }
+        })
+        .collect()
+}
+
+/// Path parameters: builder fields, their initialisation, validation in `send`, the path.
+struct PathParts {
+    fields: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+    checks: Vec<TokenStream>,
+    build: TokenStream,
+}
+
+impl PathParts {
+    fn of(op: &Operation) -> Self {
+        let mut parts = PathParts {
+            fields: Vec::new(),
+            inits: Vec::new(),
+            checks: Vec::new(),
+            build: TokenStream::new(),
+        };
+        for p in &op.path_params {
+            let name = ident(&p.rust_name);
+            match &p.ty {
+                PathType::Validated(ty) => {
+                    let ty = ident(ty);
+                    parts.fields.push(quote!(#name: String,));
+                    parts.inits.push(quote!(#name: #name.as_ref().to_owned(),));
+                    parts
+                        .checks
+                        .push(quote!(let #name = crate::params::#ty::new(self.#name)?;));
+                }
+                PathType::Integer(ty) => {
+                    let ty = type_tokens(ty);
+                    parts.fields.push(quote!(#name: #ty,));
+                    parts.inits.push(quote!(#name,));
+                    parts.checks.push(quote!(let #name = self.#name;));
+                }
+            }
+        }
+        let (fmt, args) = path_format(&op.path, &op.path_params, client_segment);
+        parts.build = if args.is_empty() {
+            quote!(let path = String::from(#fmt);)
+        } else {
+            quote!(let path = format!(#fmt, #(#args),*);)
+        };
+        parts
+    }
+}
+
+/// Query and header parameters: fields, setters, checks, and the statements that send them.
+struct QueryParts {
+    fields: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+    checks: Vec<TokenStream>,
+    required: Vec<TokenStream>,
+    sets: Vec<TokenStream>,
+}
+
+impl QueryParts {
+    fn of(op: &Operation) -> Self {
+        let params = &op.query_params;
+        QueryParts {
+            fields: params
+                .iter()
+                .map(|q| {
+                    let name = ident(&q.rust_name);
+                    let (_, stored, _) = setter_type(q);
+                    quote!(#name: Option<#stored>,)
+                })
+                .collect(),
+            setters: params.iter().map(query_setter).collect(),
+            checks: params.iter().filter_map(query_validation).collect(),
+            required: params
+                .iter()
+                .filter(|q| q.required)
+                .map(|q| {
+                    let name = ident(&q.rust_name);
+                    let json = &q.json_name;
+                    quote!(runtime::validate::required(#json, self.#name.is_some())?;)
+                })
+                .collect(),
+            sets: params.iter().map(send_param).collect(),
+        }
+    }
+}
+
+/// The setter of one query or header parameter, documented with its wire form and rules.
+fn query_setter(q: &QueryParam) -> TokenStream {
+    let name = ident(&q.rust_name);
+    let (arg, _, convert) = setter_type(q);
+    let location = match q.location {
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+    };
+    let mut doc = q
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("Sets {location} `{}`.", q.json_name));
+    match (q.location, q.list) {
+        (ParamLocation::Header, _) if q.doc.is_some() => {
+            doc.push_str(&format!("\n\nSent as header `{}`.", q.json_name))
+        }
+        (ParamLocation::Header, _) => {}
+        (_, Some(ListStyle::Repeat)) => doc.push_str(&format!(
+            "\n\nEach value is sent as its own `{}=` pair.",
+            q.json_name
+        )),
+        (_, Some(ListStyle::Join(c))) => {
+            doc.push_str(&format!("\n\nValues are sent joined by `{c}`."))
+        }
+        _ => {}
+    }
+    let rules = match (q.rules.minimum, q.rules.maximum) {
+        (Some(a), Some(b)) => Some(format!("Must be in {a}..={b}")),
+        (Some(a), None) => Some(format!("Must be at least {a}")),
+        (None, Some(b)) => Some(format!("Must be at most {b}")),
+        (None, None) => None,
+    };
+    if let Some(rules) = rules {
+        doc.push_str(&format!(
+            "\n\n{rules}; checked by `send()` before any request is made."
+        ));
+    }
+    let doc = doc_attrs(Some(&doc));
+    quote! {
+        #doc
+        pub fn #name(mut self, value: #arg) -> Self {
+            self.#name = Some(#convert);
+            self
+        }
+    }
+}
+
+/// The request body: field (plus member fields), initialisation, setters, and the send step.
+struct BodyParts {
+    field: Option<TokenStream>,
+    init: Option<TokenStream>,
+    setter: Option<TokenStream>,
+    send: Option<TokenStream>,
+}
+
+impl BodyParts {
+    fn of(api: &Api, v: &OperationVersion, taken: &[String]) -> Self {
+        let Some(body) = &v.request else {
+            return BodyParts {
+                field: None,
+                init: None,
+                setter: None,
+                send: None,
+            };
+        };
+        let ty = type_tokens(&body.ty);
+        let doc = doc_attrs(Some(
+            body.doc.as_deref().unwrap_or("Sets the request body."),
+        ));
+        let members = super::body_fields::body_fields(api, &body.ty, taken);
+        let assemble = match &members {
+            Some(m) => m.assemble.clone(),
+            None => quote!(self.body),
+        };
+        let check = body
+            .required
+            .then(|| quote!(runtime::validate::required("body", body.is_some())?;));
+        let send = quote! {
+            let body: Option<#ty> = #assemble;
+            #check
+            if let Some(body) = &body {
+                request.json_body(body)?;
+            }
+        };
+        let (member_fields, member_inits, member_setters) = match members {
+            Some(m) => (m.fields, m.inits, m.setters),
+            None => Default::default(),
+        };
+        BodyParts {
+            field: Some(quote!(body: Option<#ty>, #member_fields)),
+            init: Some(quote!(body: None, #member_inits)),
+            setter: Some(quote! {
+                #doc
+                pub fn body(mut self, value: impl Into<#ty>) -> Self {
+                    self.body = Some(value.into());
+                    self
+                }
+                #member_setters
+            }),
+            send: Some(send),
+        }
+    }
+}
+
+/// `send()`'s return type and the statements that turn the response into it.
+fn response_decode(response: &ResponseBody) -> (TokenStream, TokenStream) {
+    match response {
+        ResponseBody::Json {
+            ty, empty_statuses, ..
+        } if !empty_statuses.is_empty() => {
+            let ty = type_tokens(ty);
+            (
+                quote!(Option<#ty>),
+                quote! {
+                    if [#(#empty_statuses),*].contains(&response.status()) {
+                        return Ok(None);
+                    }
+                    response.json::<#ty>().map(Some)
+                },
+            )
+        }
+        ResponseBody::Json { ty, .. } => {
+            let ty = type_tokens(ty);
+            (ty.clone(), quote!(response.json::<#ty>()))
+        }
+        ResponseBody::Empty { .. } => (quote!(()), quote!(response.empty())),
+        ResponseBody::Bytes { .. } => (quote!(bytes::Bytes), quote!(Ok(response.bytes()))),
+        ResponseBody::Text { .. } => (quote!(String), quote!(response.text())),
+    }
+}
+
+/// The `# Errors` docs of `send()`, naming the documented error statuses.
+fn send_doc(op: &Operation) -> TokenStream {
+    let mut doc = String::from(
+        "Validates the parameters, sends the request and decodes the response.\n\n# Errors\n\n",
+    );
+    doc.push_str(
+        "`Error::InvalidRequest` before anything is sent when a parameter breaks its rule; ",
+    );
+    if op.error_statuses.is_empty() {
+        doc.push_str("otherwise transport, API and decode errors, see [`Error`].");
+    } else {
+        doc.push_str(&format!(
+            "otherwise transport, API (documented: {}) and decode errors, see [`Error`].",
+            op.error_statuses.join(", ")
+        ));
+    }
+    doc_attrs(Some(&doc))
+}

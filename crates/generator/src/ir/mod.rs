@@ -1,0 +1,149 @@
+//! Stage 3, IR: turn the resolved document into [`model::Api`], where every name and type is decided.
+//!
+//! Order matters: (1) find which schemas are sent and which received, (2) build component types,
+//! (3) build operations (which may add inline types), (4) pick the error body and collect examples.
+
+pub mod model;
+pub mod naming;
+mod objects;
+mod operations;
+mod pagination;
+mod params;
+mod polymorphism;
+mod recursion;
+mod responses;
+mod schemas;
+mod security;
+mod servers;
+mod view;
+mod waiter;
+
+use std::collections::BTreeSet;
+
+use openapiv3::OpenAPI;
+
+use crate::error::{GenError, Result};
+use crate::profile::Profile;
+use crate::resolve::Resolver;
+use model::{Api, ErrorBody, ProfileFacts, TypeDef, TypeRef};
+use operations::{build_operation, error_examples, error_schema, mark_usage, spec_operations};
+use params::ParamBuilder;
+use schemas::TypeBuilder;
+
+/// Builds the IR for a whole document, with the conventions of `profile`.
+pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
+    let resolver = Resolver::new(api);
+    let ops = spec_operations(api)?;
+    let mut types = TypeBuilder::new(api, profile)?;
+    mark_usage(&ops, &resolver, &mut types)?;
+    types.build_components()?;
+
+    let mut params = ParamBuilder {
+        params: Default::default(),
+        envelope_param: profile.envelope_param,
+    };
+    let mut examples = Vec::new();
+    let mut example_names = BTreeSet::new();
+    let mut operations = Vec::new();
+    for op in &ops {
+        let mut built = build_operation(
+            op,
+            &resolver,
+            &mut types,
+            &mut params,
+            &mut examples,
+            &mut example_names,
+        )?;
+        built.waiter = waiter::parse(
+            op.op.extensions.get("x-waiter"),
+            &op.at,
+            &built,
+            &types.types,
+        )?;
+        operations.push(built);
+    }
+    // Names that collide after case conversion (`getFoo` / `get_foo`) get 2, 3... in sorted order.
+    operations.sort_by(|a, b| {
+        (&a.fn_name, &a.operation_id, &a.path).cmp(&(&b.fn_name, &b.operation_id, &b.path))
+    });
+    let mut fns = BTreeSet::new();
+    let mut builders = BTreeSet::new();
+    for op in &mut operations {
+        for v in &mut op.versions {
+            v.fn_name = naming::unique(std::mem::take(&mut v.fn_name), &mut fns);
+            v.builder_name = naming::unique(std::mem::take(&mut v.builder_name), &mut builders);
+        }
+        op.fn_name = op.versions[0].fn_name.clone();
+        op.builder_name = op.versions[0].builder_name.clone();
+    }
+    pagination::detect(&mut operations, &types.types, &profile.pagination);
+
+    let error_body = match error_schema(&ops, &resolver)? {
+        Some(component) => {
+            let TypeRef::Named(type_name) = types.named(
+                &format!("#/components/schemas/{component}"),
+                &Default::default(),
+            )?
+            else {
+                return Err(GenError::new(
+                    "/components/schemas",
+                    "error schema is not a named type",
+                ));
+            };
+            error_examples(
+                &ops,
+                &resolver,
+                &TypeRef::Named(type_name.clone()),
+                &mut examples,
+                &mut example_names,
+            )?;
+            let fields = match types.types.get(&type_name) {
+                Some(TypeDef::Struct(s)) => &s.fields[..],
+                _ => &[],
+            };
+            // The first member the profile lists for a role that the schema has as a string.
+            let role = |names: &[&str]| {
+                names.iter().find_map(|json| {
+                    fields
+                        .iter()
+                        .find(|f| f.json_name == *json && f.ty == TypeRef::String)
+                        .map(|f| f.rust_name.clone())
+                })
+            };
+            let roles = &profile.error_roles;
+            Some(ErrorBody {
+                error_code: role(roles.code),
+                detail: role(roles.detail),
+                reason: role(roles.reason),
+                members: fields.iter().map(|f| f.json_name.clone()).collect(),
+                type_name,
+            })
+        }
+        None => None,
+    };
+    examples.sort_by(|a, b| a.name.cmp(&b.name));
+    recursion::box_recursive_fields(&mut types.types);
+    let mut fallbacks = std::mem::take(&mut types.fallbacks);
+    fallbacks.sort();
+    fallbacks.dedup();
+
+    let default_base_url = servers::default_base_url(api);
+    Ok(Api {
+        auth: security::auth_model(api, profile, &default_base_url),
+        profile: ProfileFacts {
+            name: profile.name,
+            vendor: profile.vendor,
+            env: profile.env.clone(),
+        },
+        title: api.info.title.clone(),
+        description: api.info.description.clone(),
+        spec_version: api.info.version.clone(),
+        default_base_url,
+        types: types.types,
+        params: params.params,
+        operations,
+        error_body,
+        examples,
+        fallbacks,
+    })
+}

@@ -1,0 +1,427 @@
+//! The intermediate representation: every naming and typing decision, made once, before any token is emitted.
+//!
+//! Emitters only print what is here; they never look at the OpenAPI document.
+
+use std::collections::BTreeMap;
+
+/// The whole client to generate.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    pub title: String,
+    pub description: Option<String>,
+    pub spec_version: String,
+    pub default_base_url: String,
+    /// Named types by Rust name (sorted: the output order is the map's order).
+    pub types: BTreeMap<String, TypeDef>,
+    /// Validated newtypes for path parameters, by Rust name.
+    pub params: BTreeMap<String, ParamType>,
+    /// Operations, sorted by Rust method name.
+    pub operations: Vec<Operation>,
+    /// The schema error responses carry, if the spec has one shared error schema.
+    pub error_body: Option<ErrorBody>,
+    /// Examples found in the spec, to be checked by generated round-trip tests.
+    pub examples: Vec<Example>,
+    /// Constructs represented by a documented fallback type, sorted by pointer (written to FALLBACKS.md).
+    pub fallbacks: Vec<Fallback>,
+    /// How clients authenticate, from `securitySchemes` and the profile.
+    pub auth: AuthModel,
+    /// The vendor profile the document was generated with (its runtime-facing facts).
+    pub profile: ProfileFacts,
+}
+
+/// Authentication the spec declares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthModel {
+    /// OAuth2 client-credentials token URL (relative to the base URL when it is on the first server).
+    pub oauth_token_url: Option<String>,
+    /// Its revocation endpoint (from the profile), resolved the same way.
+    pub oauth_revoke_url: Option<String>,
+}
+
+/// What the emitted crate needs to know of the profile.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileFacts {
+    /// `generic`, `atlas`, ...
+    pub name: &'static str,
+    /// Vendor word for docs (e.g. "Atlas sunsets this version ...").
+    pub vendor: Option<&'static str>,
+    /// Environment variables `ClientBuilder::from_env` reads.
+    pub env: Option<crate::profile::EnvNames>,
+}
+
+/// A spec construct the generator could not type precisely and represents with a looser Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Fallback {
+    /// JSON pointer of the construct.
+    pub pointer: String,
+    /// What the construct is and why it is not typed precisely.
+    pub construct: String,
+    /// The Rust type used instead.
+    pub rust: String,
+}
+
+/// A Rust type reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    Uuid,
+    /// Any JSON value (free-form schema, or a documented fallback).
+    Json,
+    /// A JSON object with arbitrary members.
+    JsonObject,
+    Named(String),
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    Struct(StructDef),
+    StringEnum(StringEnumDef),
+    Tagged(TaggedEnumDef),
+    Union(UnionDef),
+    Alias(AliasDef),
+}
+
+/// `oneOf` / `anyOf` without a discriminator whose members are told apart by their JSON type
+/// (string, integer, number, boolean, array, object): an untagged enum, one variant per member.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    /// (Rust variant name, type), in the order serde tries them (integer before number).
+    pub variants: Vec<(String, TypeRef)>,
+}
+
+/// A component schema that is not an object (a plain string, array, map...): `pub type Name = ...;`.
+#[derive(Debug, Clone)]
+pub struct AliasDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    pub ty: TypeRef,
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::StringEnum(e) => &e.name,
+            TypeDef::Tagged(t) => &t.name,
+            TypeDef::Union(u) => &u.name,
+            TypeDef::Alias(a) => &a.name,
+        }
+    }
+
+    /// The spec name (component or synthesized path) the type was made from, for docs and file names.
+    pub fn origin(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.origin,
+            TypeDef::StringEnum(e) => &e.origin,
+            TypeDef::Tagged(t) => &t.origin,
+            TypeDef::Union(u) => &u.origin,
+            TypeDef::Alias(a) => &a.origin,
+        }
+    }
+}
+
+/// Which side of the wire a type travels on; decides leniency and readOnly/writeOnly handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub request: bool,
+    pub response: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub fields: Vec<Field>,
+    /// For a discriminator subtype: (property, value) written on serialization.
+    pub tag: Option<(String, String)>,
+    pub usage: Usage,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub json_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// `Option<ty>` in Rust (not required, nullable, or lenient response decoding).
+    pub optional: bool,
+    /// Serialize `None` as `null` instead of omitting the member (required + nullable in a request).
+    pub serialize_null: bool,
+    /// readOnly member of a type that is also sent: decoded, never serialized.
+    pub skip_serializing: bool,
+    /// `Box<ty>`: the field closes a cycle of types holding each other by value.
+    pub boxed: bool,
+    /// `#[serde(flatten)]` map of the members no property names (`additionalProperties`).
+    pub flatten: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StringEnumDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    /// (wire value, Rust variant name), in spec order.
+    pub variants: Vec<(String, String)>,
+    /// The variant that keeps values this version of the spec does not know.
+    pub fallback: String,
+}
+
+/// A `discriminator` + `allOf` hierarchy: one variant per subtype, plus a raw-JSON fallback.
+#[derive(Debug, Clone)]
+pub struct TaggedEnumDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    pub property: String,
+    /// (tag value, Rust variant name, struct name).
+    pub variants: Vec<(String, String, String)>,
+    pub fallback: String,
+}
+
+/// A validated string newtype for a path parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamType {
+    pub name: String,
+    pub json_name: String,
+    pub doc: Option<String>,
+    pub rules: StringRules,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StringRules {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        self.names().0
+    }
+
+    /// The `apigen_runtime::Method` variant generated code names.
+    pub fn runtime_variant(self) -> &'static str {
+        self.names().1
+    }
+
+    /// Every name of a method, in one place: (wire, runtime variant).
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Method::Get => ("GET", "Get"),
+            Method::Post => ("POST", "Post"),
+            Method::Put => ("PUT", "Put"),
+            Method::Patch => ("PATCH", "Patch"),
+            Method::Delete => ("DELETE", "Delete"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub operation_id: String,
+    /// snake_case method name on `Client` for the newest version.
+    pub fn_name: String,
+    /// UpperCamelCase builder name for the newest version.
+    pub builder_name: String,
+    pub method: Method,
+    pub path: String,
+    pub summary: Option<String>,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub path_params: Vec<PathParam>,
+    pub query_params: Vec<QueryParam>,
+    /// Newest first.
+    pub versions: Vec<OperationVersion>,
+    /// Statuses the spec documents for errors, for docs.
+    pub error_statuses: Vec<String>,
+    /// A poller declared with `x-waiter` (see `ir::waiter`), built on the newest version.
+    pub waiter: Option<Waiter>,
+}
+
+/// Polls a GET operation until a watched field reaches a terminal value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    pub fn_name: String,
+    pub builder_name: String,
+    /// Rust field of the resource to watch, and whether it is a string enum (else a `String`).
+    pub field: String,
+    pub field_is_enum: bool,
+    pub field_optional: bool,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    /// Rust field explaining a failure, if declared.
+    pub reason: Option<String>,
+    pub resource: TypeRef,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathParam {
+    pub json_name: String,
+    pub rust_name: String,
+    pub ty: PathType,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathType {
+    /// A string, validated by this newtype in `params`.
+    Validated(String),
+    /// An integer (`I32` or `I64`), passed as is.
+    Integer(TypeRef),
+}
+
+/// Where a non-path parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Query,
+    Header,
+}
+
+/// How an array parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// Query `style: form, explode: true` (the default): `name=a&name=b`.
+    Repeat,
+    /// One value, items joined: `,` for form without explode and for headers, ` ` / `|` for the
+    /// space- and pipe-delimited styles.
+    Join(char),
+}
+
+/// A query or header parameter: an optional builder setter.
+#[derive(Debug, Clone)]
+pub struct QueryParam {
+    pub json_name: String,
+    pub rust_name: String,
+    /// The scalar type (of each item, for a list).
+    pub ty: TypeRef,
+    pub location: ParamLocation,
+    /// Some for an array parameter: the setter takes many values.
+    pub list: Option<ListStyle>,
+    pub doc: Option<String>,
+    pub required: bool,
+    pub rules: QueryRules,
+    /// Atlas' `envelope` flag: the response body is wrapped and must be unwrapped before decoding.
+    pub is_envelope: bool,
+    /// The server's default when the parameter is not sent (from the schema's `default`).
+    pub default: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryRules {
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub string: StringRules,
+}
+
+#[derive(Debug, Clone)]
+pub struct OperationVersion {
+    /// The media type sent as `Accept` (and `Content-Type` for bodies).
+    pub media_type: String,
+    /// `2024-05-30`, or None for a spec without versioned media types.
+    pub version: Option<String>,
+    pub sunset: Option<String>,
+    pub fn_name: String,
+    pub builder_name: String,
+    pub is_latest: bool,
+    pub request: Option<RequestBodyDef>,
+    pub response: ResponseBody,
+    /// Set when this version lists items page by page (see `ir::pagination`).
+    pub pagination: Option<Pagination>,
+}
+
+/// How to walk a paginated list operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The page struct (`PaginatedApiAtlasDiskBackupExportJobView`).
+    pub page_type: String,
+    pub item_type: TypeRef,
+    /// Rust field holding the items (`results`).
+    pub results_field: String,
+    /// Rust field holding the estimated total (`total_count`), if the page has one.
+    pub total_field: Option<(String, TypeRef)>,
+    /// Rust field holding `links`, the field of a link holding its relation (`rel`), and whether that
+    /// field is an `Option`.
+    pub links: Option<(String, String, bool)>,
+    /// Builder fields of the page-number and page-size query parameters, with their types.
+    pub page_param: (String, TypeRef),
+    pub size_param: (String, TypeRef),
+    /// Page size the server uses when none is sent.
+    pub default_size: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBodyDef {
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// A JSON body; when `empty_statuses` is not empty (e.g. 200 with a body, 204 without) the result is
+    /// `Option<ty>`, None for those statuses.
+    Json {
+        status: u16,
+        ty: TypeRef,
+        empty_statuses: Vec<u16>,
+    },
+    Empty {
+        status: u16,
+    },
+    /// A binary body (`format: binary`, or a non-JSON, non-text media type): returned as bytes.
+    Bytes {
+        status: u16,
+    },
+    /// A text body (`text/*`, `+csv`, a non-JSON `type: string`): returned as a UTF-8 `String`.
+    Text {
+        status: u16,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
+    pub type_name: String,
+    /// JSON names of the error schema's members (the runtime decodes a non-2xx body as the error
+    /// body only when one is present).
+    pub members: Vec<String>,
+    /// Rust field names for error code / detail / reason, when the schema has them as strings.
+    pub error_code: Option<String>,
+    pub detail: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// One example from the spec, with the Rust type it must round-trip through.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Unique, identifier-safe name (e.g. `create_export_bucket_2024_05_30_request_aws`).
+    pub name: String,
+    pub pointer: String,
+    pub ty: TypeRef,
+    pub json: serde_json::Value,
+}

@@ -1,0 +1,436 @@
+//! Paths and operations -> [`Operation`]s: parameters, media-type versions, bodies, examples.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{MediaType, OpenAPI, Operation as OaOperation, Parameter, ReferenceOr, StatusCode};
+
+use super::model::*;
+use super::naming::{field_name, type_name, version_suffix};
+use super::params::{operation_params, ParamBuilder};
+use super::responses::{
+    body_kind, collect_examples, format_suffix, is_json, response_body, BodyKind, ExampleSink,
+};
+use super::schemas::TypeBuilder;
+use super::view::SchemaRef;
+use crate::error::{GenError, Ptr, Result};
+use crate::profile::Versioning;
+use crate::resolve::Resolver;
+
+/// One operation as found in the spec, with its pointer.
+pub struct SpecOperation<'a> {
+    pub path: &'a str,
+    pub method: Method,
+    pub op: &'a OaOperation,
+    pub path_params: &'a [ReferenceOr<Parameter>],
+    /// Pointer of the path item (for its shared parameters) and of the operation.
+    pub item_at: Ptr,
+    pub at: Ptr,
+}
+
+/// Lists every operation; methods the generator cannot call (HEAD, OPTIONS, TRACE) are errors.
+pub fn spec_operations(api: &OpenAPI) -> Result<Vec<SpecOperation<'_>>> {
+    let mut out = Vec::new();
+    for (path, item) in api.paths.paths.iter() {
+        let at = Ptr::root().push("paths").push(path);
+        let ReferenceOr::Item(item) = item else {
+            return Err(GenError::unsupported(&at, "$ref on a path item"));
+        };
+        for (name, op) in [
+            ("head", &item.head),
+            ("options", &item.options),
+            ("trace", &item.trace),
+        ] {
+            if op.is_some() {
+                return Err(GenError::unsupported(
+                    &at.push(name),
+                    format!("HTTP method {}", name.to_uppercase()),
+                ));
+            }
+        }
+        let methods = [
+            ("get", Method::Get, &item.get),
+            ("put", Method::Put, &item.put),
+            ("post", Method::Post, &item.post),
+            ("delete", Method::Delete, &item.delete),
+            ("patch", Method::Patch, &item.patch),
+        ];
+        for (name, method, op) in methods {
+            if let Some(op) = op {
+                out.push(SpecOperation {
+                    path,
+                    method,
+                    op,
+                    path_params: &item.parameters,
+                    item_at: at.clone(),
+                    at: at.push(name),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The API version a media type carries, as the profile's versioning convention reads it.
+fn version_of(versioning: &Versioning, media_type: &str, content: &MediaType) -> Option<String> {
+    if let Some(v) = versioning
+        .version_extension
+        .and_then(|ext| content.extensions.get(ext))
+        .and_then(|v| v.as_str())
+    {
+        return Some(v.to_string());
+    }
+    if !versioning.dated_vendor_media_types {
+        return None;
+    }
+    // `application/vnd.<vendor>.2024-05-30+json` -> `2024-05-30`
+    let rest = media_type.strip_prefix("application/vnd.")?;
+    let version = rest.split('.').nth(1)?.split('+').next()?;
+    (version.len() == 10 && version.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        .then(|| version.to_string())
+}
+
+/// Records a media type's version and sunset (from whichever of request and response gives them).
+fn note_media_type(
+    versioning: &Versioning,
+    media_types: &mut BTreeMap<String, (Option<String>, Option<String>, BodyKind)>,
+    mt: &str,
+    content: &MediaType,
+    kind: BodyKind,
+) {
+    let sunset = versioning
+        .sunset_extension
+        .and_then(|ext| content.extensions.get(ext))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let entry = media_types.entry(mt.to_string()).or_insert((
+        version_of(versioning, mt, content),
+        None,
+        kind,
+    ));
+    entry.1 = entry.1.take().or(sunset);
+}
+
+/// The success statuses (2xx) of an operation, with pointers.
+fn success_responses<'a>(
+    op: &'a SpecOperation<'a>,
+    resolver: &Resolver<'a>,
+) -> Result<Vec<(u16, &'a openapiv3::Response, Ptr)>> {
+    let mut out = Vec::new();
+    for (status, response) in &op.op.responses.responses {
+        let StatusCode::Code(code) = status else {
+            continue;
+        };
+        if (200..300).contains(code) {
+            let at = op.at.push("responses").push(code.to_string());
+            let resolved = resolver.response(response, &at)?;
+            out.push((*code, resolved.node, resolved.pointer));
+        }
+    }
+    Ok(out)
+}
+
+/// Pass 1: records which schemas are sent and which are received, before any type is built.
+pub fn mark_usage<'a>(
+    ops: &'a [SpecOperation<'a>],
+    resolver: &Resolver<'a>,
+    types: &mut TypeBuilder<'a>,
+) -> Result<()> {
+    for op in ops {
+        if let Some(body) = &op.op.request_body {
+            let at = op.at.push("requestBody");
+            let body = resolver.request_body(body, &at)?;
+            for (mt, content) in &body.node.content {
+                if let Some(schema) = &content.schema {
+                    types.mark_usage(
+                        SchemaRef::plain(schema),
+                        &body.pointer.push("content").push(mt).push("schema"),
+                        true,
+                    )?;
+                }
+            }
+        }
+        for (status, response) in &op.op.responses.responses {
+            let at = op.at.push("responses").push(status.to_string());
+            let response = resolver.response(response, &at)?;
+            for (mt, content) in &response.node.content {
+                if let Some(schema) = &content.schema {
+                    types.mark_usage(
+                        SchemaRef::plain(schema),
+                        &response.pointer.push("content").push(mt).push("schema"),
+                        false,
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The schema most error responses share (e.g. `ApiError`), which `Error::Api` decodes.
+pub fn error_schema(ops: &[SpecOperation<'_>], resolver: &Resolver<'_>) -> Result<Option<String>> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for op in ops {
+        for (status, response) in &op.op.responses.responses {
+            let is_error = match status {
+                StatusCode::Code(code) => *code >= 400,
+                StatusCode::Range(range) => *range >= 4,
+            };
+            if !is_error {
+                continue;
+            }
+            let response =
+                resolver.response(response, &op.at.push("responses").push(status.to_string()))?;
+            for content in response.node.content.values() {
+                if let Some(ReferenceOr::Reference { reference }) = &content.schema {
+                    let name = resolver.schema_ref_name(reference, &response.pointer)?;
+                    *counts.entry(name).or_default() += 1;
+                }
+            }
+        }
+    }
+    // Highest count wins; ties go to the alphabetically first name, for determinism.
+    Ok(counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(name, _)| name))
+}
+
+/// Pass 2: one [`Operation`] per spec operation.
+pub fn build_operation<'a>(
+    op: &'a SpecOperation<'a>,
+    resolver: &Resolver<'a>,
+    types: &mut TypeBuilder<'a>,
+    params: &mut ParamBuilder,
+    examples: &mut Vec<Example>,
+    example_names: &mut BTreeSet<String>,
+) -> Result<Operation> {
+    let spec = op.op;
+    let operation_id = spec
+        .operation_id
+        .clone()
+        .ok_or_else(|| GenError::new(op.at.as_str(), "operation has no operationId"))?;
+    // A profile may name an extension with a shorter, stable method name.
+    let base_name = types
+        .profile
+        .operation_name_extension
+        .and_then(|ext| spec.extensions.get(ext))
+        .and_then(|v| v.as_str())
+        .unwrap_or(&operation_id)
+        .to_string();
+    let fn_base = field_name(&base_name);
+    let builder_base = type_name(&base_name);
+
+    let (path_params, query_params) = operation_params(op, resolver, types, params, &builder_base)?;
+
+    // Media types of the request body and of the success responses define the versions.
+    let request_body = match &spec.request_body {
+        Some(body) => Some(resolver.request_body(body, &op.at.push("requestBody"))?),
+        None => None,
+    };
+    let successes = success_responses(op, resolver)?;
+    if successes.is_empty() {
+        return Err(GenError::new(
+            op.at.push("responses").as_str(),
+            "no success (2xx) response",
+        ));
+    }
+    // media type -> (version, sunset, body kind)
+    let mut media_types: BTreeMap<String, (Option<String>, Option<String>, BodyKind)> =
+        BTreeMap::new();
+    if let Some(body) = &request_body {
+        for (mt, content) in &body.node.content {
+            if !is_json(mt) {
+                return Err(GenError::unsupported(
+                    &body.pointer.push("content").push(mt),
+                    format!("non-JSON request body media type `{mt}`"),
+                ));
+            }
+            note_media_type(
+                &types.profile.versioning,
+                &mut media_types,
+                mt,
+                content,
+                BodyKind::Json,
+            );
+        }
+    }
+    for (_, response, at) in &successes {
+        for (mt, content) in &response.content {
+            let kind = body_kind(mt, content, &at.push("content").push(mt), resolver, types)?;
+            note_media_type(
+                &types.profile.versioning,
+                &mut media_types,
+                mt,
+                content,
+                kind,
+            );
+        }
+    }
+    if media_types.is_empty() {
+        media_types.insert("application/json".into(), (None, None, BodyKind::Json));
+    }
+    let has_json = media_types.values().any(|m| m.2 == BodyKind::Json);
+    let mut ordered: Vec<(String, Option<String>, Option<String>, BodyKind)> = media_types
+        .into_iter()
+        .map(|(mt, (version, sunset, kind))| (mt, version, sunset, kind))
+        .collect();
+    // Newest version first; within a version JSON first, so the plain method name is JSON's.
+    ordered.sort_by(|a, b| b.1.cmp(&a.1).then(a.3.cmp(&b.3)).then(a.0.cmp(&b.0)));
+
+    let latest_version = ordered[0].1.clone();
+    let mut versions = Vec::new();
+    let mut fn_names = BTreeSet::new();
+    for (i, (mt, version, sunset, kind)) in ordered.iter().enumerate() {
+        let is_latest = i == 0;
+        let mut fn_name = fn_base.clone();
+        let mut builder_name = builder_base.clone();
+        if let Some(v) = version.as_ref().filter(|_| *version != latest_version) {
+            fn_name.push_str(&format!("_{}", version_suffix(v)));
+            builder_name.push_str(&version_suffix(v).replace('_', ""));
+        }
+        if *kind != BodyKind::Json && has_json {
+            // `get_invoice_as_csv`: "as" keeps it apart from an operation named `getInvoiceCsv`.
+            fn_name.push_str(&format!("_as_{}", format_suffix(mt)));
+            builder_name.push_str(&format!("As{}", type_name(&format_suffix(mt))));
+        }
+        if !fn_names.insert(fn_name.clone()) {
+            return Err(GenError::unsupported(
+                &op.at,
+                format!("two media types of the same version and format (`{mt}`)"),
+            ));
+        }
+        let ex_prefix = format!(
+            "{fn_base}_{}",
+            version.as_deref().map(version_suffix).unwrap_or_default()
+        );
+        let request = match &request_body {
+            None => None,
+            Some(body) => {
+                let content = body.node.content.get(mt).or_else(|| {
+                    (body.node.content.len() == 1)
+                        .then(|| body.node.content.values().next())
+                        .flatten()
+                });
+                let Some(content) = content.filter(|_| *kind == BodyKind::Json) else {
+                    return Err(GenError::new(
+                        body.pointer.push("content").as_str(),
+                        format!("no request body for media type `{mt}`"),
+                    ));
+                };
+                let at = body.pointer.push("content").push(mt).push("schema");
+                let Some(schema) = &content.schema else {
+                    return Err(GenError::unsupported(&at, "request body without a schema"));
+                };
+                let ty = types.type_of(
+                    SchemaRef::plain(schema),
+                    &format!("{builder_name}Body"),
+                    &at,
+                    Usage {
+                        request: true,
+                        response: false,
+                    },
+                )?;
+                collect_examples(
+                    content,
+                    &ty,
+                    &format!("{ex_prefix}_request"),
+                    &body.pointer.push("content").push(mt),
+                    examples,
+                    example_names,
+                );
+                Some(RequestBodyDef {
+                    ty,
+                    required: body.node.required,
+                    doc: body.node.description.clone(),
+                })
+            }
+        };
+        let response = response_body(
+            &successes,
+            mt,
+            *kind,
+            &format!("{builder_name}Response"),
+            &op.at.push("responses"),
+            types,
+            ExampleSink {
+                prefix: format!("{ex_prefix}_response"),
+                examples,
+                names: example_names,
+            },
+        )?;
+        versions.push(OperationVersion {
+            media_type: mt.clone(),
+            version: version.clone(),
+            sunset: sunset.clone(),
+            fn_name,
+            builder_name,
+            is_latest,
+            request,
+            response,
+            pagination: None,
+        });
+    }
+
+    let error_statuses = spec
+        .responses
+        .responses
+        .keys()
+        .filter(|s| !matches!(s, StatusCode::Code(c) if (200..300).contains(c)))
+        .map(|s| s.to_string())
+        .chain(spec.responses.default.iter().map(|_| "default".to_string()))
+        .collect();
+
+    Ok(Operation {
+        operation_id,
+        fn_name: fn_base,
+        builder_name: builder_base,
+        method: op.method,
+        path: op.path.to_string(),
+        summary: spec.summary.clone(),
+        doc: spec.description.clone(),
+        deprecated: spec.deprecated,
+        path_params,
+        query_params,
+        versions,
+        error_statuses,
+        waiter: None,
+    })
+}
+
+/// Error-response examples (e.g. an `ApiError` on 404) round-trip through the error body type.
+pub fn error_examples(
+    ops: &[SpecOperation<'_>],
+    resolver: &Resolver<'_>,
+    error_ty: &TypeRef,
+    out: &mut Vec<Example>,
+    names: &mut BTreeSet<String>,
+) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for op in ops {
+        for (status, response) in &op.op.responses.responses {
+            if matches!(status, StatusCode::Code(c) if *c < 400) {
+                continue;
+            }
+            let response =
+                resolver.response(response, &op.at.push("responses").push(status.to_string()))?;
+            if response.component.is_none() || !seen.insert(response.pointer.clone()) {
+                continue;
+            }
+            for (mt, content) in &response.node.content {
+                let prefix = format!(
+                    "error_{}",
+                    response.component.as_deref().unwrap_or_default()
+                );
+                collect_examples(
+                    content,
+                    error_ty,
+                    &prefix,
+                    &response.pointer.push("content").push(mt),
+                    out,
+                    names,
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! apigen: OpenAPI 3.0 document in, typed async Rust client crate out (`cargo xtask codegen`).
+//!
+//! One module per pipeline stage (see ARCHITECTURE.md):
+//! [`load`] -> [`resolve`] -> [`ir`] -> [`emit`] -> [`mod@format`] -> [`mod@write`].
+//! Vendor conventions come from a [`profile::Profile`]; the client's runtime is the separate
+//! `apigen-runtime` crate, which generated crates depend on by exact version ([`RUNTIME_VERSION`]).
+
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod profile;
+pub mod resolve;
+pub mod write;
+
+use std::path::Path;
+
+pub use error::{GenError, Result};
+
+/// Options that shape the generated crate (its identity, not its contents).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Package name in the generated Cargo.toml.
+    pub crate_name: String,
+    /// Package version in the generated Cargo.toml.
+    pub crate_version: String,
+    /// Spec path shown in file headers (kept relative so output is identical on every machine).
+    pub spec_label: String,
+    /// Example programs that ship with the spec (`<spec dir>/examples/`), copied into `examples/`.
+    pub examples: Examples,
+    /// Crate documentation that ships with the spec (`<spec dir>/crate-docs.md`): becomes the generated
+    /// crate's README.md and its crate-level docs, so its code blocks are compiled as doctests.
+    pub crate_docs: Option<String>,
+    /// Profile name given on the command line; `None`: the one the document declares or that
+    /// recognises it, else the generic one ([`profile::Profile::for_document`]).
+    pub profile: Option<String>,
+    /// Where the generated Cargo.toml finds `apigen-runtime`: a path relative to the output
+    /// directory, or `None` for the registry (always pinned to `=`[`RUNTIME_VERSION`]).
+    pub runtime_path: Option<String>,
+}
+
+/// The `apigen-runtime` version generated code is written against (checked by a test against
+/// `crates/runtime/Cargo.toml`); generated crates pin it exactly.
+pub const RUNTIME_VERSION: &str = "0.1.0";
+
+/// Example programs for the generated crate. They are spec-specific (they name its operations), so they
+/// live beside the spec, not in the generator.
+#[derive(Debug, Clone, Default)]
+pub struct Examples {
+    /// (file name, source), sorted by name.
+    pub files: Vec<(String, String)>,
+    /// Extra `[dev-dependencies]` lines the examples need (`examples/dev-dependencies.toml`).
+    pub dev_dependencies: String,
+}
+
+impl Examples {
+    /// Reads `dir/*.rs` and `dir/dev-dependencies.toml`; a missing directory means no examples.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let io = |e: std::io::Error| {
+            GenError::new(
+                dir.display().to_string(),
+                format!("cannot read examples: {e}"),
+            )
+        };
+        if !dir.is_dir() {
+            return Ok(Self::default());
+        }
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.push((name, std::fs::read_to_string(&path).map_err(io)?));
+            }
+        }
+        files.sort();
+        let deps = dir.join("dev-dependencies.toml");
+        let dev_dependencies = if deps.is_file() {
+            std::fs::read_to_string(&deps).map_err(io)?
+        } else {
+            String::new()
+        };
+        Ok(Self {
+            files,
+            dev_dependencies,
+        })
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            crate_name: "atlas-backup-exports".into(),
+            crate_version: "0.1.0".into(),
+            spec_label: "spec/openapi.yaml".into(),
+            examples: Examples::default(),
+            crate_docs: None,
+            profile: None,
+            runtime_path: None,
+        }
+    }
+}
+
+/// `options` plus the assets that ship beside the spec file: `examples/` and `crate-docs.md`.
+fn with_spec_assets(options: &Options, spec_file: &Path) -> Result<Options> {
+    let mut options = options.clone();
+    if let Some(dir) = spec_file.parent() {
+        options.examples = Examples::load(&dir.join("examples"))?;
+        let docs = dir.join("crate-docs.md");
+        if docs.is_file() {
+            let text = std::fs::read_to_string(&docs).map_err(|e| {
+                GenError::new(docs.display().to_string(), format!("cannot read: {e}"))
+            })?;
+            options.crate_docs = Some(text);
+        }
+    }
+    Ok(options)
+}
+
+/// Runs load -> resolve -> IR -> emit -> format for the spec at `spec` and returns the files to write,
+/// as (path relative to the output directory, contents), sorted by path.
+pub fn generate(spec: &Path, options: &Options) -> Result<Vec<(String, String)>> {
+    generate_timed(spec, options).map(|(files, _)| files)
+}
+
+/// Wall-clock time of each pipeline stage of one [`generate_timed`] run (for `cargo xtask bench`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Read the file, parse YAML/JSON, check keywords, deserialize into `openapiv3` (plus spec assets).
+    pub load: std::time::Duration,
+    /// `ir::build`, including every `$ref` resolution (the resolver is called from inside the IR).
+    pub ir: std::time::Duration,
+    /// Emit and format (token streams, then syn + prettyplease), in parallel shares, plus the sort.
+    pub emit_format: std::time::Duration,
+}
+
+/// [`generate`] with the time spent in each stage: the one pipeline, timed.
+pub fn generate_timed(
+    spec: &Path,
+    options: &Options,
+) -> Result<(Vec<(String, String)>, StageTimes)> {
+    use std::time::Instant;
+    let mut times = StageTimes::default();
+    let started = Instant::now();
+    let loaded = load::load(spec)?;
+    let options = with_spec_assets(options, &loaded.path)?;
+    times.load = started.elapsed();
+    let started = Instant::now();
+    let ir = build_ir(&loaded, &options)?;
+    times.ir = started.elapsed();
+    let started = Instant::now();
+    let files = render(&ir, &options)?;
+    times.emit_format = started.elapsed();
+    Ok((files, times))
+}
+
+/// The profile for `loaded` under `options`, then the IR.
+pub fn build_ir(loaded: &load::LoadedSpec, options: &Options) -> Result<ir::model::Api> {
+    let profile = select_profile(&loaded.raw, options.profile.as_deref())?;
+    ir::build(&loaded.api, &profile)
+}
+
+/// `explicit` (a `--profile` name), else what the document declares or what recognises it.
+pub fn select_profile(raw: &serde_json::Value, explicit: Option<&str>) -> Result<profile::Profile> {
+    let unknown = |name: &str| {
+        GenError::new(
+            "/info/x-apigen-profile",
+            format!(
+                "unknown profile `{name}` (known: {})",
+                profile::Profile::NAMES
+            ),
+        )
+    };
+    match explicit {
+        Some(name) => profile::Profile::by_name(name).ok_or_else(|| unknown(name)),
+        None => profile::Profile::for_document(raw).map_err(|name| unknown(&name)),
+    }
+}
+
+/// Emits and formats every file of `ir`, in parallel shares, sorted by path.
+pub fn render(ir: &ir::model::Api, options: &Options) -> Result<Vec<(String, String)>> {
+    // Emitting and formatting is most of the work for a big API and parallelizes per file. Tokens
+    // are not `Send`, so each thread formats the share it emitted.
+    let shares = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let mut out = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..shares)
+            .map(|k| scope.spawn(move || render_share(ir, options, k, shares)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect::<Result<Vec<_>>>()
+    })?
+    .concat();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Emits and formats share `k` of `n` of the files (see [`emit::emit_share`]).
+fn render_share(
+    ir: &ir::model::Api,
+    options: &Options,
+    k: usize,
+    n: usize,
+) -> Result<Vec<(String, String)>> {
+    let files = emit::emit_share(ir, options, k, n)?;
+    let mut out = Vec::with_capacity(files.len());
+    for file in files {
+        let text = match file.contents {
+            emit::Contents::Rust(tokens) => format::rust(&file.path, tokens)?,
+            emit::Contents::Text(text) => text,
+        };
+        out.push((file.path, text));
+    }
+    Ok(out)
+}
+
+/// The `path = ".."` a crate generated into `out` uses for this workspace's `apigen-runtime`
+/// (`../crates/runtime` for `generated/`), or `None` when the runtime sources are not beside this
+/// generator (an installed binary): the crate then takes the pinned version from the registry.
+pub fn workspace_runtime_path(out: &Path) -> Option<String> {
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+    let runtime = runtime.canonicalize().ok()?;
+    // `out` may not exist yet: resolve its closest existing ancestor, then append the rest.
+    let mut existing = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(out)
+    };
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        rest.push(existing.file_name()?.to_owned());
+        existing = existing.parent()?.to_path_buf();
+    }
+    let mut out = existing.canonicalize().ok()?;
+    for part in rest.into_iter().rev() {
+        out.push(part);
+    }
+    let common = out
+        .components()
+        .zip(runtime.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = out.components().count() - common;
+    let mut rel: Vec<String> = vec!["..".to_owned(); ups];
+    rel.extend(
+        runtime
+            .components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Some(rel.join("/"))
+}

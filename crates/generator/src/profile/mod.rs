@@ -1,0 +1,140 @@
+//! Vendor profiles: the conventions of one API family that no OpenAPI keyword states, declared in
+//! one place as data. The generic layers (IR, emit, runtime) read a [`Profile`] and name no vendor.
+//!
+//! A document gets a profile by `--profile NAME` (`none` for the generic one), by its own
+//! declaration (`info.x-apigen-profile: NAME`), or by detection ([`Profile::detect`]: a profile
+//! recognises its vendor's extensions or servers). Anything else gets [`Profile::generic`]:
+//! the base URL from `servers[0]`, pagination only where a declared rule matches (none), error
+//! bodies from the spec's own documented error responses.
+//!
+//! A new vendor: a new file here returning a `Profile`, plus one line in [`Profile::by_name`] and
+//! [`Profile::detect`].
+
+mod atlas;
+
+use serde_json::Value;
+
+/// How an API family departs from plain OpenAPI. All fields are data; see the module docs.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// `generic`, `atlas`, ...
+    pub name: &'static str,
+    /// Extension on an operation holding the short method name to use instead of `operationId`.
+    pub operation_name_extension: Option<&'static str>,
+    /// Versioned media types (one client method per version, older ones deprecated).
+    pub versioning: Versioning,
+    /// Extension describing a flattened polymorphic object (one struct plus per-tag members).
+    pub polymorphism_extension: Option<&'static str>,
+    /// Boolean query parameter asking the server to wrap every body in an envelope.
+    pub envelope_param: Option<&'static str>,
+    /// Page-walking conventions; an operation matching one gets `into_stream()` / `into_pages()`.
+    pub pagination: Vec<PaginationRule>,
+    /// Members of the error schema that play the error-code / detail / reason roles.
+    pub error_roles: ErrorRoles,
+    /// OAuth2 token revocation endpoint (RFC 7009), relative to the token URL's server.
+    pub oauth_revoke_path: Option<&'static str>,
+    /// Environment variables `ClientBuilder::from_env` reads.
+    pub env: Option<EnvNames>,
+    /// Word used for the API in generated docs ("Atlas sunsets this version on ...").
+    pub vendor: Option<&'static str>,
+}
+
+/// How a media type carries an API version.
+#[derive(Debug, Clone, Default)]
+pub struct Versioning {
+    /// Extension on a media type object naming its version.
+    pub version_extension: Option<&'static str>,
+    /// Extension on a media type object giving the version's sunset date.
+    pub sunset_extension: Option<&'static str>,
+    /// `application/vnd.<vendor>.<YYYY-MM-DD>+json` carries a date version.
+    pub dated_vendor_media_types: bool,
+}
+
+/// A page-number pagination convention: query parameters and page members by JSON name.
+#[derive(Debug, Clone)]
+pub struct PaginationRule {
+    /// Integer query parameter with the 1-based page number.
+    pub page_param: &'static str,
+    /// Integer query parameter with the page size.
+    pub size_param: &'static str,
+    /// Page size the server uses when the parameter is not sent and the spec gives no default.
+    pub default_size: i64,
+    /// Array member of the page holding the items.
+    pub items_member: &'static str,
+    /// Integer member with the total number of items (only ever ends a listing early).
+    pub total_member: Option<&'static str>,
+    /// Array member of link objects; a listing ends on a page without a `next` relation.
+    pub links_member: Option<&'static str>,
+    /// String member of a link object holding its relation.
+    pub link_rel_member: &'static str,
+}
+
+/// JSON names of the error schema's members that play each role (first present wins).
+#[derive(Debug, Clone, Default)]
+pub struct ErrorRoles {
+    /// Machine-readable error code.
+    pub code: &'static [&'static str],
+    /// Human-readable explanation.
+    pub detail: &'static [&'static str],
+    /// Reason phrase.
+    pub reason: &'static [&'static str],
+}
+
+/// Names of environment variables a client can be configured from.
+#[derive(Debug, Clone)]
+pub struct EnvNames {
+    /// Base URL.
+    pub base_url: &'static str,
+    /// OAuth2 client id.
+    pub client_id: &'static str,
+    /// OAuth2 client secret.
+    pub client_secret: &'static str,
+    /// HTTP digest user.
+    pub digest_user: &'static str,
+    /// HTTP digest password.
+    pub digest_password: &'static str,
+}
+
+impl Profile {
+    /// Plain OpenAPI: no vendor conventions beyond what the document states.
+    pub fn generic() -> Self {
+        Profile {
+            name: "generic",
+            error_roles: ErrorRoles {
+                code: &["code", "error_code", "errorCode"],
+                detail: &["message", "detail", "error_description"],
+                reason: &["reason"],
+            },
+            ..Profile::default()
+        }
+    }
+
+    /// The profile called `name` (`none` and `generic` are the generic one).
+    pub fn by_name(name: &str) -> Option<Self> {
+        match name {
+            "none" | "generic" => Some(Self::generic()),
+            "atlas" => Some(atlas::profile()),
+            _ => None,
+        }
+    }
+
+    /// The profile the raw document declares (`info.x-apigen-profile`) or that recognises it;
+    /// otherwise the generic one. An unknown declared name is returned as `Err(name)`.
+    pub fn for_document(raw: &Value) -> Result<Self, String> {
+        if let Some(name) = raw
+            .pointer("/info/x-apigen-profile")
+            .and_then(Value::as_str)
+        {
+            return Self::by_name(name).ok_or_else(|| name.to_owned());
+        }
+        Ok(Self::detect(raw).unwrap_or_else(Self::generic))
+    }
+
+    /// A vendor profile that recognises the document, if any.
+    pub fn detect(raw: &Value) -> Option<Self> {
+        atlas::recognises(raw).then(atlas::profile)
+    }
+
+    /// Names of the profiles `by_name` knows, for messages.
+    pub const NAMES: &'static str = "generic (or none), atlas";
+}

@@ -1,0 +1,100 @@
+//! Stage 6, write: put generated files on disk, or (`--check`) report which ones differ.
+//!
+//! The output directory is owned by the generator: files it did not produce are removed on write and
+//! reported as stale on check, so a renamed type never leaves an orphan module behind.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::error::{GenError, Result};
+
+/// Files that live in the output directory but are not generated (build artefacts).
+fn is_ignored(relative: &str) -> bool {
+    relative.starts_with("target/") || relative == "Cargo.lock"
+}
+
+fn existing_files(dir: &Path) -> Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let entries = match std::fs::read_dir(&current) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                return Err(GenError::new(
+                    current.display().to_string(),
+                    format!("cannot list: {e}"),
+                ))
+            }
+        };
+        for entry in entries {
+            let entry =
+                entry.map_err(|e| GenError::new(current.display().to_string(), e.to_string()))?;
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if !is_ignored(&rel) {
+                    out.insert(rel);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Paths (relative to `dir`) whose contents differ from `files`, are missing, or should not exist.
+pub fn stale(dir: &Path, files: &[(String, String)]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut expected = BTreeSet::new();
+    for (rel, contents) in files {
+        expected.insert(rel.clone());
+        match std::fs::read_to_string(dir.join(rel)) {
+            Ok(on_disk) if on_disk == *contents => {}
+            Ok(_) => out.push(format!("{rel} (differs)")),
+            Err(_) => out.push(format!("{rel} (missing)")),
+        }
+    }
+    for rel in existing_files(dir)? {
+        if !expected.contains(&rel) {
+            out.push(format!("{rel} (not generated; would be removed)"));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Writes `files` under `dir`, skipping unchanged ones (keeps mtimes, so cargo does not rebuild), and
+/// removes files that are no longer generated. Returns the number of files written.
+pub fn write(dir: &Path, files: &[(String, String)]) -> Result<usize> {
+    let io = |p: &PathBuf, e: std::io::Error| GenError::new(p.display().to_string(), e.to_string());
+    let mut written = 0;
+    let expected: BTreeSet<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
+    for rel in existing_files(dir)? {
+        if !expected.contains(rel.as_str()) {
+            let path = dir.join(&rel);
+            std::fs::remove_file(&path).map_err(|e| io(&path, e))?;
+            // Directories the orphan leaves empty go too (never `dir` itself).
+            let mut parent = path.parent();
+            while let Some(p) = parent.filter(|p| *p != dir) {
+                if std::fs::remove_dir(p).is_err() {
+                    break;
+                }
+                parent = p.parent();
+            }
+        }
+    }
+    for (rel, contents) in files {
+        let path = dir.join(rel);
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == *contents) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(&parent.to_path_buf(), e))?;
+        }
+        std::fs::write(&path, contents).map_err(|e| io(&path, e))?;
+        written += 1;
+    }
+    Ok(written)
+}

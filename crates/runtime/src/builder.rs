@@ -1,0 +1,482 @@
+//! `ClientBuilder`: configuration checks (URL, credentials over plain HTTP, user agent).
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use reqwest::Url;
+
+use super::api::{ApiClient, ApiConfig};
+use super::auth::{Auth, Credentials};
+use super::client::{ClientCore, Http, Inner};
+use super::{Error, RetryPolicy, Secret};
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// 64 MiB: far above any page of JSON an API answers with; anything this large is a fault.
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
+
+/// Builds a generated `Client` (`C`). Obtain one with `Client::builder()`.
+pub struct ClientBuilder<C> {
+    config: &'static ApiConfig,
+    client: PhantomData<fn() -> C>,
+    base_url: String,
+    credentials: Option<Credentials>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent_suffix: Option<String>,
+    http_client: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+    max_response_bytes: usize,
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            config: self.config,
+            client: PhantomData,
+            base_url: self.base_url.clone(),
+            credentials: self.credentials.clone(),
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            user_agent_suffix: self.user_agent_suffix.clone(),
+            http_client: self.http_client.clone(),
+            allow_insecure_http: self.allow_insecure_http,
+            max_response_bytes: self.max_response_bytes,
+        }
+    }
+}
+
+impl<C: ApiClient> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: ApiClient> ClientBuilder<C> {
+    /// A builder with the API's defaults: its first server, no credentials, default retries.
+    pub fn new() -> Self {
+        let config = C::CONFIG;
+        ClientBuilder {
+            config,
+            client: PhantomData,
+            base_url: config.default_base_url.to_owned(),
+            credentials: None,
+            connect_timeout: None,
+            timeout: None,
+            retry: RetryPolicy::default(),
+            user_agent_suffix: None,
+            http_client: None,
+            allow_insecure_http: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &redact_userinfo(&self.base_url))
+            .field("credentials", &self.credentials)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+impl<C: ApiClient> ClientBuilder<C> {
+    /// A builder configured from the environment variables the API's profile names (for Atlas, the
+    /// Atlas CLI's): OAuth2 client credentials when the client id and secret are set, else a digest
+    /// user and password, and the base URL when set.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when neither credential pair is complete (the message names the
+    /// variables, never their values), or when the API names no environment variables.
+    pub fn from_env() -> Result<Self, Error<C::ErrorBody>> {
+        Self::from_env_inner().map_err(Error::into_body_type)
+    }
+
+    fn from_env_inner() -> Result<Self, Error> {
+        let Some(env) = &C::CONFIG.env else {
+            return Err(Error::config(
+                "this API declares no environment variables; configure the builder in code",
+            ));
+        };
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let mut builder = Self::new();
+        if let Some(url) = var(env.base_url) {
+            builder = builder.base_url(url);
+        }
+        match (
+            var(env.client_id),
+            var(env.client_secret),
+            var(env.digest_user),
+            var(env.digest_password),
+        ) {
+            (Some(id), Some(secret), _, _) if C::CONFIG.oauth.is_some() => {
+                Ok(builder.service_account(id, secret))
+            }
+            (_, _, Some(user), Some(password)) => Ok(builder.digest_auth(user, password)),
+            _ => Err(Error::InvalidConfig {
+                message: format!(
+                    "set {} and {}, or {} and {}",
+                    env.client_id, env.client_secret, env.digest_user, env.digest_password
+                ),
+            }),
+        }
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// Largest response body the client reads (default 64 MiB); a larger one ends the call with
+    /// [`Error::ResponseTooLarge`] instead of exhausting memory.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// API root, by default the spec's first server. A path prefix is kept.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// HTTP Digest (RFC 7616) with a user and password (for Atlas, a programmatic API key pair:
+    /// public key = user, private key = password). The challenge is cached: one request per call.
+    pub fn digest_auth(
+        mut self,
+        public_key: impl Into<String>,
+        private_key: impl Into<Secret>,
+    ) -> Self {
+        self.credentials = Some(Credentials::Digest {
+            public_key: public_key.into(),
+            private_key: private_key.into(),
+        });
+        self
+    }
+
+    /// OAuth2 client credentials (for Atlas, a service account); tokens are fetched and refreshed
+    /// automatically. `build` refuses it when the API declares no client-credentials flow.
+    pub fn service_account(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        self.credentials = Some(Credentials::ServiceAccount {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        });
+        self
+    }
+
+    /// A static bearer token (e.g. one obtained elsewhere).
+    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
+        self.credentials = Some(Credentials::Bearer {
+            token: token.into(),
+        });
+        self
+    }
+
+    /// TCP + TLS connect timeout (default 10 s). Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Timeout of one HTTP exchange, body included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::none`] disables retries).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Text appended to the `User-Agent` (`<crate>/<version> (<os>; <arch>) <suffix>`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Uses a caller-configured `reqwest::Client` (proxies, TLS roots, …). Its own settings apply;
+    /// [`timeout`](Self::timeout) is still applied per request if set, `connect_timeout` is not.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Allows sending credentials over plain `http://` to a non-loopback host (default: refused).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] naming what is wrong (never a secret).
+    pub fn build(self) -> Result<C, Error<C::ErrorBody>>
+    where
+        C: ApiClient,
+    {
+        self.build_core()
+            .map(C::from_core)
+            .map_err(Error::into_body_type)
+    }
+
+    /// [`build`](Self::build) without the generated wrapper (the runtime's own tests use it).
+    pub(crate) fn build_core(self) -> Result<ClientCore, Error> {
+        let url = Url::parse(self.base_url.trim()).map_err(|e| {
+            Error::config(format!(
+                "base URL `{}` is invalid: {e}",
+                redact_userinfo(&self.base_url)
+            ))
+        })?;
+        if url.scheme() != "https" && url.scheme() != "http" {
+            return Err(Error::config(format!(
+                "base URL scheme must be https or http, not `{}`",
+                url.scheme()
+            )));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::config(
+                "base URL must not contain user info; use digest_auth or service_account",
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::config("base URL must not have a query or fragment"));
+        }
+        let host = url.host_str().unwrap_or_default();
+        if self.credentials.is_some()
+            && url.scheme() == "http"
+            && !is_loopback(host)
+            && !self.allow_insecure_http
+        {
+            return Err(Error::config(format!(
+                "refusing to send credentials over plain http:// to `{host}`; use https, or allow_insecure_http(true)"
+            )));
+        }
+        let base_url = url.as_str().trim_end_matches('/').to_owned();
+        let base_path = url.path().trim_end_matches('/').to_owned();
+
+        let mut agent = format!(
+            "{}/{} ({}; {})",
+            self.config.crate_name,
+            self.config.crate_version,
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        );
+        if let Some(suffix) = self
+            .user_agent_suffix
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            agent.push(' ');
+            agent.push_str(suffix);
+        }
+        let user_agent = HeaderValue::from_str(&agent).map_err(|_| {
+            Error::config("user agent suffix contains characters not allowed in an HTTP header")
+        })?;
+
+        let (client, timeout) = match self.http_client {
+            Some(client) => (client, self.timeout),
+            None => {
+                let client = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    // A redirect would need re-authentication against another URI: surface it instead.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?;
+                (client, None)
+            }
+        };
+        let auth = match self.credentials {
+            Some(c) => c.into_auth(&base_url, self.config)?,
+            None => Auth::None,
+        };
+        Ok(ClientCore {
+            inner: Arc::new(Inner {
+                config: self.config,
+                http: Http {
+                    client,
+                    user_agent,
+                    timeout,
+                },
+                base_url,
+                base_path,
+                auth,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+}
+
+/// `localhost`, 127.0.0.0/8, `::1` (also IPv4-mapped).
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip.is_loopback(),
+        Ok(IpAddr::V6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => host.eq_ignore_ascii_case("localhost") || host.eq_ignore_ascii_case("localhost."),
+    }
+}
+
+/// The URL with any user info (which may hold a credential) masked, for messages and `Debug`.
+fn redact_userinfo(url: &str) -> String {
+    match Url::parse(url.trim()) {
+        Ok(mut u) => {
+            if !u.username().is_empty() {
+                let _ = u.set_username("redacted");
+            }
+            if u.password().is_some() {
+                let _ = u.set_password(Some("redacted"));
+            }
+            u.to_string()
+        }
+        Err(_) if url.contains('@') => "(unparsable URL with user info)".to_owned(),
+        Err(_) => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestClient as Client;
+
+    #[test]
+    fn loopback_detection() {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.8.9.10",
+            "[::1]",
+            "::1",
+            "[::ffff:127.0.0.1]",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "cloud.mongodb.com",
+            "10.0.0.1",
+            "localhost.example.com",
+            "128.0.0.1",
+            "[::2]",
+            "",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn build_rules() {
+        let ok = Client::builder()
+            .digest_auth("pub", "priv")
+            .build()
+            .unwrap();
+        assert_eq!(ok.base_url(), "https://api.example.com");
+        let prefixed = Client::builder()
+            .base_url("http://127.0.0.1:8080/prefix/")
+            .bearer_token("t")
+            .build()
+            .unwrap();
+        assert_eq!(prefixed.base_url(), "http://127.0.0.1:8080/prefix");
+        assert_eq!(prefixed.inner.base_path, "/prefix");
+        let refused = Client::builder()
+            .base_url("http://api.example.com")
+            .digest_auth("p", "k")
+            .build();
+        assert!(matches!(refused, Err(Error::InvalidConfig { .. })));
+        assert!(Client::builder()
+            .base_url("http://api.example.com")
+            .digest_auth("p", "k")
+            .allow_insecure_http(true)
+            .build()
+            .is_ok());
+        assert!(Client::builder()
+            .base_url("http://api.example.com")
+            .build()
+            .is_ok()); // no credentials
+        assert!(Client::builder()
+            .base_url("http://[::1]:9/")
+            .service_account("i", "s")
+            .build()
+            .is_ok());
+        for bad in [
+            "ftp://x",
+            "not a url",
+            "https://s3cret@bad host",
+            "https://u:pw-s3cret@x",
+            "https://x/?q=1",
+            "https://x/#f",
+        ] {
+            match Client::builder().base_url(bad).build() {
+                Err(e @ Error::InvalidConfig { .. }) => {
+                    assert!(!e.to_string().contains("s3cret"), "{e}")
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        assert!(Client::builder()
+            .user_agent_suffix("bad\r\nheader")
+            .build()
+            .is_err());
+    }
+
+    #[test]
+    fn user_agent_format() {
+        let c = Client::builder()
+            .user_agent_suffix("my-tool/1.2")
+            .build()
+            .unwrap();
+        let ua = c.inner.http.user_agent.to_str().unwrap().to_owned();
+        let expected = format!(
+            "{}/{} ({}; {}) my-tool/1.2",
+            crate::testing::CONFIG.crate_name,
+            crate::testing::CONFIG.crate_version,
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        );
+        assert_eq!(ua, expected);
+    }
+
+    #[test]
+    fn debug_output_is_redacted() {
+        let builders = [
+            Client::builder().digest_auth("public-key", "s3cret-1"),
+            Client::builder().service_account("client-id", "s3cret-2"),
+            Client::builder().bearer_token("s3cret-3"),
+            Client::builder().base_url("https://u:s3cret-4@h"),
+            Client::builder().base_url("https://s3cret-5@h"),
+            Client::builder().base_url("https://s3cret-6:x@h o"),
+        ];
+        for b in builders {
+            let text = format!("{b:?} {b:#?}");
+            assert!(!text.contains("s3cret"), "{text}");
+            if let Ok(client) = b.build() {
+                let text = format!("{client:?} {client:#?}");
+                assert!(!text.contains("s3cret"), "{text}");
+            }
+        }
+    }
+}

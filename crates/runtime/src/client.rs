@@ -1,0 +1,381 @@
+//! `ClientCore` and `execute`: URL building, authentication, retries and tracing. A generated
+//! `Client` wraps one `ClientCore`.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+};
+use reqwest::Url;
+use tracing::Instrument as _;
+
+use super::api::ApiConfig;
+use super::auth::Auth;
+use super::error::{classify_transport, ApiFailure, AuthErrorKind, SUPPORT_HEADERS};
+use super::request::{check_path, envelope_status};
+use super::retry::{is_retryable, parse_retry_after, Failure};
+use super::{Error, Method, Request, Response, RetryPolicy};
+use std::marker::PhantomData;
+
+/// The HTTP client plus what every request carries, shared with the auth modules.
+pub(crate) struct Http {
+    pub(crate) client: reqwest::Client,
+    pub(crate) user_agent: HeaderValue,
+    /// Applied per request only with a caller-supplied client (ours has it built in).
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl Http {
+    pub(crate) fn request(
+        &self,
+        method: reqwest::Method,
+        url: impl reqwest::IntoUrl,
+    ) -> reqwest::RequestBuilder {
+        let builder = self
+            .client
+            .request(method, url)
+            .header(USER_AGENT, self.user_agent.clone());
+        match self.timeout {
+            Some(t) => builder.timeout(t),
+            None => builder,
+        }
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: &'static ApiConfig,
+    pub(crate) http: Http,
+    pub(crate) base_url: String,
+    pub(crate) base_path: String,
+    pub(crate) auth: Auth,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+}
+
+/// A configured client, wrapped by each generated `Client`. Cheap to clone: clones share
+/// connections and cached credentials.
+#[derive(Clone)]
+pub struct ClientCore {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .field("user_agent", &self.inner.http.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A response as received, body fully read.
+struct RawResponse {
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+type AttemptResult = Result<RawResponse, (Error, Failure)>;
+
+fn transport_failure(e: reqwest::Error) -> (Error, Failure) {
+    let kind = classify_transport(&e);
+    (Error::transport(e), Failure::Transport(kind))
+}
+
+/// Failures while obtaining a token: the API request itself was not sent, so a transient one
+/// (judged as if the token request were a GET) may be retried whatever the API method.
+fn auth_stage_failure(e: Error) -> (Error, Failure) {
+    let failure = match &e {
+        Error::Transport { kind, .. } => Failure::Transport(*kind),
+        Error::Auth {
+            kind: AuthErrorKind::TokenEndpoint,
+            status: Some(s),
+            ..
+        } => Failure::Status(*s),
+        _ => Failure::Permanent,
+    };
+    let failure = if is_retryable(Method::Get, failure) {
+        Failure::NotSent
+    } else {
+        Failure::Permanent
+    };
+    (e, failure)
+}
+
+impl ClientCore {
+    /// The API root this client talks to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Revokes the cached OAuth2 access token at the API's revocation endpoint (a no-op if none is
+    /// cached); the next call fetches a new one.
+    pub async fn revoke_token(&self) -> Result<(), Error> {
+        match &self.inner.auth {
+            Auth::OAuth(o) => o.revoke(&self.inner.http).await,
+            _ => Err(Error::auth(
+                AuthErrorKind::NotConfigured,
+                None,
+                "revoke_token needs OAuth2 client credentials (service_account)",
+            )),
+        }
+    }
+
+    /// Sends `request` with authentication and retries; a non-2xx answer becomes [`Error::Api`]
+    /// with the body decoded as the API's error body `B` when it is one.
+    pub async fn execute<B: serde::de::DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Response<B>, Error<B>> {
+        match self.execute_raw(request).await {
+            Ok(response) => Ok(response.with_error_body()),
+            Err(error) => Err(error.decode_body()),
+        }
+    }
+
+    /// [`execute`](Self::execute) before the error body is decoded: the non-generic core, compiled
+    /// once in this crate.
+    pub(crate) async fn execute_raw(&self, request: Request) -> Result<Response, Error> {
+        let op = request.operation;
+        check_path(&request.path)?;
+        let url = Url::parse(&format!(
+            "{}{}",
+            self.inner.base_url,
+            request.path_and_query()
+        ))
+        .map_err(|e| Error::invalid("path", format!("does not form a valid URL: {e}")))?;
+        // Defence in depth: the URL parser must not have rewritten the path.
+        if url.path().strip_prefix(self.inner.base_path.as_str()) != Some(request.path.as_str()) {
+            return Err(Error::invalid(
+                "path",
+                "would be rewritten by URL normalisation",
+            ));
+        }
+        let policy = &self.inner.retry;
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let span = tracing::info_span!(
+                "api_request",
+                operation_id = op.operation_id,
+                method = op.method.as_str(),
+                path_template = op.path_template,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let outcome = self.attempt(&request, &url).instrument(span.clone()).await;
+            if let Ok(raw) = &outcome {
+                span.record("status", raw.status);
+            }
+            let (error, failure) = match outcome.and_then(|raw| self.to_response(&request, raw)) {
+                Ok(response) => return Ok(response),
+                Err(e) => e,
+            };
+            let delay = if is_retryable(op.method, failure) {
+                policy.next_delay(
+                    attempt,
+                    started.elapsed(),
+                    error.retry_after(),
+                    rand::random::<f64>(),
+                )
+            } else {
+                None
+            };
+            let Some(delay) = delay else {
+                return Err(error.with_attempts(attempt));
+            };
+            tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: authentication plus at most one re-send after a 401 with a new challenge or
+    /// a fresh token.
+    async fn attempt(&self, request: &Request, url: &Url) -> AttemptResult {
+        let method = request.operation.method;
+        match &self.inner.auth {
+            Auth::None => self.send(request, url, None).await,
+            Auth::Bearer(header) => self.send(request, url, Some(header.clone())).await,
+            Auth::Digest(digest) => {
+                let uri = match url.query() {
+                    Some(q) => format!("{}?{q}", url.path()),
+                    None => url.path().to_owned(),
+                };
+                let header = digest
+                    .authorization(method.as_str(), &uri)
+                    .map_err(|e| (e, Failure::Permanent))?;
+                let raw = self.send(request, url, header).await?;
+                if raw.status != 401 {
+                    return Ok(raw);
+                }
+                // No cached challenge yet, stale nonce, or nonce expired: handshake once.
+                match digest.accept_challenge(&raw.headers) {
+                    Ok(true) => {
+                        let header = digest
+                            .authorization(method.as_str(), &uri)
+                            .map_err(|e| (e, Failure::Permanent))?;
+                        self.send(request, url, header).await
+                    }
+                    Ok(false) => Ok(raw),
+                    Err(e) => Err((e, Failure::Permanent)),
+                }
+            }
+            Auth::OAuth(oauth) => {
+                let http = &self.inner.http;
+                let (header, generation) = oauth.token(http).await.map_err(auth_stage_failure)?;
+                let raw = self.send(request, url, Some(header)).await?;
+                if raw.status != 401 {
+                    return Ok(raw);
+                }
+                tracing::debug!("access token rejected; fetching a fresh one");
+                oauth.invalidate(generation).await;
+                let (header, _) = oauth.token(http).await.map_err(auth_stage_failure)?;
+                self.send(request, url, Some(header)).await
+            }
+        }
+    }
+
+    async fn send(&self, request: &Request, url: &Url, auth: Option<HeaderValue>) -> AttemptResult {
+        let op = request.operation;
+        let mut builder = self
+            .inner
+            .http
+            .request(op.method.to_reqwest(), url.clone())
+            .header(ACCEPT, op.media_type);
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, op.media_type)
+                .body(body.clone());
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        if let Some(auth) = auth {
+            builder = builder.header(AUTHORIZATION, auth);
+        }
+        let mut response = builder.send().await.map_err(transport_failure)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        // Read chunk by chunk so an oversized or endless body stops at the limit, not at memory's end.
+        let limit = self.inner.max_response_bytes;
+        let too_large = || {
+            let error = Error::ResponseTooLarge { status, limit };
+            (error, Failure::Permanent)
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = Bytes::from(body);
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// 2xx => `Response` (unless an envelope says otherwise); anything else => `Error::Api`.
+    fn to_response(
+        &self,
+        request: &Request,
+        raw: RawResponse,
+    ) -> Result<Response, (Error, Failure)> {
+        let media_type = raw
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut status = raw.status;
+        if (200..300).contains(&status) && request.envelope {
+            // With envelope=true Atlas may answer 200 and carry the real status in the body.
+            if let Some(inner) = envelope_status(&raw.body).filter(|s| !(200..300).contains(s)) {
+                status = inner;
+            }
+        }
+        if (200..300).contains(&status) {
+            return Ok(Response {
+                status,
+                media_type,
+                body: raw.body,
+                expected: request.operation.media_type,
+                envelope: request.envelope,
+                error_body: PhantomData,
+            });
+        }
+        let failure = ApiFailure {
+            operation_id: request.operation.operation_id,
+            status,
+            body: None,
+            retry_after: raw
+                .headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now())),
+            headers: support_headers(&raw.headers),
+            raw_body: raw.body,
+            media_type,
+            attempts: 1,
+            error_keys: self.inner.config.error_keys,
+        };
+        Err((Error::Api(Box::new(failure)), Failure::Status(status)))
+    }
+}
+
+fn support_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    SUPPORT_HEADERS
+        .iter()
+        .filter_map(|name| {
+            Some((
+                (*name).to_owned(),
+                headers.get(*name)?.to_str().ok()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_types_are_thread_safe() {
+        fn assert_thread_safe<T: Send + Sync + 'static>() {}
+        assert_thread_safe::<ClientCore>();
+        assert_thread_safe::<crate::ClientBuilder<crate::testing::TestClient>>();
+        assert_thread_safe::<Error>();
+        assert_thread_safe::<Error<serde_json::Value>>();
+        assert_thread_safe::<Response>();
+        assert_thread_safe::<Request>();
+    }
+
+    #[test]
+    fn execute_future_is_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        static OP: super::super::Operation = super::super::Operation {
+            operation_id: "x",
+            method: Method::Get,
+            path_template: "/x",
+            media_type: "application/json",
+        };
+        let client = crate::testing::TestClient::builder().build().unwrap().0;
+        let fut = client.execute::<serde_json::Value>(Request::new(&OP, "/x".into()));
+        assert_send(&fut);
+        let revoke = client.revoke_token();
+        assert_send(&revoke);
+    }
+}

@@ -1,0 +1,66 @@
+//! A client type for the runtime's own tests, as a generated crate would declare one.
+
+use crate::{ApiClient, ApiConfig, ClientBuilder, ClientCore, OAuthEndpoints};
+
+pub(crate) static CONFIG_OAUTH: OAuthEndpoints = OAuthEndpoints {
+    token_url: "/api/oauth/token",
+    revoke_url: Some("/api/oauth/revoke"),
+};
+
+pub(crate) static CONFIG: ApiConfig = ApiConfig {
+    crate_name: "runtime-test-client",
+    crate_version: "0.0.1",
+    default_base_url: "https://api.example.com",
+    oauth: Some(OAuthEndpoints {
+        token_url: "/api/oauth/token",
+        revoke_url: Some("/api/oauth/revoke"),
+    }),
+    env: None,
+    error_keys: &["error", "errorCode", "detail", "reason"],
+};
+
+/// The test API's error document, as a generated crate would declare it.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TestErrorBody {
+    pub(crate) error_code: Option<String>,
+    pub(crate) detail: Option<String>,
+    pub(crate) reason: Option<String>,
+}
+
+impl crate::ErrorFields for TestErrorBody {
+    fn error_code(&self) -> Option<&str> {
+        self.error_code.as_deref()
+    }
+    fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+    fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+}
+
+/// The generated `Client` of a test API.
+#[derive(Clone, Debug)]
+pub(crate) struct TestClient(pub(crate) ClientCore);
+
+impl ApiClient for TestClient {
+    type ErrorBody = TestErrorBody;
+    const CONFIG: &'static ApiConfig = &CONFIG;
+    fn from_core(core: ClientCore) -> Self {
+        TestClient(core)
+    }
+}
+
+impl std::ops::Deref for TestClient {
+    type Target = ClientCore;
+    fn deref(&self) -> &ClientCore {
+        &self.0
+    }
+}
+
+impl TestClient {
+    pub(crate) fn builder() -> ClientBuilder<TestClient> {
+        ClientBuilder::new()
+    }
+}

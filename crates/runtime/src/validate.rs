@@ -1,0 +1,195 @@
+//! Client-side checks of parameter values against the spec's constraints, run before any request.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::Error;
+
+/// A regular expression from the spec, compiled on first use and then shared.
+///
+/// Generated code declares one `static` per distinct pattern, so no pattern is compiled twice and
+/// none is compiled unless a value is checked against it.
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Result<Regex, String>>,
+}
+
+impl Pattern {
+    /// A pattern with the given (Rust `regex` syntax compatible) source; nothing is compiled yet.
+    pub const fn new(source: &'static str) -> Self {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The pattern's source text.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Whether `value` matches. An uncompilable pattern is a configuration error, not a panic.
+    pub fn is_match(&self, value: &str) -> Result<bool, Error> {
+        match self
+            .compiled
+            .get_or_init(|| Regex::new(self.source).map_err(|e| e.to_string()))
+        {
+            Ok(re) => Ok(re.is_match(value)),
+            Err(e) => Err(Error::config(format!(
+                "pattern `{}` does not compile: {e}",
+                self.source
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
+    }
+}
+
+/// Checks a string's length (in characters, as JSON Schema counts) and pattern.
+pub fn string(
+    name: &'static str,
+    value: &str,
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+    pattern: Option<&'static Pattern>,
+) -> Result<(), Error> {
+    if min_length.is_some() || max_length.is_some() {
+        let len = value.chars().count();
+        if let Some(min) = min_length {
+            if len < min {
+                return Err(Error::invalid(
+                    name,
+                    format!("must be at least {min} characters long (got {len})"),
+                ));
+            }
+        }
+        if let Some(max) = max_length {
+            if len > max {
+                return Err(Error::invalid(
+                    name,
+                    format!("must be at most {max} characters long (got {len})"),
+                ));
+            }
+        }
+    }
+    if let Some(p) = pattern {
+        if !p.is_match(value)? {
+            return Err(Error::invalid(
+                name,
+                format!("must match pattern `{}`", p.source()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that a required value (e.g. a request body) was provided.
+pub fn required(name: &'static str, present: bool) -> Result<(), Error> {
+    if present {
+        Ok(())
+    } else {
+        Err(Error::invalid(name, "is required but was not set"))
+    }
+}
+
+/// The error for a required value (e.g. a body member) that was not set.
+pub fn missing<B>(name: &'static str) -> Error<B> {
+    Error::invalid(name, "is required but was not set")
+}
+
+/// Checks an integer against inclusive bounds.
+pub fn integer(
+    name: &'static str,
+    value: i64,
+    minimum: Option<i64>,
+    maximum: Option<i64>,
+) -> Result<(), Error> {
+    if let Some(min) = minimum {
+        if value < min {
+            return Err(Error::invalid(
+                name,
+                format!("must be at least {min} (got {value})"),
+            ));
+        }
+    }
+    if let Some(max) = maximum {
+        if value > max {
+            return Err(Error::invalid(
+                name,
+                format!("must be at most {max} (got {value})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static GROUP_ID: Pattern = Pattern::new("^([a-f0-9]{24})$");
+    static BROKEN: Pattern = Pattern::new("^(?=lookahead)$");
+
+    fn rule(r: Result<(), Error>) -> (&'static str, String) {
+        match r {
+            Err(Error::InvalidRequest { parameter, rule }) => (parameter, rule),
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn strings() {
+        assert!(string(
+            "groupId",
+            "32b6e34b3d91647abb20e7b8",
+            Some(24),
+            Some(24),
+            Some(&GROUP_ID)
+        )
+        .is_ok());
+        let (p, r) = rule(string("groupId", "../x", None, None, Some(&GROUP_ID)));
+        assert_eq!(p, "groupId");
+        assert_eq!(r, "must match pattern `^([a-f0-9]{24})$`");
+        let (_, r) = rule(string("clusterName", "", Some(1), Some(64), None));
+        assert_eq!(r, "must be at least 1 characters long (got 0)");
+        let (_, r) = rule(string("clusterName", "ééé", None, Some(2), None));
+        assert_eq!(r, "must be at most 2 characters long (got 3)");
+        assert!(string("x", "ééé", None, Some(3), None).is_ok());
+    }
+
+    #[test]
+    fn broken_pattern_is_an_error_not_a_panic() {
+        assert!(matches!(
+            string("x", "y", None, None, Some(&BROKEN)),
+            Err(Error::InvalidConfig { .. })
+        ));
+        assert_eq!(format!("{GROUP_ID:?}"), "Pattern(\"^([a-f0-9]{24})$\")");
+    }
+
+    #[test]
+    fn required_values() {
+        assert!(required("body", true).is_ok());
+        let (p, r) = rule(required("body", false));
+        assert_eq!((p, r.as_str()), ("body", "is required but was not set"));
+    }
+
+    #[test]
+    fn integers() {
+        assert!(integer("itemsPerPage", 1, Some(1), Some(500)).is_ok());
+        assert!(integer("itemsPerPage", 500, Some(1), Some(500)).is_ok());
+        assert_eq!(
+            rule(integer("itemsPerPage", 0, Some(1), Some(500))).1,
+            "must be at least 1 (got 0)"
+        );
+        assert_eq!(
+            rule(integer("itemsPerPage", 501, Some(1), Some(500))).1,
+            "must be at most 500 (got 501)"
+        );
+        assert!(integer("pageNum", i64::MAX, Some(1), None).is_ok());
+    }
+}
