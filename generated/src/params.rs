@@ -23,8 +23,9 @@ impl ClusterName {
             Some(1usize),
             Some(64usize),
             Some({
-                static PATTERN: runtime::Pattern =
-                    runtime::Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(
+                    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
+                );
                 &PATTERN
             }),
         )?;
@@ -87,7 +88,9 @@ impl ExportBucketId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(
+                    "^([a-f0-9]{24})$",
+                );
                 &PATTERN
             }),
         )?;
@@ -150,7 +153,9 @@ impl ExportId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(
+                    "^([a-f0-9]{24})$",
+                );
                 &PATTERN
             }),
         )?;
@@ -213,7 +218,9 @@ impl GroupId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(
+                    "^([a-f0-9]{24})$",
+                );
                 &PATTERN
             }),
         )?;

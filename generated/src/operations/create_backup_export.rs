@@ -53,7 +53,10 @@ impl CreateBackupExport<'_> {
         self
     }
     /// Which snapshot to export, where to, and optional custom metadata.
-    pub fn body(mut self, value: impl Into<crate::types::DiskBackupExportJobRequest>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::DiskBackupExportJobRequest>,
+    ) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -105,8 +108,7 @@ impl CreateBackupExport<'_> {
             Some(body) => Some(body),
             None if self.body_custom_data.is_some()
                 || self.body_export_bucket_id.is_some()
-                || self.body_snapshot_id.is_some() =>
-            {
+                || self.body_snapshot_id.is_some() => {
                 let body = crate::types::DiskBackupExportJobRequest {
                     custom_data: self.body_custom_data,
                     export_bucket_id: match self.body_export_bucket_id {

@@ -16,7 +16,10 @@ impl Client {
     /// Registers an AWS S3 bucket, Azure Blob Storage container or Google Cloud Storage bucket as an export destination for the project. The cloud provider access role named in the body must already be authorized for that storage. The 2023-01-01 version (sunset 2027-07-01) accepts and returns AWS buckets only. Requires the Project Backup Manager role.
     ///
     /// Returns a builder: set optional parameters, then call `.send().await`.
-    pub fn create_export_bucket(&self, group_id: impl AsRef<str>) -> CreateExportBucket<'_> {
+    pub fn create_export_bucket(
+        &self,
+        group_id: impl AsRef<str>,
+    ) -> CreateExportBucket<'_> {
         CreateExportBucket {
             client: self,
             group_id: group_id.as_ref().to_owned(),
@@ -60,7 +63,9 @@ impl CreateExportBucket<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(self) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets",
@@ -70,7 +75,8 @@ impl CreateExportBucket<'_> {
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("pretty", self.pretty);
-        let body: Option<crate::types::DiskBackupSnapshotExportBucketRequest> = self.body;
+        let body: Option<crate::types::DiskBackupSnapshotExportBucketRequest> = self
+            .body;
         runtime::validate::required("body", body.is_some())?;
         if let Some(body) = &body {
             request.json_body(body)?;
@@ -174,22 +180,27 @@ impl CreateExportBucket20230101<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(self) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets",
             runtime::encode_segment(group_id.as_str())
         );
-        let mut request = runtime::Request::new(&CREATE_EXPORT_BUCKET_2023_01_01_OPERATION, path);
+        let mut request = runtime::Request::new(
+            &CREATE_EXPORT_BUCKET_2023_01_01_OPERATION,
+            path,
+        );
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("pretty", self.pretty);
-        let body: Option<crate::types::DiskBackupSnapshotAwsExportBucketRequest> = match self.body {
+        let body: Option<crate::types::DiskBackupSnapshotAwsExportBucketRequest> = match self
+            .body
+        {
             Some(body) => Some(body),
-            None if self.body_bucket_name.is_some()
-                || self.body_iam_role_id.is_some()
-                || self.body_require_private_networking.is_some() =>
-            {
+            None if self.body_bucket_name.is_some() || self.body_iam_role_id.is_some()
+                || self.body_require_private_networking.is_some() => {
                 let body = crate::types::DiskBackupSnapshotAwsExportBucketRequest {
                     bucket_name: match self.body_bucket_name {
                         Some(value) => value,

@@ -51,7 +51,9 @@ impl DeleteExportBucket<'_> {
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     pub async fn send(self) -> Result<(), Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let export_bucket_id = crate::params::ExportBucketId::new(self.export_bucket_id)?;
+        let export_bucket_id = crate::params::ExportBucketId::new(
+            self.export_bucket_id,
+        )?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
             runtime::encode_segment(group_id.as_str()),

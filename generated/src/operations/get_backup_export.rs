@@ -5,8 +5,7 @@ use crate::{Client, Error};
 static GET_BACKUP_EXPORT_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "getGroupClusterBackupExport",
     method: runtime::Method::Get,
-    path_template:
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",
+    path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",
     media_type: "application/vnd.atlas.2023-01-01+json",
 };
 impl Client {
@@ -146,23 +145,25 @@ impl<'a> WaitForBackupExport<'a> {
         fn classify(resource: &crate::types::DiskBackupExportJob) -> runtime::WaitState {
             match resource.state.as_ref().map(|value| value.as_str()) {
                 Some("Successful") => runtime::WaitState::Done,
-                Some(state @ ("Failed" | "Cancelled")) => runtime::WaitState::Failed {
-                    state: state.to_owned(),
-                    reason: serde_json::to_string(&resource.state_reason)
-                        .ok()
-                        .filter(|text| text != "null"),
-                },
+                Some(state @ ("Failed" | "Cancelled")) => {
+                    runtime::WaitState::Failed {
+                        state: state.to_owned(),
+                        reason: serde_json::to_string(&resource.state_reason)
+                            .ok()
+                            .filter(|text| text != "null"),
+                    }
+                }
                 _ => runtime::WaitState::Pending,
             }
         }
         let request = self.request;
         runtime::wait(
-            self.config,
-            move || Box::pin(request.clone().send()),
-            classify,
-            self.progress,
-        )
-        .await
+                self.config,
+                move || Box::pin(request.clone().send()),
+                classify,
+                self.progress,
+            )
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for WaitForBackupExport<'a> {
@@ -170,8 +171,9 @@ impl<'a> std::future::IntoFuture for WaitForBackupExport<'a> {
         crate::types::DiskBackupExportJob,
         crate::WaitError<crate::types::DiskBackupExportJob>,
     >;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.wait())
     }

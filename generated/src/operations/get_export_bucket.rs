@@ -49,9 +49,13 @@ impl GetExportBucket<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(self) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let export_bucket_id = crate::params::ExportBucketId::new(self.export_bucket_id)?;
+        let export_bucket_id = crate::params::ExportBucketId::new(
+            self.export_bucket_id,
+        )?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
             runtime::encode_segment(group_id.as_str()),
@@ -114,15 +118,22 @@ impl GetExportBucket20230101<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(self) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let export_bucket_id = crate::params::ExportBucketId::new(self.export_bucket_id)?;
+        let export_bucket_id = crate::params::ExportBucketId::new(
+            self.export_bucket_id,
+        )?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
             runtime::encode_segment(group_id.as_str()),
             runtime::encode_segment(export_bucket_id.as_str())
         );
-        let mut request = runtime::Request::new(&GET_EXPORT_BUCKET_2023_01_01_OPERATION, path);
+        let mut request = runtime::Request::new(
+            &GET_EXPORT_BUCKET_2023_01_01_OPERATION,
+            path,
+        );
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         let response = self.client.execute(request).await?;

@@ -112,22 +112,28 @@ impl<'a> ListBackupExports<'a> {
         crate::ErrorBody,
     > {
         let settings = self.page_settings();
-        runtime::pages(settings, move |page| {
-            let mut request = self.clone();
-            request.page_num = Some(page);
-            Box::pin(request.send())
-        })
+        runtime::pages(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
     }
     /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
     pub fn into_stream(
         self,
     ) -> runtime::ItemStream<'a, crate::types::DiskBackupExportJob, crate::ErrorBody> {
         let settings = self.page_settings();
-        runtime::items(settings, move |page| {
-            let mut request = self.clone();
-            request.page_num = Some(page);
-            Box::pin(request.send())
-        })
+        runtime::items(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///
@@ -140,7 +146,12 @@ impl<'a> ListBackupExports<'a> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;
         if let Some(value) = &self.items_per_page {
-            runtime::validate::integer("itemsPerPage", *value, Some(1i64), Some(500i64))?;
+            runtime::validate::integer(
+                "itemsPerPage",
+                *value,
+                Some(1i64),
+                Some(500i64),
+            )?;
         }
         if let Some(value) = &self.page_num {
             runtime::validate::integer("pageNum", *value, Some(1i64), None)?;

@@ -16,7 +16,10 @@ impl Client {
     /// Returns one page of the export buckets registered in the project. The 2023-01-01 version (sunset 2027-07-01) only knows AWS buckets; 2024-05-30 returns AWS, Azure and GCP buckets, tagged by `cloudProvider`. Requires the Project Read Only role.
     ///
     /// Returns a builder: set optional parameters, then call `.send().await`.
-    pub fn list_export_buckets(&self, group_id: impl AsRef<str>) -> ListExportBuckets<'_> {
+    pub fn list_export_buckets(
+        &self,
+        group_id: impl AsRef<str>,
+    ) -> ListExportBuckets<'_> {
         ListExportBuckets {
             client: self,
             group_id: group_id.as_ref().to_owned(),
@@ -106,11 +109,14 @@ impl<'a> ListExportBuckets<'a> {
         crate::ErrorBody,
     > {
         let settings = self.page_settings();
-        runtime::pages(settings, move |page| {
-            let mut request = self.clone();
-            request.page_num = Some(page);
-            Box::pin(request.send())
-        })
+        runtime::pages(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
     }
     /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
     pub fn into_stream(
@@ -121,11 +127,14 @@ impl<'a> ListExportBuckets<'a> {
         crate::ErrorBody,
     > {
         let settings = self.page_settings();
-        runtime::items(settings, move |page| {
-            let mut request = self.clone();
-            request.page_num = Some(page);
-            Box::pin(request.send())
-        })
+        runtime::items(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///
@@ -137,7 +146,12 @@ impl<'a> ListExportBuckets<'a> {
     ) -> Result<crate::types::PaginatedBackupSnapshotExportBucketsView, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         if let Some(value) = &self.items_per_page {
-            runtime::validate::integer("itemsPerPage", *value, Some(1i64), Some(500i64))?;
+            runtime::validate::integer(
+                "itemsPerPage",
+                *value,
+                Some(1i64),
+                Some(500i64),
+            )?;
         }
         if let Some(value) = &self.page_num {
             runtime::validate::integer("pageNum", *value, Some(1i64), None)?;
@@ -267,11 +281,14 @@ impl<'a> ListExportBuckets20230101<'a> {
         crate::ErrorBody,
     > {
         let settings = self.page_settings();
-        runtime::pages(settings, move |page| {
-            let mut request = self.clone();
-            request.page_num = Some(page);
-            Box::pin(request.send())
-        })
+        runtime::pages(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
     }
     /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
     pub fn into_stream(
@@ -282,11 +299,14 @@ impl<'a> ListExportBuckets20230101<'a> {
         crate::ErrorBody,
     > {
         let settings = self.page_settings();
-        runtime::items(settings, move |page| {
-            let mut request = self.clone();
-            request.page_num = Some(page);
-            Box::pin(request.send())
-        })
+        runtime::items(
+            settings,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = Some(page);
+                Box::pin(request.send())
+            },
+        )
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///
@@ -298,7 +318,12 @@ impl<'a> ListExportBuckets20230101<'a> {
     ) -> Result<crate::types::PaginatedBackupSnapshotExportBucketView, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         if let Some(value) = &self.items_per_page {
-            runtime::validate::integer("itemsPerPage", *value, Some(1i64), Some(500i64))?;
+            runtime::validate::integer(
+                "itemsPerPage",
+                *value,
+                Some(1i64),
+                Some(500i64),
+            )?;
         }
         if let Some(value) = &self.page_num {
             runtime::validate::integer("pageNum", *value, Some(1i64), None)?;
@@ -307,7 +332,10 @@ impl<'a> ListExportBuckets20230101<'a> {
             "/api/atlas/v2/groups/{}/backup/exportBuckets",
             runtime::encode_segment(group_id.as_str())
         );
-        let mut request = runtime::Request::new(&LIST_EXPORT_BUCKETS_2023_01_01_OPERATION, path);
+        let mut request = runtime::Request::new(
+            &LIST_EXPORT_BUCKETS_2023_01_01_OPERATION,
+            path,
+        );
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("includeCount", self.include_count);

@@ -75,27 +75,39 @@ impl UpdateBackupExportBucket<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(self) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let export_bucket_id = crate::params::ExportBucketId::new(self.export_bucket_id)?;
+        let export_bucket_id = crate::params::ExportBucketId::new(
+            self.export_bucket_id,
+        )?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
             runtime::encode_segment(group_id.as_str()),
             runtime::encode_segment(export_bucket_id.as_str())
         );
-        let mut request = runtime::Request::new(&UPDATE_BACKUP_EXPORT_BUCKET_OPERATION, path);
+        let mut request = runtime::Request::new(
+            &UPDATE_BACKUP_EXPORT_BUCKET_OPERATION,
+            path,
+        );
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("pretty", self.pretty);
-        let body: Option<crate::types::UpdateRequirePrivateNetworkingRequestView> = match self.body
+        let body: Option<crate::types::UpdateRequirePrivateNetworkingRequestView> = match self
+            .body
         {
             Some(body) => Some(body),
             None if self.body_require_private_networking.is_some() => {
                 let body = crate::types::UpdateRequirePrivateNetworkingRequestView {
-                    require_private_networking: match self.body_require_private_networking {
+                    require_private_networking: match self
+                        .body_require_private_networking
+                    {
                         Some(value) => value,
                         None => {
-                            return Err(runtime::validate::missing("requirePrivateNetworking"));
+                            return Err(
+                                runtime::validate::missing("requirePrivateNetworking"),
+                            );
                         }
                     },
                 };

@@ -50,7 +50,9 @@ impl crate::runtime::fields::DecodeFields for ApiError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -28,7 +28,9 @@ impl crate::runtime::fields::DecodeFields for BackupLabel {
     }
 }
 impl<'de> serde::Deserialize<'de> for BackupLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -85,7 +85,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJob {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

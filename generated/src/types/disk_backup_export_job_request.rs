@@ -20,7 +20,10 @@ pub struct DiskBackupExportJobRequest {
 }
 impl DiskBackupExportJobRequest {
     /// A value with the required members (`exportBucketId`, `snapshotId`) set and every optional member `None`.
-    pub fn new(export_bucket_id: impl Into<String>, snapshot_id: impl Into<String>) -> Self {
+    pub fn new(
+        export_bucket_id: impl Into<String>,
+        snapshot_id: impl Into<String>,
+    ) -> Self {
         DiskBackupExportJobRequest {
             custom_data: None,
             export_bucket_id: export_bucket_id.into(),

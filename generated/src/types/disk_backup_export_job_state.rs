@@ -20,8 +20,13 @@ pub enum DiskBackupExportJobState {
 }
 impl DiskBackupExportJobState {
     /// Every value the spec lists, in spec order.
-    pub const VALUES: &'static [&'static str] =
-        &["Cancelled", "Failed", "InProgress", "Queued", "Successful"];
+    pub const VALUES: &'static [&'static str] = &[
+        "Cancelled",
+        "Failed",
+        "InProgress",
+        "Queued",
+        "Successful",
+    ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -49,7 +54,9 @@ impl From<&str> for DiskBackupExportJobState {
 impl From<String> for DiskBackupExportJobState {
     fn from(value: String) -> Self {
         match DiskBackupExportJobState::from(value.as_str()) {
-            DiskBackupExportJobState::Unknown(_) => DiskBackupExportJobState::Unknown(value),
+            DiskBackupExportJobState::Unknown(_) => {
+                DiskBackupExportJobState::Unknown(value)
+            }
             known => known,
         }
     }
@@ -71,7 +78,9 @@ impl serde::Serialize for DiskBackupExportJobState {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJobState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(DiskBackupExportJobState::from)
     }
 }

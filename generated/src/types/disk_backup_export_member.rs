@@ -32,7 +32,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportMember {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportMember {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

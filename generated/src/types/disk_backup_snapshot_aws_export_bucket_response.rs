@@ -65,7 +65,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAwsExportBucketR
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

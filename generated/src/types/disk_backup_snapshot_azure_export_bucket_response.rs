@@ -50,7 +50,8 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<uuid::Uuid>,
 }
-impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAzureExportBucketResponse {
+impl crate::runtime::fields::DecodeFields
+for DiskBackupSnapshotAzureExportBucketResponse {
     const NAME: &'static str = "DiskBackupSnapshotAzureExportBucketResponse";
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -70,7 +71,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAzureExportBucke
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -22,29 +22,26 @@ impl DiskBackupSnapshotExportBucketRequest {
             DiskBackupSnapshotExportBucketRequest::Aws(_) => Some("AWS"),
             DiskBackupSnapshotExportBucketRequest::Azure(_) => Some("AZURE"),
             DiskBackupSnapshotExportBucketRequest::Gcp(_) => Some("GCP"),
-            DiskBackupSnapshotExportBucketRequest::Unknown(value) => value
-                .get("cloudProvider")
-                .and_then(serde_json::Value::as_str),
+            DiskBackupSnapshotExportBucketRequest::Unknown(value) => {
+                value.get("cloudProvider").and_then(serde_json::Value::as_str)
+            }
         }
     }
 }
 impl From<crate::types::DiskBackupSnapshotAwsExportBucketRequest>
-    for DiskBackupSnapshotExportBucketRequest
-{
+for DiskBackupSnapshotExportBucketRequest {
     fn from(value: crate::types::DiskBackupSnapshotAwsExportBucketRequest) -> Self {
         DiskBackupSnapshotExportBucketRequest::Aws(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotAzureExportBucketRequest>
-    for DiskBackupSnapshotExportBucketRequest
-{
+for DiskBackupSnapshotExportBucketRequest {
     fn from(value: crate::types::DiskBackupSnapshotAzureExportBucketRequest) -> Self {
         DiskBackupSnapshotExportBucketRequest::Azure(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotGcpExportBucketRequest>
-    for DiskBackupSnapshotExportBucketRequest
-{
+for DiskBackupSnapshotExportBucketRequest {
     fn from(value: crate::types::DiskBackupSnapshotGcpExportBucketRequest) -> Self {
         DiskBackupSnapshotExportBucketRequest::Gcp(value)
     }
@@ -52,30 +49,46 @@ impl From<crate::types::DiskBackupSnapshotGcpExportBucketRequest>
 impl serde::Serialize for DiskBackupSnapshotExportBucketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            DiskBackupSnapshotExportBucketRequest::Aws(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketRequest::Azure(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketRequest::Gcp(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketRequest::Unknown(value) => value.serialize(serializer),
+            DiskBackupSnapshotExportBucketRequest::Aws(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketRequest::Azure(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketRequest::Gcp(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketRequest::Unknown(value) => {
+                value.serialize(serializer)
+            }
         }
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotExportBucketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         let tag = value
             .get("cloudProvider")
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => serde_json::from_value(value)
-                .map(DiskBackupSnapshotExportBucketRequest::Aws)
-                .map_err(serde::de::Error::custom),
-            Some("AZURE") => serde_json::from_value(value)
-                .map(DiskBackupSnapshotExportBucketRequest::Azure)
-                .map_err(serde::de::Error::custom),
-            Some("GCP") => serde_json::from_value(value)
-                .map(DiskBackupSnapshotExportBucketRequest::Gcp)
-                .map_err(serde::de::Error::custom),
+            Some("AWS") => {
+                serde_json::from_value(value)
+                    .map(DiskBackupSnapshotExportBucketRequest::Aws)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("AZURE") => {
+                serde_json::from_value(value)
+                    .map(DiskBackupSnapshotExportBucketRequest::Azure)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("GCP") => {
+                serde_json::from_value(value)
+                    .map(DiskBackupSnapshotExportBucketRequest::Gcp)
+                    .map_err(serde::de::Error::custom)
+            }
             _ => Ok(DiskBackupSnapshotExportBucketRequest::Unknown(value)),
         }
     }

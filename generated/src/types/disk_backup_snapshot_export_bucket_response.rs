@@ -22,29 +22,26 @@ impl DiskBackupSnapshotExportBucketResponse {
             DiskBackupSnapshotExportBucketResponse::Aws(_) => Some("AWS"),
             DiskBackupSnapshotExportBucketResponse::Azure(_) => Some("AZURE"),
             DiskBackupSnapshotExportBucketResponse::Gcp(_) => Some("GCP"),
-            DiskBackupSnapshotExportBucketResponse::Unknown(value) => value
-                .get("cloudProvider")
-                .and_then(serde_json::Value::as_str),
+            DiskBackupSnapshotExportBucketResponse::Unknown(value) => {
+                value.get("cloudProvider").and_then(serde_json::Value::as_str)
+            }
         }
     }
 }
 impl From<crate::types::DiskBackupSnapshotAwsExportBucketResponse>
-    for DiskBackupSnapshotExportBucketResponse
-{
+for DiskBackupSnapshotExportBucketResponse {
     fn from(value: crate::types::DiskBackupSnapshotAwsExportBucketResponse) -> Self {
         DiskBackupSnapshotExportBucketResponse::Aws(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotAzureExportBucketResponse>
-    for DiskBackupSnapshotExportBucketResponse
-{
+for DiskBackupSnapshotExportBucketResponse {
     fn from(value: crate::types::DiskBackupSnapshotAzureExportBucketResponse) -> Self {
         DiskBackupSnapshotExportBucketResponse::Azure(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotGcpExportBucketResponse>
-    for DiskBackupSnapshotExportBucketResponse
-{
+for DiskBackupSnapshotExportBucketResponse {
     fn from(value: crate::types::DiskBackupSnapshotGcpExportBucketResponse) -> Self {
         DiskBackupSnapshotExportBucketResponse::Gcp(value)
     }
@@ -52,30 +49,46 @@ impl From<crate::types::DiskBackupSnapshotGcpExportBucketResponse>
 impl serde::Serialize for DiskBackupSnapshotExportBucketResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            DiskBackupSnapshotExportBucketResponse::Aws(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketResponse::Azure(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketResponse::Gcp(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketResponse::Unknown(value) => value.serialize(serializer),
+            DiskBackupSnapshotExportBucketResponse::Aws(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketResponse::Azure(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketResponse::Gcp(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketResponse::Unknown(value) => {
+                value.serialize(serializer)
+            }
         }
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         let tag = value
             .get("cloudProvider")
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => serde_json::from_value(value)
-                .map(DiskBackupSnapshotExportBucketResponse::Aws)
-                .map_err(serde::de::Error::custom),
-            Some("AZURE") => serde_json::from_value(value)
-                .map(DiskBackupSnapshotExportBucketResponse::Azure)
-                .map_err(serde::de::Error::custom),
-            Some("GCP") => serde_json::from_value(value)
-                .map(DiskBackupSnapshotExportBucketResponse::Gcp)
-                .map_err(serde::de::Error::custom),
+            Some("AWS") => {
+                serde_json::from_value(value)
+                    .map(DiskBackupSnapshotExportBucketResponse::Aws)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("AZURE") => {
+                serde_json::from_value(value)
+                    .map(DiskBackupSnapshotExportBucketResponse::Azure)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("GCP") => {
+                serde_json::from_value(value)
+                    .map(DiskBackupSnapshotExportBucketResponse::Gcp)
+                    .map_err(serde::de::Error::custom)
+            }
             _ => Ok(DiskBackupSnapshotExportBucketResponse::Unknown(value)),
         }
     }

@@ -30,7 +30,9 @@ impl crate::runtime::fields::DecodeFields for ExportStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -37,7 +37,9 @@ impl crate::runtime::fields::DecodeFields for PaginatedBackupSnapshotExportBucke
     }
 }
 impl<'de> serde::Deserialize<'de> for PaginatedBackupSnapshotExportBucketsView {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }
