@@ -19,8 +19,8 @@ use apigen::error::{Ptr, Result};
 /// Compares two documents (raw trees, see [`super::read_document`]). Errors only for references that cannot
 /// be resolved, with the pointer of the `$ref`.
 pub fn diff(old: &Value, new: &Value) -> Result<Report> {
-    let mut usage = usage_map(old);
-    for (name, u) in usage_map(new) {
+    let mut usage = usage_map(old)?;
+    for (name, u) in usage_map(new)? {
         let entry = usage.entry(name).or_default();
         *entry = entry.union(u);
     }

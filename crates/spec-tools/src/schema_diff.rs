@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::diff::Differ;
 use super::report::Class;
-use super::{array, object, resolve, schema_name, schema_refs, subtypes_by_base, METHODS};
-use apigen::error::Ptr;
+use super::{array, object, schema_name};
+use apigen::error::{GenError, Ptr, Result};
 
 /// How a schema is used: sent in request bodies/parameters, received in responses, or both.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,97 +42,24 @@ impl Usage {
     }
 }
 
-/// Usage of every component schema of `doc`, found like the IR's first pass: from request bodies and
-/// parameters (sent) and responses (received), transitively through references, discriminator mappings
-/// and discriminated bases' subtypes. Unresolvable references are skipped here; they are reported where the
-/// operations are compared.
-pub fn usage_map(doc: &Value) -> BTreeMap<String, Usage> {
-    let (mut sent, mut received) = (Vec::new(), Vec::new());
-    let paths = doc.get("paths").and_then(Value::as_object);
-    for (path, item) in paths.into_iter().flatten() {
-        let item_at = Ptr::root().push("paths").push(path);
-        let mut params: Vec<(&Value, Ptr)> = Vec::new();
-        let item_params = item.get("parameters").and_then(Value::as_array);
-        for (i, p) in item_params.into_iter().flatten().enumerate() {
-            params.push((p, item_at.push("parameters").push(i.to_string())));
-        }
-        for method in METHODS {
-            let Some(op) = item.get(*method) else {
-                continue;
-            };
-            let at = item_at.push(method);
-            let op_params = op.get("parameters").and_then(Value::as_array);
-            for (i, p) in op_params.into_iter().flatten().enumerate() {
-                params.push((p, at.push("parameters").push(i.to_string())));
-            }
-            if let Some(body) = op.get("requestBody") {
-                media_schemas(doc, body, &at.push("requestBody"), &mut sent);
-            }
-            let responses = op.get("responses").and_then(Value::as_object);
-            for (status, response) in responses.into_iter().flatten() {
-                media_schemas(
-                    doc,
-                    response,
-                    &at.push("responses").push(status),
-                    &mut received,
-                );
-            }
-        }
-        for (param, at) in params {
-            if let Ok((param, _)) = resolve(doc, param, &at) {
-                sent.extend(param.get("schema"));
-            }
-        }
-    }
-    let sent = reachable(doc, &sent);
-    let received = reachable(doc, &received);
-    sent.union(&received)
-        .map(|name| {
+/// Usage of every component schema of `doc`, from the generator's own first pass
+/// ([`apigen::ir::component_usage`]): what is sent in request bodies, what is received in
+/// responses, transitively. A document the generator's model cannot read is an error.
+pub fn usage_map(doc: &Value) -> Result<BTreeMap<String, Usage>> {
+    let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+        .map_err(|e| GenError::new("/", format!("not an OpenAPI 3.0 document: {e}")))?;
+    let profile = apigen::select_profile(doc, None)?;
+    let usage = apigen::ir::component_usage(&api, &profile)?;
+    Ok(usage
+        .into_iter()
+        .map(|(name, u)| {
             let usage = Usage {
-                request: sent.contains(name),
-                response: received.contains(name),
+                request: u.request,
+                response: u.response,
             };
-            (name.clone(), usage)
+            (name, usage)
         })
-        .collect()
-}
-
-/// The schemas of a request body's or response's `content`.
-fn media_schemas<'a>(doc: &'a Value, node: &'a Value, at: &Ptr, out: &mut Vec<&'a Value>) {
-    if let Ok((node, _)) = resolve(doc, node, at) {
-        let content = node.get("content").and_then(Value::as_object);
-        out.extend(
-            content
-                .into_iter()
-                .flatten()
-                .filter_map(|(_, m)| m.get("schema")),
-        );
-    }
-}
-
-/// Component schema names reachable from `roots`.
-fn reachable(doc: &Value, roots: &[&Value]) -> BTreeSet<String> {
-    let subtypes = subtypes_by_base(doc);
-    let mut seen = BTreeSet::new();
-    let mut queue: Vec<&Value> = roots.to_vec();
-    while let Some(schema) = queue.pop() {
-        let mut refs = Vec::new();
-        schema_refs(schema, &Ptr::root(), &mut refs);
-        let mut names: Vec<String> = refs.iter().filter_map(|(r, _)| schema_name(r)).collect();
-        while let Some(name) = names.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            names.extend(subtypes.get(&name).into_iter().flatten().cloned());
-            if let Some(target) = doc
-                .pointer("/components/schemas")
-                .and_then(|s| s.get(&name))
-            {
-                queue.push(target);
-            }
-        }
-    }
-    seen
+        .collect())
 }
 
 /// Schema keywords whose changes alter the generated type; every other keyword is compared as non-API.

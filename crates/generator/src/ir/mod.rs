@@ -30,6 +30,20 @@ use operations::{build_operation, error_examples, error_schema, mark_usage, spec
 use params::ParamBuilder;
 use schemas::TypeBuilder;
 
+/// The IR's first pass alone: how every component schema travels (sent in request bodies,
+/// received in responses, or both), through references, discriminator mappings and subtypes.
+/// `cargo xtask spec diff` classifies changes with it, so it judges them as the generator does.
+pub fn component_usage(
+    api: &OpenAPI,
+    profile: &Profile,
+) -> Result<std::collections::BTreeMap<String, model::Usage>> {
+    let resolver = Resolver::new(api);
+    let ops = spec_operations(api)?;
+    let mut types = TypeBuilder::new(api, profile)?;
+    mark_usage(&ops, &resolver, &mut types)?;
+    Ok(types.usage_map())
+}
+
 /// Builds the IR for a whole document, with the conventions of `profile`.
 pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
     let resolver = Resolver::new(api);

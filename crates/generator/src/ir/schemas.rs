@@ -421,6 +421,11 @@ impl<'a> TypeBuilder<'a> {
 }
 
 impl TypeBuilder<'_> {
+    /// Usage of every component schema marked so far (see [`super::component_usage`]).
+    pub(super) fn usage_map(&self) -> BTreeMap<String, Usage> {
+        self.usage.clone()
+    }
+
     /// Whether the profile's flattened-polymorphism extension is on `schema`.
     pub(super) fn has_polymorphism_extension(&self, schema: &Schema) -> bool {
         self.profile
