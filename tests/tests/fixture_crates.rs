@@ -1,0 +1,62 @@
+//! Every good fixture's generated crate compiles warning-free (clippy `-D warnings`, all targets,
+//! feature `mock` included), so a fixture that no longer builds fails `cargo test`, not only CI.
+//! The crates are generated into one scratch workspace under `target/` and checked with one cargo
+//! invocation in the workspace's own target directory (dependencies are shared).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use atlas_exports_tests::workspace_root;
+
+fn good_fixtures() -> Vec<String> {
+    let dir = workspace_root().join("tests/fixtures/good");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures directory")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "yaml").then(|| path.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_good_fixture_crate_passes_clippy() {
+    let root = workspace_root();
+    let scratch: PathBuf = root.join("target/fixture-crates");
+    let mut members = Vec::new();
+    for name in good_fixtures() {
+        let out = scratch.join(&name);
+        let options = apigen::Options {
+            crate_name: format!("fixture-{}", name.replace('_', "-")),
+            spec_label: format!("tests/fixtures/good/{name}.yaml"),
+            runtime_path: apigen::workspace_runtime_path(&out),
+            ..Default::default()
+        };
+        let spec = root.join(format!("tests/fixtures/good/{name}.yaml"));
+        let files = apigen::generate(&spec, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+        apigen::write::write(&out, &files).unwrap_or_else(|e| panic!("{name}: {e}"));
+        members.push(format!("\"{name}\""));
+    }
+    let manifest = format!(
+        "# Written by tests/tests/fixture_crates.rs.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    std::fs::write(scratch.join("Cargo.toml"), manifest).expect("scratch manifest");
+    // The workspace's lock file: the same dependency versions, no network needed.
+    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).expect("lock file");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(["clippy", "--workspace", "--all-targets", "--all-features", "--offline"])
+        .args(["--quiet", "--", "-D", "warnings"])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "a fixture crate does not build warning-free:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
