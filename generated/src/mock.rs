@@ -71,6 +71,7 @@ impl MockServer {
                     runtime::encode_segment(cluster_name.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: Some("application/vnd.atlas.2023-01-01+json"),
                 success_status: 200,
                 empty: false,
             })
@@ -95,6 +96,7 @@ impl MockServer {
                     runtime::encode_segment(group_id.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                content_type: Some("application/vnd.atlas.2024-05-30+json"),
                 success_status: 200,
                 empty: false,
             })
@@ -119,6 +121,7 @@ impl MockServer {
                     runtime::encode_segment(group_id.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: Some("application/vnd.atlas.2023-01-01+json"),
                 success_status: 200,
                 empty: false,
             })
@@ -141,6 +144,7 @@ impl MockServer {
                     runtime::encode_segment(export_bucket_id.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
                 success_status: 204,
                 empty: true,
             })
@@ -165,6 +169,7 @@ impl MockServer {
                     runtime::encode_segment(export_id.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
                 success_status: 200,
                 empty: false,
             })
@@ -187,6 +192,7 @@ impl MockServer {
                     runtime::encode_segment(export_bucket_id.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                content_type: None,
                 success_status: 200,
                 empty: false,
             })
@@ -209,6 +215,7 @@ impl MockServer {
                     runtime::encode_segment(export_bucket_id.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
                 success_status: 200,
                 empty: false,
             })
@@ -231,6 +238,7 @@ impl MockServer {
                     runtime::encode_segment(cluster_name.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
                 success_status: 200,
                 empty: false,
             })
@@ -251,6 +259,7 @@ impl MockServer {
                     runtime::encode_segment(group_id.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                content_type: None,
                 success_status: 200,
                 empty: false,
             })
@@ -271,6 +280,7 @@ impl MockServer {
                     runtime::encode_segment(group_id.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
                 success_status: 200,
                 empty: false,
             })
@@ -297,6 +307,7 @@ impl MockServer {
                     runtime::encode_segment(export_bucket_id.as_ref())
                 ),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                content_type: Some("application/vnd.atlas.2024-05-30+json"),
                 success_status: 200,
                 empty: false,
             })

@@ -39,6 +39,17 @@ fn every_good_fixture_crate_passes_clippy() {
         apigen::write::write(&out, &files).unwrap_or_else(|e| panic!("{name}: {e}"));
         members.push(format!("\"{name}\""));
     }
+    // Behaviour tests of fixture crates (tests/fixture_wire/): what they put on the wire.
+    let wire = scratch.join("wire");
+    std::fs::create_dir_all(wire.join("tests")).expect("wire test dir");
+    let wire_src = root.join("tests/fixture_wire");
+    std::fs::copy(wire_src.join("manifest.toml"), wire.join("Cargo.toml")).expect("wire manifest");
+    for entry in std::fs::read_dir(wire_src.join("tests")).expect("wire tests") {
+        let path = entry.expect("wire test").path();
+        let name = path.file_name().expect("file name");
+        std::fs::copy(&path, wire.join("tests").join(name)).expect("wire test copied");
+    }
+    members.push("\"wire\"".to_owned());
     let manifest = format!(
         "# Written by tests/tests/fixture_crates.rs.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
@@ -50,13 +61,32 @@ fn every_good_fixture_crate_passes_clippy() {
     let output = Command::new(cargo)
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", root.join("target"))
-        .args(["clippy", "--workspace", "--all-targets", "--all-features", "--offline"])
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--offline",
+        ])
         .args(["--quiet", "--", "-D", "warnings"])
         .output()
         .expect("cargo runs");
     assert!(
         output.status.success(),
         "a fixture crate does not build warning-free:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(["test", "-p", "fixture-wire", "--offline", "--quiet"])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "fixture behaviour tests failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
 }

@@ -50,6 +50,7 @@ good_fixture!(
     x_xgen_discriminator,
     one_of,
     arrays_and_maps,
+    request_bodies,
 );
 
 bad_fixture!(
@@ -58,7 +59,6 @@ bad_fixture!(
     const_keyword,
     cookie_parameter,
     deep_object_parameter,
-    form_request_body,
     dangling_ref,
     integer_enum,
     openapi_3_1,
@@ -71,7 +71,6 @@ fn errors_name_a_json_pointer() {
         "dangling_ref",
         "cookie_parameter",
         "deep_object_parameter",
-        "form_request_body",
         "not_keyword",
     ] {
         let message = bad(name);

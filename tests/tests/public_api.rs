@@ -18,9 +18,12 @@ fn list_module(file: &Path, module: &str, feature: &str, out: &mut Vec<String>) 
         _ => dir.join(file.file_stem().expect("file stem")),
     };
     let child_file = |name: &str| {
-        [child_dir.join(format!("{name}.rs")), child_dir.join(name).join("mod.rs")]
-            .into_iter()
-            .find(|p| p.is_file())
+        [
+            child_dir.join(format!("{name}.rs")),
+            child_dir.join(name).join("mod.rs"),
+        ]
+        .into_iter()
+        .find(|p| p.is_file())
     };
     for item in parsed.items {
         let (vis, name, kind) = match &item {
@@ -36,14 +39,14 @@ fn list_module(file: &Path, module: &str, feature: &str, out: &mut Vec<String>) 
                     continue;
                 }
                 let name = m.ident.to_string();
-                let gated = m.attrs.iter().any(|a| {
-                    a.path().is_ident("cfg")
-                        && quote_attr(a).contains("feature")
-                });
+                let gated = m
+                    .attrs
+                    .iter()
+                    .any(|a| a.path().is_ident("cfg") && quote_attr(a).contains("feature"));
                 let feature = if gated { " [feature]" } else { feature };
                 out.push(format!("{module}::{name} (module){feature}"));
-                let child = child_file(&name)
-                    .unwrap_or_else(|| panic!("module file of {module}::{name}"));
+                let child =
+                    child_file(&name).unwrap_or_else(|| panic!("module file of {module}::{name}"));
                 list_module(&child, &format!("{module}::{name}"), feature, out);
                 continue;
             }
@@ -59,9 +62,8 @@ fn list_module(file: &Path, module: &str, feature: &str, out: &mut Vec<String>) 
                             .and_then(|m| child_file(m));
                         match glob_of_child {
                             Some(child) => list_module(&child, module, feature, out),
-                            None => out.push(format!(
-                                "{module}::{name} (re-export of {source}){feature}"
-                            )),
+                            None => out
+                                .push(format!("{module}::{name} (re-export of {source}){feature}")),
                         }
                     }
                 }
@@ -126,14 +128,20 @@ fn no_runtime_internals_are_public() {
         "runtime::mock::MOCK_TOKEN",
     ];
     for line in public_items() {
-        assert!(!line.contains("::runtime ("), "runtime module is public: {line}");
+        assert!(
+            !line.contains("::runtime ("),
+            "runtime module is public: {line}"
+        );
         if let Some(source) = line
             .split("(re-export of ")
             .nth(1)
             .map(|s| s.split(')').next().unwrap_or(s))
         {
             if source.starts_with("runtime::") {
-                assert!(USER_FACING.contains(&source), "runtime internal re-exported: {line}");
+                assert!(
+                    USER_FACING.contains(&source),
+                    "runtime internal re-exported: {line}"
+                );
             }
         }
     }

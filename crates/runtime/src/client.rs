@@ -250,8 +250,8 @@ impl ClientCore {
             .header(ACCEPT, op.media_type);
         if let Some(body) = &request.body {
             builder = builder
-                .header(CONTENT_TYPE, op.media_type)
-                .body(body.clone());
+                .header(CONTENT_TYPE, body.content_type.as_str())
+                .body(body.bytes.clone());
         }
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());

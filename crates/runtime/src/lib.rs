@@ -13,6 +13,7 @@
 
 mod api;
 mod auth;
+mod body;
 mod builder;
 mod client;
 mod error;
@@ -27,6 +28,7 @@ pub mod validate;
 mod waiter;
 
 pub use api::{ApiClient, ApiConfig, EnvVars, OAuthEndpoints};
+pub use body::Multipart;
 pub use builder::ClientBuilder;
 pub use client::ClientCore;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};

@@ -165,7 +165,7 @@ pub struct Request {
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) envelope: bool,
-    pub(crate) body: Option<Bytes>,
+    pub(crate) body: Option<crate::body::Body>,
 }
 
 impl fmt::Debug for Request {
@@ -177,7 +177,7 @@ impl fmt::Debug for Request {
             .field("query", &self.query)
             .field("headers", &self.headers)
             .field("envelope", &self.envelope)
-            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .field("body_bytes", &self.body.as_ref().map(|b| b.bytes.len()))
             .finish()
     }
 }
@@ -205,31 +205,63 @@ impl Request {
     /// Adds a query parameter; `None` is not sent. Repeated names are sent repeatedly.
     pub fn query<V: QueryValue>(&mut self, name: &'static str, value: Option<V>) {
         if let Some(v) = value {
-            let text = v.to_query();
-            if name == "envelope" {
-                // Whichever way the caller asks for the envelope, unwrap it and send it once.
-                self.envelope = text == "true";
-                self.query.retain(|(n, _)| *n != "envelope");
-            }
-            self.query.push((name, text));
+            self.query.push((name, v.to_query()));
         }
     }
 
-    /// Asks Atlas to wrap the response (`envelope=true`); the wrapper is removed before decoding.
+    /// The response body will be wrapped in an envelope (a profile's parameter asked for one,
+    /// and generated code sends that parameter itself): unwrap it before decoding.
     pub fn envelope(&mut self, on: bool) {
         self.envelope = on;
-        self.query.retain(|(n, _)| *n != "envelope");
-        if on {
-            self.query.push(("envelope", "true".to_owned()));
-        }
     }
 
-    /// Serializes `body` as the JSON request body.
+    /// Serializes `body` as the JSON request body, sent as the operation's media type.
     pub fn json_body<T: serde::Serialize>(&mut self, body: &T) -> Result<(), Error> {
+        self.json_body_as(self.operation.media_type, body)
+    }
+
+    /// Serializes `body` as the JSON request body, sent as `media_type`.
+    pub fn json_body_as<T: serde::Serialize>(
+        &mut self,
+        media_type: &str,
+        body: &T,
+    ) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::invalid("body", format!("could not be serialized as JSON: {e}")))?;
-        self.body = Some(Bytes::from(bytes));
+        self.set_body(media_type, Bytes::from(bytes));
         Ok(())
+    }
+
+    /// Sends `body` as `application/x-www-form-urlencoded` (see the form encoding in `body.rs`).
+    pub fn form_body<T: serde::Serialize>(
+        &mut self,
+        media_type: &str,
+        body: &T,
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(body)
+            .map_err(|e| Error::invalid("body", format!("could not be serialized: {e}")))?;
+        let text = crate::body::form_urlencoded(&value).map_err(|e| Error::invalid("body", e))?;
+        self.set_body(media_type, Bytes::from(text));
+        Ok(())
+    }
+
+    /// Sends `body` as a `multipart/form-data` body.
+    pub fn multipart_body(&mut self, body: &crate::Multipart) -> Result<(), Error> {
+        let encoded = body.encode().map_err(|e| Error::invalid("body", e))?;
+        self.body = Some(encoded);
+        Ok(())
+    }
+
+    /// Sends `body` unchanged as `media_type` (text, binary, XML or any other format).
+    pub fn raw_body(&mut self, media_type: &str, body: impl Into<Bytes>) {
+        self.set_body(media_type, body.into());
+    }
+
+    fn set_body(&mut self, media_type: &str, bytes: Bytes) {
+        self.body = Some(crate::body::Body {
+            content_type: media_type.to_owned(),
+            bytes,
+        });
     }
 
     /// The operation this request belongs to.
@@ -481,28 +513,22 @@ mod tests {
     }
 
     #[test]
-    fn query_encoding_and_envelope_dedup() {
+    fn query_encoding_and_envelope_flag() {
         let mut r = Request::new(&OP, "/p".into());
         r.query("itemsPerPage", Some(100));
         r.query::<bool>("pretty", None);
         r.query("name", Some("a b&c=d+e"));
+        // The envelope flag only says how to read the answer; the parameter is sent like any other.
         r.envelope(true);
-        r.query("envelope", Some(true));
         assert!(r.envelope);
         assert_eq!(
             r.path_and_query(),
-            "/p?itemsPerPage=100&name=a%20b%26c%3Dd%2Be&envelope=true"
-        );
-        r.query("envelope", Some(false));
-        assert!(!r.envelope);
-        assert_eq!(
-            r.path_and_query(),
-            "/p?itemsPerPage=100&name=a%20b%26c%3Dd%2Be&envelope=false"
-        );
-        r.envelope(false);
-        assert_eq!(
-            r.path_and_query(),
             "/p?itemsPerPage=100&name=a%20b%26c%3Dd%2Be"
+        );
+        r.query("envelope", Some(true));
+        assert_eq!(
+            r.path_and_query(),
+            "/p?itemsPerPage=100&name=a%20b%26c%3Dd%2Be&envelope=true"
         );
         let mut r = Request::new(&OP, "/p".into());
         r.envelope(false);

@@ -126,7 +126,7 @@ impl CreateBackupExport<'_> {
         };
         runtime::validate::required("body", body.is_some())?;
         if let Some(body) = &body {
-            request.json_body(body)?;
+            request.json_body_as("application/vnd.atlas.2023-01-01+json", body)?;
         }
         let response = self.client.execute(request).await?;
         response.json::<crate::types::DiskBackupExportJob>()

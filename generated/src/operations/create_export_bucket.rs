@@ -79,7 +79,7 @@ impl CreateExportBucket<'_> {
             .body;
         runtime::validate::required("body", body.is_some())?;
         if let Some(body) = &body {
-            request.json_body(body)?;
+            request.json_body_as("application/vnd.atlas.2024-05-30+json", body)?;
         }
         let response = self.client.execute(request).await?;
         response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()
@@ -218,7 +218,7 @@ impl CreateExportBucket20230101<'_> {
         };
         runtime::validate::required("body", body.is_some())?;
         if let Some(body) = &body {
-            request.json_body(body)?;
+            request.json_body_as("application/vnd.atlas.2023-01-01+json", body)?;
         }
         let response = self.client.execute(request).await?;
         response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()

@@ -117,7 +117,7 @@ impl UpdateBackupExportBucket<'_> {
         };
         runtime::validate::required("body", body.is_some())?;
         if let Some(body) = &body {
-            request.json_body(body)?;
+            request.json_body_as("application/vnd.atlas.2024-05-30+json", body)?;
         }
         let response = self.client.execute(request).await?;
         response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()

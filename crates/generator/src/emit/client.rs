@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::ident;
-use crate::ir::model::Api;
+use crate::ir::model::{Api, RequestKind};
 
 /// `ErrorBody`, `Error`, `ApiFailure`, `WaitError` and the runtime's error-field roles.
 pub fn error_items(api: &Api) -> TokenStream {
@@ -45,7 +45,22 @@ pub fn error_items(api: &Api) -> TokenStream {
             quote!(),
         ),
     };
+    let multipart = api
+        .operations
+        .iter()
+        .flat_map(|op| &op.versions)
+        .any(|v| {
+            v.request
+                .as_ref()
+                .is_some_and(|r| r.kind == RequestKind::Multipart)
+        })
+        .then(|| {
+            quote!(
+                pub use runtime::Multipart;
+            )
+        });
     quote! {
+        #multipart
         /// The body error responses carry; [`Error`] keeps it decoded when the server sends one.
         #body_alias
         #fields_impl

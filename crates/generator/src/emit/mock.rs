@@ -100,13 +100,21 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
             (quote!(()), *status, false)
         }
     };
+    // `.bodies()` decodes received bodies as JSON: typed for JSON bodies only.
     let body = match &v.request {
-        Some(body) => type_tokens(&body.ty),
-        None => quote!(()),
+        Some(body) if body.kind == RequestKind::Json => type_tokens(&body.ty),
+        _ => quote!(()),
     };
     let method = ident(op.method.runtime_variant());
     let operation_id = &op.operation_id;
     let media_type = &v.media_type;
+    let content_type = match &v.request {
+        Some(body) => {
+            let essence = crate::ir::essence(&body.media_type);
+            quote!(Some(#essence))
+        }
+        None => quote!(None),
+    };
     let status_lit = proc_macro2::Literal::u16_unsuffixed(status);
     let answer = if empty {
         format!("`.respond(())` answers {status} without a body")
@@ -134,6 +142,7 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
                 method: runtime::Method::#method,
                 path: #path,
                 media_type: #media_type,
+                content_type: #content_type,
                 success_status: #status_lit,
                 empty: #empty,
             })

@@ -322,11 +322,38 @@ impl BodyParts {
                 send: None,
             };
         };
-        let ty = type_tokens(&body.ty);
-        let doc = doc_attrs(Some(
-            body.doc.as_deref().unwrap_or("Sets the request body."),
-        ));
-        let members = super::body_fields::body_fields(api, &body.ty, taken);
+        let media_type = &body.media_type;
+        let (ty, encode) = match body.kind {
+            RequestKind::Json => (
+                type_tokens(&body.ty),
+                quote!(request.json_body_as(#media_type, body)?;),
+            ),
+            RequestKind::Form => (
+                type_tokens(&body.ty),
+                quote!(request.form_body(#media_type, body)?;),
+            ),
+            RequestKind::Multipart => (
+                quote!(crate::Multipart),
+                quote!(request.multipart_body(body)?;),
+            ),
+            RequestKind::Text => (
+                quote!(String),
+                quote!(request.raw_body(#media_type, body.clone());),
+            ),
+            RequestKind::Bytes => (
+                quote!(bytes::Bytes),
+                quote!(request.raw_body(#media_type, body.clone());),
+            ),
+        };
+        let default_doc = format!("Sets the request body, sent as `{media_type}`.");
+        let doc = doc_attrs(Some(body.doc.as_deref().unwrap_or(&default_doc)));
+        // Member setters for structured bodies only.
+        let members = match body.kind {
+            RequestKind::Json | RequestKind::Form => {
+                super::body_fields::body_fields(api, &body.ty, taken)
+            }
+            _ => None,
+        };
         let assemble = match &members {
             Some(m) => m.assemble.clone(),
             None => quote!(self.body),
@@ -338,7 +365,7 @@ impl BodyParts {
             let body: Option<#ty> = #assemble;
             #check
             if let Some(body) = &body {
-                request.json_body(body)?;
+                #encode
             }
         };
         let (member_fields, member_inits, member_setters) = match members {

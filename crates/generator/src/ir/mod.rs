@@ -11,6 +11,7 @@ mod pagination;
 mod params;
 mod polymorphism;
 mod recursion;
+mod request_body;
 mod responses;
 mod schemas;
 mod security;
@@ -28,6 +29,7 @@ use crate::resolve::Resolver;
 use model::{Api, ErrorBody, ProfileFacts, TypeDef, TypeRef};
 use operations::{build_operation, error_examples, error_schema, mark_usage, spec_operations};
 use params::ParamBuilder;
+pub use responses::essence;
 use schemas::TypeBuilder;
 
 /// The IR's first pass alone: how every component schema travels (sent in request bodies,

@@ -377,9 +377,28 @@ pub struct Pagination {
 
 #[derive(Debug, Clone)]
 pub struct RequestBodyDef {
+    /// The body's type for JSON and form bodies (`String` for the others, which the kind types).
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    /// The media type sent as `Content-Type`.
+    pub media_type: String,
+    pub kind: RequestKind,
+}
+
+/// How a request body is encoded; ordered by preference when a method must pick one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RequestKind {
+    /// A JSON document of `ty`.
+    Json,
+    /// `application/x-www-form-urlencoded` from `ty` (an object).
+    Form,
+    /// `multipart/form-data`, built with `Multipart`.
+    Multipart,
+    /// Text, sent as given.
+    Text,
+    /// Bytes, sent as given (binary, XML and any other format).
+    Bytes,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{MediaType, OpenAPI, Operation as OaOperation, Parameter, ReferenceOr, StatusCode};
 
 use super::model::*;
-use super::naming::{field_name, type_name, version_suffix};
+use super::naming::{self, field_name, type_name, version_suffix};
 use super::params::{operation_params, ParamBuilder};
+use super::request_body;
 use super::responses::{
     body_kind, collect_examples, format_suffix, is_json, response_body, BodyKind, ExampleSink,
 };
@@ -14,7 +15,7 @@ use super::schemas::TypeBuilder;
 use super::view::SchemaRef;
 use crate::error::{GenError, Ptr, Result};
 use crate::profile::Versioning;
-use crate::resolve::Resolver;
+use crate::resolve::{Resolved, Resolver};
 
 /// One operation as found in the spec, with its pointer.
 pub struct SpecOperation<'a> {
@@ -239,19 +240,17 @@ pub fn build_operation<'a>(
         BTreeMap::new();
     if let Some(body) = &request_body {
         for (mt, content) in &body.node.content {
-            if !is_json(mt) {
-                return Err(GenError::unsupported(
-                    &body.pointer.push("content").push(mt),
-                    format!("non-JSON request body media type `{mt}`"),
-                ));
+            // A versioned request media type makes a version of its own (the profile pairs it with
+            // the response of the same version); otherwise requests and responses are independent.
+            if is_json(mt) && version_of(&types.profile.versioning, mt, content).is_some() {
+                note_media_type(
+                    &types.profile.versioning,
+                    &mut media_types,
+                    mt,
+                    content,
+                    BodyKind::Json,
+                );
             }
-            note_media_type(
-                &types.profile.versioning,
-                &mut media_types,
-                mt,
-                content,
-                BodyKind::Json,
-            );
         }
     }
     for (_, response, at) in &successes {
@@ -279,6 +278,7 @@ pub fn build_operation<'a>(
 
     let latest_version = ordered[0].1.clone();
     let mut versions = Vec::new();
+    let mut used_request_types = BTreeSet::new();
     let mut fn_names = BTreeSet::new();
     for (i, (mt, version, sunset, kind)) in ordered.iter().enumerate() {
         let is_latest = i == 0;
@@ -306,43 +306,32 @@ pub fn build_operation<'a>(
         let request = match &request_body {
             None => None,
             Some(body) => {
-                let content = body.node.content.get(mt).or_else(|| {
-                    (body.node.content.len() == 1)
-                        .then(|| body.node.content.values().next())
-                        .flatten()
-                });
-                let Some(content) = content.filter(|_| *kind == BodyKind::Json) else {
-                    return Err(GenError::new(
-                        body.pointer.push("content").as_str(),
-                        format!("no request body for media type `{mt}`"),
+                // The request media type of this version, else the request's preferred one.
+                let Some((req_mt, content)) = body
+                    .node
+                    .content
+                    .get_key_value(mt)
+                    .or_else(|| request_body::preferred(body.node))
+                else {
+                    return Err(GenError::unsupported(
+                        &body.pointer.push("content"),
+                        "request body without any media type",
                     ));
                 };
-                let at = body.pointer.push("content").push(mt).push("schema");
-                let Some(schema) = &content.schema else {
-                    return Err(GenError::unsupported(&at, "request body without a schema"));
-                };
-                let ty = types.type_of(
-                    SchemaRef::plain(schema),
-                    &format!("{builder_name}Body"),
-                    &at,
-                    Usage {
-                        request: true,
-                        response: false,
-                    },
-                )?;
-                collect_examples(
+                used_request_types.insert(req_mt.clone());
+                Some(request_body::request_def(
+                    body.node,
+                    &body.pointer,
+                    req_mt,
                     content,
-                    &ty,
-                    &format!("{ex_prefix}_request"),
-                    &body.pointer.push("content").push(mt),
-                    examples,
-                    example_names,
-                );
-                Some(RequestBodyDef {
-                    ty,
-                    required: body.node.required,
-                    doc: body.node.description.clone(),
-                })
+                    &format!("{builder_name}Body"),
+                    types,
+                    ExampleSink {
+                        prefix: format!("{ex_prefix}_request"),
+                        examples,
+                        names: example_names,
+                    },
+                )?)
             }
         };
         let response = response_body(
@@ -369,6 +358,18 @@ pub fn build_operation<'a>(
             response,
             pagination: None,
         });
+    }
+
+    if let Some(body) = &request_body {
+        extra_request_versions(
+            body,
+            &used_request_types,
+            &mut versions,
+            &mut fn_names,
+            types,
+            examples,
+            example_names,
+        )?;
     }
 
     let error_statuses = spec
@@ -431,6 +432,56 @@ pub fn error_examples(
                 );
             }
         }
+    }
+    Ok(())
+}
+
+/// One more method per request media type no version sends (`create_pet_with_form` beside the JSON
+/// `create_pet`), each with the newest version's response, so no documented body format is dropped.
+fn extra_request_versions<'a>(
+    body: &Resolved<'a, openapiv3::RequestBody>,
+    used: &BTreeSet<String>,
+    versions: &mut Vec<OperationVersion>,
+    fn_names: &mut BTreeSet<String>,
+    types: &mut TypeBuilder<'a>,
+    examples: &mut Vec<Example>,
+    example_names: &mut BTreeSet<String>,
+) -> Result<()> {
+    let Some(latest) = versions.first().cloned() else {
+        return Ok(());
+    };
+    for (mt, content) in &body.node.content {
+        if used.contains(mt) {
+            continue;
+        }
+        let suffix = match request_body::request_kind(mt) {
+            RequestKind::Form => "form".to_owned(),
+            RequestKind::Multipart => "multipart".to_owned(),
+            _ => format_suffix(mt),
+        };
+        let fn_name = naming::unique(format!("{}_with_{suffix}", latest.fn_name), fn_names);
+        let builder_name = format!("{}With{}", latest.builder_name, type_name(&suffix));
+        let request = request_body::request_def(
+            body.node,
+            &body.pointer,
+            mt,
+            content,
+            &format!("{builder_name}Body"),
+            types,
+            ExampleSink {
+                prefix: format!("{fn_name}_request"),
+                examples,
+                names: example_names,
+            },
+        )?;
+        versions.push(OperationVersion {
+            fn_name,
+            builder_name,
+            is_latest: false,
+            request: Some(request),
+            pagination: None,
+            ..latest.clone()
+        });
     }
     Ok(())
 }

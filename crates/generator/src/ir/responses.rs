@@ -20,7 +20,8 @@ pub enum BodyKind {
     Bytes,
 }
 
-fn essence(media_type: &str) -> String {
+/// The media type without parameters, lower-cased (`Text/Plain; charset=x` -> `text/plain`).
+pub fn essence(media_type: &str) -> String {
     media_type
         .split(';')
         .next()

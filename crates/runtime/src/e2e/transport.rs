@@ -114,6 +114,7 @@ async fn envelope_and_media_types() {
     let with_envelope = |id: &str| {
         let mut r = Request::new(&GET, format!("/api/atlas/v2/things/{id}"));
         r.envelope(true);
+        r.query("envelope", Some(true));
         client.execute::<crate::testing::TestErrorBody>(r)
     };
     let v: serde_json::Value = with_envelope("a").await.unwrap().json().unwrap();

@@ -20,8 +20,11 @@ pub struct Endpoint {
     pub method: Method,
     /// The request path as the client sends it (path arguments percent-encoded).
     pub path: String,
-    /// The media type the client sends as `Accept` (and `Content-Type` of a body).
+    /// The media type the client sends as `Accept`.
     pub media_type: &'static str,
+    /// The `Content-Type` of the request body this method sends (its essence; `None`: no body),
+    /// so methods that differ only in their body's media type are told apart.
+    pub content_type: Option<&'static str>,
     /// The status of a success answer.
     pub success_status: u16,
     /// Whether a success answer has no body (e.g. 204).

@@ -62,6 +62,7 @@ struct Route {
     method: Option<Method>,
     path: Option<String>,
     accept: Option<&'static str>,
+    content_type: Option<&'static str>,
     query: Vec<(String, String)>,
     body: Option<serde_json::Value>,
     responses: VecDeque<MockResponse>,
@@ -78,6 +79,15 @@ impl Route {
                     accept
                         .split(',')
                         .any(|a| a.split(';').next().unwrap_or_default().trim() == mt)
+                })
+            })
+            && self.content_type.is_none_or(|mt| {
+                request.header("content-type").is_some_and(|ct| {
+                    ct.split(';')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .eq_ignore_ascii_case(mt)
                 })
             })
             && self
@@ -197,6 +207,7 @@ impl MockServer {
             method: Some(endpoint.method),
             path: Some(endpoint.path.clone()),
             accept: Some(endpoint.media_type),
+            content_type: endpoint.content_type,
             query: Vec::new(),
             body: None,
             responses: VecDeque::new(),
@@ -238,6 +249,7 @@ impl MockServer {
             method,
             path,
             accept: None,
+            content_type: None,
             query: Vec::new(),
             body: None,
             responses: VecDeque::new(),

@@ -1,0 +1,114 @@
+//! Request bodies: which media type each client method sends, and how (JSON, form, multipart,
+//! text, raw bytes). A request's media types are independent of the response's; only a profile's
+//! versioning pairs them (a versioned request media type travels with the same response version).
+
+use openapiv3::{MediaType, RequestBody};
+
+use super::model::{RequestBodyDef, RequestKind, TypeRef, Usage};
+use super::responses::{collect_examples, essence, is_json, ExampleSink};
+use super::schemas::TypeBuilder;
+use super::view::SchemaRef;
+use crate::error::{GenError, Ptr, Result};
+
+/// How a request media type is sent.
+pub fn request_kind(media_type: &str) -> RequestKind {
+    let essence = essence(media_type);
+    if is_json(media_type) {
+        RequestKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        RequestKind::Form
+    } else if essence.starts_with("multipart/") {
+        RequestKind::Multipart
+    } else if essence.starts_with("text/") && !essence.ends_with("xml") {
+        RequestKind::Text
+    } else {
+        RequestKind::Bytes
+    }
+}
+
+/// The media type a method sends when its response version does not name one: JSON first, then
+/// form, multipart, text and bytes; by name within a kind.
+pub fn preferred(body: &RequestBody) -> Option<(&String, &MediaType)> {
+    body.content
+        .iter()
+        .min_by(|a, b| (request_kind(a.0), a.0).cmp(&(request_kind(b.0), b.0)))
+}
+
+/// The body definition for sending `body` as `media_type`.
+pub fn request_def<'a>(
+    body: &'a RequestBody,
+    body_at: &Ptr,
+    media_type: &str,
+    content: &'a MediaType,
+    type_context: &str,
+    types: &mut TypeBuilder<'a>,
+    examples: ExampleSink<'_>,
+) -> Result<RequestBodyDef> {
+    let kind = request_kind(media_type);
+    let content_at = body_at.push("content").push(media_type);
+    let at = content_at.push("schema");
+    let ty = match (kind, &content.schema) {
+        (RequestKind::Json | RequestKind::Form, Some(schema)) => {
+            let usage = Usage {
+                request: true,
+                response: false,
+            };
+            types.type_of(SchemaRef::plain(schema), type_context, &at, usage)?
+        }
+        (RequestKind::Json, None) => TypeRef::Json,
+        (RequestKind::Form, None) => {
+            return Err(GenError::unsupported(
+                &at,
+                "form request body without a schema",
+            ));
+        }
+        (RequestKind::Multipart, _) => {
+            types.fallback(
+                &content_at,
+                format!(
+                    "`{media_type}` body: parts are set by name, not typed per schema property"
+                ),
+                "apigen_runtime::Multipart",
+            );
+            TypeRef::String
+        }
+        (RequestKind::Bytes, Some(_)) if !media_type_is_opaque(media_type) => {
+            types.fallback(
+                &content_at,
+                format!("structured `{media_type}` body: sent as the bytes given"),
+                "bytes::Bytes",
+            );
+            TypeRef::String
+        }
+        (RequestKind::Text | RequestKind::Bytes, _) => TypeRef::String,
+    };
+    if matches!(kind, RequestKind::Json | RequestKind::Form) {
+        collect_examples(
+            content,
+            &ty,
+            &examples.prefix,
+            &content_at,
+            examples.examples,
+            examples.names,
+        );
+    }
+    Ok(RequestBodyDef {
+        ty,
+        required: body.required,
+        doc: body.description.clone(),
+        media_type: media_type.to_owned(),
+        kind,
+    })
+}
+
+/// Binary formats whose schema (if any) can only say "bytes".
+fn media_type_is_opaque(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence == "application/octet-stream"
+        || essence.starts_with("image/")
+        || essence.starts_with("audio/")
+        || essence.starts_with("video/")
+        || essence == "application/zip"
+        || essence == "application/gzip"
+        || essence == "application/pdf"
+}

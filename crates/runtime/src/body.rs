@@ -1,0 +1,231 @@
+//! Request bodies other than JSON: `application/x-www-form-urlencoded` (from any serializable value)
+//! and `multipart/form-data` (text, JSON and file parts), encoded here so that no extra crate is needed.
+
+use std::fmt;
+
+use bytes::Bytes;
+use serde_json::Value;
+
+use crate::request::encode_query_component;
+
+/// A body ready to send: its `Content-Type` and bytes.
+#[derive(Clone)]
+pub(crate) struct Body {
+    pub(crate) content_type: String,
+    pub(crate) bytes: Bytes,
+}
+
+/// `application/x-www-form-urlencoded` of a value serialized to a JSON object, with OpenAPI's
+/// default encoding for forms (style `form`, `explode: true`): a scalar member is one `name=value`
+/// pair, an array member one pair per item, an object member one pair per property; `null` members
+/// are left out, and anything nested deeper is sent as JSON text.
+pub(crate) fn form_urlencoded(value: &Value) -> Result<String, String> {
+    let Value::Object(members) = value else {
+        return Err("a form body must be an object".to_owned());
+    };
+    let mut out = String::new();
+    let mut pair = |name: &str, value: &Value| {
+        let text = match value {
+            Value::Null => return,
+            Value::String(s) => s.clone(),
+            Value::Bool(_) | Value::Number(_) => value.to_string(),
+            nested => nested.to_string(),
+        };
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(&encode_query_component(name));
+        out.push('=');
+        out.push_str(&encode_query_component(&text));
+    };
+    for (name, value) in members {
+        match value {
+            Value::Array(items) => items.iter().for_each(|item| pair(name, item)),
+            Value::Object(props) => props.iter().for_each(|(k, v)| pair(k, v)),
+            other => pair(name, other),
+        }
+    }
+    Ok(out)
+}
+
+/// A `multipart/form-data` body: named parts, each text, JSON or a file.
+#[derive(Clone, Default)]
+pub struct Multipart {
+    parts: Vec<Part>,
+}
+
+#[derive(Clone)]
+struct Part {
+    name: String,
+    file_name: Option<String>,
+    content_type: Option<String>,
+    data: Bytes,
+}
+
+impl fmt::Debug for Multipart {
+    // Part names and sizes only: the contents are the caller's data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.parts.iter().map(|p| (&p.name, p.data.len())))
+            .finish()
+    }
+}
+
+impl Multipart {
+    /// An empty body; add parts with [`text`](Self::text), [`json`](Self::json) and
+    /// [`file`](Self::file).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A text part.
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parts.push(Part {
+            name: name.into(),
+            file_name: None,
+            content_type: None,
+            data: Bytes::from(value.into()),
+        });
+        self
+    }
+
+    /// A part holding `value` as JSON (`Content-Type: application/json`).
+    ///
+    /// # Errors
+    ///
+    /// The serializer's message, when `value` cannot be written as JSON.
+    pub fn json<T: serde::Serialize>(
+        mut self,
+        name: impl Into<String>,
+        value: &T,
+    ) -> Result<Self, serde_json::Error> {
+        let data = serde_json::to_vec(value)?;
+        self.parts.push(Part {
+            name: name.into(),
+            file_name: None,
+            content_type: Some("application/json".to_owned()),
+            data: Bytes::from(data),
+        });
+        Ok(self)
+    }
+
+    /// A file part: its bytes, the file name to announce and its media type
+    /// (`application/octet-stream` when `None`).
+    pub fn file(
+        mut self,
+        name: impl Into<String>,
+        data: impl Into<Bytes>,
+        file_name: impl Into<String>,
+        content_type: Option<&str>,
+    ) -> Self {
+        self.parts.push(Part {
+            name: name.into(),
+            file_name: Some(file_name.into()),
+            content_type: Some(
+                content_type
+                    .unwrap_or("application/octet-stream")
+                    .to_owned(),
+            ),
+            data: data.into(),
+        });
+        self
+    }
+
+    /// The encoded body with a boundary that occurs in no part.
+    pub(crate) fn encode(&self) -> Result<Body, String> {
+        for part in &self.parts {
+            let header_text = [
+                Some(&part.name),
+                part.file_name.as_ref(),
+                part.content_type.as_ref(),
+            ];
+            if header_text
+                .iter()
+                .flatten()
+                .any(|t| t.contains(['\r', '\n', '"']))
+            {
+                return Err(format!(
+                    "multipart part `{}`: names and media types cannot contain quotes or line breaks",
+                    part.name.escape_debug()
+                ));
+            }
+        }
+        let boundary = loop {
+            let candidate = format!("apigen-{:032x}", rand::random::<u128>());
+            let needle = candidate.as_bytes();
+            let clash = self
+                .parts
+                .iter()
+                .any(|p| p.data.windows(needle.len()).any(|w| w == needle));
+            if !clash {
+                break candidate;
+            }
+        };
+        let mut out = Vec::new();
+        for part in &self.parts {
+            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", part.name);
+            if let Some(file) = &part.file_name {
+                disposition.push_str(&format!("; filename=\"{file}\""));
+            }
+            out.extend_from_slice(disposition.as_bytes());
+            out.extend_from_slice(b"\r\n");
+            if let Some(ct) = &part.content_type {
+                out.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+            }
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(&part.data);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Ok(Body {
+            content_type: format!("multipart/form-data; boundary={boundary}"),
+            bytes: Bytes::from(out),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn form_encoding_explodes_arrays_and_objects() {
+        let value = json!({
+            "name": "a b&c", "count": 3, "tags": ["x", "y"], "skip": null,
+            "filter": {"state": "ok", "n": 1}, "deep": [[1]]
+        });
+        // Members in the order the serializer gives them (serde_json's map: sorted by name).
+        assert_eq!(
+            form_urlencoded(&value).unwrap(),
+            "count=3&deep=%5B1%5D&n=1&state=ok&name=a%20b%26c&tags=x&tags=y"
+        );
+        assert!(form_urlencoded(&json!([1])).is_err());
+    }
+
+    #[test]
+    fn multipart_parts_and_boundary() {
+        let body = Multipart::new()
+            .text("title", "hello")
+            .file("upload", &b"\x00\x01data"[..], "a.bin", None)
+            .json("meta", &json!({"k": 1}))
+            .unwrap()
+            .encode()
+            .unwrap();
+        let boundary = body
+            .content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap()
+            .to_owned();
+        let text = String::from_utf8_lossy(&body.bytes).into_owned();
+        let expected = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"a.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n\u{0}\u{1}data\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{{\"k\":1}}\r\n--{b}--\r\n",
+            b = boundary
+        );
+        assert_eq!(text, expected);
+        assert!(Multipart::new().text("a\"b", "x").encode().is_err());
+    }
+}
