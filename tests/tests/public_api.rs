@@ -59,7 +59,7 @@ fn list_module(file: &Path, module: &str, feature: &str, out: &mut Vec<String>) 
                         let glob_of_child = source
                             .strip_suffix("::*")
                             .filter(|m| !m.contains("::"))
-                            .and_then(|m| child_file(m));
+                            .and_then(&child_file);
                         match glob_of_child {
                             Some(child) => list_module(&child, module, feature, out),
                             None => out
