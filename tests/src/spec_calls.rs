@@ -133,7 +133,8 @@ pub fn runs(raw: &Value, api: &Api) -> Vec<Run> {
                 }
                 ResponseBody::Empty { .. }
                 | ResponseBody::Bytes { .. }
-                | ResponseBody::Text { .. } => {
+                | ResponseBody::Text { .. }
+                | ResponseBody::Redirect { .. } => {
                     vec![None]
                 }
             };

@@ -51,6 +51,7 @@ good_fixture!(
     one_of,
     arrays_and_maps,
     request_bodies,
+    responses,
 );
 
 bad_fixture!(

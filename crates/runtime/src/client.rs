@@ -307,13 +307,20 @@ impl ClientCore {
                 status = inner;
             }
         }
-        if (200..300).contains(&status) {
+        let redirect = request.redirect_is_success && (300..400).contains(&status);
+        if (200..300).contains(&status) || redirect {
+            let location = redirect
+                .then(|| raw.headers.get(reqwest::header::LOCATION))
+                .flatten()
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             return Ok(Response {
                 status,
                 media_type,
                 body: raw.body,
                 expected: request.operation.media_type,
                 envelope: request.envelope,
+                location,
                 error_body: PhantomData,
             });
         }

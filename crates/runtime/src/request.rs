@@ -166,6 +166,7 @@ pub struct Request {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) envelope: bool,
     pub(crate) body: Option<crate::body::Body>,
+    pub(crate) redirect_is_success: bool,
 }
 
 impl fmt::Debug for Request {
@@ -191,6 +192,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             envelope: false,
+            redirect_is_success: false,
             body: None,
         }
     }
@@ -207,6 +209,12 @@ impl Request {
         if let Some(v) = value {
             self.query.push((name, v.to_query()));
         }
+    }
+
+    /// The operation documents only redirects: a 3xx answer is its success (its `Location` is
+    /// returned through [`Response::location`]) rather than an error.
+    pub fn redirect_is_success(&mut self) {
+        self.redirect_is_success = true;
     }
 
     /// The response body will be wrapped in an envelope (a profile's parameter asked for one,
@@ -317,6 +325,8 @@ pub struct Response<B = crate::error::Undecoded> {
     pub(crate) body: Bytes,
     pub(crate) expected: &'static str,
     pub(crate) envelope: bool,
+    /// `Location` of a redirect answer (see [`Request::redirect_is_success`]).
+    pub(crate) location: Option<String>,
     pub(crate) error_body: PhantomData<fn() -> B>,
 }
 
@@ -339,6 +349,7 @@ impl Response<crate::error::Undecoded> {
             body: self.body,
             expected: self.expected,
             envelope: self.envelope,
+            location: self.location,
             error_body: PhantomData,
         }
     }
@@ -348,6 +359,11 @@ impl<B> Response<B> {
     /// HTTP status code.
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// The `Location` of a redirect answer, when the operation documents only redirects.
+    pub fn location(&self) -> Option<String> {
+        self.location.clone()
     }
 
     /// The raw body.
@@ -617,6 +633,7 @@ mod tests {
             body: Bytes::from_static(body.as_bytes()),
             expected: OP.media_type,
             envelope,
+            location: None,
             error_body: PhantomData,
         }
     }

@@ -95,6 +95,10 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
     let (response, status, empty) = match &v.response {
         ResponseBody::Json { status, ty, .. } => (type_tokens(ty), *status, false),
         ResponseBody::Empty { status } => (quote!(()), *status, true),
+        // A redirect carries its answer in `Location`: give it with `respond_raw`.
+        ResponseBody::Redirect { statuses } => {
+            (quote!(()), statuses.first().copied().unwrap_or(302), true)
+        }
         // Raw bodies have no typed value to serialize: the expectation answers with `respond_raw`.
         ResponseBody::Bytes { status } | ResponseBody::Text { status } => {
             (quote!(()), *status, false)

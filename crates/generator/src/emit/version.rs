@@ -43,7 +43,10 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
         quote!(impl #builder<'_>)
     };
     let send_doc = send_doc(op);
-    let request_binding = if op.query_params.is_empty() && v.request.is_none() {
+    // Only redirects documented: one of them is the answer (its `Location` is returned).
+    let is_redirect = matches!(v.response, ResponseBody::Redirect { .. });
+    let redirect = is_redirect.then(|| quote!(request.redirect_is_success();));
+    let request_binding = if op.query_params.is_empty() && v.request.is_none() && !is_redirect {
         quote!(request)
     } else {
         quote!(mut request)
@@ -79,6 +82,7 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
                 #(#required_query)*
                 #build_path
                 let #request_binding = runtime::Request::new(&#op_static, path);
+                #redirect
                 #(#query_sets)*
                 #body_send
                 let response = self.client.execute(request).await?;
@@ -412,6 +416,7 @@ fn response_decode(response: &ResponseBody) -> (TokenStream, TokenStream) {
         ResponseBody::Empty { .. } => (quote!(()), quote!(response.empty())),
         ResponseBody::Bytes { .. } => (quote!(bytes::Bytes), quote!(Ok(response.bytes()))),
         ResponseBody::Text { .. } => (quote!(String), quote!(response.text())),
+        ResponseBody::Redirect { .. } => (quote!(Option<String>), quote!(Ok(response.location()))),
     }
 }
 

@@ -421,6 +421,11 @@ pub enum ResponseBody {
     Text {
         status: u16,
     },
+    /// Only redirects are documented: one of these statuses is the success, and the method returns
+    /// the `Location` it points to.
+    Redirect {
+        statuses: Vec<u16>,
+    },
 }
 
 #[derive(Debug, Clone)]

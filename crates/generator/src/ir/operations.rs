@@ -9,7 +9,8 @@ use super::naming::{self, field_name, type_name, version_suffix};
 use super::params::{operation_params, ParamBuilder};
 use super::request_body;
 use super::responses::{
-    body_kind, collect_examples, format_suffix, is_json, response_body, BodyKind, ExampleSink,
+    body_kind, collect_examples, essence, format_suffix, is_json, response_body, BodyKind,
+    ExampleSink,
 };
 use super::schemas::TypeBuilder;
 use super::view::SchemaRef;
@@ -112,22 +113,40 @@ fn note_media_type(
 }
 
 /// The success statuses (2xx) of an operation, with pointers.
+/// The responses a method returns as success: the 2xx codes (a `2XX` range counts as 200). An
+/// operation that documents none returns its `default` response on any 2xx; one that documents
+/// only redirects (3xx, e.g. an OAuth `authorize` endpoint) returns the redirect's `Location`.
 fn success_responses<'a>(
     op: &'a SpecOperation<'a>,
     resolver: &Resolver<'a>,
-) -> Result<Vec<(u16, &'a openapiv3::Response, Ptr)>> {
+) -> Result<(Vec<(u16, &'a openapiv3::Response, Ptr)>, bool)> {
     let mut out = Vec::new();
+    let mut redirects = Vec::new();
     for (status, response) in &op.op.responses.responses {
-        let StatusCode::Code(code) = status else {
-            continue;
+        let (code, key) = match status {
+            StatusCode::Code(code) => (*code, code.to_string()),
+            StatusCode::Range(2) => (200, status.to_string()),
+            StatusCode::Range(_) => continue,
         };
-        if (200..300).contains(code) {
-            let at = op.at.push("responses").push(code.to_string());
+        let at = op.at.push("responses").push(key);
+        if (200..300).contains(&code) {
             let resolved = resolver.response(response, &at)?;
-            out.push((*code, resolved.node, resolved.pointer));
+            out.push((code, resolved.node, resolved.pointer));
+        } else if (300..400).contains(&code) {
+            let resolved = resolver.response(response, &at)?;
+            redirects.push((code, resolved.node, resolved.pointer));
         }
     }
-    Ok(out)
+    if out.is_empty() {
+        if let Some(default) = &op.op.responses.default {
+            let resolved = resolver.response(default, &op.at.push("responses").push("default"))?;
+            out.push((200, resolved.node, resolved.pointer));
+        } else if !redirects.is_empty() {
+            return Ok((redirects, true));
+        }
+    }
+    out.sort_by_key(|s| s.0);
+    Ok((out, false))
 }
 
 /// Pass 1: records which schemas are sent and which are received, before any type is built.
@@ -228,11 +247,11 @@ pub fn build_operation<'a>(
         Some(body) => Some(resolver.request_body(body, &op.at.push("requestBody"))?),
         None => None,
     };
-    let successes = success_responses(op, resolver)?;
+    let (successes, redirect_only) = success_responses(op, resolver)?;
     if successes.is_empty() {
         return Err(GenError::new(
             op.at.push("responses").as_str(),
-            "no success (2xx) response",
+            "no success (2xx), default or redirect (3xx) response",
         ));
     }
     // media type -> (version, sunset, body kind)
@@ -280,6 +299,7 @@ pub fn build_operation<'a>(
     let mut versions = Vec::new();
     let mut used_request_types = BTreeSet::new();
     let mut fn_names = BTreeSet::new();
+    let mut builder_names = BTreeSet::new();
     for (i, (mt, version, sunset, kind)) in ordered.iter().enumerate() {
         let is_latest = i == 0;
         let mut fn_name = fn_base.clone();
@@ -288,17 +308,25 @@ pub fn build_operation<'a>(
             fn_name.push_str(&format!("_{}", version_suffix(v)));
             builder_name.push_str(&version_suffix(v).replace('_', ""));
         }
+        let (versioned_fn, versioned_builder) = (fn_name.clone(), builder_name.clone());
         if *kind != BodyKind::Json && has_json {
             // `get_invoice_as_csv`: "as" keeps it apart from an operation named `getInvoiceCsv`.
             fn_name.push_str(&format!("_as_{}", format_suffix(mt)));
             builder_name.push_str(&format!("As{}", type_name(&format_suffix(mt))));
         }
-        if !fn_names.insert(fn_name.clone()) {
-            return Err(GenError::unsupported(
-                &op.at,
-                format!("two media types of the same version and format (`{mt}`)"),
-            ));
+        if fn_names.contains(&fn_name) {
+            // Two spellings of one format in one version (`application/json` and
+            // `application/vnd.x+json`, `application/xml` and `text/xml`): the later one is named
+            // after its whole media type.
+            let whole = field_name(&essence(mt).replace(['/', '.', '+', '-'], "_"));
+            fn_name = naming::unique(format!("{versioned_fn}_as_{whole}"), &mut fn_names);
+            builder_name = naming::unique(
+                format!("{versioned_builder}As{}", type_name(&whole)),
+                &mut builder_names,
+            );
         }
+        fn_names.insert(fn_name.clone());
+        builder_names.insert(builder_name.clone());
         let ex_prefix = format!(
             "{fn_base}_{}",
             version.as_deref().map(version_suffix).unwrap_or_default()
@@ -334,19 +362,25 @@ pub fn build_operation<'a>(
                 )?)
             }
         };
-        let response = response_body(
-            &successes,
-            mt,
-            *kind,
-            &format!("{builder_name}Response"),
-            &op.at.push("responses"),
-            types,
-            ExampleSink {
-                prefix: format!("{ex_prefix}_response"),
-                examples,
-                names: example_names,
-            },
-        )?;
+        let response = if redirect_only {
+            ResponseBody::Redirect {
+                statuses: successes.iter().map(|s| s.0).collect(),
+            }
+        } else {
+            response_body(
+                &successes,
+                mt,
+                *kind,
+                &format!("{builder_name}Response"),
+                &op.at.push("responses"),
+                types,
+                ExampleSink {
+                    prefix: format!("{ex_prefix}_response"),
+                    examples,
+                    names: example_names,
+                },
+            )?
+        };
         versions.push(OperationVersion {
             media_type: mt.clone(),
             version: version.clone(),
@@ -377,6 +411,8 @@ pub fn build_operation<'a>(
         .responses
         .keys()
         .filter(|s| !matches!(s, StatusCode::Code(c) if (200..300).contains(c)))
+        .filter(|s| !(redirect_only && matches!(s, StatusCode::Code(c) if (300..400).contains(c))))
+        .filter(|s| !matches!(s, StatusCode::Range(2)))
         .map(|s| s.to_string())
         .chain(spec.responses.default.iter().map(|_| "default".to_string()))
         .collect();
