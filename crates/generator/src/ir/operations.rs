@@ -113,13 +113,16 @@ fn note_media_type(
 }
 
 /// The success statuses (2xx) of an operation, with pointers.
+/// One success response: status, node, pointer.
+type Success<'a> = (u16, &'a openapiv3::Response, Ptr);
+
 /// The responses a method returns as success: the 2xx codes (a `2XX` range counts as 200). An
 /// operation that documents none returns its `default` response on any 2xx; one that documents
 /// only redirects (3xx, e.g. an OAuth `authorize` endpoint) returns the redirect's `Location`.
 fn success_responses<'a>(
     op: &'a SpecOperation<'a>,
     resolver: &Resolver<'a>,
-) -> Result<(Vec<(u16, &'a openapiv3::Response, Ptr)>, bool)> {
+) -> Result<(Vec<Success<'a>>, bool)> {
     let mut out = Vec::new();
     let mut redirects = Vec::new();
     for (status, response) in &op.op.responses.responses {
