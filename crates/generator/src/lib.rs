@@ -11,6 +11,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod profile;
+mod refs;
 pub mod resolve;
 pub mod write;
 

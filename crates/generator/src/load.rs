@@ -63,7 +63,7 @@ pub fn parse_raw(text: &str, is_json: bool) -> Result<Value> {
 
 /// Parses spec text; errors carry the JSON pointer where the typed model rejected the document.
 pub fn parse(text: &str, is_json: bool) -> Result<(Value, OpenAPI)> {
-    let raw = parse_raw(text, is_json)?;
+    let mut raw = parse_raw(text, is_json)?;
     let version = raw
         .get("openapi")
         .and_then(Value::as_str)
@@ -75,6 +75,8 @@ pub fn parse(text: &str, is_json: bool) -> Result<(Value, OpenAPI)> {
         ));
     }
     check_keywords(&raw)?;
+    // References into paths or inside schemas become references to components.
+    crate::refs::hoist_references(&mut raw);
     let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
         let pointer = e
             .path()

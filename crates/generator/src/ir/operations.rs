@@ -118,7 +118,8 @@ type Success<'a> = (u16, &'a openapiv3::Response, Ptr);
 
 /// The responses a method returns as success: the 2xx codes (a `2XX` range counts as 200). An
 /// operation that documents none returns its `default` response on any 2xx; one that documents
-/// only redirects (3xx, e.g. an OAuth `authorize` endpoint) returns the redirect's `Location`.
+/// only redirects (3xx, e.g. an OAuth `authorize` endpoint) returns the redirect's `Location`; one
+/// that documents only errors gets an empty list (a 2xx answer is accepted without a body).
 fn success_responses<'a>(
     op: &'a SpecOperation<'a>,
     resolver: &Resolver<'a>,
@@ -250,13 +251,8 @@ pub fn build_operation<'a>(
         Some(body) => Some(resolver.request_body(body, &op.at.push("requestBody"))?),
         None => None,
     };
+    // No success documented at all (only errors): a 2xx answer is accepted, without a body.
     let (successes, redirect_only) = success_responses(op, resolver)?;
-    if successes.is_empty() {
-        return Err(GenError::new(
-            op.at.push("responses").as_str(),
-            "no success (2xx), default or redirect (3xx) response",
-        ));
-    }
     // media type -> (version, sunset, body kind)
     let mut media_types: BTreeMap<String, (Option<String>, Option<String>, BodyKind)> =
         BTreeMap::new();

@@ -1,0 +1,265 @@
+//! `$ref`s that point anywhere in the document (into `paths`, inside another schema) are turned
+//! into references to components before the typed model reads the document: the target is copied to
+//! `components/<section>/<name>` and the `$ref` rewritten, so the rest of the generator only ever
+//! resolves `#/components/<section>/<name>`. A reference to nothing is left alone (the resolver
+//! reports it with its pointer); an external one too (rejected later, with its pointer).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+/// At most this many rounds of hoisting (a hoisted copy may itself hold such references).
+const MAX_ROUNDS: usize = 16;
+
+/// Rewrites every `$ref` that does not name a component of the section its position needs.
+pub fn hoist_references(raw: &mut Value) {
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for _ in 0..MAX_ROUNDS {
+        let found = references_to_hoist(raw);
+        if found.is_empty() {
+            return;
+        }
+        for (at, section, target) in found {
+            let Some(value) = resolve_pointer(raw, &target).cloned() else {
+                continue;
+            };
+            let key = format!("{section}{target}");
+            let name = match names.get(&key) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = unique_name(raw, section, &target);
+                    insert_component(raw, section, &name, value);
+                    names.insert(key, name.clone());
+                    name
+                }
+            };
+            if let Some(Value::Object(node)) = raw.pointer_mut(&at) {
+                let escaped = name.replace('~', "~0").replace('/', "~1");
+                node.insert(
+                    "$ref".into(),
+                    Value::String(format!("#/components/{section}/{escaped}")),
+                );
+            }
+        }
+    }
+}
+
+/// (pointer of the object holding the `$ref`, component section, target pointer) for every local
+/// reference that does not name a component directly.
+fn references_to_hoist(raw: &Value) -> Vec<(String, &'static str, String)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(String, &Value)> = vec![(String::new(), raw)];
+    while let Some((at, value)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    if let Some(found) = to_hoist(&at, reference) {
+                        out.push(found);
+                    }
+                }
+                for (k, v) in map {
+                    // Example payloads, defaults, enums and extensions are data: a `$ref` key in
+                    // them is not a reference.
+                    if matches!(k.as_str(), "example" | "examples" | "default" | "enum")
+                        || k.starts_with("x-")
+                    {
+                        continue;
+                    }
+                    let k = k.replace('~', "~0").replace('/', "~1");
+                    stack.push((format!("{at}/{k}"), v));
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    stack.push((format!("{at}/{i}"), v));
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out
+}
+
+fn to_hoist(at: &str, reference: &str) -> Option<(String, &'static str, String)> {
+    let target = reference.strip_prefix('#')?;
+    let section = section_of(at);
+    let direct = target
+        .strip_prefix(&format!("/components/{section}/"))
+        .is_some_and(|name| !name.contains('/'));
+    (!direct).then(|| (at.to_owned(), section, percent_decode(target)))
+}
+
+/// The component section a node at `at` belongs to, from the keys around it.
+fn section_of(at: &str) -> &'static str {
+    let segments: Vec<&str> = at.split('/').collect();
+    let last = segments.last().copied().unwrap_or_default();
+    let parent = segments.len().checked_sub(2).map(|i| segments[i]);
+    let grandparent = segments.len().checked_sub(3).map(|i| segments[i]);
+    let in_components = |section: &str| {
+        segments.len() == 4 && segments[1] == "components" && segments[2] == section
+    };
+    let schema_position = matches!(last, "schema" | "items" | "additionalProperties" | "not")
+        || matches!(parent, Some("properties" | "allOf" | "oneOf" | "anyOf"));
+    if schema_position || in_components("schemas") {
+        "schemas"
+    } else if in_components("responses")
+        || (parent == Some("responses") && grandparent != Some("components"))
+    {
+        "responses"
+    } else if in_components("parameters") || parent == Some("parameters") {
+        "parameters"
+    } else if in_components("requestBodies") || last == "requestBody" {
+        "requestBodies"
+    } else if in_components("headers") || parent == Some("headers") {
+        "headers"
+    } else if in_components("examples") || parent == Some("examples") {
+        "examples"
+    } else {
+        "schemas"
+    }
+}
+
+/// `%7B` -> `{` (pointers in `$ref`s are URI fragments).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied(),
+            bytes.get(i + 2).copied(),
+        ) {
+            (b'%', Some(a), Some(b)) if hex(a).is_some() && hex(b).is_some() => {
+                let byte = hex(a).unwrap_or(0) * 16 + hex(b).unwrap_or(0);
+                out.push(u8::try_from(byte).unwrap_or(b'?'));
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn resolve_pointer<'v>(raw: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return None; // the whole document is not a component
+    }
+    raw.pointer(pointer)
+}
+
+/// `Ref_paths_pets_get_responses_200` style name, not taken in the section yet.
+fn unique_name(raw: &Value, section: &str, target: &str) -> String {
+    let base: String = target
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.replace("~1", "_")
+                .replace("~0", "_")
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("_");
+    let base = format!("Ref_{base}");
+    let taken = |name: &str| {
+        raw.pointer(&format!("/components/{section}"))
+            .and_then(Value::as_object)
+            .is_some_and(|m| m.contains_key(name))
+    };
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+fn insert_component(raw: &mut Value, section: &str, name: &str, value: Value) {
+    let Value::Object(root) = raw else {
+        return;
+    };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Value::Object(components) = components else {
+        return;
+    };
+    let section = components
+        .entry(section)
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(section) = section {
+        section.insert(name.to_owned(), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn references_into_paths_and_schemas_become_components() {
+        let mut doc = json!({
+            "paths": {"/a": {"get": {"responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"x": {"type": "string"}}}}}},
+                "404": {"$ref": "#/paths/~1a/get/responses/200"}
+            }}},
+              "/b": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {
+                "schema": {"$ref": "#/paths/~1a/get/responses/200/content/application~1json/schema"}}}}}}}},
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {"inner": {"type": "integer"}}},
+                "B": {"$ref": "#/components/schemas/A/properties/inner"},
+                "C": {"$ref": "#/components/schemas/A"}
+            }}
+        });
+        hoist_references(&mut doc);
+        let schema_ref = &doc["paths"]["/b"]["get"]["responses"]["200"]["content"]
+            ["application/json"]["schema"]["$ref"];
+        assert_eq!(
+            schema_ref,
+            "#/components/schemas/Ref_paths__a_get_responses_200_content_application_json_schema"
+        );
+        assert_eq!(
+            doc["components"]["schemas"]
+                ["Ref_paths__a_get_responses_200_content_application_json_schema"]["properties"]
+                ["x"]["type"],
+            "string"
+        );
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["responses"]["404"]["$ref"],
+            "#/components/responses/Ref_paths__a_get_responses_200"
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["B"]["$ref"],
+            "#/components/schemas/Ref_components_schemas_A_properties_inner"
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["C"]["$ref"],
+            "#/components/schemas/A"
+        );
+    }
+
+    #[test]
+    fn dangling_and_external_references_are_left_alone() {
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/Missing/properties/x"},
+            "B": {"$ref": "other.yaml#/B"}
+        }}});
+        let before = doc.clone();
+        hoist_references(&mut doc);
+        assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn percent_encoded_pointers() {
+        assert_eq!(percent_decode("/paths/~1a~1%7Bid%7D"), "/paths/~1a~1{id}");
+    }
+}
