@@ -44,6 +44,8 @@ static API_CONFIG: runtime::ApiConfig = runtime::ApiConfig {
     crate_name: env!("CARGO_PKG_NAME"),
     crate_version: env!("CARGO_PKG_VERSION"),
     default_base_url: "https://cloud.mongodb.com",
+    server_template: "https://cloud.mongodb.com",
+    server_variables: &[],
     oauth: Some(runtime::OAuthEndpoints {
         token_url: "/api/oauth/token",
         revoke_url: Some("/api/oauth/revoke"),
@@ -55,6 +57,7 @@ static API_CONFIG: runtime::ApiConfig = runtime::ApiConfig {
         digest_user: "MONGODB_ATLAS_PUBLIC_API_KEY",
         digest_password: "MONGODB_ATLAS_PRIVATE_API_KEY",
     }),
+    api_keys: &[],
     error_keys: &[
         "badRequestDetail",
         "detail",

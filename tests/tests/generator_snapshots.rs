@@ -52,6 +52,7 @@ good_fixture!(
     arrays_and_maps,
     request_bodies,
     responses,
+    security,
 );
 
 bad_fixture!(

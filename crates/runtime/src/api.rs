@@ -16,11 +16,17 @@ pub struct ApiConfig {
     pub crate_version: &'static str,
     /// Base URL used unless the caller sets one (the spec's first server, variables substituted).
     pub default_base_url: &'static str,
+    /// The first server's URL with its `{variables}` (`default_base_url` has them at their defaults).
+    pub server_template: &'static str,
+    /// The first server's variables: (name, default).
+    pub server_variables: &'static [(&'static str, &'static str)],
     /// OAuth2 client-credentials endpoints, when the spec declares that flow.
     pub oauth: Option<OAuthEndpoints>,
     /// Environment variables [`ClientBuilder::from_env`](crate::ClientBuilder::from_env) reads, when
     /// the API's profile names some.
     pub env: Option<EnvVars>,
+    /// API keys the spec declares (`securitySchemes` of type `apiKey`), in declaration order.
+    pub api_keys: &'static [ApiKeyScheme],
     /// Members of the API's error schema: a non-2xx body is decoded as the error body only when it
     /// has one of them (so an unrelated JSON body, e.g. a proxy's, is not mistaken for it). Empty:
     /// any JSON object is tried.
@@ -36,6 +42,28 @@ pub struct OAuthEndpoints {
     pub token_url: &'static str,
     /// RFC 7009 revocation endpoint, when the API has one.
     pub revoke_url: Option<&'static str>,
+}
+
+/// An `apiKey` security scheme: where the key goes and under which name.
+#[derive(Debug)]
+pub struct ApiKeyScheme {
+    /// The scheme's name in `securitySchemes` (for `ClientBuilder::api_key_for`).
+    pub scheme: &'static str,
+    /// Header, query parameter or cookie.
+    pub location: ApiKeyLocation,
+    /// The header, parameter or cookie name.
+    pub name: &'static str,
+}
+
+/// Where an API key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie (`Cookie: name=value`).
+    Cookie,
 }
 
 /// Names of the environment variables a client can be configured from.

@@ -24,6 +24,10 @@ pub struct ClientBuilder<C> {
     config: &'static ApiConfig,
     client: PhantomData<fn() -> C>,
     base_url: String,
+    /// Set explicitly with `base_url` (server variables then no longer apply).
+    base_url_set: bool,
+    /// Server variables set with `server_variable`.
+    server_variables: Vec<(String, String)>,
     credentials: Option<Credentials>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
@@ -40,6 +44,8 @@ impl<C> Clone for ClientBuilder<C> {
             config: self.config,
             client: PhantomData,
             base_url: self.base_url.clone(),
+            base_url_set: self.base_url_set,
+            server_variables: self.server_variables.clone(),
             credentials: self.credentials.clone(),
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
@@ -66,6 +72,8 @@ impl<C: ApiClient> ClientBuilder<C> {
             config,
             client: PhantomData,
             base_url: config.default_base_url.to_owned(),
+            base_url_set: false,
+            server_variables: Vec::new(),
             credentials: None,
             connect_timeout: None,
             timeout: None,
@@ -149,6 +157,15 @@ impl<C> ClientBuilder<C> {
     /// API root, by default the spec's first server. A path prefix is kept.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self.base_url_set = true;
+        self
+    }
+
+    /// Sets a variable of the spec's first server (`https://{region}.example.com`); the others keep
+    /// their defaults. Ignored once [`base_url`](Self::base_url) is set; `build` refuses a name the
+    /// server does not declare.
+    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.server_variables.push((name.into(), value.into()));
         self
     }
 
@@ -176,6 +193,34 @@ impl<C> ClientBuilder<C> {
         self.credentials = Some(Credentials::ServiceAccount {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
+        });
+        self
+    }
+
+    /// An API key, sent as the API's (first) `apiKey` security scheme says: a header, a query
+    /// parameter or a cookie. `build` refuses it when the API declares none.
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.credentials = Some(Credentials::ApiKey {
+            scheme: None,
+            key: key.into(),
+        });
+        self
+    }
+
+    /// An API key for the `apiKey` security scheme named `scheme` in the spec.
+    pub fn api_key_for(mut self, scheme: impl Into<String>, key: impl Into<Secret>) -> Self {
+        self.credentials = Some(Credentials::ApiKey {
+            scheme: Some(scheme.into()),
+            key: key.into(),
+        });
+        self
+    }
+
+    /// HTTP Basic authentication (`Authorization: Basic ...`).
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.credentials = Some(Credentials::Basic {
+            user: user.into(),
+            password: password.into(),
         });
         self
     }
@@ -240,7 +285,10 @@ impl<C> ClientBuilder<C> {
     }
 
     /// [`build`](Self::build) without the generated wrapper (the runtime's own tests use it).
-    pub(crate) fn build_core(self) -> Result<ClientCore, Error> {
+    pub(crate) fn build_core(mut self) -> Result<ClientCore, Error> {
+        if !self.base_url_set && !self.server_variables.is_empty() {
+            self.base_url = self.server_url()?;
+        }
         let url = Url::parse(self.base_url.trim()).map_err(|e| {
             Error::config(format!(
                 "base URL `{}` is invalid: {e}",
@@ -326,6 +374,26 @@ impl<C> ClientBuilder<C> {
                 max_response_bytes: self.max_response_bytes,
             }),
         })
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// The first server's URL with the variables set by the caller and the others at their defaults.
+    fn server_url(&self) -> Result<String, Error> {
+        let config = self.config;
+        let mut url = config.server_template.to_owned();
+        for (name, value) in &self.server_variables {
+            if !config.server_variables.iter().any(|(n, _)| n == name) {
+                return Err(Error::config(format!(
+                    "server_variable: the server declares no variable `{name}`"
+                )));
+            }
+            url = url.replace(&format!("{{{name}}}"), value);
+        }
+        for (name, default) in config.server_variables {
+            url = url.replace(&format!("{{{name}}}"), default);
+        }
+        Ok(url.trim_end_matches('/').to_owned())
     }
 }
 

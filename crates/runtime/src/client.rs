@@ -7,12 +7,14 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER,
+    USER_AGENT,
 };
 use reqwest::Url;
 use tracing::Instrument as _;
 
 use super::api::ApiConfig;
+use super::auth::api_key::KeyPart;
 use super::auth::Auth;
 use super::error::{classify_transport, ApiFailure, AuthErrorKind, SUPPORT_HEADERS};
 use super::request::{check_path, envelope_status};
@@ -71,6 +73,11 @@ impl fmt::Debug for ClientCore {
             .field("user_agent", &self.inner.http.user_agent)
             .finish_non_exhaustive()
     }
+}
+
+/// The `Authorization` header carrying `value`.
+fn authorization(value: HeaderValue) -> Option<(HeaderName, HeaderValue)> {
+    Some((AUTHORIZATION, value))
 }
 
 /// A response as received, body fully read.
@@ -201,7 +208,32 @@ impl ClientCore {
         let method = request.operation.method;
         match &self.inner.auth {
             Auth::None => self.send(request, url, None).await,
-            Auth::Bearer(header) => self.send(request, url, Some(header.clone())).await,
+            Auth::Bearer(header) => self.send(request, url, authorization(header.clone())).await,
+            Auth::ApiKey(key) => match key.part().map_err(|e| (e, Failure::Permanent))? {
+                KeyPart::Header(name, value) => self.send(request, url, Some((name, value))).await,
+                KeyPart::Query(name, value) => {
+                    let mut url = url.clone();
+                    url.query_pairs_mut().append_pair(name, value.expose());
+                    // reqwest quotes the URL in its errors: keep the key out of them.
+                    self.send(request, &url, None)
+                        .await
+                        .map_err(|(e, f)| match e {
+                            Error::Transport {
+                                kind,
+                                attempts,
+                                source,
+                            } => (
+                                Error::Transport {
+                                    kind,
+                                    attempts,
+                                    source: source.without_url(),
+                                },
+                                f,
+                            ),
+                            other => (other, f),
+                        })
+                }
+            },
             Auth::Digest(digest) => {
                 let uri = match url.query() {
                     Some(q) => format!("{}?{q}", url.path()),
@@ -210,7 +242,9 @@ impl ClientCore {
                 let header = digest
                     .authorization(method.as_str(), &uri)
                     .map_err(|e| (e, Failure::Permanent))?;
-                let raw = self.send(request, url, header).await?;
+                let raw = self
+                    .send(request, url, header.and_then(authorization))
+                    .await?;
                 if raw.status != 401 {
                     return Ok(raw);
                 }
@@ -220,7 +254,8 @@ impl ClientCore {
                         let header = digest
                             .authorization(method.as_str(), &uri)
                             .map_err(|e| (e, Failure::Permanent))?;
-                        self.send(request, url, header).await
+                        self.send(request, url, header.and_then(authorization))
+                            .await
                     }
                     Ok(false) => Ok(raw),
                     Err(e) => Err((e, Failure::Permanent)),
@@ -229,19 +264,24 @@ impl ClientCore {
             Auth::OAuth(oauth) => {
                 let http = &self.inner.http;
                 let (header, generation) = oauth.token(http).await.map_err(auth_stage_failure)?;
-                let raw = self.send(request, url, Some(header)).await?;
+                let raw = self.send(request, url, authorization(header)).await?;
                 if raw.status != 401 {
                     return Ok(raw);
                 }
                 tracing::debug!("access token rejected; fetching a fresh one");
                 oauth.invalidate(generation).await;
                 let (header, _) = oauth.token(http).await.map_err(auth_stage_failure)?;
-                self.send(request, url, Some(header)).await
+                self.send(request, url, authorization(header)).await
             }
         }
     }
 
-    async fn send(&self, request: &Request, url: &Url, auth: Option<HeaderValue>) -> AttemptResult {
+    async fn send(
+        &self,
+        request: &Request,
+        url: &Url,
+        auth: Option<(HeaderName, HeaderValue)>,
+    ) -> AttemptResult {
         let op = request.operation;
         let mut builder = self
             .inner
@@ -256,8 +296,8 @@ impl ClientCore {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());
         }
-        if let Some(auth) = auth {
-            builder = builder.header(AUTHORIZATION, auth);
+        if let Some((name, value)) = auth {
+            builder = builder.header(name, value);
         }
         let mut response = builder.send().await.map_err(transport_failure)?;
         let status = response.status().as_u16();

@@ -27,7 +27,7 @@ mod secret;
 pub mod validate;
 mod waiter;
 
-pub use api::{ApiClient, ApiConfig, EnvVars, OAuthEndpoints};
+pub use api::{ApiClient, ApiConfig, ApiKeyLocation, ApiKeyScheme, EnvVars, OAuthEndpoints};
 pub use body::Multipart;
 pub use builder::ClientBuilder;
 pub use client::ClientCore;

@@ -11,11 +11,18 @@ pub(crate) static CONFIG: ApiConfig = ApiConfig {
     crate_name: "runtime-test-client",
     crate_version: "0.0.1",
     default_base_url: "https://api.example.com",
+    server_template: "https://{host}.example.com",
+    server_variables: &[("host", "api")],
     oauth: Some(OAuthEndpoints {
         token_url: "/api/oauth/token",
         revoke_url: Some("/api/oauth/revoke"),
     }),
     env: None,
+    api_keys: &[crate::ApiKeyScheme {
+        scheme: "KeyHeader",
+        location: crate::ApiKeyLocation::Header,
+        name: "X-Api-Key",
+    }],
     error_keys: &["error", "errorCode", "detail", "reason"],
 };
 

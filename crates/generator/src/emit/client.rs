@@ -81,6 +81,8 @@ pub fn error_items(api: &Api) -> TokenStream {
 /// The `Client` type, its `ApiClient` impl and the static `ApiConfig`.
 pub fn client_items(api: &Api) -> TokenStream {
     let default_base_url = &api.default_base_url;
+    let server_template = &api.server_template;
+    let server_variables = api.server_variables.iter().map(|(n, d)| quote!((#n, #d)));
     let opt = |value: &Option<String>| match value {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
@@ -111,6 +113,18 @@ pub fn client_items(api: &Api) -> TokenStream {
         }
         None => quote!(None),
     };
+    let api_keys = api.auth.api_keys.iter().map(|(scheme, location, name)| {
+        let location = ident(match location.as_str() {
+            "query" => "Query",
+            "cookie" => "Cookie",
+            _ => "Header",
+        });
+        quote!(runtime::ApiKeyScheme {
+            scheme: #scheme,
+            location: runtime::ApiKeyLocation::#location,
+            name: #name,
+        })
+    });
     let error_keys: Vec<&String> = api.error_body.iter().flat_map(|b| &b.members).collect();
     let revoke = api.auth.oauth_revoke_url.is_some().then(|| {
         quote! {
@@ -130,8 +144,11 @@ pub fn client_items(api: &Api) -> TokenStream {
             crate_name: env!("CARGO_PKG_NAME"),
             crate_version: env!("CARGO_PKG_VERSION"),
             default_base_url: #default_base_url,
+            server_template: #server_template,
+            server_variables: &[#(#server_variables),*],
             oauth: #oauth,
             env: #env,
+            api_keys: &[#(#api_keys),*],
             error_keys: &[#(#error_keys),*],
         };
 

@@ -144,7 +144,10 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
     fallbacks.dedup();
 
     let default_base_url = servers::default_base_url(api);
+    let (server_template, server_variables) = servers::server_template(api);
     Ok(Api {
+        server_template,
+        server_variables,
         auth: security::auth_model(api, profile, &default_base_url),
         profile: ProfileFacts {
             name: profile.name,

@@ -11,6 +11,9 @@ pub struct Api {
     pub description: Option<String>,
     pub spec_version: String,
     pub default_base_url: String,
+    /// The first server's URL with its `{variables}`, and the variables' defaults.
+    pub server_template: String,
+    pub server_variables: Vec<(String, String)>,
     /// Named types by Rust name (sorted: the output order is the map's order).
     pub types: BTreeMap<String, TypeDef>,
     /// Validated newtypes for path parameters, by Rust name.
@@ -36,6 +39,8 @@ pub struct AuthModel {
     pub oauth_token_url: Option<String>,
     /// Its revocation endpoint (from the profile), resolved the same way.
     pub oauth_revoke_url: Option<String>,
+    /// `apiKey` schemes: (scheme name, location `header`/`query`/`cookie`, parameter name).
+    pub api_keys: Vec<(String, String, String)>,
 }
 
 /// What the emitted crate needs to know of the profile.

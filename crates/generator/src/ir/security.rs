@@ -1,6 +1,6 @@
 //! Authentication from `components.securitySchemes`, completed by the profile.
 
-use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
+use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
 
 use super::model::AuthModel;
 use crate::profile::Profile;
@@ -8,6 +8,22 @@ use crate::profile::Profile;
 /// The OAuth2 client-credentials endpoints the document declares. A token URL on the default
 /// server is kept relative (`/api/oauth/token`) so that it follows the base URL a caller sets.
 pub fn auth_model(api: &OpenAPI, profile: &Profile, default_base_url: &str) -> AuthModel {
+    let api_keys = api
+        .components
+        .iter()
+        .flat_map(|c| &c.security_schemes)
+        .filter_map(|(scheme, def)| match def {
+            ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => {
+                let location = match location {
+                    APIKeyLocation::Header => "header",
+                    APIKeyLocation::Query => "query",
+                    APIKeyLocation::Cookie => "cookie",
+                };
+                Some((scheme.clone(), location.to_owned(), name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
     let token_url = api
         .components
         .iter()
@@ -20,7 +36,10 @@ pub fn auth_model(api: &OpenAPI, profile: &Profile, default_base_url: &str) -> A
             _ => None,
         });
     let Some(token_url) = token_url else {
-        return AuthModel::default();
+        return AuthModel {
+            api_keys,
+            ..AuthModel::default()
+        };
     };
     let relative = |url: &str| match url.strip_prefix(default_base_url) {
         Some(path) if !default_base_url.is_empty() && path.starts_with('/') => path.to_owned(),
@@ -41,6 +60,7 @@ pub fn auth_model(api: &OpenAPI, profile: &Profile, default_base_url: &str) -> A
     AuthModel {
         oauth_token_url: Some(token),
         oauth_revoke_url: revoke,
+        api_keys,
     }
 }
 

@@ -16,3 +16,17 @@ pub fn default_base_url(api: &OpenAPI) -> String {
     }
     url.trim_end_matches('/').to_owned()
 }
+
+/// The first server's URL as written, and its variables with their defaults (sorted by name).
+pub fn server_template(api: &OpenAPI) -> (String, Vec<(String, String)>) {
+    let Some(server) = api.servers.first() else {
+        return (String::new(), Vec::new());
+    };
+    let vars = server
+        .variables
+        .iter()
+        .flatten()
+        .map(|(name, var)| (name.clone(), var.default.clone()))
+        .collect();
+    (server.url.clone(), vars)
+}

@@ -1,6 +1,7 @@
 //! Authentication modes: HTTP Digest (API key pair), OAuth2 client credentials (service
 //! account) and a static bearer token.
 
+pub(crate) mod api_key;
 pub(crate) mod challenge;
 pub(crate) mod digest;
 pub(crate) mod oauth;
@@ -25,6 +26,15 @@ pub(crate) enum Credentials {
     },
     Bearer {
         token: Secret,
+    },
+    /// An API key for the named `apiKey` scheme (the first declared one when `None`).
+    ApiKey {
+        scheme: Option<String>,
+        key: Secret,
+    },
+    Basic {
+        user: String,
+        password: Secret,
     },
 }
 
@@ -81,6 +91,17 @@ impl Credentials {
                 })?;
                 Ok(Auth::Bearer(header))
             }
+            Credentials::ApiKey { scheme, key } => Ok(Auth::ApiKey(api_key::ApiKey::new(
+                config.api_keys,
+                scheme.as_deref(),
+                key,
+            )?)),
+            Credentials::Basic { user, password } => {
+                if user.is_empty() {
+                    return empty("basic_auth: the user");
+                }
+                Ok(Auth::Bearer(api_key::basic_header(&user, &password)?))
+            }
         }
     }
 }
@@ -90,8 +111,9 @@ pub(crate) enum Auth {
     None,
     Digest(digest::DigestAuth),
     OAuth(oauth::OAuth),
-    /// The complete, sensitive-marked header.
+    /// The complete, sensitive-marked `Authorization` header (bearer token or HTTP Basic).
     Bearer(HeaderValue),
+    ApiKey(api_key::ApiKey),
 }
 
 impl fmt::Debug for Auth {
@@ -101,6 +123,7 @@ impl fmt::Debug for Auth {
             Auth::Digest(d) => fmt::Debug::fmt(d, f),
             Auth::OAuth(o) => fmt::Debug::fmt(o, f),
             Auth::Bearer(_) => f.write_str("Bearer([redacted])"),
+            Auth::ApiKey(k) => write!(f, "ApiKey({}, [redacted])", k.scheme.scheme),
         }
     }
 }
