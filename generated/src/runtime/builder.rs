@@ -27,6 +27,7 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
@@ -41,6 +42,7 @@ impl Default for ClientBuilder {
             credentials: None,
             connect_timeout: None,
             timeout: None,
+            total_timeout: None,
             retry: RetryPolicy::default(),
             user_agent_suffix: None,
             http_client: None,
@@ -57,6 +59,7 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("retry", &self.retry)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("custom_http_client", &self.http_client.is_some())
@@ -169,9 +172,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of one HTTP exchange, body included (default 60 s).
+    /// Timeout of one HTTP exchange, body included (default 60 s). Enforced per request, also
+    /// with a caller's [`http_client`](Self::http_client). Zero is refused by `build`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Deadline of a whole call: every attempt, token fetch and retry wait (default: the retry
+    /// policy's `max_elapsed` plus one [`timeout`](Self::timeout), i.e. 4 minutes). An exchange
+    /// still running at the deadline ends with a timeout error. Zero is refused by `build`.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
         self
     }
 
@@ -187,8 +199,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses a caller-configured `reqwest::Client` (proxies, TLS roots, …). Its own settings apply;
-    /// [`timeout`](Self::timeout) is still applied per request if set, `connect_timeout` is not.
+    /// Uses a caller-configured `reqwest::Client` (proxies, TLS roots, …).
+    ///
+    /// What it may change: proxies, TLS roots and versions, connection pooling, DNS, HTTP/2,
+    /// its own decompression (bodies are still bounded after decoding). What it cannot change:
+    /// [`timeout`](Self::timeout) and the total deadline (applied per request, overriding the
+    /// client's), the body limit, and redirects. Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`: if it follows one anyway, the client refuses
+    /// any token or revoke answer that came through a redirect and any answer to an authenticated
+    /// request from another origin ([`AuthErrorKind::Redirected`](crate::runtime::AuthErrorKind)),
+    /// and token and revoke forms are sent so that a 307/308 cannot replay them.
+    /// `connect_timeout` is not applied to it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -255,17 +276,27 @@ impl ClientBuilder {
             Error::config("user agent suffix contains characters not allowed in an HTTP header")
         })?;
 
-        let (client, timeout) = match self.http_client {
-            Some(client) => (client, self.timeout),
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::config("timeout must be longer than zero"));
+        }
+        let total_timeout = self
+            .total_timeout
+            .unwrap_or_else(|| self.retry.elapsed_limit().saturating_add(timeout));
+        if total_timeout.is_zero() {
+            return Err(Error::config("total_timeout must be longer than zero"));
+        }
+        let client = match self.http_client {
+            Some(client) => client,
             None => {
                 let client = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .timeout(timeout)
                     // A redirect would need re-authentication against another URI: surface it instead.
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?;
-                (client, None)
+                client
             }
         };
         let auth = match self.credentials {
@@ -278,12 +309,13 @@ impl ClientBuilder {
                     client,
                     user_agent,
                     timeout,
+                    max_response_bytes: self.max_response_bytes,
                 },
                 base_url,
                 base_path,
                 auth,
                 retry: self.retry,
-                max_response_bytes: self.max_response_bytes,
+                total_timeout,
             }),
         })
     }

@@ -10,11 +10,14 @@
 mod auth;
 mod builder;
 mod client;
+mod compression;
 mod error;
 pub mod fields;
+mod limits;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod pagination;
+mod redact;
 mod request;
 mod retry;
 mod secret;
@@ -30,7 +33,7 @@ pub use client::Client;
 #[allow(unused_imports)]
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind};
 #[allow(unused_imports)]
-pub use pagination::{items, pages, ItemStream, Page, PageSettings, PageStream};
+pub use pagination::{items, pages, ItemStream, Page, PageSettings, PageStream, DEFAULT_MAX_PAGES};
 #[allow(unused_imports)]
 pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
 #[allow(unused_imports)]
@@ -40,7 +43,9 @@ pub use secret::Secret;
 #[allow(unused_imports)]
 pub use validate::Pattern;
 #[allow(unused_imports)]
-pub use waiter::{wait, PollFuture, Progress, WaitConfig, WaitError, WaitState};
+pub use waiter::{
+    wait, PollFuture, Progress, WaitConfig, WaitError, WaitState, DEFAULT_WAIT_TIMEOUT,
+};
 
 #[cfg(test)]
 mod e2e;

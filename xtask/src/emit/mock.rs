@@ -168,7 +168,7 @@ mod tests {
         ];
         let toml = cargo_sections(&examples);
         assert!(toml.starts_with("\n[features]\n"), "{toml}");
-        assert!(toml.contains("\nmock = [\"dep:hyper\""), "{toml}");
+        assert!(toml.contains("\nmock = [\"hyper/http1\""), "{toml}");
         assert!(toml.ends_with(
             "\n[[example]]\nname = \"mocked\"\nrequired-features = [\"mock\", \"other\"]\n"
         ));

@@ -21,7 +21,11 @@ fn field<'a>(s: &'a StructDef, json: &str) -> Option<&'a Field> {
 }
 
 /// Fills `OperationVersion::pagination` wherever the shape matches.
-pub fn detect(operations: &mut [Operation], types: &BTreeMap<String, TypeDef>) {
+///
+/// A page's integer `totalCount` becomes `i64` whatever its declared format: Atlas documents it as
+/// an int32 estimate, and a count beyond `i32::MAX` must not make every page of a listing fail to
+/// decode (the field is only read, so widening loses nothing).
+pub fn detect(operations: &mut [Operation], types: &mut BTreeMap<String, TypeDef>) {
     for op in operations {
         let param = |json: &str| {
             op.query_params
@@ -57,7 +61,7 @@ pub fn detect(operations: &mut [Operation], types: &BTreeMap<String, TypeDef>) {
             };
             let total_field = field(page_struct, "totalCount")
                 .filter(|f| is_integer(&f.ty))
-                .map(|f| (f.rust_name.clone(), f.ty.clone()));
+                .map(|f| (f.rust_name.clone(), TypeRef::I64));
             let links = field(page_struct, "links").and_then(|f| match &f.ty {
                 TypeRef::Vec(inner) => match inner.as_ref() {
                     TypeRef::Named(link) => match types.get(link) {
@@ -70,10 +74,19 @@ pub fn detect(operations: &mut [Operation], types: &BTreeMap<String, TypeDef>) {
                 },
                 _ => None,
             });
+            let (page_type, item_type) = (page_type.clone(), item_type.as_ref().clone());
+            let results_field = results.rust_name.clone();
+            if let Some(TypeDef::Struct(page_struct)) = types.get_mut(&page_type) {
+                for f in &mut page_struct.fields {
+                    if f.json_name == "totalCount" && f.ty == TypeRef::I32 {
+                        f.ty = TypeRef::I64;
+                    }
+                }
+            }
             version.pagination = Some(Pagination {
-                page_type: page_type.clone(),
-                item_type: item_type.as_ref().clone(),
-                results_field: results.rust_name.clone(),
+                page_type,
+                item_type,
+                results_field,
                 total_field,
                 links,
                 page_param: page_param.clone(),
