@@ -32,6 +32,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
     max_response_bytes: usize,
+    digest_cnonce: Option<String>,
 }
 
 impl Default for ClientBuilder {
@@ -47,6 +48,7 @@ impl Default for ClientBuilder {
             http_client: None,
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            digest_cnonce: None,
         }
     }
 }
@@ -64,6 +66,7 @@ impl fmt::Debug for ClientBuilder {
             .field("custom_http_client", &self.http_client.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("digest_fixed_cnonce", &self.digest_cnonce.is_some())
             .finish()
     }
 }
@@ -214,6 +217,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Tests only (feature `mock`): every Digest header uses this client nonce instead of a random
+    /// one, so a test can check the whole `response=` hash. Never use it against a real server: a
+    /// fixed client nonce weakens Digest against chosen-plaintext attacks.
+    #[cfg(feature = "mock")]
+    pub fn digest_fixed_cnonce(mut self, cnonce: impl Into<String>) -> Self {
+        self.digest_cnonce = Some(cnonce.into());
+        self
+    }
+
     /// Allows sending credentials over plain `http://` to a non-loopback host (default: refused).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
@@ -301,6 +313,10 @@ impl ClientBuilder {
         let auth = match self.credentials {
             Some(c) => c.into_auth(&base_url)?,
             None => Auth::None,
+        };
+        let auth = match auth {
+            Auth::Digest(d) => Auth::Digest(d.with_fixed_cnonce(self.digest_cnonce)),
+            other => other,
         };
         Ok(Client {
             inner: Arc::new(Inner {
