@@ -267,7 +267,7 @@ pub(crate) fn classify_transport(e: &reqwest::Error) -> TransportKind {
         // The server answered something that is not HTTP, or a head over hyper's limits (e.g. a
         // 10 MB header): it will answer the same again, so this is not transient.
         if let Some(h) = err.downcast_ref::<hyper::Error>() {
-            if h.is_parse() || h.is_parse_too_large() || h.is_parse_status() {
+            if h.is_parse() || h.is_parse_status() {
                 return TransportKind::Other;
             }
         }
