@@ -1,7 +1,8 @@
 //! Runs every example of the generated crate against a loopback server, with credentials from the
 //! Atlas CLI's environment variables (a service account, so the token exchange is exercised too).
 //!
-//! The test builds the examples itself (`cargo build --examples`) and runs the binaries cargo reports.
+//! The test has cargo build the examples (`cargo test --workspace --all-features --no-run`) and runs the
+//! binaries cargo reports.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -21,8 +22,8 @@ const V2023: &str = "application/vnd.atlas.2023-01-01+json";
 const V2024: &str = "application/vnd.atlas.2024-05-30+json";
 
 /// The example binaries, built by this test (so what runs is what the sources say, never a stale
-/// binary left in `target/`): `cargo build --examples` of the generated crate, all features, same
-/// profile and target dir as the test. After `cargo test --workspace` it is a no-op.
+/// binary left in `target/`): cargo builds them and reports their paths, same profile and target
+/// dir as the test.
 fn built_examples() -> &'static HashMap<String, PathBuf> {
     static BUILT: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
     BUILT.get_or_init(|| {
@@ -34,17 +35,39 @@ fn built_examples() -> &'static HashMap<String, PathBuf> {
             .expect("profile dir");
         let target_dir = profile_dir.parent().expect("target dir");
         let mut cargo = Command::new(env!("CARGO"));
+        // The same command as the README's `cargo test --workspace --all-features` (which builds the
+        // examples too): same units and features, so after it this is a no-op, never a rebuild.
         cargo
             .args([
-                "build",
+                "test",
                 "--quiet",
-                "-p",
-                "atlas-backup-exports",
-                "--examples",
+                "--workspace",
+                "--all-features",
+                "--no-run",
             ])
-            .args(["--all-features", "--message-format=json"])
+            .arg("--message-format=json")
             .env("CARGO_TARGET_DIR", target_dir)
             .current_dir(env!("CARGO_MANIFEST_DIR"));
+        // Variables cargo sets for this test process describe this crate; passed on, they would
+        // change what `option_env!` saw when dependencies were compiled and force rebuilds.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy().into_owned();
+            let per_unit = ["CARGO_PKG_", "CARGO_BIN_", "CARGO_MANIFEST_"]
+                .iter()
+                .any(|p| name.starts_with(p))
+                || [
+                    "CARGO_CRATE_NAME",
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                    "CARGO_RUSTC_CURRENT_DIR",
+                    "OUT_DIR",
+                ]
+                .contains(&name.as_str());
+            if per_unit {
+                cargo.env_remove(&name);
+            }
+        }
+
         if profile_dir.file_name().is_some_and(|p| p == "release") {
             cargo.arg("--release");
         }
