@@ -401,6 +401,7 @@ async fn fifty_calls_against_a_failing_token_endpoint_make_at_most_four_token_re
         );
     }
     let token_requests = server.count("/api/oauth/token");
+    eprintln!("{token_requests} token requests for 50 calls");
     assert!(
         (1..=4).contains(&token_requests),
         "{token_requests} token requests"
