@@ -5,9 +5,9 @@
 //! `links` lack `next`, or once `totalCount` items have arrived (Atlas documents it as an estimate, so it only
 //! ever *ends* a listing, it never extends one). A server that serves a page it served before (a cycle of
 //! any length: A, A or A, B, A, B…) ends the stream with [`Error::Pagination`] instead of looping forever;
-//! pages are remembered as 128-bit fingerprints, at most `max_pages` of them. A listing also ends with
-//! [`Error::Pagination`] after `max_pages` pages (default [`DEFAULT_MAX_PAGES`]) or when page numbers
-//! run out (`i64::MAX`).
+//! pages are remembered as 128-bit fingerprints of their count and end items (16 bytes each, at most
+//! `max_pages` of them). A listing also ends with [`Error::Pagination`] after `max_pages` pages (default
+//! [`DEFAULT_MAX_PAGES`]) or when page numbers run out (`i64::MAX`).
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
@@ -90,8 +90,10 @@ impl<P: Page, F> Walk<'_, P, F> {
     }
 }
 
-/// A 128-bit fingerprint of a page's items (two SipHash runs over their JSON): equal pages match,
-/// different ones collide with negligible probability.
+/// A 128-bit fingerprint of a page: its item count and its first and last items (two SipHash runs
+/// over their JSON). Items of a well-behaved listing never repeat across pages, so the ends identify
+/// a page; hashing only them keeps the cost per page constant (the whole 500-item page would cost
+/// about half a decode).
 fn fingerprint<T: serde::Serialize>(items: &[T]) -> u128 {
     struct HashWriter(DefaultHasher, DefaultHasher);
     impl std::io::Write for HashWriter {
@@ -109,7 +111,9 @@ fn fingerprint<T: serde::Serialize>(items: &[T]) -> u128 {
     let mut w = HashWriter(DefaultHasher::new(), second);
     // Serializing generated types into a hasher cannot fail; a failure leaves a partial hash, still
     // deterministic for equal items.
-    let _ = serde_json::to_writer(&mut w, items);
+    w.0.write_usize(items.len());
+    w.1.write_usize(items.len());
+    let _ = serde_json::to_writer(&mut w, &(items.first(), items.last()));
     (u128::from(w.0.finish()) << 64) | u128::from(w.1.finish())
 }
 
@@ -218,5 +222,89 @@ where
     match max {
         Some(max) => Box::pin(stream.take(max)),
         None => Box::pin(stream),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug)]
+    struct TestPage(Vec<u32>);
+
+    impl Page for TestPage {
+        type Item = u32;
+        fn items(&self) -> &[u32] {
+            &self.0
+        }
+        fn into_items(self) -> Vec<u32> {
+            self.0
+        }
+        fn total_count(&self) -> Option<u64> {
+            None
+        }
+        fn has_next_link(&self) -> Option<bool> {
+            Some(true)
+        }
+    }
+
+    fn settings(max_pages: Option<u64>) -> PageSettings {
+        PageSettings {
+            first_page: 1,
+            page_size: 3,
+            prefetch: 0,
+            max_items: None,
+            max_pages,
+        }
+    }
+
+    /// Full pages served by `page(n)`; the stream's results, bounded so a bug cannot hang the test.
+    fn walk(settings: PageSettings, page: fn(i64) -> Vec<u32>) -> Vec<Result<TestPage, Error>> {
+        let stream = pages(settings, move |n| {
+            Box::pin(async move { Ok::<_, Error>(TestPage(page(n))) })
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        runtime.block_on(stream.take(100).collect())
+    }
+
+    #[test]
+    fn cycles_of_any_length_end_the_stream() {
+        for cycle in 1..=5i64 {
+            // Pages repeat with period `cycle`: 1..=cycle, then page 1 again.
+            let results = walk(
+                settings(None),
+                match cycle {
+                    1 => |_| vec![1, 2, 3],
+                    2 => |n| vec![(n % 2) as u32; 3],
+                    3 => |n| vec![(n % 3) as u32 * 10, 1, 2],
+                    4 => |n| vec![0, 1, (n % 4) as u32],
+                    _ => |n| vec![(n % 5) as u32, (n % 5) as u32, 9],
+                },
+            );
+            assert_eq!(results.len() as i64, cycle + 1, "cycle {cycle}");
+            match &results[cycle as usize] {
+                Err(Error::Pagination { page, .. }) => assert_eq!(*page, cycle + 1),
+                other => panic!("cycle {cycle}: {other:?}"),
+            }
+        }
+        // Distinct pages never trip it; max_pages ends them.
+        let results = walk(settings(Some(50)), |n| vec![n as u32, 0, n as u32]);
+        assert_eq!(results.len(), 51);
+        assert!(results[..50].iter().all(Result::is_ok));
+        assert!(matches!(
+            results[50],
+            Err(Error::Pagination { page: 51, .. })
+        ));
+    }
+
+    #[test]
+    fn fingerprints_tell_pages_apart_by_count_and_ends() {
+        assert_eq!(fingerprint(&[1u32, 2, 3]), fingerprint(&[1u32, 2, 3]));
+        assert_ne!(fingerprint(&[1u32, 2, 3]), fingerprint(&[1u32, 3]));
+        assert_ne!(fingerprint(&[1u32, 2, 3]), fingerprint(&[2u32, 2, 3]));
+        assert_ne!(fingerprint(&[1u32, 2, 3]), fingerprint(&[1u32, 2, 4]));
+        assert_ne!(fingerprint::<u32>(&[]), fingerprint(&[0u32]));
     }
 }
