@@ -93,8 +93,8 @@ impl<P: Page, F> Walk<'_, P, F> {
 
 /// A 128-bit fingerprint of a page: its item count and its first and last items (two SipHash runs
 /// over their JSON). Items of a well-behaved listing never repeat across pages, so the ends identify
-/// a page; hashing only them keeps the cost per page constant (the whole 500-item page would cost
-/// about half a decode).
+/// a page; hashing only them keeps the cost per page constant (hashing every item would mean
+/// serializing the whole page again).
 fn fingerprint<T: serde::Serialize>(items: &[T]) -> u128 {
     struct HashWriter(DefaultHasher, DefaultHasher);
     impl std::io::Write for HashWriter {
