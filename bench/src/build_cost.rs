@@ -192,13 +192,23 @@ fn crate_rows(root: &Path, rounds: usize) -> Result<Vec<Row>, String> {
         // time when it was compiled inside the generated crate; its share is measured below.
         run(cargo(
             root,
-            &["clean", "-p", "atlas-backup-exports", "-p", "apigen-runtime"],
+            &[
+                "clean",
+                "-p",
+                "atlas-backup-exports",
+                "-p",
+                "apigen-runtime",
+            ],
             Some(&target),
         ))?;
         let m = run(build())?;
         s.clean.push(m.seconds);
         s.clean_kb.extend(m.peak_kb);
-        run(cargo(root, &["clean", "-p", "apigen-runtime"], Some(&target)))?;
+        run(cargo(
+            root,
+            &["clean", "-p", "apigen-runtime"],
+            Some(&target),
+        ))?;
         let m = run(cargo(
             root,
             &["build", "-p", "apigen-runtime", "-j", "2", "--locked"],

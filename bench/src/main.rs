@@ -5,6 +5,7 @@
 mod build_cost;
 mod callgrind;
 mod client;
+mod compression;
 mod data;
 mod decode;
 #[cfg(feature = "generator")]
@@ -119,6 +120,7 @@ fn main() -> ExitCode {
     }
     if on("decode") {
         rows.extend(decode::rows(args.quick));
+        rows.extend(compression::rows(args.quick));
     }
     if on("request") {
         rows.extend(client::overhead_rows(args.quick));

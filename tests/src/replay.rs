@@ -53,6 +53,10 @@ pub struct ClientConfig {
     pub user: Option<String>,
     #[serde(default)]
     pub secret: Option<String>,
+    /// Digest only: the client nonce the client must use, so recorded `response=` hashes are
+    /// checked in full.
+    #[serde(default)]
+    pub cnonce: Option<String>,
     /// Max attempts of the retry policy (default 1: a recording lists every attempt it expects).
     #[serde(default)]
     pub max_attempts: Option<u32>,

@@ -1,10 +1,13 @@
 //! Runs every example of the generated crate against a loopback server, with credentials from the
 //! Atlas CLI's environment variables (a service account, so the token exchange is exercised too).
 //!
-//! `cargo test --workspace` builds the examples before running tests; this test runs those binaries.
+//! The test has cargo build the examples (`cargo test --workspace --all-features --no-run`) and runs the
+//! binaries cargo reports.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::OnceLock;
 
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path};
@@ -18,18 +21,90 @@ const SNAPSHOT: &str = "65a1b2c3d4e5f60718293a4e";
 const V2023: &str = "application/vnd.atlas.2023-01-01+json";
 const V2024: &str = "application/vnd.atlas.2024-05-30+json";
 
+/// The example binaries, built by this test (so what runs is what the sources say, never a stale
+/// binary left in `target/`): cargo builds them and reports their paths, same profile and target
+/// dir as the test.
+fn built_examples() -> &'static HashMap<String, PathBuf> {
+    static BUILT: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        // target/<profile>/deps/<this test> -> target
+        let exe = std::env::current_exe().expect("test binary path");
+        let profile_dir = exe
+            .parent()
+            .and_then(|deps| deps.parent())
+            .expect("profile dir");
+        let target_dir = profile_dir.parent().expect("target dir");
+        let mut cargo = Command::new(env!("CARGO"));
+        // The same command as the README's `cargo test --workspace --all-features` (which builds the
+        // examples too): same units and features, so after it this is a no-op, never a rebuild.
+        cargo
+            .args([
+                "test",
+                "--quiet",
+                "--workspace",
+                "--all-features",
+                "--no-run",
+            ])
+            .arg("--message-format=json")
+            .env("CARGO_TARGET_DIR", target_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        // Variables cargo sets for this test process describe this crate; passed on, they would
+        // change what `option_env!` saw when dependencies were compiled and force rebuilds.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy().into_owned();
+            let per_unit = ["CARGO_PKG_", "CARGO_BIN_", "CARGO_MANIFEST_"]
+                .iter()
+                .any(|p| name.starts_with(p))
+                || [
+                    "CARGO_CRATE_NAME",
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                    "CARGO_RUSTC_CURRENT_DIR",
+                    "OUT_DIR",
+                ]
+                .contains(&name.as_str());
+            if per_unit {
+                cargo.env_remove(&name);
+            }
+        }
+
+        if profile_dir.file_name().is_some_and(|p| p == "release") {
+            cargo.arg("--release");
+        }
+        let output = cargo.output().expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "building the examples failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut found = HashMap::new();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let is_example = message["target"]["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "example"));
+            if let (true, Some(name), Some(exe)) = (
+                is_example,
+                message["target"]["name"].as_str(),
+                message["executable"].as_str(),
+            ) {
+                found.insert(name.to_owned(), PathBuf::from(exe));
+            }
+        }
+        found
+    })
+}
+
 fn example(name: &str) -> PathBuf {
-    // target/debug/deps/<this test> -> target/debug/examples/<name>
-    let exe = std::env::current_exe().expect("test binary path");
-    let path = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target dir")
-        .join("examples")
-        .join(name);
+    let path = built_examples()
+        .get(name)
+        .unwrap_or_else(|| panic!("cargo built no example named {name}"))
+        .clone();
     assert!(
         path.exists(),
-        "{} is not built: run the examples' tests with `cargo test --workspace`",
+        "{} was reported built but is missing",
         path.display()
     );
     path

@@ -1,16 +1,25 @@
 //! Property tests (proptest, stable toolchain) over every generated type and the client's decode paths.
 //!
-//! 1. `arbitrary_bytes_never_panic_a_decoder`: 256 cases per type: random bytes, and JSON of the type's
-//!    shape with some nodes replaced, then cut short or with a byte changed.
-//! 2. `arbitrary_json_never_panics_a_decoder`: 256 cases of any JSON and 256 of schema-shaped JSON
+//! Every decode must either succeed and survive serialize + decode unchanged, or fail with the right
+//! kind of error: a syntax error exactly when the bytes are not JSON, otherwise a data error whose path
+//! (serde_path_to_error, as in `Error::Decode`) names a node that exists in the input.
+//!
+//! 1. `arbitrary_bytes_decode_or_fail_with_a_path`: 256 cases per type: random bytes, and JSON of the
+//!    type's shape with some nodes replaced, then cut short or with a byte changed.
+//! 2. `arbitrary_json_decodes_or_fails_with_a_path`: 256 cases of any JSON and 256 of schema-shaped JSON
 //!    with one to three nodes replaced by any JSON, per type.
 //! 3. `every_value_round_trips`: 256 values per type (JSON fitting the schema, decoded): serialize then
 //!    deserialize gives the same value. Valid JSON must decode, too.
-//! 4. `the_client_never_panics_on_arbitrary_answers`: 64 answers per operation, for four operations, from
-//!    the generated mock server to the real client: any status, media type and body (random bytes, any
-//!    JSON, mutated and valid JSON, valid API errors), with and without `envelope`. Errors keep their
-//!    status and raw body; a valid answer with the right status and media type decodes; a valid API
-//!    error body is decoded.
+//! 4. `arbitrary_answers_give_typed_outcomes_by_status_class`: 64 answers per operation, for four
+//!    operations, from the generated mock server to the real client: any status, media type and body
+//!    (random bytes, any JSON, mutated and valid JSON, valid API errors), with and without `envelope`.
+//!    A non-2xx answer is `Error::Api` with that status and the raw body kept; a 2xx answer is a value,
+//!    or `Decode` / `UnexpectedMediaType` with that status (or `Api` with the status an envelope
+//!    carries); a valid answer with the right status and media type decodes; a valid API error body
+//!    is decoded.
+//!
+//! Each run draws new cases from a random seed; a failure prints the shrunk input and the seed.
+//! `FUZZ_SEED=<n> cargo test -p atlas-exports-tests --test fuzz` replays exactly that run.
 //!
 //! The types are listed once below; `the_list_covers_every_generated_type` checks the list against the
 //! generator's IR, so a type a spec change adds fails here until it is listed.
@@ -22,10 +31,10 @@ use std::fmt::Debug;
 use std::sync::OnceLock;
 
 use atlas_backup_exports::mock::{MockResponse, MockServer};
-use atlas_backup_exports::{types, Client, RetryPolicy};
+use atlas_backup_exports::{types, Client, Error, RetryPolicy};
 use atlas_exports_tests::schema_json::Shapes;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -35,8 +44,8 @@ const HTTP_CASES: u32 = 64;
 
 struct Decoder {
     name: &'static str,
-    bytes: fn(&[u8]),
-    value: fn(Value),
+    /// Decodes the bytes and checks the outcome's property (see the module docs).
+    bytes: fn(&[u8]) -> Result<(), String>,
     round_trip: fn(&Value) -> Result<(), String>,
 }
 
@@ -44,11 +53,114 @@ macro_rules! decoders {
     ($($t:ident),* $(,)?) => {
         vec![$(Decoder {
             name: stringify!($t),
-            bytes: |b| { let _ = serde_json::from_slice::<types::$t>(b); },
-            value: |v| { let _ = serde_json::from_value::<types::$t>(v); },
+            bytes: decode_property::<types::$t>,
             round_trip: round_trip::<types::$t>,
         }),*]
     };
+}
+
+fn round_trips<T: Serialize + DeserializeOwned + PartialEq + Debug>(
+    value: T,
+) -> Result<(), String> {
+    let wire = serde_json::to_vec(&value).map_err(|e| format!("does not serialize: {e}"))?;
+    let back: T = serde_json::from_slice(&wire).map_err(|e| {
+        format!(
+            "its own JSON does not decode: {e}: {}",
+            String::from_utf8_lossy(&wire)
+        )
+    })?;
+    if back == value {
+        Ok(())
+    } else {
+        Err(format!("{value:?}\nbecame\n{back:?}"))
+    }
+}
+
+/// The property every decode must have: success that round-trips, or an error of the right
+/// category whose path exists in the input.
+fn decode_property<T: Serialize + DeserializeOwned + PartialEq + Debug>(
+    bytes: &[u8],
+) -> Result<(), String> {
+    let as_json = serde_json::from_slice::<Value>(bytes);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let decoded = serde_path_to_error::deserialize::<_, T>(&mut de);
+    if decoded.is_ok() {
+        // Trailing characters after a complete value: a syntax error, like serde_json's.
+        if let Err(trailing) = de.end() {
+            return match as_json {
+                Err(_) if trailing.is_syntax() => Ok(()),
+                _ => Err(format!("trailing data not reported as syntax: {trailing}")),
+            };
+        }
+    }
+    // serde_json skips ignored (unknown) fields without checking their text encoding or number
+    // range, so a value may decode from bytes whose only flaw is there; it must still round-trip.
+    let ignored_flaw = |e: &serde_json::Error| {
+        let text = e.to_string();
+        ["unicode", "UTF-8", "number out of range"]
+            .iter()
+            .any(|flaw| text.contains(flaw))
+    };
+    match (decoded, as_json) {
+        (Ok(value), Ok(_)) => round_trips(value),
+        (Ok(value), Err(e)) if ignored_flaw(&e) => round_trips(value),
+        (Ok(value), Err(e)) => Err(format!(
+            "decoded {value:?} from bytes that are not JSON ({e})"
+        )),
+        (Err(e), Err(_)) if e.inner().is_syntax() || e.inner().is_eof() => Ok(()),
+        // A streaming decoder may meet a data error before the syntax error further on (or past
+        // a flaw it skipped in an ignored field).
+        (Err(e), Err(json))
+            if e.inner().is_data()
+                && (position(e.inner()) <= position(&json) || ignored_flaw(&json)) =>
+        {
+            Ok(())
+        }
+        (Err(e), Err(json)) => Err(format!(
+            "not JSON ({json}) but the decoder reported a {:?} error: {e}",
+            e.inner().classify()
+        )),
+        (Err(e), Ok(json)) => {
+            // serde_json reports an array longer than the struct it fills as trailing characters.
+            let longer_array =
+                e.inner().is_syntax() && e.inner().to_string().starts_with("trailing characters");
+            if !e.inner().is_data() && !longer_array {
+                return Err(format!(
+                    "valid JSON but a {:?} error: {e}",
+                    e.inner().classify()
+                ));
+            }
+            path_exists(&json, e.path())
+                .then_some(())
+                .ok_or_else(|| format!("error path `{}` is not in the input: {e}", e.path()))
+        }
+    }
+}
+
+fn position(e: &serde_json::Error) -> (usize, usize) {
+    (e.line(), e.column())
+}
+
+/// Whether every map/sequence segment of `path` resolves in `json` (an enum segment ends the walk:
+/// the failing node is inside a variant).
+fn path_exists(json: &Value, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let mut node = json;
+    for segment in path.iter() {
+        node = match (segment, node) {
+            (Segment::Seq { index }, Value::Array(items)) => match items.get(*index) {
+                Some(item) => item,
+                None => return false,
+            },
+            (Segment::Map { key }, Value::Object(map)) => match map.get(key) {
+                Some(value) => value,
+                None => return false,
+            },
+            (Segment::Enum { .. } | Segment::Unknown, _) => return true,
+            _ => return false,
+        };
+    }
+    true
 }
 
 fn decoders() -> Vec<Decoder> {
@@ -113,7 +225,22 @@ fn shapes() -> &'static Shapes {
     })
 }
 
-/// Runs `cases` cases of `strategy` (fresh random seed each run; a failure prints the shrunk input).
+/// The seed of this run: `FUZZ_SEED` when set (to replay a failure), else a fresh random one.
+fn seed() -> u64 {
+    static SEED: OnceLock<u64> = OnceLock::new();
+    *SEED.get_or_init(|| match std::env::var("FUZZ_SEED") {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("FUZZ_SEED must be a u64, not {text:?}")),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64),
+    })
+}
+
+/// Runs `cases` cases of `strategy` from the run's seed (see [`seed`]); a failure prints the shrunk
+/// input and the command that replays it.
 fn check<S: Strategy>(
     what: &str,
     cases: u32,
@@ -127,9 +254,21 @@ fn check<S: Strategy>(
         failure_persistence: None,
         ..Config::default()
     };
-    let mut runner = TestRunner::new(config);
+    // Each check gets its own stream, derived from the seed and its name, so replaying one test
+    // (or one type) reproduces its cases whatever else runs.
+    let mut bytes = [0u8; 32];
+    let name_hash = what.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    bytes[..8].copy_from_slice(&seed().to_le_bytes());
+    bytes[8..16].copy_from_slice(&name_hash.to_le_bytes());
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+    let mut runner = TestRunner::new_with_rng(config, rng);
     if let Err(e) = runner.run(&strategy, test) {
-        panic!("{what}: {e}");
+        panic!(
+            "{what}: {e}\nreproduce with: FUZZ_SEED={} cargo test -p atlas-exports-tests --test fuzz",
+            seed()
+        );
     }
 }
 
@@ -141,7 +280,7 @@ fn the_list_covers_every_generated_type() {
 }
 
 #[test]
-fn arbitrary_bytes_never_panic_a_decoder() {
+fn arbitrary_bytes_decode_or_fail_with_a_path() {
     for decoder in decoders() {
         let damaged = (
             shapes().mutated(decoder.name),
@@ -161,29 +300,32 @@ fn arbitrary_bytes_never_panic_a_decoder() {
             });
         let strategy = prop_oneof![prop::collection::vec(any::<u8>(), 0..256), damaged];
         check(decoder.name, SERDE_CASES, strategy, |bytes| {
-            (decoder.bytes)(&bytes);
-            Ok(())
+            (decoder.bytes)(&bytes).map_err(|e| {
+                TestCaseError::fail(format!("{e}\ninput: {:?}", String::from_utf8_lossy(&bytes)))
+            })
         });
     }
     eprintln!("{} decoders x {SERDE_CASES} byte strings", decoders().len());
 }
 
 #[test]
-fn arbitrary_json_never_panics_a_decoder() {
+fn arbitrary_json_decodes_or_fails_with_a_path() {
     for decoder in decoders() {
-        check(decoder.name, SERDE_CASES, shapes().arbitrary(), |json| {
-            (decoder.value)(json);
-            Ok(())
-        });
+        let json_property = |json: Value| {
+            let bytes = serde_json::to_vec(&json).expect("JSON");
+            (decoder.bytes)(&bytes).map_err(|e| TestCaseError::fail(format!("{e}\ninput: {json}")))
+        };
+        check(
+            decoder.name,
+            SERDE_CASES,
+            shapes().arbitrary(),
+            json_property,
+        );
         check(
             decoder.name,
             SERDE_CASES,
             shapes().mutated(decoder.name),
-            |json| {
-                (decoder.value)(json.clone());
-                (decoder.bytes)(&serde_json::to_vec(&json).expect("JSON"));
-                Ok(())
-            },
+            json_property,
         );
     }
     eprintln!(
@@ -317,42 +459,51 @@ async fn exchange(op: &str, answer: &Answer) -> Result<(), String> {
         }
         other => panic!("no such operation {other}"),
     };
-    match result {
-        Ok(()) if (200..300).contains(&answer.status) => Ok(()),
-        Ok(()) => Err(format!("HTTP {} was taken for a success", answer.status)),
-        Err(error) => {
-            let _ = error.to_string();
-            let success = (200..300).contains(&answer.status);
-            if !success && error.status() != Some(answer.status) {
-                return Err(format!("HTTP {} became {error:?}", answer.status));
-            }
-            if let Some(api) = error.api() {
-                if api.raw_body() != answer.body.as_slice() {
-                    return Err("the raw body of an API error was not kept".to_owned());
-                }
-                let known = serde_json::from_slice::<Value>(&answer.body)
-                    .ok()
-                    .is_some_and(|v| {
-                        ["error", "errorCode", "detail", "reason"]
-                            .iter()
-                            .any(|k| v.get(k).is_some())
-                    });
-                if answer.api_error && known && api.body().is_none() {
-                    return Err("a valid API error body was not decoded".to_owned());
-                }
-            }
-            let exact_success =
-                answer.valid && !answer.envelope && answer.media_type.starts_with("application/");
-            if success && exact_success && op != "delete_export_bucket" {
-                return Err(format!("a valid answer did not decode: {error}"));
-            }
-            Ok(())
+    let success = (200..300).contains(&answer.status);
+    // With envelope=true a 2xx answer may carry the real status in its body.
+    let enveloped_status = serde_json::from_slice::<Value>(&answer.body)
+        .ok()
+        .and_then(|v| v.get("status")?.as_u64())
+        .and_then(|s| u16::try_from(s).ok())
+        .filter(|s| answer.envelope && !(200..300).contains(s));
+    let error = match result {
+        Ok(()) if success && enveloped_status.is_none() => return Ok(()),
+        Ok(()) => return Err(format!("HTTP {} was taken for a success", answer.status)),
+        Err(error) => error,
+    };
+    let _ = error.to_string();
+    match (&error, success) {
+        (Error::Api(api), false) if api.status() == answer.status => {}
+        (Error::Api(api), true) if Some(api.status()) == enveloped_status => {}
+        (Error::Decode { status, .. } | Error::UnexpectedMediaType { status, .. }, true)
+            if *status == answer.status => {}
+        _ => return Err(format!("HTTP {} became {error:?}", answer.status)),
+    }
+    if let Some(api) = error.api() {
+        if api.raw_body() != answer.body.as_slice() {
+            return Err("the raw body of an API error was not kept".to_owned());
+        }
+        let known = serde_json::from_slice::<Value>(&answer.body)
+            .ok()
+            .is_some_and(|v| {
+                ["error", "errorCode", "detail", "reason"]
+                    .iter()
+                    .any(|k| v.get(k).is_some())
+            });
+        if answer.api_error && known && !answer.envelope && api.body().is_none() {
+            return Err("a valid API error body was not decoded".to_owned());
         }
     }
+    let exact_success =
+        answer.valid && !answer.envelope && answer.media_type.starts_with("application/");
+    if success && exact_success && op != "delete_export_bucket" {
+        return Err(format!("a valid answer did not decode: {error}"));
+    }
+    Ok(())
 }
 
 #[test]
-fn the_client_never_panics_on_arbitrary_answers() {
+fn arbitrary_answers_give_typed_outcomes_by_status_class() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

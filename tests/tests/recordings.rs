@@ -16,7 +16,13 @@ fn client(base: &str, recording: &Recording) -> Client {
     let secret = config.secret.clone().unwrap_or_default();
     let builder = match config.auth.as_deref() {
         None | Some("bearer") => builder.bearer_token("test-token"),
-        Some("digest") => builder.digest_auth(user, secret),
+        Some("digest") => {
+            let builder = builder.digest_auth(user, secret);
+            match &config.cnonce {
+                Some(cnonce) => builder.digest_fixed_cnonce(cnonce),
+                None => builder,
+            }
+        }
         Some("service_account") => builder.service_account(user, secret),
         Some("none") => builder,
         Some(other) => panic!("unknown auth mode {other}"),

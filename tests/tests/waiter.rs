@@ -240,3 +240,45 @@ async fn invalid_ids_fail_before_any_request() {
     );
     assert_eq!(server.received_requests().await.expect("recorded").len(), 0);
 }
+
+/// The delay is checked, not only the outcome: under tokio's paused clock the poll after a 429 with
+/// `Retry-After: 7` starts exactly 7 s (virtual) after the 429, however fast the machine is.
+#[tokio::test(start_paused = true)]
+async fn the_retry_after_delay_is_honoured_exactly_under_paused_time() {
+    use atlas_backup_exports::mock::{MockResponse, MockServer};
+    let server = MockServer::start().await;
+    let body = |state: &str| {
+        json!({"id": EXPORT, "exportBucketId": "65a1b2c3d4e5f60718293a4b", "state": state})
+            .to_string()
+    };
+    let v2023 = [("content-type", "application/vnd.atlas.2023-01-01+json")];
+    let limited = MockResponse::new(
+        429,
+        [("content-type", "application/json"), ("retry-after", "7")],
+        r#"{"error":429,"errorCode":"RATE_LIMITED"}"#,
+    );
+    let _route = server
+        .on_get_backup_export(GROUP, CLUSTER, EXPORT)
+        .respond_raw(MockResponse::new(200, v2023, body("InProgress")))
+        .respond_raw(limited)
+        .respond_raw(MockResponse::new(200, v2023, body("Successful")));
+    let client = server
+        .client_builder()
+        .retry_policy(RetryPolicy::new().max_attempts(3))
+        .build()
+        .expect("client");
+    let started = tokio::time::Instant::now();
+    let done = client
+        .wait_for_backup_export(GROUP, CLUSTER, EXPORT)
+        .poll_interval(Duration::from_secs(2))
+        .await
+        .expect("429 is retried after its Retry-After");
+    assert_eq!(done.state.expect("state").as_str(), "Successful");
+    // First poll at 0 s, second at 2 s (poll interval) answered 429, its retry 7 s later.
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_secs(9) && elapsed < Duration::from_millis(9_100),
+        "{elapsed:?}"
+    );
+    assert_eq!(server.received().len(), 3);
+}

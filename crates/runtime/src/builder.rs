@@ -31,11 +31,13 @@ pub struct ClientBuilder<C> {
     credentials: Option<Credentials>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
     max_response_bytes: usize,
+    digest_cnonce: Option<String>,
 }
 
 impl<C> Clone for ClientBuilder<C> {
@@ -54,6 +56,8 @@ impl<C> Clone for ClientBuilder<C> {
             http_client: self.http_client.clone(),
             allow_insecure_http: self.allow_insecure_http,
             max_response_bytes: self.max_response_bytes,
+            total_timeout: self.total_timeout,
+            digest_cnonce: self.digest_cnonce.clone(),
         }
     }
 }
@@ -77,11 +81,13 @@ impl<C: ApiClient> ClientBuilder<C> {
             credentials: None,
             connect_timeout: None,
             timeout: None,
+            total_timeout: None,
             retry: RetryPolicy::default(),
             user_agent_suffix: None,
             http_client: None,
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            digest_cnonce: None,
         }
     }
 }
@@ -93,11 +99,13 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("credentials", &self.credentials)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("retry", &self.retry)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("custom_http_client", &self.http_client.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("digest_fixed_cnonce", &self.digest_cnonce.is_some())
             .finish()
     }
 }
@@ -239,9 +247,18 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Timeout of one HTTP exchange, body included (default 60 s).
+    /// Timeout of one HTTP exchange, body included (default 60 s). Enforced per request, also
+    /// with a caller's [`http_client`](Self::http_client). Zero is refused by `build`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Deadline of a whole call: every attempt, token fetch and retry wait (default: the retry
+    /// policy's `max_elapsed` plus one [`timeout`](Self::timeout), i.e. 4 minutes). An exchange
+    /// still running at the deadline ends with a timeout error. Zero is refused by `build`.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
         self
     }
 
@@ -257,10 +274,28 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Uses a caller-configured `reqwest::Client` (proxies, TLS roots, …). Its own settings apply;
-    /// [`timeout`](Self::timeout) is still applied per request if set, `connect_timeout` is not.
+    /// Uses a caller-configured `reqwest::Client` (proxies, TLS roots, …).
+    ///
+    /// What it may change: proxies, TLS roots and versions, connection pooling, DNS, HTTP/2,
+    /// its own decompression (bodies are still bounded after decoding). What it cannot change:
+    /// [`timeout`](Self::timeout) and the total deadline (applied per request, overriding the
+    /// client's), the body limit, and redirects. Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`: if it follows one anyway, the client refuses
+    /// any token or revoke answer that came through a redirect and any answer to an authenticated
+    /// request from another origin ([`AuthErrorKind::Redirected`](crate::AuthErrorKind)),
+    /// and token and revoke forms are sent so that a 307/308 cannot replay them.
+    /// `connect_timeout` is not applied to it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Tests only (feature `mock`): every Digest header uses this client nonce instead of a random
+    /// one, so a test can check the whole `response=` hash. Never use it against a real server: a
+    /// fixed client nonce weakens Digest against chosen-plaintext attacks.
+    #[cfg(feature = "mock")]
+    pub fn digest_fixed_cnonce(mut self, cnonce: impl Into<String>) -> Self {
+        self.digest_cnonce = Some(cnonce.into());
         self
     }
 
@@ -342,22 +377,36 @@ impl<C> ClientBuilder<C> {
             Error::config("user agent suffix contains characters not allowed in an HTTP header")
         })?;
 
-        let (client, timeout) = match self.http_client {
-            Some(client) => (client, self.timeout),
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::config("timeout must be longer than zero"));
+        }
+        let total_timeout = self
+            .total_timeout
+            .unwrap_or_else(|| self.retry.elapsed_limit().saturating_add(timeout));
+        if total_timeout.is_zero() {
+            return Err(Error::config("total_timeout must be longer than zero"));
+        }
+        let client = match self.http_client {
+            Some(client) => client,
             None => {
                 let client = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .timeout(timeout)
                     // A redirect would need re-authentication against another URI: surface it instead.
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?;
-                (client, None)
+                client
             }
         };
         let auth = match self.credentials {
             Some(c) => c.into_auth(&base_url, self.config)?,
             None => Auth::None,
+        };
+        let auth = match auth {
+            Auth::Digest(d) => Auth::Digest(d.with_fixed_cnonce(self.digest_cnonce)),
+            other => other,
         };
         Ok(ClientCore {
             inner: Arc::new(Inner {
@@ -366,12 +415,13 @@ impl<C> ClientBuilder<C> {
                     client,
                     user_agent,
                     timeout,
+                    max_response_bytes: self.max_response_bytes,
                 },
                 base_url,
                 base_path,
                 auth,
                 retry: self.retry,
-                max_response_bytes: self.max_response_bytes,
+                total_timeout,
             }),
         })
     }

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER,
-    USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE,
+    RETRY_AFTER, USER_AGENT,
 };
 use reqwest::Url;
 use tracing::Instrument as _;
@@ -16,7 +16,9 @@ use tracing::Instrument as _;
 use super::api::ApiConfig;
 use super::auth::api_key::KeyPart;
 use super::auth::Auth;
+use super::compression;
 use super::error::{classify_transport, ApiFailure, AuthErrorKind, SUPPORT_HEADERS};
+use super::limits::{read_body, BodyError};
 use super::request::{check_path, envelope_status};
 use super::retry::{is_retryable, parse_retry_after, Failure};
 use super::{Error, Method, Request, Response, RetryPolicy};
@@ -26,8 +28,11 @@ use std::marker::PhantomData;
 pub(crate) struct Http {
     pub(crate) client: reqwest::Client,
     pub(crate) user_agent: HeaderValue,
-    /// Applied per request only with a caller-supplied client (ours has it built in).
-    pub(crate) timeout: Option<Duration>,
+    /// Deadline of one HTTP exchange, body included. Applied per request, so it holds whatever
+    /// `reqwest::Client` the caller passed (a per-request timeout overrides the client's).
+    pub(crate) timeout: Duration,
+    /// Largest body read (decoded size), for API, error, token and revoke answers alike.
+    pub(crate) max_response_bytes: usize,
 }
 
 impl Http {
@@ -36,14 +41,21 @@ impl Http {
         method: reqwest::Method,
         url: impl reqwest::IntoUrl,
     ) -> reqwest::RequestBuilder {
-        let builder = self
-            .client
+        self.request_within(method, url, self.timeout)
+    }
+
+    /// A request whose exchange must end within `timeout` (at most the configured one).
+    pub(crate) fn request_within(
+        &self,
+        method: reqwest::Method,
+        url: impl reqwest::IntoUrl,
+        timeout: Duration,
+    ) -> reqwest::RequestBuilder {
+        self.client
             .request(method, url)
-            .header(USER_AGENT, self.user_agent.clone());
-        match self.timeout {
-            Some(t) => builder.timeout(t),
-            None => builder,
-        }
+            .header(USER_AGENT, self.user_agent.clone())
+            .header(ACCEPT_ENCODING, compression::ACCEPT_ENCODING)
+            .timeout(timeout.min(self.timeout))
     }
 }
 
@@ -54,7 +66,8 @@ pub(crate) struct Inner {
     pub(crate) base_path: String,
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
-    pub(crate) max_response_bytes: usize,
+    /// Deadline of a whole call, retries and waits included.
+    pub(crate) total_timeout: Duration,
 }
 
 /// A configured client, wrapped by each generated `Client`. Cheap to clone: clones share
@@ -104,6 +117,12 @@ fn auth_stage_failure(e: Error) -> (Error, Failure) {
             status: Some(s),
             ..
         } => Failure::Status(*s),
+        // A shared, paused failure of a token request that never got an answer.
+        Error::Auth {
+            kind: AuthErrorKind::TokenEndpoint,
+            status: None,
+            ..
+        } => Failure::NotSent,
         _ => Failure::Permanent,
     };
     let failure = if is_retryable(Method::Get, failure) {
@@ -165,6 +184,10 @@ impl ClientCore {
         }
         let policy = &self.inner.retry;
         let started = Instant::now();
+        // Saturates instead of overflowing: an absurd total timeout means "no total deadline".
+        let deadline = started
+            .checked_add(self.inner.total_timeout)
+            .unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 86_400));
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -176,7 +199,10 @@ impl ClientCore {
                 attempt,
                 status = tracing::field::Empty,
             );
-            let outcome = self.attempt(&request, &url).instrument(span.clone()).await;
+            let outcome = self
+                .attempt(&request, &url, deadline)
+                .instrument(span.clone())
+                .await;
             if let Ok(raw) = &outcome {
                 span.record("status", raw.status);
             }
@@ -194,6 +220,12 @@ impl ClientCore {
             } else {
                 None
             };
+            // A retry that could not even start before the total deadline is not made.
+            let delay = delay.filter(|d| {
+                Instant::now()
+                    .checked_add(*d)
+                    .is_some_and(|start| start < deadline)
+            });
             let Some(delay) = delay else {
                 return Err(error.with_attempts(attempt));
             };
@@ -204,18 +236,23 @@ impl ClientCore {
 
     /// One attempt: authentication plus at most one re-send after a 401 with a new challenge or
     /// a fresh token.
-    async fn attempt(&self, request: &Request, url: &Url) -> AttemptResult {
+    async fn attempt(&self, request: &Request, url: &Url, deadline: Instant) -> AttemptResult {
         let method = request.operation.method;
         match &self.inner.auth {
-            Auth::None => self.send(request, url, None).await,
-            Auth::Bearer(header) => self.send(request, url, authorization(header.clone())).await,
+            Auth::None => self.send(request, url, None, deadline).await,
+            Auth::Bearer(header) => {
+                self.send(request, url, authorization(header.clone()), deadline)
+                    .await
+            }
             Auth::ApiKey(key) => match key.part().map_err(|e| (e, Failure::Permanent))? {
-                KeyPart::Header(name, value) => self.send(request, url, Some((name, value))).await,
+                KeyPart::Header(name, value) => {
+                    self.send(request, url, Some((name, value)), deadline).await
+                }
                 KeyPart::Query(name, value) => {
                     let mut url = url.clone();
                     url.query_pairs_mut().append_pair(name, value.expose());
                     // reqwest quotes the URL in its errors: keep the key out of them.
-                    self.send(request, &url, None)
+                    self.send(request, &url, None, deadline)
                         .await
                         .map_err(|(e, f)| match e {
                             Error::Transport {
@@ -243,7 +280,7 @@ impl ClientCore {
                     .authorization(method.as_str(), &uri)
                     .map_err(|e| (e, Failure::Permanent))?;
                 let raw = self
-                    .send(request, url, header.and_then(authorization))
+                    .send(request, url, header.and_then(authorization), deadline)
                     .await?;
                 if raw.status != 401 {
                     return Ok(raw);
@@ -254,7 +291,7 @@ impl ClientCore {
                         let header = digest
                             .authorization(method.as_str(), &uri)
                             .map_err(|e| (e, Failure::Permanent))?;
-                        self.send(request, url, header.and_then(authorization))
+                        self.send(request, url, header.and_then(authorization), deadline)
                             .await
                     }
                     Ok(false) => Ok(raw),
@@ -264,14 +301,17 @@ impl ClientCore {
             Auth::OAuth(oauth) => {
                 let http = &self.inner.http;
                 let (header, generation) = oauth.token(http).await.map_err(auth_stage_failure)?;
-                let raw = self.send(request, url, authorization(header)).await?;
+                let raw = self
+                    .send(request, url, authorization(header), deadline)
+                    .await?;
                 if raw.status != 401 {
                     return Ok(raw);
                 }
                 tracing::debug!("access token rejected; fetching a fresh one");
                 oauth.invalidate(generation).await;
                 let (header, _) = oauth.token(http).await.map_err(auth_stage_failure)?;
-                self.send(request, url, authorization(header)).await
+                self.send(request, url, authorization(header), deadline)
+                    .await
             }
         }
     }
@@ -281,12 +321,14 @@ impl ClientCore {
         request: &Request,
         url: &Url,
         auth: Option<(HeaderName, HeaderValue)>,
+        deadline: Instant,
     ) -> AttemptResult {
         let op = request.operation;
+        let remaining = deadline.saturating_duration_since(Instant::now());
         let mut builder = self
             .inner
             .http
-            .request(op.method.to_reqwest(), url.clone())
+            .request_within(op.method.to_reqwest(), url.clone(), remaining)
             .header(ACCEPT, op.media_type);
         if let Some(body) = &request.body {
             builder = builder
@@ -296,32 +338,53 @@ impl ClientCore {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());
         }
+        let has_auth = auth.is_some();
         if let Some((name, value)) = auth {
             builder = builder.header(name, value);
         }
         let mut response = builder.send().await.map_err(transport_failure)?;
         let status = response.status().as_u16();
+        // Only a caller's client can follow redirects (ours never does): refuse an answer to an
+        // authenticated request from another origin. reqwest drops `Authorization` across origins,
+        // so the credential did not travel; the foreign answer must not be taken for Atlas'.
+        if has_auth && response.url().origin() != url.origin() {
+            let error = Error::auth(
+                AuthErrorKind::Redirected,
+                Some(status),
+                format!(
+                    "the request was redirected to another origin ({}); its answer is refused",
+                    response.url().origin().ascii_serialization()
+                ),
+            );
+            return Err((error, Failure::Permanent));
+        }
         let headers = response.headers().clone();
-        // Read chunk by chunk so an oversized or endless body stops at the limit, not at memory's end.
-        let limit = self.inner.max_response_bytes;
-        let too_large = || {
-            let error = Error::ResponseTooLarge { status, limit };
-            (error, Failure::Permanent)
-        };
-        if response
-            .content_length()
-            .is_some_and(|len| len > limit as u64)
-        {
-            return Err(too_large());
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
-            if body.len() + chunk.len() > limit {
-                return Err(too_large());
+        // Read chunk by chunk (decoding gzip) so an oversized or endless body stops at the limit,
+        // not at memory's end.
+        let limit = self.inner.http.max_response_bytes;
+        let body = match read_body(&mut response, limit).await {
+            Ok(body) => body,
+            Err(BodyError::TooLarge) => {
+                return Err((
+                    Error::ResponseTooLarge { status, limit },
+                    Failure::Permanent,
+                ))
             }
-            body.extend_from_slice(&chunk);
-        }
-        let body = Bytes::from(body);
+            Err(BodyError::Transport(e)) => return Err(transport_failure(e)),
+            Err(BodyError::Encoding(message)) => {
+                let error = Error::Decode {
+                    status,
+                    media_type: headers
+                        .get(CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned),
+                    path: String::new(),
+                    excerpt: String::new(),
+                    source: serde::de::Error::custom(message),
+                };
+                return Err((error, Failure::Permanent));
+            }
+        };
         Ok(RawResponse {
             status,
             headers,

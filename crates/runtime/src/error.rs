@@ -77,6 +77,9 @@ pub enum AuthErrorKind {
     UnsupportedChallenge,
     /// The operation needs credentials of a kind the client was not configured with.
     NotConfigured,
+    /// A token or revoke request was redirected, or an authenticated request was redirected to
+    /// another origin (only possible with a caller's `http_client` that follows redirects).
+    Redirected,
 }
 
 /// Every error a generated client returns. `B` is the API's error body (the generated crate's
@@ -369,6 +372,13 @@ pub(crate) fn classify_transport(e: &reqwest::Error) -> TransportKind {
     // Walk the source chain for an I/O error: resets and early closes surface that way.
     let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
     while let Some(err) = cur {
+        // The server answered something that is not HTTP, or a head over hyper's limits (e.g. a
+        // 10 MB header): it will answer the same again, so this is not transient.
+        if let Some(h) = err.downcast_ref::<hyper::Error>() {
+            if h.is_parse() || h.is_parse_status() {
+                return TransportKind::Other;
+            }
+        }
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind::*;
             return match io.kind() {

@@ -16,11 +16,14 @@ mod auth;
 mod body;
 mod builder;
 mod client;
+mod compression;
 mod error;
 pub mod fields;
+mod limits;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod pagination;
+mod redact;
 mod request;
 mod retry;
 mod secret;
@@ -32,12 +35,16 @@ pub use body::Multipart;
 pub use builder::ClientBuilder;
 pub use client::ClientCore;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
-pub use pagination::{items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream};
+pub use pagination::{
+    items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,
+};
 pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validate::Pattern;
-pub use waiter::{wait, PollFuture, Progress, WaitConfig, WaitError, WaitState};
+pub use waiter::{
+    wait, PollFuture, Progress, WaitConfig, WaitError, WaitState, DEFAULT_WAIT_TIMEOUT,
+};
 
 #[cfg(test)]
 mod e2e;

@@ -3,11 +3,15 @@
 //!
 //! Termination never relies on one signal alone: a listing ends on an empty or short page, on a page whose
 //! `links` lack `next`, or once `totalCount` items have arrived (Atlas documents it as an estimate, so it only
-//! ever *ends* a listing, it never extends one). A server that serves the same page twice ends the stream
-//! with [`Error::Pagination`] instead of looping forever.
+//! ever *ends* a listing, it never extends one). A server that serves a page it served before (a cycle of
+//! any length: A, A or A, B, A, B…) ends the stream with [`Error::Pagination`] instead of looping forever;
+//! pages are remembered as 128-bit fingerprints of their count and end items (16 bytes each, at most
+//! `max_pages` of them). A listing also ends with [`Error::Pagination`] after `max_pages` pages (default
+//! [`DEFAULT_MAX_PAGES`]) or when page numbers run out (`i64::MAX`).
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
+use std::hash::{DefaultHasher, Hasher};
 use std::pin::Pin;
 
 use futures_util::stream::{FuturesOrdered, Stream, StreamExt};
@@ -17,7 +21,7 @@ use super::Error;
 /// A page of a paginated listing. Implemented by the generated page types.
 pub trait Page: Send + 'static {
     /// The listed item type.
-    type Item: Clone + PartialEq + Send + 'static;
+    type Item: Clone + PartialEq + serde::Serialize + Send + 'static;
     /// The page's items (an absent `results` is an empty page).
     fn items(&self) -> &[Self::Item];
     /// The page's items, owned.
@@ -39,10 +43,14 @@ pub struct PageSettings {
     pub prefetch: usize,
     /// Stop after this many items.
     pub max_items: Option<usize>,
+    /// Most pages one listing may take before it ends with [`Error::Pagination`]
+    /// (`None`: [`DEFAULT_MAX_PAGES`]).
+    pub max_pages: Option<u64>,
 }
 
-/// Upper bound on pages in one listing: far beyond any real Atlas project, small enough to end a runaway.
-const MAX_PAGES: i64 = 1_000_000;
+/// Default bound on pages in one listing: 10,000 pages of up to 500 items (5 million items) is far
+/// beyond any real export listing, and ends a runaway server after minutes, not days.
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 /// One page request in flight; `B` is the API's error body.
 pub type PageFuture<'a, P, B = crate::error::Undecoded> =
@@ -59,14 +67,58 @@ pub type ItemStream<'a, T, B = crate::error::Undecoded> =
 struct Walk<'a, P: Page, F, B> {
     fetch: F,
     settings: PageSettings,
-    /// Next page number to request.
-    next_request: i64,
-    /// Page number of the next page to hand out.
-    next_yield: i64,
+    max_pages: u64,
+    /// Pages requested so far (the next request is page `first_page + requested`).
+    requested: u64,
+    /// Pages handed out so far.
+    yielded: u64,
     in_flight: FuturesOrdered<PageFuture<'a, P, B>>,
     seen_items: u64,
-    previous: Option<Vec<P::Item>>,
+    /// Fingerprints of the non-empty pages handed out (at most `max_pages`).
+    seen_pages: HashSet<u128>,
+    /// An error to hand out after the page that revealed it.
+    pending_error: Option<Error<B>>,
     done: bool,
+}
+
+impl<P: Page, F, B> Walk<'_, P, F, B> {
+    /// `pageNum` of the page `index` pages after the first; `None` past `i64::MAX`.
+    fn page_num(&self, index: u64) -> Option<i64> {
+        i64::try_from(index)
+            .ok()
+            .and_then(|i| self.settings.first_page.checked_add(i))
+    }
+
+    fn may_request(&self) -> bool {
+        self.requested < self.max_pages && self.page_num(self.requested).is_some()
+    }
+}
+
+/// A 128-bit fingerprint of a page: its item count and its first and last items (two SipHash runs
+/// over their JSON). Items of a well-behaved listing never repeat across pages, so the ends identify
+/// a page; hashing only them keeps the cost per page constant (hashing every item would mean
+/// serializing the whole page again).
+fn fingerprint<T: serde::Serialize>(items: &[T]) -> u128 {
+    struct HashWriter(DefaultHasher, DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.0.write(data);
+            self.1.write(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut second = DefaultHasher::new();
+    second.write_u64(0x9e37_79b9_7f4a_7c15);
+    let mut w = HashWriter(DefaultHasher::new(), second);
+    // Serializing generated types into a hasher cannot fail; a failure leaves a partial hash, still
+    // deterministic for equal items.
+    w.0.write_usize(items.len());
+    w.1.write_usize(items.len());
+    let _ = serde_json::to_writer(&mut w, &(items.first(), items.last()));
+    (u128::from(w.0.finish()) << 64) | u128::from(w.1.finish())
 }
 
 /// Walks a listing page by page; `fetch(page_num)` sends one request.
@@ -79,27 +131,33 @@ where
     let walk = Walk {
         fetch,
         settings,
-        next_request: settings.first_page,
-        next_yield: settings.first_page,
+        max_pages: settings.max_pages.unwrap_or(DEFAULT_MAX_PAGES).max(1),
+        requested: 0,
+        yielded: 0,
         in_flight: FuturesOrdered::new(),
         seen_items: 0,
-        previous: None,
+        seen_pages: HashSet::new(),
+        pending_error: None,
         done: false,
     };
     Box::pin(futures_util::stream::unfold(walk, |mut walk| async move {
+        if let Some(error) = walk.pending_error.take() {
+            return Some((Err(error), walk));
+        }
         if walk.done {
             return None;
         }
         // Keep `prefetch + 1` requests in flight; FuturesOrdered yields them in page order.
-        while walk.in_flight.len() <= walk.settings.prefetch
-            && walk.next_request < walk.settings.first_page + MAX_PAGES
-        {
-            let future = (walk.fetch)(walk.next_request);
+        while walk.in_flight.len() <= walk.settings.prefetch && walk.may_request() {
+            let Some(num) = walk.page_num(walk.requested) else {
+                break;
+            };
+            let future = (walk.fetch)(num);
             walk.in_flight.push_back(future);
-            walk.next_request += 1;
+            walk.requested += 1;
         }
-        let page_num = walk.next_yield;
-        walk.next_yield += 1;
+        let page_num = walk.page_num(walk.yielded).unwrap_or(i64::MAX);
+        walk.yielded += 1;
         let page = match walk.in_flight.next().await {
             Some(Ok(page)) => page,
             Some(Err(error)) => {
@@ -109,19 +167,18 @@ where
             None => return None,
         };
         let count = page.items().len();
-        if count > 0 && walk.previous.as_deref() == Some(page.items()) {
+        if count > 0 && !walk.seen_pages.insert(fingerprint(page.items())) {
             walk.done = true;
-            let reason = format!("the server returned page {} again (same {count} items); stopping instead of looping", page_num - 1);
-            return Some((
-                Err(Error::Pagination {
-                    page: page_num,
-                    reason,
-                }),
-                walk,
-            ));
+            walk.in_flight = FuturesOrdered::new();
+            let reason = format!("the server returned the {count} items of an earlier page again; stopping instead of looping");
+            let error = Error::Pagination {
+                page: page_num,
+                reason,
+            };
+            return Some((Err(error), walk));
         }
-        walk.seen_items += count as u64;
-        let short = (count as i64) < walk.settings.page_size;
+        walk.seen_items = walk.seen_items.saturating_add(count as u64);
+        let short = i64::try_from(count).unwrap_or(i64::MAX) < walk.settings.page_size;
         let no_next = page.has_next_link() == Some(false);
         let total_reached = page
             .total_count()
@@ -130,14 +187,24 @@ where
             .settings
             .max_items
             .is_some_and(|max| walk.seen_items >= max as u64);
-        let out_of_pages = page_num + 1 >= walk.settings.first_page + MAX_PAGES;
-        if count == 0 || short || no_next || total_reached || capped || out_of_pages {
+        let finished = count == 0 || short || no_next || total_reached || capped;
+        if finished {
             // Requests already in flight for later pages are dropped (cancelled) here.
             walk.done = true;
             walk.in_flight = FuturesOrdered::new();
-        } else {
-            // Kept only to recognise a server that serves the same page twice.
-            walk.previous = Some(page.items().to_vec());
+        } else if walk.yielded >= walk.max_pages || walk.page_num(walk.yielded).is_none() {
+            // The listing claims more pages than allowed: hand out this one, then the error.
+            walk.in_flight = FuturesOrdered::new();
+            walk.done = true;
+            let (limit, next) = (walk.max_pages, walk.page_num(walk.yielded));
+            let reason = match next {
+                Some(_) => format!("the listing has more than {limit} pages (max_pages)"),
+                None => "page numbers run out (i64::MAX)".to_owned(),
+            };
+            walk.pending_error = Some(Error::Pagination {
+                page: page_num.saturating_add(1),
+                reason,
+            });
         }
         Some((Ok(page), walk))
     }))
@@ -161,5 +228,89 @@ where
     match max {
         Some(max) => Box::pin(stream.take(max)),
         None => Box::pin(stream),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug)]
+    struct TestPage(Vec<u32>);
+
+    impl Page for TestPage {
+        type Item = u32;
+        fn items(&self) -> &[u32] {
+            &self.0
+        }
+        fn into_items(self) -> Vec<u32> {
+            self.0
+        }
+        fn total_count(&self) -> Option<u64> {
+            None
+        }
+        fn has_next_link(&self) -> Option<bool> {
+            Some(true)
+        }
+    }
+
+    fn settings(max_pages: Option<u64>) -> PageSettings {
+        PageSettings {
+            first_page: 1,
+            page_size: 3,
+            prefetch: 0,
+            max_items: None,
+            max_pages,
+        }
+    }
+
+    /// Full pages served by `page(n)`; the stream's results, bounded so a bug cannot hang the test.
+    fn walk(settings: PageSettings, page: fn(i64) -> Vec<u32>) -> Vec<Result<TestPage, Error>> {
+        let stream = pages(settings, move |n| {
+            Box::pin(async move { Ok::<_, Error>(TestPage(page(n))) })
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        runtime.block_on(stream.take(100).collect())
+    }
+
+    #[test]
+    fn cycles_of_any_length_end_the_stream() {
+        for cycle in 1..=5i64 {
+            // Pages repeat with period `cycle`: 1..=cycle, then page 1 again.
+            let results = walk(
+                settings(None),
+                match cycle {
+                    1 => |_| vec![1, 2, 3],
+                    2 => |n| vec![(n % 2) as u32; 3],
+                    3 => |n| vec![(n % 3) as u32 * 10, 1, 2],
+                    4 => |n| vec![0, 1, (n % 4) as u32],
+                    _ => |n| vec![(n % 5) as u32, (n % 5) as u32, 9],
+                },
+            );
+            assert_eq!(results.len() as i64, cycle + 1, "cycle {cycle}");
+            match &results[cycle as usize] {
+                Err(Error::Pagination { page, .. }) => assert_eq!(*page, cycle + 1),
+                other => panic!("cycle {cycle}: {other:?}"),
+            }
+        }
+        // Distinct pages never trip it; max_pages ends them.
+        let results = walk(settings(Some(50)), |n| vec![n as u32, 0, n as u32]);
+        assert_eq!(results.len(), 51);
+        assert!(results[..50].iter().all(Result::is_ok));
+        assert!(matches!(
+            results[50],
+            Err(Error::Pagination { page: 51, .. })
+        ));
+    }
+
+    #[test]
+    fn fingerprints_tell_pages_apart_by_count_and_ends() {
+        assert_eq!(fingerprint(&[1u32, 2, 3]), fingerprint(&[1u32, 2, 3]));
+        assert_ne!(fingerprint(&[1u32, 2, 3]), fingerprint(&[1u32, 3]));
+        assert_ne!(fingerprint(&[1u32, 2, 3]), fingerprint(&[2u32, 2, 3]));
+        assert_ne!(fingerprint(&[1u32, 2, 3]), fingerprint(&[1u32, 2, 4]));
+        assert_ne!(fingerprint::<u32>(&[]), fingerprint(&[0u32]));
     }
 }

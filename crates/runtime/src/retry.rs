@@ -75,6 +75,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The configured total-time limit ([`max_elapsed`](Self::max_elapsed)).
+    pub fn elapsed_limit(&self) -> Duration {
+        self.max_elapsed
+    }
+
     /// The configured attempt limit.
     pub fn attempts_limit(&self) -> u32 {
         self.max_attempts

@@ -22,8 +22,14 @@ pub enum WaitState {
         /// The resource's own explanation, as JSON, when it has one.
         reason: Option<String>,
     },
-    /// Anything else, including values this crate does not know: keep polling.
+    /// A known value that is not final: keep polling.
     Pending,
+    /// A value this crate does not know (a newer API): reported, then treated as pending unless
+    /// [`WaitConfig::fail_on_unknown_state`] is set.
+    Unknown {
+        /// The value seen.
+        state: String,
+    },
 }
 
 /// Timing of a waiter: the interval grows by `backoff` after each poll, up to `max_interval`.
@@ -35,19 +41,39 @@ pub struct WaitConfig {
     pub max_interval: Duration,
     /// Growth factor of the delay (1.0 = fixed interval).
     pub backoff: f64,
-    /// Give up after this long, with [`WaitError::TimedOut`].
+    /// Give up after this long, with [`WaitError::TimedOut`] (`Duration::MAX`: no limit).
     pub timeout: Duration,
+    /// End with [`WaitError::UnknownState`] on a value this crate does not know.
+    pub fail_on_unknown_state: bool,
 }
 
 impl Default for WaitConfig {
     /// 10 s growing to 60 s, for up to 6 hours: snapshot exports of large clusters take hours.
+    /// Unknown states keep it waiting.
     fn default() -> Self {
         WaitConfig {
             poll_interval: Duration::from_secs(10),
             max_interval: Duration::from_secs(60),
             backoff: 1.5,
-            timeout: Duration::from_secs(6 * 3600),
+            timeout: DEFAULT_WAIT_TIMEOUT,
+            fail_on_unknown_state: false,
         }
+    }
+}
+
+/// Default [`WaitConfig::timeout`]: 6 hours.
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(6 * 3600);
+
+/// A century: what "no limit" means for deadlines, so instants never overflow.
+const FOREVER: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// The next delay: `interval * backoff`, at most `max` (no overflow for any factor or duration).
+fn grow(interval: Duration, backoff: f64, max: Duration) -> Duration {
+    let next = interval.as_secs_f64() * backoff.max(1.0);
+    if !next.is_finite() || next >= max.as_secs_f64() {
+        max
+    } else {
+        Duration::try_from_secs_f64(next).map_or(max, |d| d.min(max))
     }
 }
 
@@ -62,6 +88,14 @@ pub enum WaitError<T, B = crate::error::Undecoded> {
         /// The resource's explanation (e.g. `stateReason` as JSON), when it has one.
         reason: Option<String>,
         /// The resource as last seen.
+        resource: Box<T>,
+    },
+    /// The watched value is one this crate does not know, and
+    /// [`WaitConfig::fail_on_unknown_state`] is set.
+    UnknownState {
+        /// The value seen.
+        state: String,
+        /// The resource as seen.
         resource: Box<T>,
     },
     /// The timeout elapsed first.
@@ -79,7 +113,9 @@ impl<T, B> WaitError<T, B> {
     /// The resource as last seen, when there is one.
     pub fn resource(&self) -> Option<&T> {
         match self {
-            WaitError::Failed { resource, .. } => Some(resource),
+            WaitError::Failed { resource, .. } | WaitError::UnknownState { resource, .. } => {
+                Some(resource)
+            }
             WaitError::TimedOut { last, .. } => last.as_deref(),
             WaitError::Request(_) => None,
         }
@@ -107,6 +143,9 @@ impl<T, B: crate::ErrorFields> fmt::Display for WaitError<T, B> {
                 reason: None,
                 ..
             } => write!(f, "ended in state {state}"),
+            WaitError::UnknownState { state, .. } => {
+                write!(f, "reached state {state}, which this client does not know")
+            }
             WaitError::TimedOut { elapsed, .. } => {
                 write!(f, "still not done after {:.0?}", elapsed)
             }
@@ -149,9 +188,15 @@ pub async fn wait<'a, T, F, B>(
 where
     F: FnMut() -> PollFuture<'a, T, B>,
 {
+    if config.backoff.is_nan() || config.backoff < 1.0 {
+        return Err(WaitError::Request(Error::invalid(
+            "backoff",
+            format!("must be a number of at least 1.0, not {}", config.backoff),
+        )));
+    }
     let started = tokio::time::Instant::now();
-    let deadline = started + config.timeout;
-    let mut interval = config.poll_interval;
+    let deadline = started + config.timeout.min(FOREVER);
+    let mut interval = config.poll_interval.min(config.max_interval);
     let mut last: Option<Box<T>> = None;
     loop {
         let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -177,6 +222,16 @@ where
                     resource: Box::new(resource),
                 })
             }
+            WaitState::Unknown { state } if config.fail_on_unknown_state => {
+                return Err(WaitError::UnknownState {
+                    state,
+                    resource: Box::new(resource),
+                })
+            }
+            WaitState::Unknown { state } => {
+                tracing::warn!(state = %state, "waiter: unknown state, treated as not final");
+                last = Some(Box::new(resource));
+            }
             WaitState::Pending => last = Some(Box::new(resource)),
         }
         let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -193,8 +248,25 @@ where
                 last,
             });
         }
-        interval = interval
-            .mul_f64(config.backoff.max(1.0))
-            .min(config.max_interval);
+        interval = grow(interval, config.backoff, config.max_interval);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn growth_never_overflows() {
+        let max = Duration::from_secs(60);
+        let ten = Duration::from_secs(10);
+        assert_eq!(grow(ten, 1.5, max), Duration::from_secs(15));
+        assert_eq!(grow(ten, 1.0, max), ten);
+        assert_eq!(grow(ten, 0.5, max), ten); // below 1 never shrinks
+        for factor in [f64::INFINITY, 1e300, f64::MAX] {
+            assert_eq!(grow(ten, factor, max), max, "{factor}");
+        }
+        assert_eq!(grow(Duration::MAX, 2.0, Duration::MAX), Duration::MAX);
+        assert_eq!(grow(ten, 2.0, Duration::MAX), Duration::from_secs(20));
     }
 }

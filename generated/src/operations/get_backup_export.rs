@@ -72,7 +72,7 @@ impl GetBackupExport<'_> {
 impl Client {
     /// Polls [`Client::get_backup_export`] until `state` is Successful (returns the resource) or Failed or Cancelled (returns [`WaitError`](crate::WaitError)`::Failed` with the resource).
     ///
-    /// Unknown values keep it waiting; 429 and 503 answers follow the client's retry policy; any other error (a 404 included) ends the wait with [`WaitError`](crate::WaitError)`::Request`. Set timing with the builder, then `.await` it.
+    /// A value this crate does not know keeps it waiting (it reaches the progress callback and a `tracing` warning) unless `fail_on_unknown_state(true)` is set. It gives up after 6 hours unless `timeout` says otherwise. 429 and 503 answers follow the client's retry policy; any other error (a 404 included) ends the wait with [`WaitError`](crate::WaitError)`::Request`. Set timing with the builder, then `.await` it.
     pub fn wait_for_backup_export(
         &self,
         group_id: impl AsRef<str>,
@@ -113,17 +113,25 @@ impl<'a> WaitForBackupExport<'a> {
         self.config.max_interval = interval;
         self
     }
-    /// Growth factor of the delay between polls (default 1.5; 1.0 = fixed).
+    /// Growth factor of the delay between polls (default 1.5; 1.0 = fixed; a larger or
+    /// infinite factor reaches `max_interval` sooner). NaN or a factor below 1 is refused
+    /// when the waiter runs, before any request.
     pub fn backoff(mut self, factor: f64) -> Self {
         self.config.backoff = factor;
         self
     }
-    /// Give up after this long (default 6 hours).
+    /// Give up after this long (default 6 hours; `Duration::MAX` waits without limit).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.config.timeout = timeout;
         self
     }
-    /// Called with the resource after every poll, e.g. to show progress.
+    /// End the wait with `WaitError::UnknownState` when the watched value is one
+    /// this crate does not know (default false: keep polling, and warn through `tracing`).
+    pub fn fail_on_unknown_state(mut self, fail: bool) -> Self {
+        self.config.fail_on_unknown_state = fail;
+        self
+    }
+    /// Called with the resource after every poll (unknown states included), e.g. to show progress.
     pub fn on_progress(
         mut self,
         progress: impl FnMut(&crate::types::DiskBackupExportJob) + Send + 'a,
@@ -151,6 +159,12 @@ impl<'a> WaitForBackupExport<'a> {
                         reason: serde_json::to_string(&resource.state_reason)
                             .ok()
                             .filter(|text| text != "null"),
+                    }
+                }
+                Some("InProgress" | "Queued") => runtime::WaitState::Pending,
+                Some(state) => {
+                    runtime::WaitState::Unknown {
+                        state: state.to_owned(),
                     }
                 }
                 _ => runtime::WaitState::Pending,

@@ -30,6 +30,7 @@ impl Client {
             pretty: None,
             prefetch: 0,
             max_items: None,
+            max_pages: None,
         }
     }
 }
@@ -46,6 +47,7 @@ pub struct ListExportBuckets<'a> {
     pretty: Option<bool>,
     prefetch: usize,
     max_items: Option<usize>,
+    max_pages: Option<u64>,
 }
 impl<'a> ListExportBuckets<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
@@ -88,19 +90,27 @@ impl<'a> ListExportBuckets<'a> {
         self.max_items = Some(items);
         self
     }
+    /// End a stream that is still going after `pages` pages with `Error::Pagination`
+    /// (default 10,000, the runtime's `DEFAULT_MAX_PAGES`; at least 1).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
     fn page_settings(&self) -> runtime::PageSettings {
         runtime::PageSettings {
             first_page: self.page_num.unwrap_or(1),
             page_size: self.items_per_page.unwrap_or(100i64),
             prefetch: self.prefetch,
             max_items: self.max_items,
+            max_pages: self.max_pages,
         }
     }
     /// Every page from the current `page_num` (default 1) to the end of the listing.
     ///
     /// The stream ends on an empty or short page, a page without a `next` link, or once the
-    /// server's `totalCount` is reached; a server that repeats a page ends it with
-    /// [`Error::Pagination`]. An error is yielded once, after every page received before it.
+    /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
+    /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
+    /// yielded once, after every page received before it.
     pub fn into_pages(
         self,
     ) -> runtime::PageStream<
@@ -202,6 +212,7 @@ impl Client {
             pretty: None,
             prefetch: 0,
             max_items: None,
+            max_pages: None,
         }
     }
 }
@@ -218,6 +229,7 @@ pub struct ListExportBuckets20230101<'a> {
     pretty: Option<bool>,
     prefetch: usize,
     max_items: Option<usize>,
+    max_pages: Option<u64>,
 }
 impl<'a> ListExportBuckets20230101<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
@@ -260,19 +272,27 @@ impl<'a> ListExportBuckets20230101<'a> {
         self.max_items = Some(items);
         self
     }
+    /// End a stream that is still going after `pages` pages with `Error::Pagination`
+    /// (default 10,000, the runtime's `DEFAULT_MAX_PAGES`; at least 1).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
     fn page_settings(&self) -> runtime::PageSettings {
         runtime::PageSettings {
             first_page: self.page_num.unwrap_or(1),
             page_size: self.items_per_page.unwrap_or(100i64),
             prefetch: self.prefetch,
             max_items: self.max_items,
+            max_pages: self.max_pages,
         }
     }
     /// Every page from the current `page_num` (default 1) to the end of the listing.
     ///
     /// The stream ends on an empty or short page, a page without a `next` link, or once the
-    /// server's `totalCount` is reached; a server that repeats a page ends it with
-    /// [`Error::Pagination`]. An error is yielded once, after every page received before it.
+    /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
+    /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
+    /// yielded once, after every page received before it.
     pub fn into_pages(
         self,
     ) -> runtime::PageStream<

@@ -18,7 +18,7 @@ pub struct PaginatedApiAtlasDiskBackupExportJobView {
     /// Constraints (documented, not enforced when decoding): minimum 0.
     #[serde(rename = "totalCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i32>,
+    pub total_count: Option<i64>,
 }
 impl crate::runtime::fields::DecodeFields for PaginatedApiAtlasDiskBackupExportJobView {
     const NAME: &'static str = "PaginatedApiAtlasDiskBackupExportJobView";

@@ -18,7 +18,7 @@ pub struct PaginatedBackupSnapshotExportBucketsView {
     /// Constraints (documented, not enforced when decoding): minimum 0.
     #[serde(rename = "totalCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i32>,
+    pub total_count: Option<i64>,
 }
 impl crate::runtime::fields::DecodeFields for PaginatedBackupSnapshotExportBucketsView {
     const NAME: &'static str = "PaginatedBackupSnapshotExportBucketsView";

@@ -36,6 +36,7 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
         "send",
         "prefetch",
         "max_items",
+        "max_pages",
         "into_stream",
         "into_pages",
     ];

@@ -93,8 +93,8 @@ pub fn builder_fields(v: &OperationVersion) -> (TokenStream, TokenStream) {
         return (TokenStream::new(), TokenStream::new());
     }
     (
-        quote!(prefetch: usize, max_items: Option<usize>,),
-        quote!(prefetch: 0, max_items: None,),
+        quote!(prefetch: usize, max_items: Option<usize>, max_pages: Option<u64>,),
+        quote!(prefetch: 0, max_items: None, max_pages: None,),
     )
 }
 
@@ -136,15 +136,23 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
             self
         }
 
+        /// End a stream that is still going after `pages` pages with `Error::Pagination`
+        /// (default 10,000, the runtime's `DEFAULT_MAX_PAGES`; at least 1).
+        pub fn max_pages(mut self, pages: u64) -> Self {
+            self.max_pages = Some(pages);
+            self
+        }
+
         fn page_settings(&self) -> runtime::PageSettings {
-            runtime::PageSettings { first_page: #first_page, page_size: #page_size, prefetch: self.prefetch, max_items: self.max_items }
+            runtime::PageSettings { first_page: #first_page, page_size: #page_size, prefetch: self.prefetch, max_items: self.max_items, max_pages: self.max_pages }
         }
 
         /// Every page from the current `page_num` (default 1) to the end of the listing.
         ///
         /// The stream ends on an empty or short page, a page without a `next` link, or once the
-        /// server's `totalCount` is reached; a server that repeats a page ends it with
-        /// [`Error::Pagination`]. An error is yielded once, after every page received before it.
+        /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
+        /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
+        /// yielded once, after every page received before it.
         pub fn into_pages(self) -> runtime::PageStream<'a, crate::types::#page, crate::ErrorBody> {
             let settings = self.page_settings();
             runtime::pages(settings, move |page| {

@@ -41,9 +41,21 @@ pub fn waiter(op: &Operation) -> TokenStream {
             Some(state @ (#(#failure)|*)) => runtime::WaitState::Failed { state: state.to_owned(), reason: #reason },
         }
     });
+    // Values outside the enum are reported as unknown; a plain string field has no such notion.
+    let pending = &w.pending;
+    let unknown_arms = w.field_is_enum.then(|| {
+        let known = (!pending.is_empty())
+            .then(|| quote!(Some(#(#pending)|*) => runtime::WaitState::Pending,));
+        quote! {
+            #known
+            Some(state) => runtime::WaitState::Unknown { state: state.to_owned() },
+        }
+    });
     let doc = doc_attrs(Some(&format!(
         "Polls [`Client::{}`] until `{}` is {} (returns the resource){}.\n\n\
-         Unknown values keep it waiting; 429 and 503 answers follow the client's retry policy; any other error \
+         A value this crate does not know keeps it waiting (it reaches the progress callback and a \
+         `tracing` warning) unless `fail_on_unknown_state(true)` is set. It gives up after 6 hours unless \
+         `timeout` says otherwise. 429 and 503 answers follow the client's retry policy; any other error \
          (a 404 included) ends the wait with [`WaitError`](crate::WaitError)`::Request`. Set timing with the builder, \
          then `.await` it.",
         latest.fn_name,
@@ -99,19 +111,28 @@ pub fn waiter(op: &Operation) -> TokenStream {
                 self
             }
 
-            /// Growth factor of the delay between polls (default 1.5; 1.0 = fixed).
+            /// Growth factor of the delay between polls (default 1.5; 1.0 = fixed; a larger or
+            /// infinite factor reaches `max_interval` sooner). NaN or a factor below 1 is refused
+            /// when the waiter runs, before any request.
             pub fn backoff(mut self, factor: f64) -> Self {
                 self.config.backoff = factor;
                 self
             }
 
-            /// Give up after this long (default 6 hours).
+            /// Give up after this long (default 6 hours; `Duration::MAX` waits without limit).
             pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.config.timeout = timeout;
                 self
             }
 
-            /// Called with the resource after every poll, e.g. to show progress.
+            /// End the wait with `WaitError::UnknownState` when the watched value is one
+            /// this crate does not know (default false: keep polling, and warn through `tracing`).
+            pub fn fail_on_unknown_state(mut self, fail: bool) -> Self {
+                self.config.fail_on_unknown_state = fail;
+                self
+            }
+
+            /// Called with the resource after every poll (unknown states included), e.g. to show progress.
             pub fn on_progress(mut self, progress: impl FnMut(&#resource) + Send + 'a) -> Self {
                 self.progress = Some(Box::new(progress));
                 self
@@ -127,6 +148,7 @@ pub fn waiter(op: &Operation) -> TokenStream {
                     match #value {
                         Some(#(#success)|*) => runtime::WaitState::Done,
                         #failure_arm
+                        #unknown_arms
                         _ => runtime::WaitState::Pending,
                     }
                 }

@@ -280,6 +280,9 @@ pub struct Waiter {
     pub field_optional: bool,
     pub success: Vec<String>,
     pub failure: Vec<String>,
+    /// The enum's other values (known, non-terminal); empty for a plain string field, whose
+    /// values cannot be told known from unknown.
+    pub pending: Vec<String>,
     /// Rust field explaining a failure, if declared.
     pub reason: Option<String>,
     pub resource: TypeRef,

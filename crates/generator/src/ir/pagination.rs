@@ -19,9 +19,13 @@ fn field<'a>(s: &'a StructDef, json: &str) -> Option<&'a Field> {
 }
 
 /// Fills `OperationVersion::pagination` wherever the shape matches.
+///
+/// A page's integer total count becomes `i64` whatever its declared format: Atlas documents it as
+/// an int32 estimate, and a count beyond `i32::MAX` must not make every page of a listing fail to
+/// decode (the field is only read, so widening loses nothing).
 pub fn detect(
     operations: &mut [Operation],
-    types: &BTreeMap<String, TypeDef>,
+    types: &mut BTreeMap<String, TypeDef>,
     rules: &[PaginationRule],
 ) {
     for op in operations {
@@ -32,71 +36,78 @@ pub fn detect(
 }
 
 /// Marks the versions of `op` whose shape matches `rule` (a version already marked is kept).
-fn apply_rule(op: &mut Operation, types: &BTreeMap<String, TypeDef>, rule: &PaginationRule) {
-    {
-        let param = |json: &str| {
-            op.query_params
-                .iter()
-                .find(|q| q.json_name == json && is_integer(&q.ty))
+fn apply_rule(op: &mut Operation, types: &mut BTreeMap<String, TypeDef>, rule: &PaginationRule) {
+    let param = |json: &str| {
+        op.query_params
+            .iter()
+            .find(|q| q.json_name == json && is_integer(&q.ty))
+    };
+    let (Some(page), Some(size)) = (param(rule.page_param), param(rule.size_param)) else {
+        return;
+    };
+    let default_size = size
+        .default
+        .as_ref()
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(rule.default_size);
+    let page_param = (page.rust_name.clone(), page.ty.clone());
+    let size_param = (size.rust_name.clone(), size.ty.clone());
+    for version in &mut op.versions {
+        if version.pagination.is_some() {
+            continue;
+        }
+        let ResponseBody::Json {
+            ty: TypeRef::Named(page_type),
+            ..
+        } = &version.response
+        else {
+            continue;
         };
-        let (Some(page), Some(size)) = (param(rule.page_param), param(rule.size_param)) else {
-            return;
+        let Some(TypeDef::Struct(page_struct)) = types.get(page_type) else {
+            continue;
         };
-        let default_size = size
-            .default
-            .as_ref()
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(rule.default_size);
-        let page_param = (page.rust_name.clone(), page.ty.clone());
-        let size_param = (size.rust_name.clone(), size.ty.clone());
-        for version in &mut op.versions {
-            if version.pagination.is_some() {
-                continue;
-            }
-            let ResponseBody::Json {
-                ty: TypeRef::Named(page_type),
-                ..
-            } = &version.response
-            else {
-                continue;
-            };
-            let Some(TypeDef::Struct(page_struct)) = types.get(page_type) else {
-                continue;
-            };
-            let Some(results) = field(page_struct, rule.items_member) else {
-                continue;
-            };
-            let TypeRef::Vec(item_type) = &results.ty else {
-                continue;
-            };
-            let total_field = rule
-                .total_member
-                .and_then(|name| field(page_struct, name))
-                .filter(|f| is_integer(&f.ty))
-                .map(|f| (f.rust_name.clone(), f.ty.clone()));
-            let links_field = rule.links_member.and_then(|name| field(page_struct, name));
-            let links = links_field.and_then(|f| match &f.ty {
-                TypeRef::Vec(inner) => match inner.as_ref() {
-                    TypeRef::Named(link) => match types.get(link) {
-                        Some(TypeDef::Struct(link)) => field(link, rule.link_rel_member)
-                            .filter(|rel| rel.ty == TypeRef::String)
-                            .map(|rel| (f.rust_name.clone(), rel.rust_name.clone(), rel.optional)),
-                        _ => None,
-                    },
+        let Some(results) = field(page_struct, rule.items_member) else {
+            continue;
+        };
+        let TypeRef::Vec(item_type) = &results.ty else {
+            continue;
+        };
+        let total_field = rule
+            .total_member
+            .and_then(|name| field(page_struct, name))
+            .filter(|f| is_integer(&f.ty))
+            .map(|f| (f.rust_name.clone(), TypeRef::I64));
+        let links_field = rule.links_member.and_then(|name| field(page_struct, name));
+        let links = links_field.and_then(|f| match &f.ty {
+            TypeRef::Vec(inner) => match inner.as_ref() {
+                TypeRef::Named(link) => match types.get(link) {
+                    Some(TypeDef::Struct(link)) => field(link, rule.link_rel_member)
+                        .filter(|rel| rel.ty == TypeRef::String)
+                        .map(|rel| (f.rust_name.clone(), rel.rust_name.clone(), rel.optional)),
                     _ => None,
                 },
                 _ => None,
-            });
-            version.pagination = Some(Pagination {
-                page_type: page_type.clone(),
-                item_type: item_type.as_ref().clone(),
-                results_field: results.rust_name.clone(),
-                total_field,
-                links,
-                page_param: page_param.clone(),
-                size_param: size_param.clone(),
-                default_size,
-            });
+            },
+            _ => None,
+        });
+        let (page_type, item_type) = (page_type.clone(), item_type.as_ref().clone());
+        let results_field = results.rust_name.clone();
+        if let Some(TypeDef::Struct(page_struct)) = types.get_mut(&page_type) {
+            for f in &mut page_struct.fields {
+                if Some(f.json_name.as_str()) == rule.total_member && f.ty == TypeRef::I32 {
+                    f.ty = TypeRef::I64;
+                }
+            }
         }
+        version.pagination = Some(Pagination {
+            page_type,
+            item_type,
+            results_field,
+            total_field,
+            links,
+            page_param: page_param.clone(),
+            size_param: size_param.clone(),
+            default_size,
+        });
     }
 }

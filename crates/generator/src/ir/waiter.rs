@@ -117,10 +117,17 @@ pub fn parse(
             })
     };
     let field = find(&watched, "field")?;
+    let mut pending = Vec::new();
     match &field.ty {
         TypeRef::String => {}
         TypeRef::Named(name) => match types.get(name) {
             Some(TypeDef::StringEnum(e)) => {
+                pending = e
+                    .variants
+                    .iter()
+                    .map(|(wire, _)| wire.clone())
+                    .filter(|wire| !success.contains(wire) && !failure.contains(wire))
+                    .collect();
                 for (key, values) in [("success", &success), ("failure", &failure)] {
                     for (i, value) in values.iter().enumerate() {
                         if !e.variants.iter().any(|(wire, _)| wire == value) {
@@ -158,6 +165,7 @@ pub fn parse(
         field_optional: field.optional,
         success,
         failure,
+        pending,
         reason,
         resource: resource.clone(),
     }))

@@ -228,6 +228,9 @@ pub(crate) struct DigestAuth {
     password: Secret,
     // A std mutex: held only to bump `nc`, never across an await.
     session: Mutex<Option<Session>>,
+    /// Tests only (feature `mock`): a fixed client nonce so recorded `response=` hashes can be
+    /// checked in full. Otherwise every header gets 16 fresh random bytes.
+    fixed_cnonce: Option<String>,
 }
 
 impl fmt::Debug for DigestAuth {
@@ -245,7 +248,14 @@ impl DigestAuth {
             username,
             password,
             session: Mutex::new(None),
+            fixed_cnonce: None,
         }
+    }
+
+    /// Uses `cnonce` instead of a random client nonce (reproducible headers for tests).
+    pub(crate) fn with_fixed_cnonce(mut self, cnonce: Option<String>) -> Self {
+        self.fixed_cnonce = cnonce;
+        self
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Session>> {
@@ -271,7 +281,10 @@ impl DigestAuth {
             session.nc += 1;
             (session.challenge.clone(), session.nc)
         };
-        let cnonce = hex(&rand::random::<[u8; 16]>());
+        let cnonce = match &self.fixed_cnonce {
+            Some(fixed) => fixed.clone(),
+            None => hex(&rand::random::<[u8; 16]>()),
+        };
         let value = header_value(
             &challenge,
             &self.username,
