@@ -1,6 +1,9 @@
 //! `cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME]`, and
 //! `cargo xtask spec extract|diff|equivalent ...` (see `xtask::spec_tools`).
 //! `cargo xtask bench [--quick] [--full-api PATH] [--only LIST]`
+//! `cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]` (see `corpus`)
+
+mod corpus;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +19,7 @@ const USAGE: &str =
   --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)
 
        cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)
+       cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]   (cargo xtask corpus --help)
 
 bench: every benchmark against its baseline, as a Markdown table (see BENCHMARKS.md); runs
 `cargo run --release -p atlas-bench -- ARGS` (xtask itself stays a debug build)
@@ -43,6 +47,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     if command == "bench" {
         return bench(rest);
+    }
+    if command == "corpus" {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        return corpus::run(rest, &root.canonicalize().unwrap_or(root));
     }
     if command != "codegen" {
         return Err(format!("unknown command `{command}`\n{USAGE}"));
