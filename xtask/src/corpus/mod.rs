@@ -119,7 +119,7 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
     let base = root.join("target").join("corpus");
     let work = base.join("work");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    let generator = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
+    let generator = private_copy_of_this_binary(&base)?;
     eprintln!(
         "corpus: {} OpenAPI 3.0 documents{}, {} OpenAPI 3.1, {} others; {} jobs",
         v3_0.len(),
@@ -197,11 +197,24 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
             failed = true;
         }
     }
+    let _ = std::fs::remove_file(&generator);
     Ok(if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The children run a copy of this binary: a `cargo build` during a long run (another terminal,
+/// another engineer's worktree command) would otherwise replace the generator halfway through.
+fn private_copy_of_this_binary(base: &Path) -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
+    let dir = base.join("bin");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let copy = dir.join(format!("xtask-{}", std::process::id()));
+    std::fs::copy(&exe, &copy)
+        .map_err(|e| format!("cannot copy {} to {}: {e}", exe.display(), copy.display()))?;
+    Ok(copy)
 }
 
 /// `--compile K`: K generated 3.0 documents chosen by the seed; true when any fails clippy.
