@@ -50,6 +50,7 @@ good_fixture!(
     x_xgen_discriminator,
     one_of,
     arrays_and_maps,
+    names,
 );
 
 bad_fixture!(

@@ -3,6 +3,7 @@
 //! Order matters: (1) find which schemas are sent and which received, (2) build component types,
 //! (3) build operations (which may add inline types), (4) pick the error body and collect examples.
 
+mod depth;
 pub mod model;
 pub mod naming;
 mod objects;
@@ -111,6 +112,12 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         None => None,
     };
     examples.sort_by(|a, b| a.name.cmp(&b.name));
+    if let Some(origin) = recursion::alias_cycle(&types.types) {
+        return Err(GenError::unsupported(
+            &schemas::TypeBuilder::component_ptr(origin),
+            "schemas that are only aliases of each other (a cycle with no type in it)",
+        ));
+    }
     recursion::box_recursive_fields(&mut types.types);
     let mut fallbacks = std::mem::take(&mut types.fallbacks);
     fallbacks.sort();

@@ -28,6 +28,8 @@ pub struct TypeBuilder<'a> {
     pub(super) taken: BTreeSet<String>,
     pub(super) subtypes: BTreeMap<String, Subtype>,
     usage: BTreeMap<String, Usage>,
+    /// How many inline types are being built inside each other right now (see [`Self::nested`]).
+    pub(super) depth: usize,
     /// Inline schemas already given a named type, by (pointer, usage): one type per spec node.
     inline_types: BTreeMap<(Ptr, bool, bool), TypeRef>,
     /// Constructs given a looser type than the spec describes (see [`Fallback`]).
@@ -56,6 +58,7 @@ impl<'a> TypeBuilder<'a> {
             taken,
             subtypes: BTreeMap::new(),
             usage: BTreeMap::new(),
+            depth: 0,
             inline_types: BTreeMap::new(),
             fallbacks: Vec::new(),
         };
@@ -356,9 +359,14 @@ impl<'a> TypeBuilder<'a> {
                     || (view.typ == Some("string") && !view.enumeration.is_empty())
                 {
                     let name = unique(type_name(context), &mut self.taken);
-                    let def = self.build_named(schema, &name, context, at, usage, None)?;
-                    self.types.insert(name.clone(), def);
+                    // Registered before it is built: a schema that reaches itself again (through
+                    // `allOf` parts of the components it names) refers to this type instead of
+                    // expanding forever; `recursion.rs` boxes the field that closes the cycle.
                     self.inline_types.insert(key, TypeRef::Named(name.clone()));
+                    let def = self.nested(at, |builder| {
+                        builder.build_named(schema, &name, context, at, usage, None)
+                    })?;
+                    self.types.insert(name.clone(), def);
                     return Ok(TypeRef::Named(name));
                 }
                 self.type_of_view(&view, context, at, usage)
