@@ -51,6 +51,8 @@ good_fixture!(
     one_of,
     arrays_and_maps,
     names,
+    operation_names,
+    scalar_enums,
 );
 
 bad_fixture!(
@@ -61,7 +63,6 @@ bad_fixture!(
     deep_object_parameter,
     form_request_body,
     dangling_ref,
-    integer_enum,
     openapi_3_1,
 );
 

@@ -7,12 +7,14 @@ mod depth;
 pub mod model;
 pub mod naming;
 mod objects;
+mod operation_names;
 mod operations;
 mod pagination;
 mod params;
 mod polymorphism;
 mod recursion;
 mod responses;
+mod scalar_enums;
 mod schemas;
 mod view;
 mod waiter;
@@ -59,10 +61,24 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         )?;
         operations.push(built);
     }
-    // Names that collide after case conversion (`getFoo` / `get_foo`) get 2, 3... in sorted order.
-    operations.sort_by(|a, b| {
-        (&a.fn_name, &a.operation_id, &a.path).cmp(&(&b.fn_name, &b.operation_id, &b.path))
-    });
+    // Names that collide after case conversion (`getFoo` / `get_foo`) get 2, 3... in sorted order;
+    // a name derived from method and path yields to an operationId the spec gives.
+    let derived: BTreeSet<(&str, &str)> = ops
+        .iter()
+        .filter(|op| op.op.operation_id.is_none())
+        .map(|op| (op.path, op.method.as_str()))
+        .collect();
+    let key = |op: &model::Operation| {
+        let is_derived = derived.contains(&(op.path.as_str(), op.method.as_str()));
+        (
+            op.fn_name.clone(),
+            is_derived,
+            op.operation_id.clone(),
+            op.path.clone(),
+            op.method.as_str(),
+        )
+    };
+    operations.sort_by_cached_key(key);
     let mut fns = BTreeSet::new();
     let mut builders = BTreeSet::new();
     for op in &mut operations {

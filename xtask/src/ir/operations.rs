@@ -197,10 +197,9 @@ pub fn build_operation<'a>(
     example_names: &mut BTreeSet<String>,
 ) -> Result<Operation> {
     let spec = op.op;
-    let operation_id = spec
-        .operation_id
-        .clone()
-        .ok_or_else(|| GenError::new(op.at.as_str(), "operation has no operationId"))?;
+    let operation_id = spec.operation_id.clone().unwrap_or_else(|| {
+        super::operation_names::from_method_and_path(op.method.as_str(), op.path)
+    });
     // Atlas publishes the short, stable SDK name of each operation in this extension.
     let base_name = spec
         .extensions

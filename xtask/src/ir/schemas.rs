@@ -276,12 +276,6 @@ impl<'a> TypeBuilder<'a> {
         if view.typ == Some("string") && !view.enumeration.is_empty() {
             return self.string_enum(&view, rust, origin, doc, at);
         }
-        if !view.enumeration.is_empty() {
-            return Err(GenError::unsupported(
-                &at.push("enum"),
-                format!("enum of type {}", view.typ.unwrap_or("(none)")),
-            ));
-        }
         if view.is_object_like() && !(view.properties.is_empty() && view.all_of.is_empty()) {
             return self.build_struct(&view, rust, origin, doc, at, usage, component);
         }
@@ -295,7 +289,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn string_enum(
-        &self,
+        &mut self,
         view: &View,
         rust: &str,
         origin: &str,
@@ -311,11 +305,20 @@ impl<'a> TypeBuilder<'a> {
                 }
                 // `nullable` enums list null; the field's Option carries it.
                 serde_json::Value::Null => {}
-                other => {
-                    return Err(GenError::unsupported(
+                // `type: string` with a number or boolean among its values: no enum can hold
+                // both, so the field is a plain String (listed in FALLBACKS.md).
+                _ => {
+                    self.fallback(
                         &at.push("enum").push(i.to_string()),
-                        format!("non-string enum value {other}"),
-                    ))
+                        "string enum with a value that is not a string",
+                        "String",
+                    );
+                    return Ok(TypeDef::Alias(AliasDef {
+                        name: rust.to_string(),
+                        origin: origin.to_string(),
+                        doc,
+                        ty: TypeRef::String,
+                    }));
                 }
             }
         }
@@ -428,6 +431,7 @@ impl<'a> TypeBuilder<'a> {
             }
             None => TypeRef::Json,
         };
+        super::scalar_enums::note_unchecked_values(self, view, at, &ty);
         Ok(ty)
     }
 }
