@@ -53,6 +53,7 @@ good_fixture!(
     names,
     operation_names,
     scalar_enums,
+    methods,
 );
 
 bad_fixture!(

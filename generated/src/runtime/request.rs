@@ -23,6 +23,12 @@ pub enum Method {
     Patch,
     /// `DELETE`
     Delete,
+    /// `HEAD`: the answer never has a body (RFC 9110 §9.3.2).
+    Head,
+    /// `OPTIONS`
+    Options,
+    /// `TRACE`
+    Trace,
 }
 
 impl Method {
@@ -34,12 +40,23 @@ impl Method {
             Method::Put => "PUT",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
         }
     }
 
     /// Whether repeating the request has the same effect as sending it once (RFC 9110 §9.2.2).
     pub const fn is_idempotent(self) -> bool {
-        matches!(self, Method::Get | Method::Put | Method::Delete)
+        matches!(
+            self,
+            Method::Get
+                | Method::Put
+                | Method::Delete
+                | Method::Head
+                | Method::Options
+                | Method::Trace
+        )
     }
 
     pub(crate) fn to_reqwest(self) -> reqwest::Method {
@@ -49,6 +66,9 @@ impl Method {
             Method::Put => reqwest::Method::PUT,
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Options => reqwest::Method::OPTIONS,
+            Method::Trace => reqwest::Method::TRACE,
         }
     }
 }

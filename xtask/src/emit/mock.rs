@@ -84,6 +84,9 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
         Method::Put => "Put",
         Method::Patch => "Patch",
         Method::Delete => "Delete",
+        Method::Head => "Head",
+        Method::Options => "Options",
+        Method::Trace => "Trace",
     });
     let operation_id = &op.operation_id;
     let media_type = &v.media_type;

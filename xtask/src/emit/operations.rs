@@ -253,6 +253,9 @@ fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
         Method::Put => "Put",
         Method::Patch => "Patch",
         Method::Delete => "Delete",
+        Method::Head => "Head",
+        Method::Options => "Options",
+        Method::Trace => "Trace",
     });
 
     let method_doc = doc_attrs(Some(&method_doc(op, v)));
@@ -380,7 +383,10 @@ fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
         Some(body) => {
             let ty = type_tokens(&body.ty);
             let doc = doc_attrs(Some(
-                body.doc.as_deref().unwrap_or("Sets the request body."),
+                body.doc
+                    .as_deref()
+                    .filter(|d| !d.trim().is_empty())
+                    .unwrap_or("Sets the request body."),
             ));
             let members = super::body_fields::body_fields(api, &body.ty, &taken);
             let assemble = match &members {

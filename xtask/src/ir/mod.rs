@@ -4,6 +4,7 @@
 //! (3) build operations (which may add inline types), (4) pick the error body and collect examples.
 
 mod depth;
+mod head;
 pub mod model;
 pub mod naming;
 mod objects;

@@ -193,6 +193,9 @@ pub enum Method {
     Put,
     Patch,
     Delete,
+    Head,
+    Options,
+    Trace,
 }
 
 impl Method {
@@ -203,6 +206,9 @@ impl Method {
             Method::Put => "PUT",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
         }
     }
 }

@@ -26,7 +26,7 @@ pub struct SpecOperation<'a> {
     pub at: Ptr,
 }
 
-/// Lists every operation; methods the generator cannot call (HEAD, OPTIONS, TRACE) are errors.
+/// Lists every operation of every method OpenAPI 3.0 has.
 pub fn spec_operations(api: &OpenAPI) -> Result<Vec<SpecOperation<'_>>> {
     let mut out = Vec::new();
     for (path, item) in api.paths.paths.iter() {
@@ -34,24 +34,15 @@ pub fn spec_operations(api: &OpenAPI) -> Result<Vec<SpecOperation<'_>>> {
         let ReferenceOr::Item(item) = item else {
             return Err(GenError::unsupported(&at, "$ref on a path item"));
         };
-        for (name, op) in [
-            ("head", &item.head),
-            ("options", &item.options),
-            ("trace", &item.trace),
-        ] {
-            if op.is_some() {
-                return Err(GenError::unsupported(
-                    &at.push(name),
-                    format!("HTTP method {}", name.to_uppercase()),
-                ));
-            }
-        }
         let methods = [
             ("get", Method::Get, &item.get),
             ("put", Method::Put, &item.put),
             ("post", Method::Post, &item.post),
             ("delete", Method::Delete, &item.delete),
             ("patch", Method::Patch, &item.patch),
+            ("head", Method::Head, &item.head),
+            ("options", Method::Options, &item.options),
+            ("trace", Method::Trace, &item.trace),
         ];
         for (name, method, op) in methods {
             if let Some(op) = op {
@@ -217,7 +208,10 @@ pub fn build_operation<'a>(
         Some(body) => Some(resolver.request_body(body, &op.at.push("requestBody"))?),
         None => None,
     };
-    let successes = success_responses(op, resolver)?;
+    let mut successes = success_responses(op, resolver)?;
+    if op.method == Method::Head {
+        successes = super::head::without_content(successes);
+    }
     if successes.is_empty() {
         return Err(GenError::new(
             op.at.push("responses").as_str(),
