@@ -16,6 +16,7 @@ const USAGE: &str =
   --spec PATH        spec file or directory holding openapi.yaml (default: spec/)
   --out DIR          output crate directory (default: generated/)
   --check            write nothing; exit 1 naming each stale file
+  --dry-run          generate in memory, write nothing (used by `cargo xtask corpus`)
   --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)
 
        cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)
@@ -60,6 +61,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut spec = root.join("spec");
     let mut out = root.join("generated");
     let mut check = false;
+    let mut dry_run = false;
     let mut options = xtask::Options::default();
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
@@ -73,6 +75,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             "--out" => out = PathBuf::from(value()?),
             "--crate-name" => options.crate_name = value()?,
             "--check" => check = true,
+            // Generate in memory only (what `cargo xtask corpus` measures): nothing is written.
+            "--dry-run" => dry_run = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -89,6 +93,14 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let started = Instant::now();
     let files = xtask::generate(&spec, &options).map_err(|e| e.to_string())?;
     let generated_in = started.elapsed();
+    if dry_run {
+        eprintln!(
+            "generated {} files in memory (--dry-run) in {:.1} ms",
+            files.len(),
+            generated_in.as_secs_f64() * 1e3
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     if check {
         let stale = xtask::write::stale(&out, &files).map_err(|e| e.to_string())?;
         if stale.is_empty() {

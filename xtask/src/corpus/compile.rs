@@ -40,6 +40,7 @@ pub fn clippy(
             &dir,
             &crate_name,
             Limits::default(),
+            true,
         )?;
         if generated.exit != Exit::Code(0) {
             return Err(format!(

@@ -145,8 +145,8 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
             &scratch,
             &crate_name(&document.name),
             limits,
+            false,
         );
-        let _ = std::fs::remove_dir_all(&scratch);
         outcome.map(|r| Entry {
             document: document.name.clone(),
             version,

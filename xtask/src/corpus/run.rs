@@ -42,7 +42,7 @@ pub struct Run {
     pub elapsed: Duration,
 }
 
-/// `generator codegen --spec spec --out out --crate-name crate_name`, wrapped in `sh -c 'ulimit -v'`
+/// `generator codegen --spec spec --out out --crate-name crate_name [--dry-run]`, wrapped in `sh -c 'ulimit -v'`
 /// for the memory cap: std cannot set rlimits and a `libc` dependency for one call is not worth it
 /// (`ulimit -v` is in every POSIX shell in use: dash, bash, busybox).
 pub fn generate(
@@ -51,6 +51,7 @@ pub fn generate(
     out: &Path,
     crate_name: &str,
     limits: Limits,
+    write: bool,
 ) -> Result<Run, String> {
     let stderr_path = out.with_extension("stderr");
     let stderr_file = File::create(&stderr_path)
@@ -67,6 +68,7 @@ pub fn generate(
         .arg("--out")
         .arg(out)
         .args(["--crate-name", crate_name])
+        .args((!write).then_some("--dry-run"))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(stderr_file)

@@ -9,9 +9,7 @@ use openapiv3::Response;
 use crate::error::Ptr;
 
 /// The same success statuses, each without content.
-pub fn without_content<'a>(
-    successes: Vec<(u16, &'a Response, Ptr)>,
-) -> Vec<(u16, &'a Response, Ptr)> {
+pub fn without_content(successes: Vec<(u16, &Response, Ptr)>) -> Vec<(u16, &Response, Ptr)> {
     static NO_CONTENT: OnceLock<Response> = OnceLock::new();
     let empty = NO_CONTENT.get_or_init(Response::default);
     successes
