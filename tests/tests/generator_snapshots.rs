@@ -53,6 +53,10 @@ good_fixture!(
     request_bodies,
     responses,
     security,
+    names,
+    operation_names,
+    scalar_enums,
+    methods,
 );
 
 bad_fixture!(
@@ -62,7 +66,6 @@ bad_fixture!(
     cookie_parameter,
     deep_object_parameter,
     dangling_ref,
-    integer_enum,
     openapi_3_1,
 );
 

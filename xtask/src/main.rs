@@ -2,6 +2,9 @@
 //! `cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]`,
 //! `cargo xtask spec extract|diff|equivalent ...` (the `apigen-spec-tools` crate), and
 //! `cargo xtask bench [--quick] [--full-api PATH] [--only LIST]`
+//! `cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]` (see `corpus`)
+
+mod corpus;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,11 +17,13 @@ const USAGE: &str =
   --spec PATH        spec file or directory holding openapi.yaml (default: spec/)
   --out DIR          output crate directory (default: generated/)
   --check            write nothing; exit 1 naming each stale file
+  --dry-run          generate in memory, write nothing (used by `cargo xtask corpus`)
   --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)
   --profile NAME     vendor conventions: generic (or none), atlas (default: what the document
                      declares in info.x-apigen-profile, or the profile that recognises it)
 
        cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)
+       cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]   (cargo xtask corpus --help)
 
 bench: every benchmark against its baseline, as a Markdown table (see BENCHMARKS.md); runs
 `cargo run --release -p atlas-bench -- ARGS` (xtask itself stays a debug build)
@@ -47,6 +52,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if command == "bench" {
         return bench(rest);
     }
+    if command == "corpus" {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        return corpus::run(rest, &root.canonicalize().unwrap_or(root));
+    }
     if command != "codegen" {
         return Err(format!("unknown command `{command}`\n{USAGE}"));
     }
@@ -55,6 +64,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut spec = root.join("spec");
     let mut out = root.join("generated");
     let mut check = false;
+    let mut dry_run = false;
     let mut options = apigen::Options::default();
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
@@ -69,6 +79,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             "--crate-name" => options.crate_name = value()?,
             "--profile" => options.profile = Some(value()?),
             "--check" => check = true,
+            // Generate in memory only (what `cargo xtask corpus` measures): nothing is written.
+            "--dry-run" => dry_run = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -86,6 +98,14 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let started = Instant::now();
     let files = apigen::generate(&spec, &options).map_err(|e| e.to_string())?;
     let generated_in = started.elapsed();
+    if dry_run {
+        eprintln!(
+            "generated {} files in memory (--dry-run) in {:.1} ms",
+            files.len(),
+            generated_in.as_secs_f64() * 1e3
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     if check {
         let stale = apigen::write::stale(&out, &files).map_err(|e| e.to_string())?;
         if stale.is_empty() {

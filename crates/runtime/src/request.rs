@@ -23,7 +23,7 @@ pub enum Method {
     Patch,
     /// `DELETE`
     Delete,
-    /// `HEAD`
+    /// `HEAD`: the answer never has a body (RFC 9110 §9.3.2).
     Head,
     /// `OPTIONS`
     Options,

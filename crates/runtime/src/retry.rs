@@ -194,6 +194,14 @@ mod tests {
                     "{method} {failure:?}"
                 );
             }
+            // Safe methods (RFC 9110 §9.2.1) are retried exactly like GET.
+            for method in [Head, Options, Trace] {
+                assert_eq!(
+                    is_retryable(method, *failure),
+                    expected[0],
+                    "{method} {failure:?}"
+                );
+            }
         }
     }
 

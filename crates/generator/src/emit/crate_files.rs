@@ -204,10 +204,18 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     });
     let error_items = super::client::error_items(api);
     let client_items = super::client::client_items(api);
+    // A deprecated schema is still the type of other schemas' fields and of operations' results:
+    // those uses are the spec's, not the crate user's. Users still get the warning where they name it.
+    let allow_deprecated = api
+        .types
+        .values()
+        .any(|t| matches!(t, TypeDef::Struct(s) if s.deprecated))
+        .then(|| quote!(#![allow(deprecated)]));
     quote! {
         #doc
         #![warn(missing_docs)]
         #![forbid(unsafe_code)]
+        #allow_deprecated
 
         #[cfg(feature = "mock")]
         pub mod mock;

@@ -37,8 +37,9 @@ pub struct File {
 }
 
 /// Module file name for a type or operation: `DiskBackupExportJob` -> `disk_backup_export_job`.
+/// A name that is a keyword keeps `field_name`'s trailing `_` (`Type` -> `type_`).
 fn module_name(name: &str) -> String {
-    field_name(name).trim_end_matches('_').to_string()
+    field_name(name)
 }
 
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {

@@ -350,7 +350,12 @@ impl BodyParts {
             ),
         };
         let default_doc = format!("Sets the request body, sent as `{media_type}`.");
-        let doc = doc_attrs(Some(body.doc.as_deref().unwrap_or(&default_doc)));
+        let doc = doc_attrs(Some(
+            body.doc
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or(&default_doc),
+        ));
         // Member setters for structured bodies only.
         let members = match body.kind {
             RequestKind::Json | RequestKind::Form => {

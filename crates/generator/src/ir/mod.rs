@@ -3,9 +3,12 @@
 //! Order matters: (1) find which schemas are sent and which received, (2) build component types,
 //! (3) build operations (which may add inline types), (4) pick the error body and collect examples.
 
+mod depth;
+mod head;
 pub mod model;
 pub mod naming;
 mod objects;
+mod operation_names;
 mod operations;
 mod pagination;
 mod params;
@@ -13,6 +16,7 @@ mod polymorphism;
 mod recursion;
 mod request_body;
 mod responses;
+mod scalar_enums;
 mod schemas;
 mod security;
 mod servers;
@@ -78,10 +82,24 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         )?;
         operations.push(built);
     }
-    // Names that collide after case conversion (`getFoo` / `get_foo`) get 2, 3... in sorted order.
-    operations.sort_by(|a, b| {
-        (&a.fn_name, &a.operation_id, &a.path).cmp(&(&b.fn_name, &b.operation_id, &b.path))
-    });
+    // Names that collide after case conversion (`getFoo` / `get_foo`) get 2, 3... in sorted order;
+    // a name derived from method and path yields to an operationId the spec gives.
+    let derived: BTreeSet<(&str, &str)> = ops
+        .iter()
+        .filter(|op| op.op.operation_id.is_none())
+        .map(|op| (op.path, op.method.as_str()))
+        .collect();
+    let key = |op: &model::Operation| {
+        let is_derived = derived.contains(&(op.path.as_str(), op.method.as_str()));
+        (
+            op.fn_name.clone(),
+            is_derived,
+            op.operation_id.clone(),
+            op.path.clone(),
+            op.method.as_str(),
+        )
+    };
+    operations.sort_by_cached_key(key);
     let mut fns = BTreeSet::new();
     let mut builders = BTreeSet::new();
     for op in &mut operations {
@@ -138,6 +156,12 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         None => None,
     };
     examples.sort_by(|a, b| a.name.cmp(&b.name));
+    if let Some(origin) = recursion::alias_cycle(&types.types) {
+        return Err(GenError::unsupported(
+            &schemas::TypeBuilder::component_ptr(origin),
+            "schemas that are only aliases of each other (a cycle with no type in it)",
+        ));
+    }
     recursion::box_recursive_fields(&mut types.types);
     let mut fallbacks = std::mem::take(&mut types.fallbacks);
     fallbacks.sort();

@@ -222,6 +222,9 @@ pub enum Method {
     Put,
     Patch,
     Delete,
+    Head,
+    Options,
+    Trace,
 }
 
 impl Method {
@@ -243,6 +246,9 @@ impl Method {
             Method::Put => ("PUT", "Put"),
             Method::Patch => ("PATCH", "Patch"),
             Method::Delete => ("DELETE", "Delete"),
+            Method::Head => ("HEAD", "Head"),
+            Method::Options => ("OPTIONS", "Options"),
+            Method::Trace => ("TRACE", "Trace"),
         }
     }
 }

@@ -41,11 +41,36 @@ pub(super) struct StructSpec<'s> {
 impl<'a> TypeBuilder<'a> {
     /// Flattens properties of a schema and its allOf parts, in order; later definitions override earlier ones.
     pub(super) fn collect(&self, view: &View<'a>, at: &Ptr, out: &mut Members<'a>) -> Result<()> {
+        self.collect_within(view, at, out, &mut Vec::new())
+    }
+
+    /// [`Self::collect`] with the components being flattened right now: a component met again among
+    /// its own `allOf` parts (`A: allOf [B]`, `B: allOf [A]`) adds nothing new and is skipped, and the
+    /// nesting is bounded.
+    fn collect_within(
+        &self,
+        view: &View<'a>,
+        at: &Ptr,
+        out: &mut Members<'a>,
+        within: &mut Vec<Ptr>,
+    ) -> Result<()> {
+        if within.len() >= super::depth::MAX_NESTING {
+            return Err(GenError::unsupported(
+                at,
+                format!(
+                    "allOf nested more than {} levels deep",
+                    super::depth::MAX_NESTING
+                ),
+            ));
+        }
         for (i, part) in view.all_of.iter().enumerate() {
             let part_at = at.push("allOf").push(i.to_string());
             let (schema, part_at) = match part {
                 SchemaRef::Ref(reference) => {
                     let r = self.resolver.schema_ref(reference, &part_at)?;
+                    if within.contains(&r.pointer) || r.pointer == *at {
+                        continue;
+                    }
                     (r.node, r.pointer)
                 }
                 SchemaRef::Inline(schema) => (*schema, part_at),
@@ -57,7 +82,10 @@ impl<'a> TypeBuilder<'a> {
                     "oneOf/anyOf/not inside allOf",
                 ));
             }
-            self.collect(&part_view, &part_at, out)?;
+            within.push(at.clone());
+            let collected = self.collect_within(&part_view, &part_at, out, within);
+            within.pop();
+            collected?;
         }
         for (name, schema) in &view.properties {
             let prop = Prop {
@@ -143,7 +171,8 @@ impl<'a> TypeBuilder<'a> {
             let context = format!("{}{}", spec.context, type_name(prop.name));
             let ty = self.type_of(prop.schema, &context, &prop.at, usage)?;
             let is_required = required.contains(prop.name);
-            let mut doc_lines: Vec<String> = data.description.iter().cloned().collect();
+            let described = data.description.as_deref().or(prop_view.all_of_doc);
+            let mut doc_lines: Vec<String> = described.map(str::to_string).into_iter().collect();
             if let Some(c) = prop_view.constraints() {
                 doc_lines.push(format!(
                     "Constraints (documented, not enforced when decoding): {c}."

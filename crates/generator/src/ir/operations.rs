@@ -29,7 +29,7 @@ pub struct SpecOperation<'a> {
     pub at: Ptr,
 }
 
-/// Lists every operation; methods the generator cannot call (HEAD, OPTIONS, TRACE) are errors.
+/// Lists every operation of every method OpenAPI 3.0 has.
 pub fn spec_operations(api: &OpenAPI) -> Result<Vec<SpecOperation<'_>>> {
     let mut out = Vec::new();
     for (path, item) in api.paths.paths.iter() {
@@ -37,24 +37,15 @@ pub fn spec_operations(api: &OpenAPI) -> Result<Vec<SpecOperation<'_>>> {
         let ReferenceOr::Item(item) = item else {
             return Err(GenError::unsupported(&at, "$ref on a path item"));
         };
-        for (name, op) in [
-            ("head", &item.head),
-            ("options", &item.options),
-            ("trace", &item.trace),
-        ] {
-            if op.is_some() {
-                return Err(GenError::unsupported(
-                    &at.push(name),
-                    format!("HTTP method {}", name.to_uppercase()),
-                ));
-            }
-        }
         let methods = [
             ("get", Method::Get, &item.get),
             ("put", Method::Put, &item.put),
             ("post", Method::Post, &item.post),
             ("delete", Method::Delete, &item.delete),
             ("patch", Method::Patch, &item.patch),
+            ("head", Method::Head, &item.head),
+            ("options", Method::Options, &item.options),
+            ("trace", Method::Trace, &item.trace),
         ];
         for (name, method, op) in methods {
             if let Some(op) = op {
@@ -229,10 +220,9 @@ pub fn build_operation<'a>(
     example_names: &mut BTreeSet<String>,
 ) -> Result<Operation> {
     let spec = op.op;
-    let operation_id = spec
-        .operation_id
-        .clone()
-        .ok_or_else(|| GenError::new(op.at.as_str(), "operation has no operationId"))?;
+    let operation_id = spec.operation_id.clone().unwrap_or_else(|| {
+        super::operation_names::from_method_and_path(op.method.as_str(), op.path)
+    });
     // A profile may name an extension with a shorter, stable method name.
     let base_name = types
         .profile
@@ -252,7 +242,10 @@ pub fn build_operation<'a>(
         None => None,
     };
     // No success documented at all (only errors): a 2xx answer is accepted, without a body.
-    let (successes, redirect_only) = success_responses(op, resolver)?;
+    let (mut successes, redirect_only) = success_responses(op, resolver)?;
+    if op.method == Method::Head {
+        successes = super::head::without_content(successes);
+    }
     // media type -> (version, sunset, body kind)
     let mut media_types: BTreeMap<String, (Option<String>, Option<String>, BodyKind)> =
         BTreeMap::new();

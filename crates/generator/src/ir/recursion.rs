@@ -7,13 +7,41 @@ use super::model::{TypeDef, TypeRef};
 
 /// Named types a value of `ty` holds inline (not behind `Vec` / `Map`, which are already on the heap).
 fn inline_names<'t>(ty: &'t TypeRef, types: &'t BTreeMap<String, TypeDef>, out: &mut Vec<&'t str>) {
-    if let TypeRef::Named(name) = ty {
+    let mut ty = ty;
+    // Follows aliases; bounded because aliases of each other (a cycle) are refused by
+    // `alias_cycle` before this runs, and a chain cannot be longer than the number of types.
+    for _ in 0..=types.len() {
+        let TypeRef::Named(name) = ty else { return };
         match types.get(name) {
-            Some(TypeDef::Alias(alias)) => inline_names(&alias.ty, types, out),
-            Some(_) => out.push(name),
-            None => {}
+            Some(TypeDef::Alias(alias)) => ty = &alias.ty,
+            Some(_) => return out.push(name),
+            None => return,
         }
     }
+}
+
+/// A named type that is only an alias of itself through other aliases (`A: allOf [B]`,
+/// `B: allOf [A]`): no Rust type can stand for it. Returns the first such type's origin.
+pub fn alias_cycle(types: &BTreeMap<String, TypeDef>) -> Option<&str> {
+    types.values().find_map(|def| {
+        let TypeDef::Alias(start) = def else {
+            return None;
+        };
+        let mut ty = &start.ty;
+        for _ in 0..=types.len() {
+            let TypeRef::Named(name) = ty else {
+                return None;
+            };
+            match types.get(name) {
+                Some(TypeDef::Alias(_)) if *name == start.name => {
+                    return Some(start.origin.as_str())
+                }
+                Some(TypeDef::Alias(next)) => ty = &next.ty,
+                _ => return None,
+            }
+        }
+        None
+    })
 }
 
 /// Type name -> the named types its values hold inline.

@@ -29,6 +29,8 @@ pub struct TypeBuilder<'a> {
     pub(super) taken: BTreeSet<String>,
     pub(super) subtypes: BTreeMap<String, Subtype>,
     usage: BTreeMap<String, Usage>,
+    /// How many inline types are being built inside each other right now (see [`Self::nested`]).
+    pub(super) depth: usize,
     /// Inline schemas already given a named type, by (pointer, usage): one type per spec node.
     inline_types: BTreeMap<(Ptr, bool, bool), TypeRef>,
     /// Constructs given a looser type than the spec describes (see [`Fallback`]).
@@ -59,6 +61,7 @@ impl<'a> TypeBuilder<'a> {
             taken,
             subtypes: BTreeMap::new(),
             usage: BTreeMap::new(),
+            depth: 0,
             inline_types: BTreeMap::new(),
             fallbacks: Vec::new(),
             profile,
@@ -272,12 +275,6 @@ impl<'a> TypeBuilder<'a> {
         if view.typ == Some("string") && !view.enumeration.is_empty() {
             return self.string_enum(&view, rust, origin, doc, at);
         }
-        if !view.enumeration.is_empty() {
-            return Err(GenError::unsupported(
-                &at.push("enum"),
-                format!("enum of type {}", view.typ.unwrap_or("(none)")),
-            ));
-        }
         if view.is_object_like() && !(view.properties.is_empty() && view.all_of.is_empty()) {
             return self.build_struct(&view, rust, origin, doc, at, usage, component);
         }
@@ -291,7 +288,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn string_enum(
-        &self,
+        &mut self,
         view: &View,
         rust: &str,
         origin: &str,
@@ -307,11 +304,20 @@ impl<'a> TypeBuilder<'a> {
                 }
                 // `nullable` enums list null; the field's Option carries it.
                 serde_json::Value::Null => {}
-                other => {
-                    return Err(GenError::unsupported(
+                // `type: string` with a number or boolean among its values: no enum can hold
+                // both, so the field is a plain String (listed in FALLBACKS.md).
+                _ => {
+                    self.fallback(
                         &at.push("enum").push(i.to_string()),
-                        format!("non-string enum value {other}"),
-                    ))
+                        "string enum with a value that is not a string",
+                        "String",
+                    );
+                    return Ok(TypeDef::Alias(AliasDef {
+                        name: rust.to_string(),
+                        origin: origin.to_string(),
+                        doc,
+                        ty: TypeRef::String,
+                    }));
                 }
             }
         }
@@ -352,9 +358,14 @@ impl<'a> TypeBuilder<'a> {
                     || (view.typ == Some("string") && !view.enumeration.is_empty())
                 {
                     let name = unique(type_name(context), &mut self.taken);
-                    let def = self.build_named(schema, &name, context, at, usage, None)?;
-                    self.types.insert(name.clone(), def);
+                    // Registered before it is built: a schema that reaches itself again (through
+                    // `allOf` parts of the components it names) refers to this type instead of
+                    // expanding forever; `recursion.rs` boxes the field that closes the cycle.
                     self.inline_types.insert(key, TypeRef::Named(name.clone()));
+                    let def = self.nested(at, |builder| {
+                        builder.build_named(schema, &name, context, at, usage, None)
+                    })?;
+                    self.types.insert(name.clone(), def);
                     return Ok(TypeRef::Named(name));
                 }
                 self.type_of_view(&view, context, at, usage)
@@ -416,6 +427,7 @@ impl<'a> TypeBuilder<'a> {
             }
             None => TypeRef::Json,
         };
+        super::scalar_enums::note_unchecked_values(self, view, at, &ty);
         Ok(ty)
     }
 }

@@ -50,6 +50,9 @@ pub struct View<'a> {
     pub items: Option<SchemaRef<'a>>,
     pub enumeration: Vec<Value>,
     pub all_of: Vec<SchemaRef<'a>>,
+    /// Description of an `allOf` part left out of `all_of` because it only annotates (see
+    /// [`typed_parts`]).
+    pub all_of_doc: Option<&'a str>,
     pub one_of: Vec<SchemaRef<'a>>,
     pub any_of: Vec<SchemaRef<'a>>,
     pub has_not: bool,
@@ -88,6 +91,35 @@ fn format_name<T: std::fmt::Debug>(
     }
 }
 
+/// The `allOf` parts that say something about the type. A part with only a description, title,
+/// example or external docs (`allOf: [{$ref: X}, {description: ..}]` is how AWS documents every
+/// property) constrains nothing, so `allOf: [$ref, {description}]` is the referenced type itself;
+/// the part's description is kept in `doc` for the field's documentation.
+fn typed_parts<'a>(
+    parts: &'a [ReferenceOr<Schema>],
+    doc: &mut Option<&'a str>,
+) -> Vec<SchemaRef<'a>> {
+    let annotation_only = |s: &Schema| {
+        let d = &s.schema_data;
+        is_empty_schema(s)
+            && !(d.nullable || d.read_only || d.write_only || d.deprecated)
+            && d.discriminator.is_none()
+            && d.default.is_none()
+    };
+    let mut typed = Vec::with_capacity(parts.len());
+    for part in parts {
+        match part {
+            ReferenceOr::Item(s) if annotation_only(s) => {
+                if doc.is_none() {
+                    *doc = s.schema_data.description.as_deref();
+                }
+            }
+            other => typed.push(SchemaRef::plain(other)),
+        }
+    }
+    typed
+}
+
 impl<'a> View<'a> {
     pub fn of(schema: &'a Schema) -> Self {
         let mut view = View {
@@ -100,6 +132,7 @@ impl<'a> View<'a> {
             items: None,
             enumeration: Vec::new(),
             all_of: Vec::new(),
+            all_of_doc: None,
             one_of: Vec::new(),
             any_of: Vec::new(),
             has_not: false,
@@ -185,9 +218,7 @@ impl<'a> View<'a> {
             SchemaKind::OneOf { one_of } => {
                 view.one_of = one_of.iter().map(SchemaRef::plain).collect()
             }
-            SchemaKind::AllOf { all_of } => {
-                view.all_of = all_of.iter().map(SchemaRef::plain).collect()
-            }
+            SchemaKind::AllOf { all_of } => view.all_of = typed_parts(all_of, &mut view.all_of_doc),
             SchemaKind::AnyOf { any_of } => {
                 view.any_of = any_of.iter().map(SchemaRef::plain).collect()
             }
@@ -204,7 +235,7 @@ impl<'a> View<'a> {
                 view.additional = additional(&any.additional_properties);
                 view.items = any.items.as_ref().map(SchemaRef::boxed);
                 view.enumeration = any.enumeration.clone();
-                view.all_of = any.all_of.iter().map(SchemaRef::plain).collect();
+                view.all_of = typed_parts(&any.all_of, &mut view.all_of_doc);
                 view.one_of = any.one_of.iter().map(SchemaRef::plain).collect();
                 view.any_of = any.any_of.iter().map(SchemaRef::plain).collect();
                 view.has_not = any.not.is_some();

@@ -2,6 +2,7 @@
 //! one per connection), so the runtime is verified without the generated operations.
 
 mod auth;
+mod methods;
 mod transport;
 
 use std::collections::HashMap;
