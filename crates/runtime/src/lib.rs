@@ -21,6 +21,7 @@ pub mod fields;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod pagination;
+mod params;
 mod request;
 mod retry;
 mod secret;
@@ -33,6 +34,7 @@ pub use builder::ClientBuilder;
 pub use client::ClientCore;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
 pub use pagination::{items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream};
+pub use params::ObjectStyle;
 pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
