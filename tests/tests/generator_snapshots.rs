@@ -51,14 +51,17 @@ good_fixture!(
     one_of,
     arrays_and_maps,
     request_bodies,
+    cookie_parameter,
+    header_parameters,
+    path_parameters,
+    object_parameters,
 );
 
 bad_fixture!(
     external_ref,
     not_keyword,
     const_keyword,
-    cookie_parameter,
-    deep_object_parameter,
+    header_object_parameter,
     dangling_ref,
     integer_enum,
     openapi_3_1,
@@ -69,8 +72,7 @@ fn errors_name_a_json_pointer() {
     for name in [
         "const_keyword",
         "dangling_ref",
-        "cookie_parameter",
-        "deep_object_parameter",
+        "header_object_parameter",
         "not_keyword",
     ] {
         let message = bad(name);

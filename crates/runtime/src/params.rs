@@ -72,7 +72,7 @@ fn encode_allowing_reserved(raw: &str, out: &mut String) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectStyle {
     /// `style: deepObject`: `name[prop]=value` per property. Beyond OpenAPI: a nested object
-    /// continues the brackets (`name[a][b]=value`), an array repeats its key (`name[a]=1&name[a]=2`).
+    /// continues the brackets (`name[a][b]=value`), an array gets `[]` per item (`name[a][]=1&name[a][]=2`).
     DeepObject,
     /// `style: form, explode: true`: `prop=value` per property; an array property repeats its key.
     FormExploded,
@@ -243,6 +243,8 @@ fn deep_pairs(
                 deep_pairs(format!("{key}[{member}]"), inner, depth + 1, push);
             }
         }
+        // `name[key][]=item`, the bracket convention servers parsing deepObject expect.
+        Value::Array(_) => for_each_item(Cow::Owned(format!("{key}[]")), value, push),
         other => for_each_item(Cow::Owned(key), other, push),
     }
 }
@@ -274,7 +276,7 @@ mod tests {
             query_of(ObjectStyle::DeepObject, &value),
             "/p?filter%5Bage%5D=3&filter%5Bname%5D=a%20b\
              &filter%5Brange%5D%5Bmax%5D%5Bv%5D=true&filter%5Brange%5D%5Bmin%5D=1\
-             &filter%5Btags%5D=x&filter%5Btags%5D=y%26z"
+             &filter%5Btags%5D%5B%5D=x&filter%5Btags%5D%5B%5D=y%26z"
         );
     }
 
