@@ -91,8 +91,9 @@ impl Request {
         }
     }
 
-    /// Adds an object-valued query parameter, spread over the query as `style` says; `None` is
-    /// not sent, `null` properties are left out. Values nested deeper than OpenAPI defines for the
+    /// Adds an object-valued query parameter (or an array of objects), spread over the query as
+    /// `style` says; `None` is not sent, `null` properties are left out. A `deepObject` array of
+    /// objects gets indexed brackets (`name[0][prop]=value`). Values nested deeper than OpenAPI defines for the
     /// style (an object inside a `form` object, any array or object inside a joined one, an array
     /// item that is itself structured) are sent as JSON text.
     ///
@@ -114,6 +115,13 @@ impl Request {
         let mut push = |key: Cow<'static, str>, text: String| {
             self.query.push(QueryPair::new(key, text, allow_reserved));
         };
+        if let (ObjectStyle::DeepObject, Value::Array(items)) = (style, &value) {
+            // An array of objects (beyond OpenAPI): indexed brackets, `name[0][prop]=value`.
+            for (i, item) in items.iter().enumerate() {
+                deep_pairs(format!("{name}[{i}]"), item, 1, &mut push);
+            }
+            return Ok(());
+        }
         let Value::Object(members) = value else {
             // Not an object after all (a union member, say): sent like a plain parameter.
             for_each_item(Cow::Borrowed(name), &value, &mut push);
@@ -305,10 +313,18 @@ mod tests {
             "/p?filter=G%2C2%2C0%2CR%2C100"
         );
         assert_eq!(query_of(ObjectStyle::FormJoined, &json!({"a": null})), "/p");
-        // Not an object: sent as a plain (repeated) parameter.
+        // Not an object: sent as a plain (repeated) parameter; a structured item as JSON text.
         assert_eq!(
-            query_of(ObjectStyle::DeepObject, &json!([1, 2])),
-            "/p?filter=1&filter=2"
+            query_of(ObjectStyle::FormExploded, &json!([1, {"a": 2}])),
+            "/p?filter=1&filter=%7B%22a%22%3A2%7D"
+        );
+        // A deepObject array of objects gets indexed brackets.
+        assert_eq!(
+            query_of(
+                ObjectStyle::DeepObject,
+                &json!([{"a": 1}, {"a": 2, "b": [3]}])
+            ),
+            "/p?filter%5B0%5D%5Ba%5D=1&filter%5B1%5D%5Ba%5D=2&filter%5B1%5D%5Bb%5D%5B%5D=3"
         );
     }
 

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use fixture_object_parameters::mock::MockServer;
-use fixture_object_parameters::types::{FindPetsColor, FindPetsFilter, FindPetsPage, Sort};
+use fixture_object_parameters::types::{
+    FindPetsColor, FindPetsFilter, FindPetsLinesItem, FindPetsPage, Sort,
+};
 
 #[tokio::test]
 async fn objects_are_spread_over_the_query_by_style() {
@@ -35,6 +37,10 @@ async fn objects_are_spread_over_the_query_by_style() {
         .page(page)
         .color(color)
         .expand(["owner", "vet"])
+        .lines(vec![FindPetsLinesItem {
+            price: "p1".to_owned(),
+            quantity: Some(2),
+        }])
         .send()
         .await
         .unwrap();
@@ -59,6 +65,8 @@ async fn objects_are_spread_over_the_query_by_style() {
             ("color", "G,200,R,100"),
             ("expand[]", "owner"),
             ("expand[]", "vet"),
+            ("lines[0][price]", "p1"),
+            ("lines[0][quantity]", "2"),
         ]
     );
     // Brackets and separators are percent-encoded on the wire; the value's `&` too.

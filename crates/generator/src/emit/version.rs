@@ -7,8 +7,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::operations::{
-    client_segment, method_doc, path_format, query_validation, send_param, setter_type,
-    value_types,
+    client_segment, method_doc, path_format, query_validation, send_param, setter_type, value_types,
 };
 use super::pagination;
 use super::rust_types::{ident, type_tokens};
@@ -303,7 +302,13 @@ fn query_setter(q: &QueryParam) -> TokenStream {
         }
         _ => {}
     }
+    let is_array = matches!(q.ty, TypeRef::Vec(_));
     match q.object {
+        Some(ObjectStyle::DeepObject) if is_array => doc.push_str(&format!(
+            "\n\nSent as `{}[index][property]=value` pairs (`style: deepObject`, indexed).",
+            q.json_name
+        )),
+        Some(_) if is_array => doc.push_str("\n\nEach item is sent as its own pair, as JSON text."),
         Some(ObjectStyle::DeepObject) => doc.push_str(&format!(
             "\n\nSent as `{}[property]=value` pairs (`style: deepObject`); nested objects continue \
              the brackets, arrays repeat `[]`.",

@@ -320,7 +320,11 @@ impl PathStyle {
             }
             PathStyle::Matrix { explode, name } => {
                 let prefix = format!(";{name}=");
-                let separator = if *explode { prefix.clone() } else { ",".to_owned() };
+                let separator = if *explode {
+                    prefix.clone()
+                } else {
+                    ",".to_owned()
+                };
                 (prefix, separator)
             }
         }

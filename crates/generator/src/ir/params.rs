@@ -87,7 +87,8 @@ pub fn mark_param_usage<'a>(
     for (list, list_at) in sources {
         for (i, p) in list.iter().enumerate() {
             let resolved = resolver.parameter(p, &list_at.push(i.to_string()))?;
-            let ParameterSchemaOrContent::Schema(schema) = &resolved.node.parameter_data_ref().format
+            let ParameterSchemaOrContent::Schema(schema) =
+                &resolved.node.parameter_data_ref().format
             else {
                 continue;
             };
@@ -320,13 +321,33 @@ fn other_param<'a>(
         // `style: form`, the only cookie style: arrays are comma-separated (`id=3,4,5`).
         Parameter::Cookie { .. } => (ParamLocation::Cookie, ListStyle::Join(','), None, false),
         Parameter::Path { .. } => {
-            return Err(GenError::new(at.as_str(), "path parameter read as a query one"))
+            return Err(GenError::new(
+                at.as_str(),
+                "path parameter read as a query one",
+            ))
         }
     };
     let ty = types.type_of(SchemaRef::plain(spec.schema), context, &spec.at, SENT)?;
     let (ty, list, object) = match types.resolve_alias(ty) {
         TypeRef::Vec(item) => {
             let item = types.resolve_alias(*item);
+            if let (false, Some(style)) = (types.is_scalar(&item), object_style) {
+                // An array of objects in the query (OpenAPI defines none): the runtime sends a
+                // deepObject one with indexed brackets, a form one with each item as JSON text.
+                let ty = TypeRef::Vec(Box::new(item));
+                return Ok(QueryParam {
+                    object: Some(style),
+                    ..query_param(
+                        spec,
+                        rust_name,
+                        ty,
+                        location,
+                        None,
+                        allow_reserved,
+                        &spec.view,
+                    )
+                });
+            }
             if !types.is_scalar(&item) {
                 return Err(GenError::unsupported(
                     &spec.at,
@@ -364,23 +385,46 @@ fn other_param<'a>(
         }
         _ => &spec.view,
     };
-    let rules = QueryRules {
-        minimum: rules_view.minimum.map(|v| v as i64),
-        maximum: rules_view.maximum.map(|v| v as i64),
-        string: string_rules(rules_view),
-    };
     Ok(QueryParam {
+        object,
+        ..query_param(
+            spec,
+            rust_name,
+            ty,
+            location,
+            list,
+            allow_reserved,
+            rules_view,
+        )
+    })
+}
+
+/// A query, header or cookie parameter of type `ty` (not an object), bounds from `rules_view`.
+fn query_param(
+    spec: &ParamSchema<'_>,
+    rust_name: String,
+    ty: TypeRef,
+    location: ParamLocation,
+    list: Option<ListStyle>,
+    allow_reserved: bool,
+    rules_view: &View<'_>,
+) -> QueryParam {
+    QueryParam {
         is_envelope: false,
-        json_name: data.name.clone(),
+        json_name: spec.data.name.clone(),
         rust_name,
         ty,
         location,
         list,
-        object,
+        object: None,
         allow_reserved,
-        doc: data.description.clone(),
-        required: data.required,
-        rules,
+        doc: spec.data.description.clone(),
+        required: spec.data.required,
+        rules: QueryRules {
+            minimum: rules_view.minimum.map(|v| v as i64),
+            maximum: rules_view.maximum.map(|v| v as i64),
+            string: string_rules(rules_view),
+        },
         default: spec.node.schema_data.default.clone(),
-    })
+    }
 }
