@@ -57,14 +57,17 @@ good_fixture!(
     operation_names,
     scalar_enums,
     methods,
+    cookie_parameter,
+    header_parameters,
+    path_parameters,
+    object_parameters,
 );
 
 bad_fixture!(
     external_ref,
     not_keyword,
     const_keyword,
-    cookie_parameter,
-    deep_object_parameter,
+    header_object_parameter,
     dangling_ref,
     openapi_3_1,
 );
@@ -74,8 +77,7 @@ fn errors_name_a_json_pointer() {
     for name in [
         "const_keyword",
         "dangling_ref",
-        "cookie_parameter",
-        "deep_object_parameter",
+        "header_object_parameter",
         "not_keyword",
     ] {
         let message = bad(name);

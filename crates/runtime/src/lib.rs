@@ -23,6 +23,7 @@ mod limits;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod pagination;
+mod params;
 mod redact;
 mod request;
 mod retry;
@@ -38,6 +39,7 @@ pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Un
 pub use pagination::{
     items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,
 };
+pub use params::ObjectStyle;
 pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -162,7 +162,7 @@ impl<T: QueryValue + ?Sized> QueryValue for &T {
 pub struct Request {
     pub(crate) operation: &'static Operation,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<crate::params::QueryPair>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) envelope: bool,
     pub(crate) body: Option<crate::body::Body>,
@@ -207,7 +207,8 @@ impl Request {
     /// Adds a query parameter; `None` is not sent. Repeated names are sent repeatedly.
     pub fn query<V: QueryValue>(&mut self, name: &'static str, value: Option<V>) {
         if let Some(v) = value {
-            self.query.push((name, v.to_query()));
+            self.query
+                .push(crate::params::QueryPair::new(name, v.to_query(), false));
         }
     }
 
@@ -280,11 +281,9 @@ impl Request {
     /// `path?query`, encoded.
     pub(crate) fn path_and_query(&self) -> String {
         let mut out = self.path.clone();
-        for (i, (name, value)) in self.query.iter().enumerate() {
+        for (i, pair) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
-            out.push_str(&encode_query_component(name));
-            out.push('=');
-            out.push_str(&encode_query_component(value));
+            pair.encode_into(&mut out);
         }
         out
     }

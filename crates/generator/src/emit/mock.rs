@@ -157,9 +157,17 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
 /// The mock's segment expression: the argument as given, percent-encoded as the client does.
 fn mock_segment(p: &PathParam) -> TokenStream {
     let var = ident(&p.rust_name);
-    match p.ty {
+    match &p.ty {
         PathType::Validated(_) => quote!(runtime::encode_segment(#var.as_ref())),
-        PathType::Integer(_) => quote!(runtime::encode_segment(&#var.to_string())),
+        PathType::Scalar(_) => quote!(runtime::encode_segment(&#var.to_string())),
+        PathType::List(item) => {
+            let (_, stored, convert) = super::operations::value_types(item, true, quote!(#var));
+            let joined = super::operations::list_segment(p, item, quote!(values.iter()));
+            quote!({
+                let values: #stored = #convert;
+                #joined
+            })
+        }
     }
 }
 
@@ -220,6 +228,7 @@ mod tests {
             json_name: json.into(),
             rust_name: rust.into(),
             ty: PathType::Validated("X".into()),
+            style: PathStyle::Simple,
             doc: None,
         };
         let (fmt, args) = path_format(

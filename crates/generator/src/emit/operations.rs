@@ -1,6 +1,6 @@
 //! Operations -> one module per operation under `src/operations/`: a `Client` method and a request
-//! builder per media-type version (`version.rs`); here the pieces shared by every version: query
-//! and header parameters, path formatting, the method docs.
+//! builder per media-type version (`version.rs`); here the pieces shared by every version: query,
+//! header and cookie parameters, path formatting, the method docs.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,30 +8,39 @@ use quote::quote;
 use super::rust_types::{ident, type_tokens};
 use crate::ir::model::*;
 
-/// How a query or header parameter is passed to its setter and stored.
+/// How a query, header or cookie parameter is passed to its setter and stored.
 pub(super) fn setter_type(q: &QueryParam) -> (TokenStream, TokenStream, TokenStream) {
-    // (argument type, stored type, conversion from argument to stored)
-    match (&q.ty, q.list) {
-        (TypeRef::String, None) => (
+    value_types(&q.ty, q.list.is_some(), quote!(value))
+}
+
+/// (argument type, stored type, conversion of `value` from argument to stored) of a value of type
+/// `ty`, or of many values of that type when `list`.
+pub(super) fn value_types(
+    ty: &TypeRef,
+    list: bool,
+    value: TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
+    match (ty, list) {
+        (TypeRef::String, false) => (
             quote!(impl Into<String>),
             quote!(String),
-            quote!(value.into()),
+            quote!(#value.into()),
         ),
-        (TypeRef::String, Some(_)) => (
+        (TypeRef::String, true) => (
             quote!(impl IntoIterator<Item = impl Into<String>>),
             quote!(Vec<String>),
-            quote!(value.into_iter().map(Into::into).collect()),
+            quote!(#value.into_iter().map(Into::into).collect()),
         ),
-        (other, None) => {
+        (other, false) => {
             let t = type_tokens(other);
-            (t.clone(), t, quote!(value))
+            (t.clone(), t, value)
         }
-        (other, Some(_)) => {
+        (other, true) => {
             let t = type_tokens(other);
             (
                 quote!(impl IntoIterator<Item = #t>),
                 quote!(Vec<#t>),
-                quote!(value.into_iter().collect()),
+                quote!(#value.into_iter().collect()),
             )
         }
     }
@@ -47,13 +56,26 @@ fn wire_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
-/// The statements that put one query or header parameter on the request.
+/// The statements that put one query, header or cookie parameter on the request.
 pub(super) fn send_param(q: &QueryParam) -> TokenStream {
     let name = ident(&q.rust_name);
     let json = &q.json_name;
-    let method = match q.location {
-        ParamLocation::Query => quote!(query),
-        ParamLocation::Header => quote!(header),
+    if let Some(style) = q.object {
+        let style = ident(match style {
+            ObjectStyle::DeepObject => "DeepObject",
+            ObjectStyle::FormExploded => "FormExploded",
+            ObjectStyle::FormJoined => "FormJoined",
+        });
+        let reserved = q.allow_reserved;
+        return quote! {
+            request.query_object(#json, runtime::ObjectStyle::#style, #reserved, self.#name.as_ref())?;
+        };
+    }
+    let method = match (q.location, q.allow_reserved) {
+        (ParamLocation::Query, false) => quote!(query),
+        (ParamLocation::Query, true) => quote!(query_reserved),
+        (ParamLocation::Header, _) => quote!(header),
+        (ParamLocation::Cookie, _) => quote!(cookie),
     };
     match q.list {
         None => {
@@ -70,12 +92,25 @@ pub(super) fn send_param(q: &QueryParam) -> TokenStream {
                 .then(|| quote!(request.envelope(self.#name.unwrap_or(false));));
             quote! { #envelope request.#method(#json, #value); }
         }
-        Some(ListStyle::Repeat) => {
+        Some(style @ (ListStyle::Repeat | ListStyle::Brackets)) => {
             let wire = wire_value(&q.ty, quote!(v));
+            let wire_name = match style {
+                ListStyle::Brackets => format!("{json}[]"),
+                _ => json.clone(),
+            };
             quote! {
                 for v in self.#name.iter().flatten() {
-                    request.#method(#json, Some(#wire));
+                    request.#method(#wire_name, Some(#wire));
                 }
+            }
+        }
+        // Each cookie item is encoded on its own, so a comma inside one is not a separator.
+        Some(ListStyle::Join(_)) if q.location == ParamLocation::Cookie => {
+            let wire = wire_value(&q.ty, quote!(v));
+            quote! {
+                request.cookie_list(#json, self.#name.as_ref().map(|values| {
+                    values.iter().map(|v| runtime::QueryValue::to_query(&#wire)).collect::<Vec<_>>()
+                }).as_deref());
             }
         }
         Some(ListStyle::Join(separator)) => {
@@ -163,6 +198,8 @@ pub(super) fn path_format(
         let name = &rest[start + 1..start + len];
         match params.iter().find(|p| p.json_name == name) {
             Some(p) => {
+                let (prefix, _) = p.style.prefix_and_separator();
+                fmt.push_str(&prefix.replace('{', "{{").replace('}', "}}"));
                 fmt.push_str("{}");
                 args.push(arg(p));
             }
@@ -178,12 +215,27 @@ pub(super) fn path_format(
     (fmt, args)
 }
 
-/// The client's segment expression: the validated (or integer) parameter, percent-encoded.
+/// The client's segment expression: the validated (or scalar) parameter, percent-encoded; an
+/// array's items each encoded, then joined by the style's separator.
 pub(super) fn client_segment(p: &PathParam) -> TokenStream {
     let var = ident(&p.rust_name);
-    match p.ty {
+    match &p.ty {
         PathType::Validated(_) => quote!(runtime::encode_segment(#var.as_str())),
-        PathType::Integer(_) => quote!(runtime::encode_segment(&#var.to_string())),
+        PathType::Scalar(_) => quote!(runtime::encode_segment(&#var.to_string())),
+        PathType::List(item) => list_segment(p, item, quote!(#var.iter())),
+    }
+}
+
+/// The items of `iter` (references to `item` values), each percent-encoded, joined by the path
+/// style's separator.
+pub(super) fn list_segment(p: &PathParam, item: &TypeRef, iter: TokenStream) -> TokenStream {
+    let (_, separator) = p.style.prefix_and_separator();
+    let wire = wire_value(item, quote!(v));
+    quote! {
+        #iter
+            .map(|v| runtime::encode_segment(&runtime::QueryValue::to_query(&#wire)))
+            .collect::<Vec<_>>()
+            .join(#separator)
     }
 }
 

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::operations::{
-    client_segment, method_doc, path_format, query_validation, send_param, setter_type,
+    client_segment, method_doc, path_format, query_validation, send_param, setter_type, value_types,
 };
 use super::pagination;
 use super::rust_types::{ident, type_tokens};
@@ -170,9 +170,13 @@ pub(super) fn path_arguments(op: &Operation) -> Vec<TokenStream> {
             let name = ident(&p.rust_name);
             match &p.ty {
                 PathType::Validated(_) => quote!(#name: impl AsRef<str>),
-                PathType::Integer(ty) => {
+                PathType::Scalar(ty) => {
                     let ty = type_tokens(ty);
                     quote!(#name: #ty)
+                }
+                PathType::List(item) => {
+                    let (arg, _, _) = value_types(item, true, quote!(#name));
+                    quote!(#name: #arg)
                 }
             }
         })
@@ -206,10 +210,16 @@ impl PathParts {
                         .checks
                         .push(quote!(let #name = crate::params::#ty::new(self.#name)?;));
                 }
-                PathType::Integer(ty) => {
+                PathType::Scalar(ty) => {
                     let ty = type_tokens(ty);
                     parts.fields.push(quote!(#name: #ty,));
                     parts.inits.push(quote!(#name,));
+                    parts.checks.push(quote!(let #name = self.#name;));
+                }
+                PathType::List(item) => {
+                    let (_, stored, convert) = value_types(item, true, quote!(#name));
+                    parts.fields.push(quote!(#name: #stored,));
+                    parts.inits.push(quote!(#name: #convert,));
                     parts.checks.push(quote!(let #name = self.#name;));
                 }
             }
@@ -268,6 +278,7 @@ fn query_setter(q: &QueryParam) -> TokenStream {
     let location = match q.location {
         ParamLocation::Query => "query parameter",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     };
     let mut doc = q
         .doc
@@ -277,7 +288,15 @@ fn query_setter(q: &QueryParam) -> TokenStream {
         (ParamLocation::Header, _) if q.doc.is_some() => {
             doc.push_str(&format!("\n\nSent as header `{}`.", q.json_name))
         }
-        (ParamLocation::Header, _) => {}
+        (ParamLocation::Cookie, _) if q.doc.is_some() => doc.push_str(&format!(
+            "\n\nSent as cookie `{}` in the `Cookie` header.",
+            q.json_name
+        )),
+        (ParamLocation::Header | ParamLocation::Cookie, _) => {}
+        (_, Some(ListStyle::Brackets)) => doc.push_str(&format!(
+            "\n\nEach value is sent as its own `{}[]=` pair.",
+            q.json_name
+        )),
         (_, Some(ListStyle::Repeat)) => doc.push_str(&format!(
             "\n\nEach value is sent as its own `{}=` pair.",
             q.json_name
@@ -286,6 +305,32 @@ fn query_setter(q: &QueryParam) -> TokenStream {
             doc.push_str(&format!("\n\nValues are sent joined by `{c}`."))
         }
         _ => {}
+    }
+    let is_array = matches!(q.ty, TypeRef::Vec(_));
+    match q.object {
+        Some(ObjectStyle::DeepObject) if is_array => doc.push_str(&format!(
+            "\n\nSent as `{}[index][property]=value` pairs (`style: deepObject`, indexed).",
+            q.json_name
+        )),
+        Some(_) if is_array => doc.push_str("\n\nEach item is sent as its own pair, as JSON text."),
+        Some(ObjectStyle::DeepObject) => doc.push_str(&format!(
+            "\n\nSent as `{}[property]=value` pairs (`style: deepObject`); nested objects continue \
+             the brackets, arrays repeat `[]`.",
+            q.json_name
+        )),
+        Some(ObjectStyle::FormExploded) => doc.push_str(
+            "\n\nEach property is sent as its own `property=value` pair; an array property repeats it.",
+        ),
+        Some(ObjectStyle::FormJoined) => doc.push_str(&format!(
+            "\n\nSent as one pair `{}=property,value,...`.",
+            q.json_name
+        )),
+        None => {}
+    }
+    if q.allow_reserved {
+        doc.push_str(
+            "\n\nReserved characters (`:/?@!$&'()*+,;=`) are sent unencoded (`allowReserved`).",
+        );
     }
     let rules = match (q.rules.minimum, q.rules.maximum) {
         (Some(a), Some(b)) => Some(format!("Must be in {a}..={b}")),

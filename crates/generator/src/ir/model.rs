@@ -300,14 +300,49 @@ pub struct PathParam {
     pub rust_name: String,
     pub ty: PathType,
     pub doc: Option<String>,
+    pub style: PathStyle,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathType {
     /// A string, validated by this newtype in `params`.
     Validated(String),
-    /// An integer (`I32` or `I64`), passed as is.
-    Integer(TypeRef),
+    /// An integer, number or boolean, passed as is.
+    Scalar(TypeRef),
+    /// An array of scalars (this item type), items joined by the style's separator.
+    List(TypeRef),
+}
+
+/// How a path parameter fills its place in the template (OpenAPI `style` + `explode`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `a`, arrays `a,b`.
+    Simple,
+    /// `.a`, arrays `.a,b` or exploded `.a.b`.
+    Label { explode: bool },
+    /// `;name=a`, arrays `;name=a,b` or exploded `;name=a;name=b`; `name` is already encoded.
+    Matrix { explode: bool, name: String },
+}
+
+impl PathStyle {
+    /// What precedes the value, and what separates array items.
+    pub fn prefix_and_separator(&self) -> (String, String) {
+        match self {
+            PathStyle::Simple => (String::new(), ",".to_owned()),
+            PathStyle::Label { explode } => {
+                (".".to_owned(), if *explode { "." } else { "," }.to_owned())
+            }
+            PathStyle::Matrix { explode, name } => {
+                let prefix = format!(";{name}=");
+                let separator = if *explode {
+                    prefix.clone()
+                } else {
+                    ",".to_owned()
+                };
+                (prefix, separator)
+            }
+        }
+    }
 }
 
 /// Where a non-path parameter is sent.
@@ -315,6 +350,8 @@ pub enum PathType {
 pub enum ParamLocation {
     Query,
     Header,
+    /// A pair in the `Cookie` header.
+    Cookie,
 }
 
 /// How an array parameter is written.
@@ -325,6 +362,20 @@ pub enum ListStyle {
     /// One value, items joined: `,` for form without explode and for headers, ` ` / `|` for the
     /// space- and pipe-delimited styles.
     Join(char),
+    /// Query `style: deepObject` on an array (OpenAPI leaves it undefined): `name[]=a&name[]=b`,
+    /// the bracket convention of servers that parse deepObject.
+    Brackets,
+}
+
+/// How an object parameter is spread over the query (`apigen_runtime::ObjectStyle`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `style: deepObject`: `name[prop]=value`.
+    DeepObject,
+    /// `style: form, explode: true`: `prop=value` per property.
+    FormExploded,
+    /// `style: form, explode: false`: `name=prop,value,prop2,value2`.
+    FormJoined,
 }
 
 /// A query or header parameter: an optional builder setter.
@@ -337,6 +388,10 @@ pub struct QueryParam {
     pub location: ParamLocation,
     /// Some for an array parameter: the setter takes many values.
     pub list: Option<ListStyle>,
+    /// Some for an object parameter (`ty` is then a struct, map or JSON value).
+    pub object: Option<ObjectStyle>,
+    /// `allowReserved: true`: reserved characters are sent unencoded.
+    pub allow_reserved: bool,
     pub doc: Option<String>,
     pub required: bool,
     pub rules: QueryRules,

@@ -6,7 +6,7 @@ use openapiv3::{MediaType, OpenAPI, Operation as OaOperation, Parameter, Referen
 
 use super::model::*;
 use super::naming::{self, field_name, type_name, version_suffix};
-use super::params::{operation_params, ParamBuilder};
+use super::params::{mark_param_usage, operation_params, ParamBuilder};
 use super::request_body;
 use super::responses::{
     body_kind, collect_examples, essence, format_suffix, is_json, response_body, BodyKind,
@@ -151,6 +151,7 @@ pub fn mark_usage<'a>(
     types: &mut TypeBuilder<'a>,
 ) -> Result<()> {
     for op in ops {
+        mark_param_usage(op, resolver, types)?;
         if let Some(body) = &op.op.request_body {
             let at = op.at.push("requestBody");
             let body = resolver.request_body(body, &at)?;

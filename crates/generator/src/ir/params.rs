@@ -1,10 +1,14 @@
-//! Parameters -> path arguments (validated string newtypes, shared across operations, or plain integers)
-//! and query / header setters (scalars, string enums, and arrays of them).
+//! Parameters -> path arguments (validated string newtypes, shared across operations; integers,
+//! numbers, booleans; arrays of scalars, in the simple, label or matrix style) and query / header /
+//! cookie setters (scalars, string enums, arrays of them, and in the query objects).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
-use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr};
+use openapiv3::{
+    Parameter, ParameterData, ParameterSchemaOrContent, PathStyle as SpecPathStyle, QueryStyle,
+    ReferenceOr, Schema,
+};
 
 use super::model::*;
 use super::naming::{field_name, type_name, unique};
@@ -69,8 +73,50 @@ fn string_rules(view: &View) -> StringRules {
 /// Names the request builder already uses for its own fields and methods.
 const BUILDER_NAMES: &[&str] = &["client", "body", "send"];
 
-/// The path and query/header parameters of one operation: path-item parameters first, then the
-/// operation's own, which override by (name, location). Path parameters come in path-template order.
+/// Pass 1 for parameters: object schemas in parameters are sent, like request bodies (so a
+/// component used only as a filter gets its `required` members as plain fields).
+pub fn mark_param_usage<'a>(
+    op: &'a SpecOperation<'a>,
+    resolver: &Resolver<'a>,
+    types: &mut TypeBuilder<'a>,
+) -> Result<()> {
+    let sources = [
+        (op.path_params, op.item_at.push("parameters")),
+        (&op.op.parameters[..], op.at.push("parameters")),
+    ];
+    for (list, list_at) in sources {
+        for (i, p) in list.iter().enumerate() {
+            let resolved = resolver.parameter(p, &list_at.push(i.to_string()))?;
+            let ParameterSchemaOrContent::Schema(schema) =
+                &resolved.node.parameter_data_ref().format
+            else {
+                continue;
+            };
+            let at = resolved.pointer.push("schema");
+            let node = match schema {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { reference } => resolver.schema_ref(reference, &at)?.node,
+            };
+            if View::of(node).is_object_like() {
+                types.mark_usage(SchemaRef::plain(schema), &at, true)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One parameter's schema, resolved, with where it is.
+struct ParamSchema<'a> {
+    data: &'a ParameterData,
+    schema: &'a ReferenceOr<Schema>,
+    node: &'a Schema,
+    at: Ptr,
+    view: View<'a>,
+}
+
+/// The path and query/header/cookie parameters of one operation: path-item parameters first, then
+/// the operation's own, which override by (name, location). Path parameters come in path-template
+/// order.
 pub fn operation_params<'a>(
     op: &'a SpecOperation<'a>,
     resolver: &Resolver<'a>,
@@ -112,126 +158,39 @@ pub fn operation_params<'a>(
                 "parameter with `content` instead of `schema`",
             ));
         };
-        let (schema_node, schema_at) = match schema {
+        let (node, schema_at) = match schema {
             ReferenceOr::Item(s) => (s, at.push("schema")),
             ReferenceOr::Reference { reference } => {
                 let r = resolver.schema_ref(reference, &at.push("schema"))?;
                 (r.node, r.pointer)
             }
         };
-        let view = View::of(schema_node);
+        let spec = ParamSchema {
+            data,
+            schema,
+            node,
+            at: schema_at,
+            view: View::of(node),
+        };
         let rust_name = unique(field_name(&data.name), &mut taken);
-        let (location, style) = match param {
-            Parameter::Path { .. } => {
-                let ty = match (view.typ, view.format.as_deref()) {
-                    (Some("string"), _) => PathType::Validated(params.path_type(
-                        type_name(component.as_deref().unwrap_or(&data.name)),
-                        param,
-                        string_rules(&view),
-                        data.description.clone(),
-                    )),
-                    (Some("integer"), Some("int32")) => PathType::Integer(TypeRef::I32),
-                    (Some("integer"), _) => PathType::Integer(TypeRef::I64),
-                    (other, _) => {
-                        return Err(GenError::unsupported(
-                            &schema_at,
-                            format!("path parameter of type {:?}", other.unwrap_or("(none)")),
-                        ))
-                    }
-                };
-                path_params.push(PathParam {
-                    json_name: data.name.clone(),
-                    rust_name,
-                    ty,
-                    doc: data.description.clone(),
-                });
-                continue;
-            }
-            Parameter::Query {
-                style,
-                allow_reserved,
-                ..
-            } => {
-                if *allow_reserved {
-                    return Err(GenError::unsupported(
-                        &at.push("allowReserved"),
-                        "query parameter with allowReserved",
-                    ));
-                }
-                let list = match style {
-                    QueryStyle::Form if data.explode == Some(false) => Some(ListStyle::Join(',')),
-                    QueryStyle::Form => Some(ListStyle::Repeat),
-                    QueryStyle::SpaceDelimited => Some(ListStyle::Join(' ')),
-                    QueryStyle::PipeDelimited => Some(ListStyle::Join('|')),
-                    QueryStyle::DeepObject => None,
-                };
-                (ParamLocation::Query, list)
-            }
-            // `style: simple`, the only header style: arrays are comma-separated.
-            Parameter::Header { .. } => (ParamLocation::Header, Some(ListStyle::Join(','))),
-            Parameter::Cookie { .. } => return Err(GenError::unsupported(&at, "cookie parameter")),
-        };
         let context = format!("{builder_base}{}", data.name.to_upper_camel_case());
-        let ty = types.type_of(
-            SchemaRef::plain(schema),
-            &context,
-            &schema_at,
-            Usage {
-                request: true,
-                response: false,
-            },
-        )?;
-        let (ty, list) = match types.resolve_alias(ty) {
-            TypeRef::Vec(item) => match style {
-                Some(style) => (types.resolve_alias(*item), Some(style)),
-                None => {
-                    return Err(GenError::unsupported(
-                        &at,
-                        "array parameter with style deepObject",
-                    ))
-                }
-            },
-            ty => (ty, None),
-        };
-        if !types.is_scalar(&ty) {
-            return Err(GenError::unsupported(
-                &schema_at,
-                "parameter that is neither a scalar nor an array of scalars",
-            ));
-        }
-        // Bounds and patterns of an array parameter apply to each item.
-        let item_view;
-        let rules_view = match (list, view.items) {
-            (Some(_), Some(SchemaRef::Ref(reference))) => {
-                item_view = View::of(resolver.schema_ref(reference, &schema_at)?.node);
-                &item_view
-            }
-            (Some(_), Some(SchemaRef::Inline(item))) => {
-                item_view = View::of(item);
-                &item_view
-            }
-            _ => &view,
-        };
-        let rules = QueryRules {
-            minimum: rules_view.minimum.map(|v| v as i64),
-            maximum: rules_view.maximum.map(|v| v as i64),
-            string: string_rules(rules_view),
-        };
-        query_params.push(QueryParam {
-            is_envelope: location == ParamLocation::Query
+        if let Parameter::Path { style, .. } = param {
+            let ty = path_type(&spec, component.as_deref(), param, types, params, &context)?;
+            path_params.push(PathParam {
+                json_name: data.name.clone(),
+                rust_name,
+                ty,
+                doc: data.description.clone(),
+                style: path_style(style, data)?,
+            });
+        } else {
+            let q = other_param(param, &spec, &at, rust_name, types, resolver, &context)?;
+            let is_envelope = q.location == ParamLocation::Query
                 && Some(data.name.as_str()) == params.envelope_param
-                && ty == TypeRef::Bool
-                && list.is_none(),
-            json_name: data.name.clone(),
-            rust_name,
-            ty,
-            location,
-            list,
-            doc: data.description.clone(),
-            required: data.required,
-            rules,
-            default: schema_node.schema_data.default.clone(),
-        });
+                && q.ty == TypeRef::Bool
+                && q.list.is_none();
+            query_params.push(QueryParam { is_envelope, ..q });
+        }
     }
     path_params.sort_by_key(|p| {
         op.path
@@ -250,4 +209,222 @@ pub fn operation_params<'a>(
         }
     }
     Ok((path_params, query_params))
+}
+
+/// A path parameter's Rust type: a validated string newtype, a scalar, or an array of scalars.
+fn path_type<'a>(
+    spec: &ParamSchema<'a>,
+    component: Option<&str>,
+    param: &Parameter,
+    types: &mut TypeBuilder<'a>,
+    params: &mut ParamBuilder,
+    context: &str,
+) -> Result<PathType> {
+    let view = &spec.view;
+    Ok(match (view.typ, view.format.as_deref()) {
+        (Some("string"), _) => PathType::Validated(params.path_type(
+            type_name(component.unwrap_or(&spec.data.name)),
+            param,
+            string_rules(view),
+            spec.data.description.clone(),
+        )),
+        (Some("integer"), Some("int32")) => PathType::Scalar(TypeRef::I32),
+        (Some("integer"), _) => PathType::Scalar(TypeRef::I64),
+        (Some("number"), Some("float")) => PathType::Scalar(TypeRef::F32),
+        (Some("number"), _) => PathType::Scalar(TypeRef::F64),
+        (Some("boolean"), _) => PathType::Scalar(TypeRef::Bool),
+        (Some("array"), _) => {
+            let ty = types.type_of(SchemaRef::plain(spec.schema), context, &spec.at, SENT)?;
+            match types.resolve_alias(ty) {
+                TypeRef::Vec(item) if types.is_scalar(&types.resolve_alias((*item).clone())) => {
+                    PathType::List(types.resolve_alias(*item))
+                }
+                _ => {
+                    return Err(GenError::unsupported(
+                        &spec.at,
+                        "path parameter that is an array of non-scalars",
+                    ))
+                }
+            }
+        }
+        (other, _) => {
+            return Err(GenError::unsupported(
+                &spec.at,
+                format!("path parameter of type {:?}", other.unwrap_or("(none)")),
+            ))
+        }
+    })
+}
+
+const SENT: Usage = Usage {
+    request: true,
+    response: false,
+};
+
+/// The path style (`simple` by default; `label` and `matrix` with their `explode`).
+fn path_style(style: &SpecPathStyle, data: &ParameterData) -> Result<PathStyle> {
+    let explode = data.explode.unwrap_or(false);
+    Ok(match style {
+        SpecPathStyle::Simple => PathStyle::Simple,
+        SpecPathStyle::Label => PathStyle::Label { explode },
+        SpecPathStyle::Matrix => PathStyle::Matrix {
+            explode,
+            name: encode_unreserved(&data.name),
+        },
+    })
+}
+
+/// Percent-encodes everything outside RFC 3986 `unreserved` (for a matrix parameter's name).
+fn encode_unreserved(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A query, header or cookie parameter (everything but the envelope flag, set by the caller).
+fn other_param<'a>(
+    param: &Parameter,
+    spec: &ParamSchema<'a>,
+    at: &Ptr,
+    rust_name: String,
+    types: &mut TypeBuilder<'a>,
+    resolver: &Resolver<'a>,
+    context: &str,
+) -> Result<QueryParam> {
+    let data = spec.data;
+    // (location, how an array is written, how an object is written, allowReserved)
+    let (location, list_style, object_style, allow_reserved) = match param {
+        Parameter::Query {
+            style,
+            allow_reserved,
+            ..
+        } => {
+            // `explode` defaults to true for `form` only.
+            let explode = data.explode.unwrap_or(*style == QueryStyle::Form);
+            let (list, object) = match style {
+                QueryStyle::Form if explode => (ListStyle::Repeat, Some(ObjectStyle::FormExploded)),
+                QueryStyle::Form => (ListStyle::Join(','), Some(ObjectStyle::FormJoined)),
+                QueryStyle::SpaceDelimited => (ListStyle::Join(' '), None),
+                QueryStyle::PipeDelimited => (ListStyle::Join('|'), None),
+                QueryStyle::DeepObject => (ListStyle::Brackets, Some(ObjectStyle::DeepObject)),
+            };
+            (ParamLocation::Query, list, object, *allow_reserved)
+        }
+        // `style: simple`, the only header style: arrays are comma-separated.
+        Parameter::Header { .. } => (ParamLocation::Header, ListStyle::Join(','), None, false),
+        // `style: form`, the only cookie style: arrays are comma-separated (`id=3,4,5`).
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, ListStyle::Join(','), None, false),
+        Parameter::Path { .. } => {
+            return Err(GenError::new(
+                at.as_str(),
+                "path parameter read as a query one",
+            ))
+        }
+    };
+    let ty = types.type_of(SchemaRef::plain(spec.schema), context, &spec.at, SENT)?;
+    let (ty, list, object) = match types.resolve_alias(ty) {
+        TypeRef::Vec(item) => {
+            let item = types.resolve_alias(*item);
+            if let (false, Some(style)) = (types.is_scalar(&item), object_style) {
+                // An array of objects in the query (OpenAPI defines none): the runtime sends a
+                // deepObject one with indexed brackets, a form one with each item as JSON text.
+                let ty = TypeRef::Vec(Box::new(item));
+                return Ok(QueryParam {
+                    object: Some(style),
+                    ..query_param(
+                        spec,
+                        rust_name,
+                        ty,
+                        location,
+                        None,
+                        allow_reserved,
+                        &spec.view,
+                    )
+                });
+            }
+            if !types.is_scalar(&item) {
+                return Err(GenError::unsupported(
+                    &spec.at,
+                    "array parameter whose items are not scalars",
+                ));
+            }
+            (item, Some(list_style), None)
+        }
+        ty if types.is_scalar(&ty) => (ty, None, None),
+        ty => match object_style {
+            Some(style) => (ty, None, Some(style)),
+            None => {
+                let what = match location {
+                    ParamLocation::Query => "query parameter in a space- or pipe-delimited style",
+                    ParamLocation::Header => "header parameter",
+                    ParamLocation::Cookie => "cookie parameter",
+                };
+                return Err(GenError::unsupported(
+                    &spec.at,
+                    format!("{what} that is an object (OpenAPI defines no encoding the client could check)"),
+                ));
+            }
+        },
+    };
+    // Bounds and patterns of an array parameter apply to each item.
+    let item_view;
+    let rules_view = match (list, spec.view.items) {
+        (Some(_), Some(SchemaRef::Ref(reference))) => {
+            item_view = View::of(resolver.schema_ref(reference, &spec.at)?.node);
+            &item_view
+        }
+        (Some(_), Some(SchemaRef::Inline(item))) => {
+            item_view = View::of(item);
+            &item_view
+        }
+        _ => &spec.view,
+    };
+    Ok(QueryParam {
+        object,
+        ..query_param(
+            spec,
+            rust_name,
+            ty,
+            location,
+            list,
+            allow_reserved,
+            rules_view,
+        )
+    })
+}
+
+/// A query, header or cookie parameter of type `ty` (not an object), bounds from `rules_view`.
+fn query_param(
+    spec: &ParamSchema<'_>,
+    rust_name: String,
+    ty: TypeRef,
+    location: ParamLocation,
+    list: Option<ListStyle>,
+    allow_reserved: bool,
+    rules_view: &View<'_>,
+) -> QueryParam {
+    QueryParam {
+        is_envelope: false,
+        json_name: spec.data.name.clone(),
+        rust_name,
+        ty,
+        location,
+        list,
+        object: None,
+        allow_reserved,
+        doc: spec.data.description.clone(),
+        required: spec.data.required,
+        rules: QueryRules {
+            minimum: rules_view.minimum.map(|v| v as i64),
+            maximum: rules_view.maximum.map(|v| v as i64),
+            string: string_rules(rules_view),
+        },
+        default: spec.node.schema_data.default.clone(),
+    }
 }

@@ -111,6 +111,8 @@ pub struct ReceivedRequest {
     pub path: String,
     /// Query parameters, decoded, in the order sent.
     pub query: Vec<(String, String)>,
+    /// The query exactly as sent (still percent-encoded), to check an encoding.
+    pub raw_query: String,
     /// Headers with lower-case names, in the order sent (values decoded lossily as UTF-8).
     pub headers: Vec<(String, String)>,
     /// The raw body.
@@ -152,6 +154,7 @@ impl ReceivedRequest {
             method: parts.method.as_str().to_owned(),
             path: parts.uri.path().to_owned(),
             query,
+            raw_query: parts.uri.query().unwrap_or_default().to_owned(),
             headers,
             body,
             operation_id: None,
