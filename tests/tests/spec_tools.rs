@@ -161,8 +161,8 @@ fn diff_reports_dangling_references_with_their_pointer() {
     let error = diff(&old, &new).map(|r| r.render()).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "at /paths/~1groups~1{groupId}~1buckets/get/parameters/0/$ref: \
-         unknown reference `#/components/parameters/nope`"
+        "at /paths/~1groups~1{groupId}~1buckets/get/parameters/0: \
+         $ref `#/components/parameters/nope` points to nothing"
     );
 }
 

@@ -8,6 +8,26 @@ use serde_json::Value;
 
 use crate::request::encode_query_component;
 
+/// `value` with every object's members sorted by name: form bodies and object parameters are
+/// encoded in the same order in every build (serde_json keeps insertion order when any crate in the
+/// build enables its `preserve_order` feature, and sorts otherwise).
+pub(crate) fn sorted_members(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut members: Vec<(String, Value)> = map.into_iter().collect();
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted_members(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted_members).collect()),
+        other => other,
+    }
+}
+
 /// A body ready to send: its `Content-Type` and bytes.
 #[derive(Clone)]
 pub(crate) struct Body {

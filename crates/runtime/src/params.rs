@@ -112,6 +112,8 @@ impl Request {
         };
         let value = serde_json::to_value(value)
             .map_err(|e| Error::invalid(name, format!("could not be serialized: {e}")))?;
+        // The same order of members in every build (see `sorted_members`).
+        let value = crate::body::sorted_members(value);
         let mut push = |key: Cow<'static, str>, text: String| {
             self.query.push(QueryPair::new(key, text, allow_reserved));
         };

@@ -249,6 +249,7 @@ impl Request {
     ) -> Result<(), Error> {
         let value = serde_json::to_value(body)
             .map_err(|e| Error::invalid("body", format!("could not be serialized: {e}")))?;
+        let value = crate::body::sorted_members(value);
         let text = crate::body::form_urlencoded(&value).map_err(|e| Error::invalid("body", e))?;
         self.set_body(media_type, Bytes::from(text));
         Ok(())
