@@ -61,6 +61,7 @@ good_fixture!(
     header_parameters,
     path_parameters,
     object_parameters,
+    loose_discriminators,
 );
 
 bad_fixture!(

@@ -26,7 +26,11 @@ pub fn clippy(
     jobs: usize,
 ) -> Result<Vec<Checked>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let target_dir = base.join("clippy-target");
+    // The workspace's own target dir and lock file: the generated crates need a subset of its
+    // dependencies (apigen-runtime included), so they build offline and reuse what is compiled.
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target_dir = workspace.join("target");
+    let lock = workspace.join("Cargo.lock");
     let mut results = Vec::new();
     for document in documents {
         let crate_name = super::crate_name(&document.name);
@@ -48,6 +52,7 @@ pub fn clippy(
                 document.name, generated.stderr
             ));
         }
+        let offline = std::fs::copy(&lock, dir.join("Cargo.lock")).is_ok();
         eprintln!("clippy {} ({crate_name})", document.name);
         let started = Instant::now();
         let output = Command::new(&cargo)
@@ -59,6 +64,7 @@ pub fn clippy(
                 "--manifest-path",
             ])
             .arg(dir.join("Cargo.toml"))
+            .args(offline.then_some("--offline"))
             .args(["--", "-D", "warnings"])
             .env("CARGO_TARGET_DIR", &target_dir)
             .output()

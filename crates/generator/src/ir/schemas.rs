@@ -254,17 +254,22 @@ impl<'a> TypeBuilder<'a> {
             tag: None,
             context: rust,
         };
-        if let (Some(_), Some(base)) = (&schema.schema_data.discriminator, component) {
-            return self.discriminated(schema, base, spec, at);
+        if schema.schema_data.discriminator.is_some() {
+            match component {
+                Some(base) if !self.variants_of(base, schema, at)?.is_empty() => {
+                    return self.discriminated(schema, base, spec, at);
+                }
+                // Inline, or no subtype to dispatch to: typed by shape like any oneOf/object, the tag
+                // an ordinary member.
+                _ => self.fallback(
+                    &at.push("discriminator"),
+                    "discriminator on an inline schema or without subtypes: variants told apart by shape, the tag is an ordinary member",
+                    rust,
+                ),
+            }
         }
         if schema.schema_data.discriminator.is_none() && self.has_polymorphism_extension(schema) {
             return self.flattened_discriminated(schema, spec, at);
-        }
-        if schema.schema_data.discriminator.is_some() {
-            return Err(GenError::unsupported(
-                at,
-                "discriminator on an inline schema",
-            ));
         }
         if !view.one_of.is_empty() {
             return self.union(&view.one_of, "oneOf", spec, at);
