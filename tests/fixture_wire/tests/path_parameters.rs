@@ -20,17 +20,16 @@ async fn numbers_and_booleans_fill_their_segments() {
 #[tokio::test]
 async fn arrays_are_comma_separated_with_each_item_encoded() {
     let server = MockServer::start().await;
-    let items = server.on_items([1, 2, 3], ["a b", "c/d", "e,f"]).respond(());
+    let items = server
+        .on_items([1, 2, 3], ["a b", "c/d", "e,f"])
+        .respond(());
     server
         .client()
         .items([1, 2, 3], ["a b", "c/d", "e,f"])
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        items.calls()[0].path,
-        "/items/1,2,3/tags/a%20b,c%2Fd,e%2Cf"
-    );
+    assert_eq!(items.calls()[0].path, "/items/1,2,3/tags/a%20b,c%2Fd,e%2Cf");
 }
 
 #[tokio::test]
