@@ -57,6 +57,7 @@ static API_CONFIG: runtime::ApiConfig = runtime::ApiConfig {
         digest_user: "MONGODB_ATLAS_PUBLIC_API_KEY",
         digest_password: "MONGODB_ATLAS_PRIVATE_API_KEY",
     }),
+    support_headers: &["x-mongodb-service-version", "x-envoy-upstream-service-time"],
     api_keys: &[],
     error_keys: &[
         "badRequestDetail",

@@ -25,6 +25,9 @@ pub struct ApiConfig {
     /// Environment variables [`ClientBuilder::from_env`](crate::ClientBuilder::from_env) reads, when
     /// the API's profile names some.
     pub env: Option<EnvVars>,
+    /// Response headers the API's support asks for, kept on an API failure beside the standard
+    /// ones (request ids, rate limits, `Retry-After`, `Date`).
+    pub support_headers: &'static [&'static str],
     /// API keys the spec declares (`securitySchemes` of type `apiKey`), in declaration order.
     pub api_keys: &'static [ApiKeyScheme],
     /// Members of the API's error schema: a non-2xx body is decoded as the error body only when it

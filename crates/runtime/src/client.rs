@@ -436,7 +436,7 @@ impl ClientCore {
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| parse_retry_after(v, SystemTime::now())),
-            headers: support_headers(&raw.headers),
+            headers: support_headers(&raw.headers, self.inner.config.support_headers),
             raw_body: raw.body,
             media_type,
             attempts: 1,
@@ -446,9 +446,10 @@ impl ClientCore {
     }
 }
 
-fn support_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+fn support_headers(headers: &HeaderMap, extra: &[&'static str]) -> Vec<(String, String)> {
     SUPPORT_HEADERS
         .iter()
+        .chain(extra)
         .filter_map(|name| {
             Some((
                 (*name).to_owned(),

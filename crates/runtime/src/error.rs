@@ -471,12 +471,11 @@ pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
     out
 }
 
-/// Response headers worth quoting to MongoDB support (none carries a secret).
+/// Response headers worth quoting to an API's support (none carries a secret); an API's profile
+/// adds its own (`ApiConfig::support_headers`).
 pub(crate) const SUPPORT_HEADERS: &[&str] = &[
     "x-request-id",
     "x-correlation-id",
-    "x-mongodb-service-version",
-    "x-envoy-upstream-service-time",
     "date",
     "retry-after",
     "ratelimit-limit",

@@ -18,6 +18,7 @@ pub(crate) static CONFIG: ApiConfig = ApiConfig {
         revoke_url: Some("/api/oauth/revoke"),
     }),
     env: None,
+    support_headers: &["x-service-version"],
     api_keys: &[crate::ApiKeyScheme {
         scheme: "KeyHeader",
         location: crate::ApiKeyLocation::Header,

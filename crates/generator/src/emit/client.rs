@@ -125,6 +125,7 @@ pub fn client_items(api: &Api) -> TokenStream {
             name: #name,
         })
     });
+    let support_headers = api.profile.support_headers;
     let error_keys: Vec<&String> = api.error_body.iter().flat_map(|b| &b.members).collect();
     let revoke = api.auth.oauth_revoke_url.is_some().then(|| {
         quote! {
@@ -148,6 +149,7 @@ pub fn client_items(api: &Api) -> TokenStream {
             server_variables: &[#(#server_variables),*],
             oauth: #oauth,
             env: #env,
+            support_headers: &[#(#support_headers),*],
             api_keys: &[#(#api_keys),*],
             error_keys: &[#(#error_keys),*],
         };

@@ -27,6 +27,8 @@ pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
     let mut in_list = false;
+    // Column where the current list item's text starts (`  * x` -> 4).
+    let mut item_content = 0;
     for raw in text.lines() {
         let nested = nested_dashes(raw.trim_end());
         let line = nested.as_deref().unwrap_or(raw.trim_end());
@@ -48,20 +50,44 @@ pub fn sanitize(text: &str) -> Vec<String> {
             out.push(String::new());
         } else {
             let is_item = is_list_item(trimmed);
-            // A line after a list item, neither indented nor an item itself, is a new paragraph:
-            // without the blank line Markdown would glue it onto the item ("lazy continuation").
-            if in_list && !is_item && line.len() - trimmed.len() < 2 {
-                out.push(String::new());
-                in_list = false;
+            let indent = line.len() - trimmed.len();
+            let mut line = line.to_string();
+            if in_list && !is_item {
+                if indent < 2 {
+                    // Neither indented nor an item: a new paragraph. Without the blank line
+                    // Markdown would glue it onto the item ("lazy continuation").
+                    out.push(String::new());
+                    in_list = false;
+                } else if indent < item_content {
+                    // The item's own text wrapped with too little indentation: align it with the
+                    // item's content, where Markdown expects a continuation.
+                    line = format!("{}{trimmed}", " ".repeat(item_content));
+                }
+            }
+            if is_item {
+                item_content = indent + list_marker_len(trimmed);
             }
             in_list |= is_item;
-            out.push(format!(" {}", escape_prose(line)));
+            out.push(format!(" {}", escape_prose(&line)));
         }
     }
     if in_fence {
         out.push(" ```".to_string());
     }
     out
+}
+
+/// Width of a list item's marker and the space after it (`* ` -> 2, `12. ` -> 4).
+fn list_marker_len(trimmed: &str) -> usize {
+    let digits = trimmed.len()
+        - trimmed
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    if digits > 0 {
+        digits + 2
+    } else {
+        2
+    }
 }
 
 /// `- a`, `* a`, `+ a`, `1. a`, `1) a`.
@@ -201,6 +227,22 @@ fn markdown_link_end(chars: &[char], open: usize) -> Option<(usize, usize, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_list_items_are_aligned_with_their_text() {
+        let lines = sanitize("Kinds:\n  * parameter - a value of a query string\n  parameter\n  * url - the URL\nAfter.");
+        assert_eq!(
+            lines,
+            [
+                " Kinds:",
+                "   * parameter - a value of a query string",
+                "     parameter",
+                "   * url - the URL",
+                "",
+                " After."
+            ]
+        );
+    }
 
     #[test]
     fn prose_is_escaped_but_links_and_code_survive() {

@@ -177,6 +177,7 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
             name: profile.name,
             vendor: profile.vendor,
             env: profile.env.clone(),
+            support_headers: profile.support_headers,
         },
         title: api.info.title.clone(),
         description: api.info.description.clone(),

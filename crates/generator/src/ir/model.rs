@@ -52,6 +52,8 @@ pub struct ProfileFacts {
     pub vendor: Option<&'static str>,
     /// Environment variables `ClientBuilder::from_env` reads.
     pub env: Option<crate::profile::EnvNames>,
+    /// Response headers kept on API failures beside the standard ones.
+    pub support_headers: &'static [&'static str],
 }
 
 /// A spec construct the generator could not type precisely and represents with a looser Rust type.

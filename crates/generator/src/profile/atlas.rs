@@ -45,6 +45,8 @@ pub(super) fn profile() -> Profile {
             digest_user: "MONGODB_ATLAS_PUBLIC_API_KEY",
             digest_password: "MONGODB_ATLAS_PRIVATE_API_KEY",
         }),
+        // What MongoDB support asks for beside the request id.
+        support_headers: &["x-mongodb-service-version", "x-envoy-upstream-service-time"],
         vendor: Some("Atlas"),
     }
 }

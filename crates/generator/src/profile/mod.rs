@@ -35,6 +35,8 @@ pub struct Profile {
     pub oauth_revoke_path: Option<&'static str>,
     /// Environment variables `ClientBuilder::from_env` reads.
     pub env: Option<EnvNames>,
+    /// Response headers worth quoting to the vendor's support, kept on API failures.
+    pub support_headers: &'static [&'static str],
     /// Word used for the API in generated docs ("Atlas sunsets this version on ...").
     pub vendor: Option<&'static str>,
 }
