@@ -73,6 +73,7 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
         let mut doc = f
             .doc
             .clone()
+            .filter(|d| !d.trim().is_empty())
             .unwrap_or_else(|| format!("The `{}` member of the body.", f.json_name));
         doc.push_str(&format!(
             "\n\nSets body member `{}` (ignored when a whole body is given with `body`).",

@@ -7,11 +7,17 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::ident;
-use crate::ir::model::{Api, RequestKind};
+use crate::ir::model::{Api, RequestKind, TypeDef};
 
 /// `ErrorBody`, `Error`, `ApiFailure`, `WaitError` and the runtime's error-field roles.
 pub fn error_items(api: &Api) -> TokenStream {
-    let (body_alias, fields_impl) = match &api.error_body {
+    // An error schema that is only an alias (of free-form JSON, a string...) has no type of this
+    // crate to implement `ErrorFields` for: the body is kept as JSON.
+    let error_body = api
+        .error_body
+        .as_ref()
+        .filter(|b| !matches!(api.types.get(&b.type_name), Some(TypeDef::Alias(_)) | None));
+    let (body_alias, fields_impl) = match error_body {
         Some(body) => {
             let ty = ident(&body.type_name);
             let getter = |field: &Option<String>| match field {

@@ -283,6 +283,7 @@ fn query_setter(q: &QueryParam) -> TokenStream {
     let mut doc = q
         .doc
         .clone()
+        .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(|| format!("Sets {location} `{}`.", q.json_name));
     match (q.location, q.list) {
         (ParamLocation::Header, _) if q.doc.is_some() => {
