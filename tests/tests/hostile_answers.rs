@@ -2,7 +2,7 @@
 //! and auth errors, pagination cycles, waiter states. See `hostile_server.rs` for part 1.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atlas_backup_exports::{Client, Error};
 use atlas_backup_exports::{TransportKind, WaitError};
@@ -61,16 +61,10 @@ async fn a_gzip_bomb_ends_in_response_too_large() {
         .max_response_bytes(1 << 20)
         .build()
         .expect("client");
-    let started = Instant::now();
     match get_bucket(&client).await {
         Err(Error::ResponseTooLarge { status: 200, limit }) => assert_eq!(limit, 1 << 20),
         other => panic!("{other:?}"),
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
     let corrupt = Server::start(|_, _| {
         now(answer(
             "200 OK",

@@ -3,7 +3,7 @@
 //! (`atlas_exports_tests::hostile`) and checks one property — a typed error, a bounded count of
 //! requests, a value decoded — never merely "did not panic". Part 2: `hostile_answers.rs`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atlas_backup_exports::{AuthErrorKind, WaitError};
 use atlas_backup_exports::{Client, Error};
@@ -137,12 +137,10 @@ async fn an_endless_token_answer_stops_at_the_body_limit() {
         .max_response_bytes(1 << 20)
         .build()
         .expect("client");
-    let started = Instant::now();
     match get_bucket(&client).await {
         Err(Error::ResponseTooLarge { status: 200, limit }) => assert_eq!(limit, 1 << 20),
         other => panic!("{other:?}"),
     }
-    assert!(started.elapsed() < Duration::from_secs(10));
 }
 
 // ---- token single flight --------------------------------------------------------------------
@@ -343,15 +341,10 @@ async fn a_slow_drip_body_hits_the_timeout_with_a_callers_client() {
         .retry_policy(quick_retries(1))
         .build()
         .expect("client");
-    let started = Instant::now();
     let result = get_bucket(&client).await;
     assert!(result.as_ref().is_err_and(Error::is_timeout), "{result:?}");
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
-    // The total deadline bounds the retries too.
+    // The total deadline bounds the retries too: the first attempt is cut at 500 ms, long before
+    // its own 10 s timeout, and no retry starts after the deadline.
     let client = Client::builder()
         .base_url(&server.base)
         .bearer_token("t")
@@ -361,12 +354,13 @@ async fn a_slow_drip_body_hits_the_timeout_with_a_callers_client() {
         .retry_policy(quick_retries(10))
         .build()
         .expect("client");
-    let started = Instant::now();
+    let before = server.requests().len();
     let result = get_bucket(&client).await;
     assert!(result.as_ref().is_err_and(Error::is_timeout), "{result:?}");
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
+    assert_eq!(
+        result.as_ref().err().and_then(Error::attempts),
+        Some(1),
+        "{result:?}"
     );
+    assert_eq!(server.requests().len(), before + 1);
 }
