@@ -22,30 +22,24 @@ pub trait ErrorFields {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Undecoded;
 
-impl ErrorFields for Undecoded {
-    fn error_code(&self) -> Option<&str> {
-        None
-    }
-    fn detail(&self) -> Option<&str> {
-        None
-    }
-    fn reason(&self) -> Option<&str> {
-        None
-    }
+/// Bodies with no known roles: the runtime's own errors (`Undecoded`), and a spec without one
+/// documented error schema (the body kept as JSON).
+macro_rules! no_error_roles {
+    ($($ty:ty),*) => {$(
+        impl ErrorFields for $ty {
+            fn error_code(&self) -> Option<&str> {
+                None
+            }
+            fn detail(&self) -> Option<&str> {
+                None
+            }
+            fn reason(&self) -> Option<&str> {
+                None
+            }
+        }
+    )*};
 }
-
-/// A spec without one documented error schema: the body is kept as JSON, with no known roles.
-impl ErrorFields for serde_json::Value {
-    fn error_code(&self) -> Option<&str> {
-        None
-    }
-    fn detail(&self) -> Option<&str> {
-        None
-    }
-    fn reason(&self) -> Option<&str> {
-        None
-    }
-}
+no_error_roles!(Undecoded, serde_json::Value);
 
 /// Why a request failed below HTTP. Decides whether a retry is safe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

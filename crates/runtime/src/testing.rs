@@ -2,7 +2,7 @@
 
 use crate::{ApiClient, ApiConfig, ClientBuilder, ClientCore, OAuthEndpoints};
 
-pub(crate) static CONFIG_OAUTH: OAuthEndpoints = OAuthEndpoints {
+pub(crate) const CONFIG_OAUTH: OAuthEndpoints = OAuthEndpoints {
     token_url: "/api/oauth/token",
     revoke_url: Some("/api/oauth/revoke"),
 };
@@ -13,10 +13,7 @@ pub(crate) static CONFIG: ApiConfig = ApiConfig {
     default_base_url: "https://api.example.com",
     server_template: "https://{host}.example.com",
     server_variables: &[("host", "api")],
-    oauth: Some(OAuthEndpoints {
-        token_url: "/api/oauth/token",
-        revoke_url: Some("/api/oauth/revoke"),
-    }),
+    oauth: Some(CONFIG_OAUTH),
     env: None,
     support_headers: &["x-service-version"],
     api_keys: &[crate::ApiKeyScheme {
