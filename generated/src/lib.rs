@@ -37,9 +37,48 @@ pub type Error = runtime::Error<ErrorBody>;
 pub type ApiFailure = runtime::ApiFailure<ErrorBody>;
 /// Why a `wait_for_*` ended without success.
 pub type WaitError<T> = runtime::WaitError<T, ErrorBody>;
-/// Builds a [`Client`]: base URL, credentials, timeouts, retries, limits.
-pub type ClientBuilder = runtime::ClientBuilder<Client>;
 pub use runtime::{AuthErrorKind, RetryPolicy, Secret, TransportKind};
+runtime::client_builder!();
+impl ClientBuilder {
+    /// A builder configured from the environment: `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET` (OAuth2 client credentials), else `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY` (HTTP Digest); `MONGODB_ATLAS_BASE_URL` sets the base URL.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when neither credential pair is complete (the message names
+    /// the variables, never their values).
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(ClientBuilder {
+            inner: runtime::ClientBuilder::from_env()?,
+        })
+    }
+    /// HTTP Digest authentication, RFC 7616 (security scheme `DigestAuth`). The server's challenge is cached: one request per call once it is known.
+    ///
+    /// HTTP Digest authentication with a programmatic API key: the public key is the user name, the private key the password. Legacy; service accounts are preferred.
+    pub fn digest_auth(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<Secret>,
+    ) -> Self {
+        self.inner = self.inner.digest_auth(user, password);
+        self
+    }
+    /// OAuth2 client credentials (security scheme `ServiceAccounts`): access tokens are fetched from the scheme's token URL, cached and refreshed before they expire.
+    ///
+    /// Atlas service account. Exchange the client id and secret at the token URL (client-credentials grant, HTTP Basic) for a bearer token, valid for one hour, and send it as `Authorization: Bearer <token>`.
+    pub fn service_account(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        self.inner = self.inner.client_credentials(client_id, client_secret);
+        self
+    }
+    /// A bearer token sent as `Authorization: Bearer <token>` (security scheme `ServiceAccounts`), for example an access token obtained elsewhere.
+    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
+        self.inner = self.inner.bearer_token(token);
+        self
+    }
+}
 static API_CONFIG: runtime::ApiConfig = runtime::ApiConfig {
     crate_name: env!("CARGO_PKG_NAME"),
     crate_version: env!("CARGO_PKG_VERSION"),

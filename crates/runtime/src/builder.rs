@@ -141,7 +141,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             var(env.digest_password),
         ) {
             (Some(id), Some(secret), _, _) if C::CONFIG.oauth.is_some() => {
-                Ok(builder.service_account(id, secret))
+                Ok(builder.client_credentials(id, secret))
             }
             (_, _, Some(user), Some(password)) => Ok(builder.digest_auth(user, password)),
             _ => Err(Error::InvalidConfig {
@@ -193,7 +193,7 @@ impl<C> ClientBuilder<C> {
 
     /// OAuth2 client credentials (for Atlas, a service account); tokens are fetched and refreshed
     /// automatically. `build` refuses it when the API declares no client-credentials flow.
-    pub fn service_account(
+    pub fn client_credentials(
         mut self,
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
@@ -338,7 +338,7 @@ impl<C> ClientBuilder<C> {
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(Error::config(
-                "base URL must not contain user info; use digest_auth or service_account",
+                "base URL must not contain user info; use the builder's credential methods",
             ));
         }
         if url.query().is_some() || url.fragment().is_some() {
@@ -537,7 +537,7 @@ mod tests {
             .is_ok()); // no credentials
         assert!(Client::builder()
             .base_url("http://[::1]:9/")
-            .service_account("i", "s")
+            .client_credentials("i", "s")
             .build()
             .is_ok());
         for bad in [
@@ -582,7 +582,7 @@ mod tests {
     fn debug_output_is_redacted() {
         let builders = [
             Client::builder().digest_auth("public-key", "s3cret-1"),
-            Client::builder().service_account("client-id", "s3cret-2"),
+            Client::builder().client_credentials("client-id", "s3cret-2"),
             Client::builder().bearer_token("s3cret-3"),
             Client::builder().base_url("https://u:s3cret-4@h"),
             Client::builder().base_url("https://s3cret-5@h"),

@@ -147,7 +147,7 @@ impl ClientCore {
             _ => Err(Error::auth(
                 AuthErrorKind::NotConfigured,
                 None,
-                "revoke_token needs OAuth2 client credentials (service_account)",
+                "revoke_token needs OAuth2 client credentials",
             )),
         }
     }

@@ -2,11 +2,12 @@
 //! client credentials, bearer), retries, validation, errors, pagination, waiters and (feature
 //! `mock`) a loopback mock server.
 //!
-//! A generated crate depends on this one by exact version and re-exports only its user-facing
-//! types (`Error`, `RetryPolicy`, `Secret`, `WaitError`, `ClientBuilder` as the builder of its own
-//! `Client`). Everything else here (`Request`, `Operation`, `fields`, `validate`, …) is the contract
-//! with generated code, described in `CONTRACT.md`: the compiler checks it, since generated code
-//! is compiled against this crate rather than a copy of it.
+//! A generated crate depends on this one by exact version, re-exports only its user-facing types
+//! (`Error`, `RetryPolicy`, `Secret`, `WaitError`) and declares its own `ClientBuilder`
+//! ([`client_builder!`]) with one credential method per security scheme of its spec. Everything
+//! else here (`Request`, `Operation`, `fields`, `validate`, …) is the contract with generated code,
+//! described in `CONTRACT.md`: the compiler checks it, since generated code is compiled against
+//! this crate rather than a copy of it.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -15,6 +16,7 @@ mod api;
 mod auth;
 mod body;
 mod builder;
+mod builder_macro;
 mod client;
 mod compression;
 mod error;
@@ -41,6 +43,9 @@ pub use pagination::{
 };
 pub use params::ObjectStyle;
 pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
+/// The HTTP client crate, for `client_builder!`'s `http_client` setter.
+#[doc(hidden)]
+pub use reqwest;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validate::Pattern;

@@ -78,8 +78,6 @@ pub fn error_items(api: &Api) -> TokenStream {
         pub type ApiFailure = runtime::ApiFailure<ErrorBody>;
         /// Why a `wait_for_*` ended without success.
         pub type WaitError<T> = runtime::WaitError<T, ErrorBody>;
-        /// Builds a [`Client`]: base URL, credentials, timeouts, retries, limits.
-        pub type ClientBuilder = runtime::ClientBuilder<Client>;
         pub use runtime::{AuthErrorKind, RetryPolicy, Secret, TransportKind};
     }
 }
@@ -146,7 +144,10 @@ pub fn client_items(api: &Api) -> TokenStream {
             }
         }
     });
+    let builder = super::builder::builder_items(api);
     quote! {
+        #builder
+
         static API_CONFIG: runtime::ApiConfig = runtime::ApiConfig {
             crate_name: env!("CARGO_PKG_NAME"),
             crate_version: env!("CARGO_PKG_VERSION"),

@@ -70,7 +70,7 @@ pub fn mock_module(api: &Api) -> TokenStream {
             /// A client builder aimed at this server, with bearer token [`MOCK_TOKEN`]; add settings
             /// such as a retry policy, then `build()`.
             pub fn client_builder(&self) -> ClientBuilder {
-                self.server.client_builder::<Client>()
+                ClientBuilder { inner: self.server.client_builder::<Client>() }
             }
 
             /// A client aimed at this server with the default settings.

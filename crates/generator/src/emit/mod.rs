@@ -4,6 +4,7 @@
 //! parameter newtypes), `src/operations/<operation>.rs`, `src/lib.rs`, `Cargo.toml`, `tests/spec_examples.rs`.
 
 mod body_fields;
+mod builder;
 mod client;
 mod crate_files;
 mod decode;

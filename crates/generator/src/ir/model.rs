@@ -41,6 +41,34 @@ pub struct AuthModel {
     pub oauth_revoke_url: Option<String>,
     /// `apiKey` schemes: (scheme name, location `header`/`query`/`cookie`, parameter name).
     pub api_keys: Vec<(String, String, String)>,
+    /// The `ClientBuilder`'s credential setters, one per kind of scheme (several per `apiKey`).
+    pub setters: Vec<CredentialSetter>,
+}
+
+/// A credential method of the generated `ClientBuilder`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialSetter {
+    /// Method name (`api_key`, `basic_auth`, a snake-cased scheme name, ...).
+    pub method: String,
+    /// The security schemes it serves, as the spec names them.
+    pub schemes: Vec<String>,
+    pub kind: CredentialKind,
+    /// The spec's descriptions of those schemes (for the method's docs).
+    pub descriptions: Vec<String>,
+}
+
+/// What a credential setter takes and which runtime credential it sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// An `apiKey` scheme: (location `header`/`query`/`cookie`, parameter name).
+    ApiKey {
+        location: String,
+        name: String,
+    },
+    Basic,
+    Bearer,
+    Digest,
+    ClientCredentials,
 }
 
 /// What the emitted crate needs to know of the profile.

@@ -48,6 +48,8 @@ pub(super) fn profile() -> Profile {
         // What MongoDB support asks for beside the request id.
         support_headers: &["x-mongodb-service-version", "x-envoy-upstream-service-time"],
         vendor: Some("Atlas"),
+        // Atlas calls OAuth2 client credentials a service account.
+        client_credentials_method: Some("service_account"),
     }
 }
 

@@ -39,6 +39,9 @@ pub struct Profile {
     pub support_headers: &'static [&'static str],
     /// Word used for the API in generated docs ("Atlas sunsets this version on ...").
     pub vendor: Option<&'static str>,
+    /// Name of the `ClientBuilder` method for OAuth2 client credentials, when the vendor has its
+    /// own word for them (default `client_credentials`).
+    pub client_credentials_method: Option<&'static str>,
 }
 
 /// How a media type carries an API version.

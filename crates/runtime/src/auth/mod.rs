@@ -62,14 +62,14 @@ impl Credentials {
                 client_secret,
             } => {
                 if client_id.is_empty() {
-                    return empty("service_account: the client id");
+                    return empty("OAuth2 client credentials: the client id");
                 }
                 if client_secret.is_empty() {
-                    return empty("service_account: the client secret");
+                    return empty("OAuth2 client credentials: the client secret");
                 }
                 let Some(endpoints) = &config.oauth else {
                     return Err(Error::config(
-                        "service_account: this API declares no OAuth2 client-credentials flow",
+                        "OAuth2 client credentials: this API declares no client-credentials flow",
                     ));
                 };
                 Ok(Auth::OAuth(oauth::OAuth::new(

@@ -203,7 +203,7 @@ async fn oauth_token_is_cached_shared_and_refreshed_once_on_401() {
     let server = oauth_server(false);
     let client = Client::builder()
         .base_url(&server.base)
-        .service_account("id", "s3cret")
+        .client_credentials("id", "s3cret")
         .build()
         .unwrap();
     let calls = (0..8).map(|_| {
@@ -241,7 +241,7 @@ async fn oauth_token_is_cached_shared_and_refreshed_once_on_401() {
     let server = oauth_server(true);
     let client = Client::builder()
         .base_url(&server.base)
-        .service_account("id", "s3cret")
+        .client_credentials("id", "s3cret")
         .build()
         .unwrap();
     get(&client, "x").await.unwrap();
@@ -254,7 +254,7 @@ async fn oauth_token_is_cached_shared_and_refreshed_once_on_401() {
 
     let client = Client::builder()
         .base_url(&server.base)
-        .service_account("id", "wrong")
+        .client_credentials("id", "wrong")
         .build()
         .unwrap();
     match get(&client, "x").await {
@@ -320,7 +320,7 @@ async fn tracing_has_request_fields_and_no_secrets() {
     let server = oauth_server(true);
     let client = Client::builder()
         .base_url(&server.base)
-        .service_account("id", "s3cret")
+        .client_credentials("id", "s3cret")
         .build()
         .unwrap();
     get(&client, "x").await.unwrap();

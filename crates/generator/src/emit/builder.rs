@@ -1,0 +1,138 @@
+//! The generated `ClientBuilder`: the runtime's `client_builder!` (settings every API shares) plus
+//! one credential method per kind of security scheme the spec declares (`ir::security`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust_types::ident;
+use crate::ir::model::{Api, CredentialKind, CredentialSetter};
+
+/// `runtime::client_builder!()` and this API's credential methods (and `from_env` when the
+/// profile names environment variables).
+pub fn builder_items(api: &Api) -> TokenStream {
+    let setters: Vec<TokenStream> = api.auth.setters.iter().map(setter).collect();
+    let from_env = api.profile.env.as_ref().map(|env| {
+        let doc = format!(
+            " A builder configured from the environment: `{}` and `{}` (OAuth2 client \
+             credentials), else `{}` and `{}` (HTTP Digest); `{}` sets the base URL.",
+            env.client_id, env.client_secret, env.digest_user, env.digest_password, env.base_url
+        );
+        quote! {
+            #[doc = #doc]
+            ///
+            /// # Errors
+            ///
+            /// [`Error::InvalidConfig`] when neither credential pair is complete (the message names
+            /// the variables, never their values).
+            pub fn from_env() -> Result<Self, Error> {
+                Ok(ClientBuilder {
+                    inner: runtime::ClientBuilder::from_env()?,
+                })
+            }
+        }
+    });
+    if setters.is_empty() && from_env.is_none() {
+        return quote!(runtime::client_builder!(););
+    }
+    quote! {
+        runtime::client_builder!();
+
+        impl ClientBuilder {
+            #from_env
+            #(#setters)*
+        }
+    }
+}
+
+/// One credential method; its docs name the schemes it serves and carry their descriptions.
+fn setter(setter: &CredentialSetter) -> TokenStream {
+    let method = ident(&setter.method);
+    let schemes = setter
+        .schemes
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let plural = if setter.schemes.len() > 1 { "s" } else { "" };
+    let (doc, function) = match &setter.kind {
+        CredentialKind::ApiKey { location, name } => {
+            let scheme = setter.schemes.first().map(String::as_str).unwrap_or("");
+            (
+                format!(
+                    " API key of the security scheme {schemes}, sent as the {location} `{name}`. \
+                     Kept as a [`Secret`]: never in `Debug` output, logs or errors."
+                ),
+                quote! {
+                    pub fn #method(mut self, key: impl Into<Secret>) -> Self {
+                        self.inner = self.inner.api_key_for(#scheme, key);
+                        self
+                    }
+                },
+            )
+        }
+        CredentialKind::Basic => (
+            format!(" HTTP Basic authentication (security scheme{plural} {schemes})."),
+            quote! {
+                pub fn #method(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
+                    self.inner = self.inner.basic_auth(user, password);
+                    self
+                }
+            },
+        ),
+        CredentialKind::Digest => (
+            format!(
+                " HTTP Digest authentication, RFC 7616 (security scheme{plural} {schemes}). The \
+                 server's challenge is cached: one request per call once it is known."
+            ),
+            quote! {
+                pub fn #method(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
+                    self.inner = self.inner.digest_auth(user, password);
+                    self
+                }
+            },
+        ),
+        CredentialKind::Bearer => (
+            format!(
+                " A bearer token sent as `Authorization: Bearer <token>` (security scheme{plural} \
+                 {schemes}), for example an access token obtained elsewhere."
+            ),
+            quote! {
+                pub fn #method(mut self, token: impl Into<Secret>) -> Self {
+                    self.inner = self.inner.bearer_token(token);
+                    self
+                }
+            },
+        ),
+        CredentialKind::ClientCredentials => (
+            format!(
+                " OAuth2 client credentials (security scheme{plural} {schemes}): access tokens are \
+                 fetched from the scheme's token URL, cached and refreshed before they expire."
+            ),
+            quote! {
+                pub fn #method(
+                    mut self,
+                    client_id: impl Into<String>,
+                    client_secret: impl Into<Secret>,
+                ) -> Self {
+                    self.inner = self.inner.client_credentials(client_id, client_secret);
+                    self
+                }
+            },
+        ),
+    };
+    // Bearer tokens serve every OAuth2 scheme: their descriptions are about the flow, not this.
+    let spec_docs = match setter.kind {
+        CredentialKind::Bearer => TokenStream::new(),
+        _ if setter.descriptions.is_empty() => TokenStream::new(),
+        _ => {
+            let text = setter.descriptions.join("\n\n");
+            let attrs = super::docs::doc_attrs(Some(&text));
+            quote!(#[doc = ""] #attrs)
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        #spec_docs
+        #function
+    }
+}
