@@ -133,6 +133,20 @@ impl Shapes {
                 ]
                 .boxed()
             }
+            TypeDef::IntEnum(e) => {
+                let known: Vec<i64> = e.variants.iter().map(|(wire, _)| *wire).collect();
+                let unknown = (-1000i64..1000)
+                    .prop_filter("a value the enum does not know", {
+                        let known = known.clone();
+                        move |v| !known.contains(v)
+                    })
+                    .prop_map(Value::from);
+                prop_oneof![
+                    3 => prop::sample::select(known).prop_map(Value::from),
+                    1 => unknown,
+                ]
+                .boxed()
+            }
             TypeDef::Tagged(t) => {
                 let property = t.property.clone();
                 let mut options: Vec<BoxedStrategy<Value>> = t

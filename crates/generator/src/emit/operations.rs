@@ -49,7 +49,8 @@ pub(super) fn value_types(
 /// `value` (a `&T` of the parameter's item type) as something implementing `runtime::QueryValue`.
 fn wire_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
-        TypeRef::Named(_) => quote!(#value.as_str()),
+        // String and integer enums: their wire text is their Display.
+        TypeRef::Named(_) => quote!(#value.to_string()),
         TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
         TypeRef::Date | TypeRef::Uuid => quote!(#value.to_string()),
         _ => value,
@@ -80,7 +81,7 @@ pub(super) fn send_param(q: &QueryParam) -> TokenStream {
     match q.list {
         None => {
             let value = match &q.ty {
-                TypeRef::Named(_) => quote!(self.#name.as_ref().map(|v| v.as_str().to_owned())),
+                TypeRef::Named(_) => quote!(self.#name.as_ref().map(|v| v.to_string())),
                 TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => {
                     let wire = wire_value(&q.ty, quote!(v));
                     quote!(self.#name.map(|v| #wire))

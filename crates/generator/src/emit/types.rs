@@ -12,6 +12,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
     match def {
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::StringEnum(e) => string_enum(e),
+        TypeDef::IntEnum(e) => int_enum(e),
         TypeDef::Tagged(t) => tagged_enum(t),
         TypeDef::Union(u) => union(u),
         TypeDef::Alias(a) => {
@@ -244,6 +245,91 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 String::deserialize(deserializer).map(#name::from)
+            }
+        }
+    }
+}
+
+fn int_enum(e: &IntEnumDef) -> TokenStream {
+    let doc =
+        doc_attrs(Some(&format!(
+        "{}\n\nIntegers this crate does not know yet are kept in `{}` and written back unchanged.",
+        e.doc.clone().unwrap_or_else(|| format!("Spec enum `{}`.", e.origin)),
+        e.fallback
+    )));
+    let name = ident(&e.name);
+    let fallback = ident(&e.fallback);
+    let repr = type_tokens(&e.repr);
+    let literal = |value: i64| match e.repr {
+        TypeRef::I32 => proc_macro2::Literal::i32_unsuffixed(value as i32),
+        _ => proc_macro2::Literal::i64_unsuffixed(value),
+    };
+    let variants = e.variants.iter().map(|(value, variant)| {
+        let v = ident(variant);
+        let doc = format!(" `{value}`");
+        quote!(#[doc = #doc] #v,)
+    });
+    let to_value = e.variants.iter().map(|(value, variant)| {
+        let (v, lit) = (ident(variant), literal(*value));
+        quote!(#name::#v => #lit,)
+    });
+    let from_value = e.variants.iter().map(|(value, variant)| {
+        let (v, lit) = (ident(variant), literal(*value));
+        quote!(#lit => #name::#v,)
+    });
+    let values = e.variants.iter().map(|(value, _)| literal(*value));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// An integer not listed in the spec this crate was generated from.
+            #fallback(#repr),
+        }
+
+        impl #name {
+            /// Every value the spec lists, in spec order.
+            pub const VALUES: &'static [#repr] = &[#(#values),*];
+
+            /// The value as sent on the wire.
+            pub fn value(self) -> #repr {
+                match self {
+                    #(#to_value)*
+                    #name::#fallback(other) => other,
+                }
+            }
+        }
+
+        impl From<#repr> for #name {
+            fn from(value: #repr) -> Self {
+                match value {
+                    #(#from_value)*
+                    other => #name::#fallback(other),
+                }
+            }
+        }
+
+        impl From<#name> for #repr {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.value().serialize(serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <#repr>::deserialize(deserializer).map(#name::from)
             }
         }
     }

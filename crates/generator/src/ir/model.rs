@@ -120,6 +120,7 @@ pub enum TypeRef {
 pub enum TypeDef {
     Struct(StructDef),
     StringEnum(StringEnumDef),
+    IntEnum(IntEnumDef),
     Tagged(TaggedEnumDef),
     Union(UnionDef),
     Alias(AliasDef),
@@ -150,6 +151,7 @@ impl TypeDef {
         match self {
             TypeDef::Struct(s) => &s.name,
             TypeDef::StringEnum(e) => &e.name,
+            TypeDef::IntEnum(e) => &e.name,
             TypeDef::Tagged(t) => &t.name,
             TypeDef::Union(u) => &u.name,
             TypeDef::Alias(a) => &a.name,
@@ -161,6 +163,7 @@ impl TypeDef {
         match self {
             TypeDef::Struct(s) => &s.origin,
             TypeDef::StringEnum(e) => &e.origin,
+            TypeDef::IntEnum(e) => &e.origin,
             TypeDef::Tagged(t) => &t.origin,
             TypeDef::Union(u) => &u.origin,
             TypeDef::Alias(a) => &a.origin,
@@ -214,6 +217,20 @@ pub struct StringEnumDef {
     /// (wire value, Rust variant name), in spec order.
     pub variants: Vec<(String, String)>,
     /// The variant that keeps values this version of the spec does not know.
+    pub fallback: String,
+}
+
+/// An `enum` of integers: one variant per value (named by `x-enum-varnames` / `x-enumNames` when
+/// the spec has them, else `V1`, `Minus1`), plus a fallback keeping any other integer.
+#[derive(Debug, Clone)]
+pub struct IntEnumDef {
+    pub name: String,
+    pub origin: String,
+    pub doc: Option<String>,
+    /// `I32` or `I64`: the integer type of the values and of the fallback variant.
+    pub repr: TypeRef,
+    /// (wire value, Rust variant name), in spec order.
+    pub variants: Vec<(i64, String)>,
     pub fallback: String,
 }
 

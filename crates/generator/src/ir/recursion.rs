@@ -63,7 +63,7 @@ fn edges(types: &BTreeMap<String, TypeDef>) -> BTreeMap<&str, Vec<&str>> {
                     }
                 }
                 TypeDef::Alias(a) => inline_names(&a.ty, types, &mut out),
-                TypeDef::StringEnum(_) => {}
+                TypeDef::StringEnum(_) | TypeDef::IntEnum(_) => {}
             }
             (name.as_str(), out)
         })

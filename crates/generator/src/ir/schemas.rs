@@ -124,7 +124,10 @@ impl<'a> TypeBuilder<'a> {
     /// A type sent as one parameter value: a number, bool, string-like scalar or string enum.
     pub fn is_scalar(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::Named(name) => matches!(self.types.get(name), Some(TypeDef::StringEnum(_))),
+            TypeRef::Named(name) => matches!(
+                self.types.get(name),
+                Some(TypeDef::StringEnum(_) | TypeDef::IntEnum(_))
+            ),
             TypeRef::Json | TypeRef::JsonObject | TypeRef::Vec(_) | TypeRef::Map(_) => false,
             _ => true,
         }
@@ -280,6 +283,9 @@ impl<'a> TypeBuilder<'a> {
         if view.typ == Some("string") && !view.enumeration.is_empty() {
             return self.string_enum(&view, rust, origin, doc, at);
         }
+        if let Some(def) = super::scalar_enums::int_enum(&view, rust, origin, &doc) {
+            return Ok(TypeDef::IntEnum(def));
+        }
         if view.is_object_like() && !(view.properties.is_empty() && view.all_of.is_empty()) {
             return self.build_struct(&view, rust, origin, doc, at, usage, component);
         }
@@ -361,6 +367,7 @@ impl<'a> TypeBuilder<'a> {
                         && !(view.properties.is_empty() && view.all_of.is_empty())
                         && !(view.all_of.len() == 1 && view.properties.is_empty()))
                     || (view.typ == Some("string") && !view.enumeration.is_empty())
+                    || super::scalar_enums::is_int_enum(&view)
                 {
                     let name = unique(type_name(context), &mut self.taken);
                     // Registered before it is built: a schema that reaches itself again (through
