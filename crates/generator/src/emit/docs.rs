@@ -58,9 +58,10 @@ pub fn sanitize(text: &str) -> Vec<String> {
                     // Markdown would glue it onto the item ("lazy continuation").
                     out.push(String::new());
                     in_list = false;
-                } else if indent < item_content {
-                    // The item's own text wrapped with too little indentation: align it with the
-                    // item's content, where Markdown expects a continuation.
+                } else if indent != item_content && indent < item_content + 4 {
+                    // The item's own text wrapped with too little or a little too much
+                    // indentation (`- a` then 3 spaces): align it with the item's content, where
+                    // Markdown expects a continuation. Four more would be a code block: kept.
                     line = format!("{}{trimmed}", " ".repeat(item_content));
                 }
             }
@@ -240,6 +241,20 @@ mod tests {
                 "   * url - the URL",
                 "",
                 " After."
+            ]
+        );
+    }
+
+    #[test]
+    fn overindented_continuations_are_aligned_too() {
+        let lines = sanitize("- `a=1` When set,\n   returns all.\n- `b`\n      code");
+        assert_eq!(
+            lines,
+            [
+                " - `a=1` When set,",
+                "   returns all.",
+                " - `b`",
+                "       code"
             ]
         );
     }

@@ -86,6 +86,7 @@ pub fn mock_module(api: &Api) -> TokenStream {
 fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
     let name = ident(&format!("on_{}", v.fn_name));
     let args = super::version::path_arguments(op);
+    let many_args = super::version::many_arguments(&args);
     let (fmt, fmt_args) = path_format(&op.path, &op.path_params, mock_segment);
     let path = if fmt_args.is_empty() {
         quote!(String::from(#fmt))
@@ -140,6 +141,7 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
     )));
     quote! {
         #doc
+        #many_args
         pub fn #name(&self, #(#args),*) -> Expectation<'_, #response, #body> {
             self.server.expect(runtime::mock::Endpoint {
                 operation_id: #operation_id,

@@ -138,6 +138,7 @@ fn client_method(
         _ => None,
     };
     let path_args = path_arguments(op);
+    let many_args = many_arguments(&path_args);
     let path_inits = &path.inits;
     let query_inits = op.query_params.iter().map(|q| {
         let name = ident(&q.rust_name);
@@ -147,6 +148,7 @@ fn client_method(
         impl Client {
             #method_doc
             #deprecated
+            #many_args
             pub fn #fn_name(&self, #(#path_args),*) -> #builder<'_> {
                 #builder {
                     client: self,
@@ -158,6 +160,12 @@ fn client_method(
             }
         }
     }
+}
+
+/// `#[allow(clippy::too_many_arguments)]` for a method taking `self` and these: the path decides
+/// how many there are (APIs with eight path parameters exist), not a design choice to revisit.
+pub(super) fn many_arguments(args: &[TokenStream]) -> Option<TokenStream> {
+    (args.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]))
 }
 
 /// The path arguments of an operation's `Client` method, and of the mock's `on_` method: one

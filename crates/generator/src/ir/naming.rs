@@ -88,6 +88,14 @@ pub fn field_name(raw: &str) -> String {
     name
 }
 
+/// Spec prose worth emitting: `None` for a missing or blank description (`description: ""` is
+/// common), so the caller's fallback doc applies and `missing_docs` never fires.
+pub fn prose(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
 /// Makes `candidate` unique within `taken` by appending 2, 3, ...; records the result.
 pub fn unique(candidate: String, taken: &mut BTreeSet<String>) -> String {
     if taken.insert(candidate.clone()) {

@@ -171,7 +171,11 @@ impl<'a> TypeBuilder<'a> {
             let context = format!("{}{}", spec.context, type_name(prop.name));
             let ty = self.type_of(prop.schema, &context, &prop.at, usage)?;
             let is_required = required.contains(prop.name);
-            let described = data.description.as_deref().or(prop_view.all_of_doc);
+            let described = data
+                .description
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .or(prop_view.all_of_doc);
             let mut doc_lines: Vec<String> = described.map(str::to_string).into_iter().collect();
             if let Some(c) = prop_view.constraints() {
                 doc_lines.push(format!(

@@ -417,7 +417,7 @@ pub fn build_operation<'a>(
         method: op.method,
         path: op.path.to_string(),
         summary: spec.summary.clone(),
-        doc: spec.description.clone(),
+        doc: super::naming::prose(spec.description.as_deref()),
         deprecated: spec.deprecated,
         path_params,
         query_params,

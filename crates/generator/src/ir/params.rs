@@ -180,7 +180,7 @@ pub fn operation_params<'a>(
                 json_name: data.name.clone(),
                 rust_name,
                 ty,
-                doc: data.description.clone(),
+                doc: super::naming::prose(data.description.as_deref()),
                 style: path_style(style, data)?,
             });
         } else {
@@ -226,7 +226,7 @@ fn path_type<'a>(
             type_name(component.unwrap_or(&spec.data.name)),
             param,
             string_rules(view),
-            spec.data.description.clone(),
+            super::naming::prose(spec.data.description.as_deref()),
         )),
         (Some("integer"), Some("int32")) => PathType::Scalar(TypeRef::I32),
         (Some("integer"), _) => PathType::Scalar(TypeRef::I64),
@@ -418,7 +418,7 @@ fn query_param(
         list,
         object: None,
         allow_reserved,
-        doc: spec.data.description.clone(),
+        doc: super::naming::prose(spec.data.description.as_deref()),
         required: spec.data.required,
         rules: QueryRules {
             minimum: rules_view.minimum.map(|v| v as i64),

@@ -95,7 +95,7 @@ pub fn request_def<'a>(
     Ok(RequestBodyDef {
         ty,
         required: body.required,
-        doc: body.description.clone(),
+        doc: super::naming::prose(body.description.as_deref()),
         media_type: media_type.to_owned(),
         kind,
     })

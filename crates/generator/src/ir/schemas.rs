@@ -240,11 +240,8 @@ impl<'a> TypeBuilder<'a> {
         component: Option<&str>,
     ) -> Result<TypeDef> {
         let view = View::of(schema);
-        let doc = schema
-            .schema_data
-            .description
-            .clone()
-            .or_else(|| schema.schema_data.title.clone());
+        let doc = super::naming::prose(schema.schema_data.description.as_deref())
+            .or_else(|| super::naming::prose(schema.schema_data.title.as_deref()));
         if view.has_not {
             return Err(GenError::unsupported(at, "`not`"));
         }
