@@ -68,6 +68,73 @@ pub(crate) fn form_urlencoded(value: &Value) -> Result<String, String> {
     Ok(out)
 }
 
+/// A file for a part of a `multipart/form-data` body: its bytes and, optionally, the file name and
+/// media type to announce. `FilePart::from(bytes)` for bytes alone.
+#[derive(Clone)]
+pub struct FilePart {
+    data: Bytes,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+impl FilePart {
+    /// A file of these bytes (the whole body is held in memory, so that a retry can resend it).
+    pub fn new(data: impl Into<Bytes>) -> Self {
+        FilePart {
+            data: data.into(),
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// The file name sent in the part's `Content-Disposition` (default `file`).
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The part's `Content-Type` (default: the spec's `encoding` for the part, else
+    /// `application/octet-stream`).
+    pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
+        self.content_type = Some(media_type.into());
+        self
+    }
+
+    /// The file's bytes.
+    pub fn data(&self) -> &Bytes {
+        &self.data
+    }
+}
+
+impl fmt::Debug for FilePart {
+    // Name, type and size only: the contents are the caller's data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FilePart")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.data.len())
+            .finish()
+    }
+}
+
+impl From<Bytes> for FilePart {
+    fn from(data: Bytes) -> Self {
+        FilePart::new(data)
+    }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(data: Vec<u8>) -> Self {
+        FilePart::new(data)
+    }
+}
+
+impl From<&'static [u8]> for FilePart {
+    fn from(data: &'static [u8]) -> Self {
+        FilePart::new(data)
+    }
+}
+
 /// A `multipart/form-data` body: named parts, each text, JSON or a file.
 #[derive(Clone, Default)]
 pub struct Multipart {
@@ -149,6 +216,35 @@ impl Multipart {
             data: data.into(),
         });
         self
+    }
+
+    /// A file part from a [`FilePart`]: its own file name (`file` when it has none) and media type,
+    /// else `default_content_type` (the spec's `encoding`), else `application/octet-stream`.
+    pub fn file_part(
+        self,
+        name: impl Into<String>,
+        file: &FilePart,
+        default_content_type: Option<&str>,
+    ) -> Self {
+        let file_name = file.file_name.clone().unwrap_or_else(|| "file".to_owned());
+        let content_type = file.content_type.as_deref().or(default_content_type);
+        self.file(name, file.data.clone(), file_name, content_type)
+    }
+
+    /// A JSON part for generated code: a value that cannot be written as JSON is an
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the part.
+    ///
+    /// # Errors
+    ///
+    /// As above; nothing has been sent.
+    pub fn json_part<T: serde::Serialize>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<Self, crate::Error> {
+        self.json(name, value).map_err(|e| {
+            crate::Error::invalid(name, format!("could not be serialized as JSON: {e}"))
+        })
     }
 
     /// The encoded body with a boundary that occurs in no part.

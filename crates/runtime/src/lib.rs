@@ -34,7 +34,7 @@ pub mod validate;
 mod waiter;
 
 pub use api::{ApiClient, ApiConfig, ApiKeyLocation, ApiKeyScheme, EnvVars, OAuthEndpoints};
-pub use body::Multipart;
+pub use body::{FilePart, Multipart};
 pub use builder::ClientBuilder;
 pub use client::ClientCore;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};

@@ -72,6 +72,115 @@ async fn multipart_text_and_file_parts() {
     assert!(text.ends_with(&format!("--{boundary}--\r\n")), "{text}");
 }
 
+/// The parts of a multipart body in order: (name, file name, content type, data).
+fn parts_of(
+    content_type: &str,
+    body: &[u8],
+) -> Vec<(String, Option<String>, Option<String>, String)> {
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("multipart content type with a boundary");
+    let text = String::from_utf8_lossy(body).into_owned();
+    let rest = text
+        .strip_suffix(&format!("--{boundary}--\r\n"))
+        .expect("closing boundary");
+    rest.split(&format!("--{boundary}\r\n"))
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            let (head, data) = part.split_once("\r\n\r\n").expect("part head");
+            let header = |prefix: &str| {
+                head.lines()
+                    .find_map(|l| l.strip_prefix(prefix))
+                    .map(str::to_owned)
+            };
+            let disposition = header("Content-Disposition: form-data; name=\"").unwrap();
+            let (name, file) = match disposition.split_once("\"; filename=\"") {
+                Some((name, file)) => {
+                    (name.to_owned(), Some(file.trim_end_matches('"').to_owned()))
+                }
+                None => (disposition.trim_end_matches('"').to_owned(), None),
+            };
+            let data = data.strip_suffix("\r\n").unwrap_or(data).to_owned();
+            (name, file, header("Content-Type: "), data)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn multipart_parts_typed_from_the_schema() {
+    use fixture_request_bodies::types::UploadPhotoBodyMeta;
+    use fixture_request_bodies::FilePart;
+
+    let server = MockServer::start().await;
+    let upload = server.on_upload_photo("p1").respond(());
+    let taken = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    let meta = UploadPhotoBodyMeta {
+        camera: Some("X100".to_owned()),
+    };
+    server
+        .client()
+        .upload_photo("p1")
+        .caption("at the beach")
+        .photo(b"PNG1".to_vec())
+        .thumbnails([
+            FilePart::new(&b"t1"[..])
+                .file_name("t1.jpg")
+                .content_type("image/jpeg"),
+            FilePart::new(&b"t2"[..]),
+        ])
+        .rating(5)
+        .tags(["sea".to_owned(), "sun".to_owned()])
+        .taken(taken)
+        .meta(meta)
+        .send()
+        .await
+        .unwrap();
+    let sent = &upload.calls()[0];
+    let parts = parts_of(sent.header("content-type").unwrap(), &sent.body);
+    let s = |v: &str| Some(v.to_owned());
+    assert_eq!(
+        parts,
+        vec![
+            ("caption".into(), None, None, "at the beach".into()),
+            // The spec's `encoding` gives the photo's default type; no file name: `file`.
+            ("photo".into(), s("file"), s("image/png"), "PNG1".into()),
+            (
+                "thumbnails".into(),
+                s("t1.jpg"),
+                s("image/jpeg"),
+                "t1".into()
+            ),
+            (
+                "thumbnails".into(),
+                s("file"),
+                s("application/octet-stream"),
+                "t2".into()
+            ),
+            ("rating".into(), None, None, "5".into()),
+            ("tags".into(), None, None, "sea".into()),
+            ("tags".into(), None, None, "sun".into()),
+            ("taken".into(), None, None, "2023-11-14T22:13:20Z".into()),
+            (
+                "meta".into(),
+                None,
+                s("application/json"),
+                r#"{"camera":"X100"}"#.into()
+            ),
+        ]
+    );
+
+    // `photo` is required: refused before anything is sent.
+    let err = server
+        .client()
+        .upload_photo("p1")
+        .caption("no photo")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("photo"), "{err}");
+    assert_eq!(upload.calls().len(), 1);
+}
+
 #[tokio::test]
 async fn bytes_text_and_xml_bodies_are_sent_as_given() {
     let server = MockServer::start().await;

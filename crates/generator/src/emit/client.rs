@@ -62,7 +62,7 @@ pub fn error_items(api: &Api) -> TokenStream {
         })
         .then(|| {
             quote!(
-                pub use runtime::Multipart;
+                pub use runtime::{FilePart, Multipart};
             )
         });
     quote! {

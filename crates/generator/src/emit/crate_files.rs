@@ -146,8 +146,15 @@ fn uses(api: &Api, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
     let in_operations = api.operations.iter().any(|op| {
         op.query_params.iter().any(|q| mentions(&q.ty, pred))
             || op.versions.iter().any(|v| {
-                v.request.as_ref().is_some_and(|r| mentions(&r.ty, pred))
-                    || matches!(&v.response, ResponseBody::Json { ty, .. } if mentions(ty, pred))
+                v.request.as_ref().is_some_and(|r| {
+                    mentions(&r.ty, pred)
+                        || r.parts.iter().any(|p| match &p.kind {
+                            PartKind::Text(ty) | PartKind::Texts(ty) | PartKind::Json(ty) => {
+                                mentions(ty, pred)
+                            }
+                            PartKind::File | PartKind::Files => false,
+                        })
+                }) || matches!(&v.response, ResponseBody::Json { ty, .. } if mentions(ty, pred))
             })
     });
     in_types || in_operations

@@ -10,6 +10,7 @@ mod crate_files;
 mod decode;
 mod docs;
 mod mock;
+mod multipart;
 mod operations;
 mod pagination;
 mod rust_types;

@@ -47,7 +47,7 @@ pub(super) fn value_types(
 }
 
 /// `value` (a `&T` of the parameter's item type) as something implementing `runtime::QueryValue`.
-fn wire_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
+pub(super) fn wire_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         // String and integer enums: their wire text is their Display.
         TypeRef::Named(_) => quote!(#value.to_string()),

@@ -415,6 +415,7 @@ impl BodyParts {
             RequestKind::Json | RequestKind::Form => {
                 super::body_fields::body_fields(api, &body.ty, taken)
             }
+            RequestKind::Multipart => super::multipart::part_fields(&body.parts, taken),
             _ => None,
         };
         let assemble = match &members {

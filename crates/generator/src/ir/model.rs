@@ -500,6 +500,36 @@ pub struct RequestBodyDef {
     /// The media type sent as `Content-Type`.
     pub media_type: String,
     pub kind: RequestKind,
+    /// A `multipart/form-data` body's parts, from its object schema's properties (empty for other
+    /// kinds and for a multipart schema without properties: then parts are set by name).
+    pub parts: Vec<MultipartPart>,
+}
+
+/// One property of a multipart body's schema: a part of that name.
+#[derive(Debug, Clone)]
+pub struct MultipartPart {
+    pub json_name: String,
+    pub rust_name: String,
+    pub doc: Option<String>,
+    pub required: bool,
+    pub kind: PartKind,
+    /// `encoding.<name>.contentType` of the media type (its first value), if given.
+    pub content_type: Option<String>,
+}
+
+/// How a multipart part is sent (OpenAPI's default encodings).
+#[derive(Debug, Clone)]
+pub enum PartKind {
+    /// A scalar (string, number, boolean, enum, date) as `text/plain`.
+    Text(TypeRef),
+    /// An array of scalars: one `text/plain` part per item, all with this name.
+    Texts(TypeRef),
+    /// An object or array of non-files as `application/json`.
+    Json(TypeRef),
+    /// `format: binary` (or `byte`): one file.
+    File,
+    /// An array of files: one part per file, all with this name.
+    Files,
 }
 
 /// How a request body is encoded; ordered by preference when a method must pick one.

@@ -2,12 +2,15 @@
 //! text, raw bytes). A request's media types are independent of the response's; only a profile's
 //! versioning pairs them (a versioned request media type travels with the same response version).
 
-use openapiv3::{MediaType, RequestBody};
+use std::collections::BTreeSet;
 
-use super::model::{RequestBodyDef, RequestKind, TypeRef, Usage};
+use openapiv3::{MediaType, ReferenceOr, RequestBody, Schema};
+
+use super::model::{MultipartPart, PartKind, RequestBodyDef, RequestKind, TypeRef, Usage};
+use super::naming::{field_name, type_name, unique};
 use super::responses::{collect_examples, essence, is_json, ExampleSink};
 use super::schemas::TypeBuilder;
-use super::view::SchemaRef;
+use super::view::{SchemaRef, View};
 use crate::error::{GenError, Ptr, Result};
 
 /// How a request media type is sent.
@@ -47,6 +50,7 @@ pub fn request_def<'a>(
     let kind = request_kind(media_type);
     let content_at = body_at.push("content").push(media_type);
     let at = content_at.push("schema");
+    let mut parts = Vec::new();
     let ty = match (kind, &content.schema) {
         (RequestKind::Json | RequestKind::Form, Some(schema)) => {
             let usage = Usage {
@@ -61,6 +65,10 @@ pub fn request_def<'a>(
                 &at,
                 "form request body without a schema",
             ));
+        }
+        (RequestKind::Multipart, Some(schema)) if has_properties(schema, &at, types)? => {
+            parts = multipart_parts(schema, content, type_context, &at, types)?;
+            TypeRef::String
         }
         (RequestKind::Multipart, _) => {
             types.fallback(
@@ -98,7 +106,90 @@ pub fn request_def<'a>(
         doc: super::naming::prose(body.description.as_deref()),
         media_type: media_type.to_owned(),
         kind,
+        parts,
     })
+}
+
+const SENT: Usage = Usage {
+    request: true,
+    response: false,
+};
+
+fn has_properties<'a>(
+    schema: &'a ReferenceOr<Schema>,
+    at: &Ptr,
+    types: &TypeBuilder<'a>,
+) -> Result<bool> {
+    let resolved = types.resolver.schema(schema, at)?;
+    Ok(!View::of(resolved.node).properties.is_empty())
+}
+
+/// `type: string, format: binary`: a file.
+fn is_file(view: &View<'_>) -> bool {
+    view.typ == Some("string") && view.format.as_deref() == Some("binary")
+}
+
+/// One part per property of a multipart body's object schema, typed by OpenAPI's default
+/// encodings: files for `format: binary` (and arrays of them), text for scalars (and arrays of
+/// them, one part per item), JSON for anything else.
+fn multipart_parts<'a>(
+    schema: &'a ReferenceOr<Schema>,
+    content: &'a MediaType,
+    type_context: &str,
+    at: &Ptr,
+    types: &mut TypeBuilder<'a>,
+) -> Result<Vec<MultipartPart>> {
+    let resolved = types.resolver.schema(schema, at)?;
+    let view = View::of(resolved.node);
+    let at = resolved.pointer.clone();
+    let mut taken = BTreeSet::new();
+    let mut parts = Vec::new();
+    for (name, property) in &view.properties {
+        let prop_at = at.push("properties").push(name);
+        let node = match property {
+            SchemaRef::Inline(schema) => *schema,
+            SchemaRef::Ref(reference) => types.resolver.schema_ref(reference, &prop_at)?.node,
+        };
+        let prop_view = View::of(node);
+        let item_is_file = match prop_view.items {
+            Some(SchemaRef::Inline(item)) => is_file(&View::of(item)),
+            Some(SchemaRef::Ref(reference)) => is_file(&View::of(
+                types.resolver.schema_ref(reference, &prop_at)?.node,
+            )),
+            None => false,
+        };
+        let kind = if is_file(&prop_view) {
+            PartKind::File
+        } else if prop_view.typ == Some("array") && item_is_file {
+            PartKind::Files
+        } else {
+            let context = format!("{type_context}{}", type_name(name));
+            let ty = types.type_of(*property, &context, &prop_at, SENT)?;
+            match types.resolve_alias(ty.clone()) {
+                TypeRef::Vec(item) if types.is_scalar(&types.resolve_alias((*item).clone())) => {
+                    PartKind::Texts(*item)
+                }
+                scalar if types.is_scalar(&scalar) => PartKind::Text(ty),
+                _ => PartKind::Json(ty),
+            }
+        };
+        let content_type = content
+            .encoding
+            .get(*name)
+            .and_then(|e| e.content_type.as_deref())
+            .and_then(|types| types.split(',').next())
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty());
+        parts.push(MultipartPart {
+            json_name: name.to_string(),
+            rust_name: unique(field_name(name), &mut taken),
+            doc: super::naming::prose(node.schema_data.description.as_deref()),
+            required: view.required.contains(name),
+            kind,
+            content_type,
+        });
+    }
+    Ok(parts)
 }
 
 /// Binary formats whose schema (if any) can only say "bytes".
