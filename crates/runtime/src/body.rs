@@ -357,4 +357,52 @@ mod tests {
         assert_eq!(text, expected);
         assert!(Multipart::new().text("a\"b", "x").encode().is_err());
     }
+
+    #[test]
+    fn file_parts_take_their_own_type_then_the_spec_default() {
+        let own = FilePart::new(&b"1"[..])
+            .file_name("a.jpg")
+            .content_type("image/jpeg");
+        let bare = FilePart::from(b"2".to_vec());
+        let body = Multipart::new()
+            .file_part("own", &own, Some("image/png"))
+            .file_part("spec", &bare, Some("image/png"))
+            .file_part("none", &bare, None);
+        let heads: Vec<(&str, Option<&str>, Option<&str>)> = body
+            .parts
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.file_name.as_deref(),
+                    p.content_type.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                ("own", Some("a.jpg"), Some("image/jpeg")),
+                ("spec", Some("file"), Some("image/png")),
+                ("none", Some("file"), Some("application/octet-stream")),
+            ]
+        );
+        // Debug shows sizes, never contents.
+        let debug = format!("{own:?}");
+        assert!(
+            debug.contains("len: 1") && debug.contains("a.jpg"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn a_json_part_that_cannot_be_serialized_names_the_part() {
+        let mut map = std::collections::HashMap::new();
+        map.insert((1, 2), "tuple keys are not JSON");
+        let err = Multipart::new().json_part("meta", &map).unwrap_err();
+        assert!(
+            matches!(&err, crate::Error::InvalidRequest { parameter, .. } if *parameter == "meta"),
+            "{err:?}"
+        );
+    }
 }
