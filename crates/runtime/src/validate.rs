@@ -102,6 +102,17 @@ pub fn missing<B>(name: &'static str) -> Error<B> {
     Error::invalid(name, "is required but was not set")
 }
 
+/// The JSON text of a parameter declared with `content: application/json`.
+///
+/// # Errors
+///
+/// [`Error::InvalidRequest`] naming the parameter when the value cannot be written as JSON (a map
+/// with non-string keys); nothing has been sent.
+pub fn json_text<T: serde::Serialize>(name: &'static str, value: &T) -> Result<String, Error> {
+    serde_json::to_string(value)
+        .map_err(|e| Error::invalid(name, format!("could not be serialized as JSON: {e}")))
+}
+
 /// Checks an integer against inclusive bounds.
 pub fn integer(
     name: &'static str,

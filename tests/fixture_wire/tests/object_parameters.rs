@@ -96,3 +96,29 @@ async fn allow_reserved_sends_reserved_characters_unencoded() {
         "path=/a/b?x=1:2@3%20%C3%BC%23&fields=id,name,first"
     );
 }
+
+#[tokio::test]
+async fn content_parameters_are_sent_as_json_text() {
+    let server = MockServer::start().await;
+    let find = server.on_find_pets().respond(());
+    server
+        .client()
+        .find_pets()
+        .where_(Sort {
+            field: "name".to_owned(),
+            descending: Some(true),
+        })
+        .x_labels(vec!["a".to_owned(), "b c".to_owned()])
+        .send()
+        .await
+        .unwrap();
+    let sent = &find.calls()[0];
+    assert_eq!(
+        sent.query,
+        vec![(
+            "where".to_owned(),
+            r#"{"field":"name","descending":true}"#.to_owned()
+        )]
+    );
+    assert_eq!(sent.header("x-labels"), Some(r#"["a","b c"]"#));
+}

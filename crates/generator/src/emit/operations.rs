@@ -61,6 +61,20 @@ pub(super) fn wire_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
 pub(super) fn send_param(q: &QueryParam) -> TokenStream {
     let name = ident(&q.rust_name);
     let json = &q.json_name;
+    let method = match (q.location, q.allow_reserved) {
+        (ParamLocation::Query, false) => quote!(query),
+        (ParamLocation::Query, true) => quote!(query_reserved),
+        (ParamLocation::Header, _) => quote!(header),
+        (ParamLocation::Cookie, _) => quote!(cookie),
+    };
+    if q.json_text {
+        return quote! {
+            {
+                let text = self.#name.as_ref().map(|v| runtime::validate::json_text(#json, v));
+                request.#method(#json, text.transpose()?);
+            }
+        };
+    }
     if let Some(style) = q.object {
         let style = ident(match style {
             ObjectStyle::DeepObject => "DeepObject",
@@ -72,12 +86,6 @@ pub(super) fn send_param(q: &QueryParam) -> TokenStream {
             request.query_object(#json, runtime::ObjectStyle::#style, #reserved, self.#name.as_ref())?;
         };
     }
-    let method = match (q.location, q.allow_reserved) {
-        (ParamLocation::Query, false) => quote!(query),
-        (ParamLocation::Query, true) => quote!(query_reserved),
-        (ParamLocation::Header, _) => quote!(header),
-        (ParamLocation::Cookie, _) => quote!(cookie),
-    };
     match q.list {
         None => {
             let value = match &q.ty {

@@ -336,6 +336,9 @@ fn query_setter(q: &QueryParam) -> TokenStream {
         )),
         None => {}
     }
+    if q.json_text {
+        doc.push_str("\n\nSent as JSON text (the spec declares it as `application/json` content).");
+    }
     if q.allow_reserved {
         doc.push_str(
             "\n\nReserved characters (`:/?@!$&'()*+,;=`) are sent unencoded (`allowReserved`).",

@@ -446,6 +446,9 @@ pub struct QueryParam {
     pub is_envelope: bool,
     /// The server's default when the parameter is not sent (from the schema's `default`).
     pub default: Option<serde_json::Value>,
+    /// Declared with `content: application/json` instead of `schema`: the whole value is sent as
+    /// JSON text (`ty` may then be any type; `list` and `object` are None).
+    pub json_text: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

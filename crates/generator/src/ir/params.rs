@@ -87,12 +87,7 @@ pub fn mark_param_usage<'a>(
     for (list, list_at) in sources {
         for (i, p) in list.iter().enumerate() {
             let resolved = resolver.parameter(p, &list_at.push(i.to_string()))?;
-            let ParameterSchemaOrContent::Schema(schema) =
-                &resolved.node.parameter_data_ref().format
-            else {
-                continue;
-            };
-            let at = resolved.pointer.push("schema");
+            let (schema, at, _) = param_schema(resolved.node, &resolved.pointer)?;
             let node = match schema {
                 ReferenceOr::Item(s) => s,
                 ReferenceOr::Reference { reference } => resolver.schema_ref(reference, &at)?.node,
@@ -152,16 +147,11 @@ pub fn operation_params<'a>(
     let mut taken: BTreeSet<String> = BUILDER_NAMES.iter().map(|s| s.to_string()).collect();
     for (param, component, at) in all {
         let data = param.parameter_data_ref();
-        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            return Err(GenError::unsupported(
-                &at.push("content"),
-                "parameter with `content` instead of `schema`",
-            ));
-        };
+        let (schema, schema_at, json_text) = param_schema(param, &at)?;
         let (node, schema_at) = match schema {
-            ReferenceOr::Item(s) => (s, at.push("schema")),
+            ReferenceOr::Item(s) => (s, schema_at),
             ReferenceOr::Reference { reference } => {
-                let r = resolver.schema_ref(reference, &at.push("schema"))?;
+                let r = resolver.schema_ref(reference, &schema_at)?;
                 (r.node, r.pointer)
             }
         };
@@ -183,6 +173,8 @@ pub fn operation_params<'a>(
                 doc: super::naming::prose(data.description.as_deref()),
                 style: path_style(style, data)?,
             });
+        } else if json_text {
+            query_params.push(json_text_param(param, &spec, rust_name, types, &context)?);
         } else {
             let q = other_param(param, &spec, &at, rust_name, types, resolver, &context)?;
             let is_envelope = q.location == ParamLocation::Query
@@ -426,5 +418,61 @@ fn query_param(
             string: string_rules(rules_view),
         },
         default: spec.node.schema_data.default.clone(),
+        json_text: false,
     }
+}
+
+/// The schema of a parameter and where it is: its `schema`, or the schema of the one media type
+/// of its `content` (true when that media type is JSON: the value is sent as JSON text).
+fn param_schema<'a>(
+    param: &'a Parameter,
+    at: &Ptr,
+) -> Result<(&'a ReferenceOr<Schema>, Ptr, bool)> {
+    match &param.parameter_data_ref().format {
+        ParameterSchemaOrContent::Schema(schema) => Ok((schema, at.push("schema"), false)),
+        ParameterSchemaOrContent::Content(content) => {
+            let Some((media_type, media)) = content.iter().next() else {
+                return Err(GenError::unsupported(
+                    &at.push("content"),
+                    "parameter with an empty `content`",
+                ));
+            };
+            let media_at = at.push("content").push(media_type);
+            let Some(schema) = &media.schema else {
+                return Err(GenError::unsupported(
+                    &media_at,
+                    "parameter `content` without a schema",
+                ));
+            };
+            let json = super::responses::is_json(media_type);
+            if json && matches!(param, Parameter::Path { .. }) {
+                return Err(GenError::unsupported(
+                    &media_at,
+                    "path parameter whose value is JSON text (`content`)",
+                ));
+            }
+            Ok((schema, media_at.push("schema"), json))
+        }
+    }
+}
+
+/// A query, header or cookie parameter declared as JSON `content`: one value sent as JSON text.
+fn json_text_param<'a>(
+    param: &Parameter,
+    spec: &ParamSchema<'a>,
+    rust_name: String,
+    types: &mut TypeBuilder<'a>,
+    context: &str,
+) -> Result<QueryParam> {
+    let location = match param {
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+        _ => ParamLocation::Query,
+    };
+    let ty = types.type_of(SchemaRef::plain(spec.schema), context, &spec.at, SENT)?;
+    Ok(QueryParam {
+        rules: QueryRules::default(),
+        json_text: true,
+        ..query_param(spec, rust_name, ty, location, None, false, &spec.view)
+    })
 }
