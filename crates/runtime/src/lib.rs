@@ -17,6 +17,7 @@ mod body;
 mod builder;
 mod client;
 mod compression;
+mod content;
 mod error;
 pub mod fields;
 mod limits;
@@ -28,6 +29,7 @@ mod redact;
 mod request;
 mod retry;
 mod secret;
+pub mod tagged;
 pub mod validate;
 mod waiter;
 
@@ -40,7 +42,7 @@ pub use pagination::{
     items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,
 };
 pub use params::ObjectStyle;
-pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
+pub use request::{decode_slice, encode_segment, Method, Operation, QueryValue, Request, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validate::Pattern;

@@ -385,8 +385,7 @@ impl<B> Response<B> {
         }
         let result = if self.envelope {
             match serde_json::from_slice::<serde_json::Value>(&self.body) {
-                Ok(value) => serde_path_to_error::deserialize(unwrap_envelope(value))
-                    .map_err(|e| (e.path().to_string(), e.into_inner())),
+                Ok(value) => decode_value(&unwrap_envelope(value)),
                 Err(e) => Err((String::new(), e)),
             }
         } else {
@@ -426,7 +425,10 @@ impl<B> Response<B> {
     }
 }
 
-fn decode_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
+/// Decodes a JSON body as [`Response::json`] does: plain serde_json, and only when that fails a
+/// second decode that tracks the path of the failing member. The error is the JSON path (empty for
+/// syntax errors and trailing characters) and serde_json's error. Public for benchmarks.
+pub fn decode_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
     // Plain serde_json first: tracking the path allocates per key and costs about a third of a
     // page decode. Only a failing body is decoded again, to name the failing field.
     let fast = match serde_json::from_slice(body) {
@@ -438,6 +440,19 @@ fn decode_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_js
         Err(e) => Err((e.path().to_string(), e.into_inner())),
         // The value decoded: what failed is what follows it (trailing characters).
         Ok(_) => Err((String::new(), de.end().err().unwrap_or(fast))),
+    }
+}
+
+/// [`decode_slice`] for an already parsed (envelope-unwrapped) body.
+fn decode_value<T: DeserializeOwned>(
+    value: &serde_json::Value,
+) -> Result<T, (String, serde_json::Error)> {
+    match T::deserialize(value) {
+        Ok(decoded) => Ok(decoded),
+        Err(fast) => match serde_path_to_error::deserialize::<_, T>(value) {
+            Err(e) => Err((e.path().to_string(), e.into_inner())),
+            Ok(_) => Err((String::new(), fast)),
+        },
     }
 }
 
@@ -700,5 +715,41 @@ mod tests {
             Err(Error::Decode { .. })
         ));
         assert!(response("<html>", Some("text/html"), false).empty().is_ok());
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct List {
+        #[allow(dead_code)]
+        items: Vec<Thing>,
+    }
+
+    #[test]
+    fn decode_failures_name_the_member_path_after_the_fast_decode_fails() {
+        let body = br#"{"items":[{"id":"a","count":1},{"id":"b","count":"x"}]}"#;
+        let (path, source) = decode_slice::<List>(body).unwrap_err();
+        assert_eq!(path, "items[1].count");
+        assert!(source.to_string().contains("invalid type"), "{source}");
+        // Trailing characters: the value decodes, the error is serde_json's, without a path.
+        let (path, source) = decode_slice::<Thing>(br#"{"id":"a","count":1} x"#).unwrap_err();
+        assert_eq!(path, "");
+        assert!(
+            source.to_string().contains("trailing characters"),
+            "{source}"
+        );
+        // A syntax error inside a member still names where it stopped.
+        let (path, source) =
+            decode_slice::<List>(br#"{"items":[{"id":"a","count":1,"#).unwrap_err();
+        assert!(path.starts_with("items[0]"), "{path}");
+        assert!(source.is_eof(), "{source}");
+        match response(
+            r#"{"status":200,"content":{"items":[{"id":"a","count":true}]}}"#,
+            None,
+            true,
+        )
+        .json::<List>()
+        {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "items[0].count"),
+            other => panic!("{other:?}"),
+        }
     }
 }
