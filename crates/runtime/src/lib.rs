@@ -29,6 +29,7 @@ mod redact;
 mod request;
 mod retry;
 mod secret;
+mod simple_pattern;
 pub mod tagged;
 pub mod validate;
 mod waiter;
