@@ -1,5 +1,6 @@
 //! What generated code hands to the client (`Operation`, `Request`) and gets back (`Response`).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -108,13 +109,14 @@ pub fn encode_segment(raw: &str) -> String {
     match raw {
         "." => "%2E".to_owned(),
         ".." => "%2E%2E".to_owned(),
-        _ => utf8_percent_encode(raw, SEGMENT).to_string(),
+        // Through `Cow`: a segment with nothing to escape (an id) is copied once, without `fmt`.
+        _ => Cow::from(utf8_percent_encode(raw, SEGMENT)).into_owned(),
     }
 }
 
 /// Encodes a query name or value with the same strict set (space becomes `%20`, `+` is escaped).
 pub(crate) fn encode_query_component(raw: &str) -> String {
-    utf8_percent_encode(raw, SEGMENT).to_string()
+    Cow::from(utf8_percent_encode(raw, SEGMENT)).into_owned()
 }
 
 /// A value that can be sent as a query parameter.
@@ -298,7 +300,17 @@ pub(crate) fn check_path(path: &str) -> Result<(), Error> {
     // Every spelling of a dot segment, once percent-decoded (checked without allocating: this runs
     // on every request).
     const DOT_SEGMENTS: [&str; 6] = [".", "..", "%2e", "%2e%2e", ".%2e", "%2e."];
-    for segment in path[1..].split('/') {
+    // Segments found by a plain byte loop: `split('/')` (memchr) costs more on short segments.
+    let rest = path.get(1..).unwrap_or_default();
+    let mut start = 0;
+    while start <= rest.len() {
+        let end = rest
+            .as_bytes()
+            .get(start..)
+            .and_then(|tail| tail.iter().position(|&b| b == b'/'))
+            .map_or(rest.len(), |offset| start + offset);
+        let segment = rest.get(start..end).unwrap_or_default();
+        start = end + 1;
         let is_dots =
             segment.len() <= 6 && DOT_SEGMENTS.iter().any(|d| segment.eq_ignore_ascii_case(d));
         if segment.is_empty() {

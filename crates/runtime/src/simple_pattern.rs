@@ -13,25 +13,27 @@ pub(crate) const MAX_LEN: usize = 1024;
 /// One element of the sequence: the characters it accepts, and how many times.
 #[derive(Debug, Clone, PartialEq)]
 struct Atom {
-    /// The accepted ASCII bytes, one bit each.
-    set: u128,
+    /// Whether each ASCII byte is accepted (a lookup per character).
+    set: [bool; 128],
     min: usize,
     max: Option<usize>,
 }
 
 impl Atom {
     fn new(ranges: &[(u8, u8)], min: usize, max: Option<usize>) -> Atom {
-        let mut set = 0u128;
+        let mut set = [false; 128];
         for &(lo, hi) in ranges {
-            for b in lo..=hi.min(127) {
-                set |= 1 << b;
+            for b in lo..=hi {
+                if let Some(slot) = set.get_mut(usize::from(b)) {
+                    *slot = true;
+                }
             }
         }
         Atom { set, min, max }
     }
 
     fn accepts(&self, b: u8) -> bool {
-        b < 128 && (self.set >> b) & 1 == 1
+        self.set.get(usize::from(b)).copied().unwrap_or(false)
     }
 }
 

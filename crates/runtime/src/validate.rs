@@ -71,7 +71,11 @@ pub fn string(
     pattern: Option<&'static Pattern>,
 ) -> Result<(), Error> {
     if min_length.is_some() || max_length.is_some() {
-        let len = value.chars().count();
+        let len = if value.is_ascii() {
+            value.len()
+        } else {
+            value.chars().count()
+        };
         if let Some(min) = min_length {
             if len < min {
                 return Err(Error::invalid(
