@@ -314,7 +314,14 @@ pub(crate) fn check_path(path: &str) -> Result<(), Error> {
                 "must not contain an empty segment (a path parameter is empty)",
             ));
         }
-        if segment.len() <= 6 && DOT_SEGMENTS.iter().any(|d| segment.eq_ignore_ascii_case(d)) {
+        let dot_like = |s: &str| {
+            s.bytes()
+                .all(|b| matches!(b, b'.' | b'%' | b'2' | b'e' | b'E'))
+        };
+        if segment.len() <= 6
+            && dot_like(segment)
+            && DOT_SEGMENTS.iter().any(|d| segment.eq_ignore_ascii_case(d))
+        {
             return Err(Error::invalid(
                 "path",
                 "must not contain a `.` or `..` segment (a path parameter is a dot segment)",
