@@ -18,6 +18,7 @@ mod builder;
 mod client;
 mod compression;
 mod content;
+mod decode;
 mod error;
 pub mod fields;
 mod limits;
@@ -38,12 +39,13 @@ pub use api::{ApiClient, ApiConfig, ApiKeyLocation, ApiKeyScheme, EnvVars, OAuth
 pub use body::Multipart;
 pub use builder::ClientBuilder;
 pub use client::ClientCore;
+pub use decode::decode_slice;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
 pub use pagination::{
     items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,
 };
 pub use params::ObjectStyle;
-pub use request::{decode_slice, encode_segment, Method, Operation, QueryValue, Request, Response};
+pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validate::Pattern;
