@@ -22,14 +22,12 @@ fn per_decode<T: DeserializeOwned>(body: &[u8], iterations: usize) -> f64 {
     }) / iterations as f64
 }
 
-/// What the generated client's `Response::json` does: serde_path_to_error over a slice deserializer,
-/// then a trailing-characters check.
+/// What the generated client's `Response::json` does: the runtime's `decode_slice` (plain serde_json,
+/// the path tracked by serde_path_to_error only in a second decode after a failure).
 fn per_decode_runtime<T: DeserializeOwned>(body: &[u8], iterations: usize) -> f64 {
     crate::stats::time(|| {
         for _ in 0..iterations {
-            let mut de = serde_json::Deserializer::from_slice(black_box(body));
-            let value: T = serde_path_to_error::deserialize(&mut de).expect("page decodes");
-            de.end().expect("no trailing characters");
+            let value: T = apigen_runtime::decode_slice(black_box(body)).expect("page decodes");
             black_box(value);
         }
     }) / iterations as f64
@@ -56,9 +54,7 @@ fn probe_decode<T: DeserializeOwned>(body: &[u8]) {
 
 #[inline(never)]
 fn probe_decode_runtime<T: DeserializeOwned>(body: &[u8]) {
-    let mut de = serde_json::Deserializer::from_slice(black_box(body));
-    let value: T = serde_path_to_error::deserialize(&mut de).expect("page decodes");
-    de.end().expect("no trailing characters");
+    let value: T = apigen_runtime::decode_slice(black_box(body)).expect("page decodes");
     black_box(value);
 }
 
@@ -97,24 +93,30 @@ fn page_rows<G: DeserializeOwned, B: DeserializeOwned>(
     let mut runtime = || per_decode_runtime::<G>(body, iterations);
     let s = Sides::run(1, rounds, &mut [&mut base, &mut gen, &mut runtime]);
     let kb = body.len() as f64 / 1024.0;
-    let target = "≥ 0.95× (baseline time / generated time)";
-    let row = |what: String, side: usize| {
+    // Issue 13: the generated types at least as fast as the hand-written ones; the client's decode
+    // path (decode_slice) within 5 % of them.
+    let row = |what: String, side: usize, goal: f64| {
         let speed = s.ratio(0, side);
         let (lo, hi) = s.range(0, side);
         Row::new(2, what)
             .measured(secs(s.median(side)))
             .baseline(secs(s.median(0)))
             .ratio(format!("{} (rounds {:.2}–{:.2})", ratio(speed), lo, hi))
-            .target(target, Verdict::of(speed >= 0.95))
+            .target(
+                format!("≥ {goal:.2}× (baseline time / generated time)"),
+                Verdict::of(speed >= goal),
+            )
     };
     vec![
         row(
             format!("{label} ({kb:.0} KiB): generated types, serde_json::from_slice"),
             1,
+            1.0,
         ),
         row(
-            format!("{label}: generated types as the client decodes (serde_path_to_error)"),
+            format!("{label}: generated types as the client decodes (runtime decode_slice)"),
             2,
+            0.95,
         ),
     ]
 }
@@ -163,14 +165,22 @@ fn instruction_rows(label: &str, page: &str) -> Vec<Row> {
         Ok(c) => c,
         Err(e) => return vec![Row::new(2, format!("{label}: instructions per decode")).na(e)],
     };
-    let row = |what: &str, side: usize| {
+    let row = |what: &str, side: usize, goal: f64| {
+        let speed = counts[0] as f64 / counts[side] as f64;
         Row::new(
             2,
             format!("{label}: {what}, instructions per decode (callgrind)"),
         )
         .measured(callgrind::instr(counts[side] as f64))
         .baseline(callgrind::instr(counts[0] as f64))
-        .ratio(ratio(counts[0] as f64 / counts[side] as f64))
+        .ratio(ratio(speed))
+        .target(
+            format!("≥ {goal:.2}× (baseline instr / generated instr)"),
+            Verdict::of(speed >= goal),
+        )
     };
-    vec![row("generated types", 1), row("as the client decodes", 2)]
+    vec![
+        row("generated types", 1, 1.0),
+        row("as the client decodes", 2, 0.95),
+    ]
 }

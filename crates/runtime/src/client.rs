@@ -347,7 +347,7 @@ impl ClientCore {
         // Only a caller's client can follow redirects (ours never does): refuse an answer to an
         // authenticated request from another origin. reqwest drops `Authorization` across origins,
         // so the credential did not travel; the foreign answer must not be taken for Atlas'.
-        if has_auth && response.url().origin() != url.origin() {
+        if has_auth && !same_origin(response.url(), url) {
             let error = Error::auth(
                 AuthErrorKind::Redirected,
                 Some(status),
@@ -358,7 +358,6 @@ impl ClientCore {
             );
             return Err((error, Failure::Permanent));
         }
-        let headers = response.headers().clone();
         // Read chunk by chunk (decoding gzip) so an oversized or endless body stops at the limit,
         // not at memory's end.
         let limit = self.inner.http.max_response_bytes;
@@ -374,7 +373,8 @@ impl ClientCore {
             Err(BodyError::Encoding(message)) => {
                 let error = Error::Decode {
                     status,
-                    media_type: headers
+                    media_type: response
+                        .headers()
                         .get(CONTENT_TYPE)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned),
@@ -385,6 +385,8 @@ impl ClientCore {
                 return Err((error, Failure::Permanent));
             }
         };
+        // Moved out, not cloned: the response is dropped here.
+        let headers = std::mem::take(response.headers_mut());
         Ok(RawResponse {
             status,
             headers,
@@ -444,6 +446,15 @@ impl ClientCore {
         };
         Err((Error::Api(Box::new(failure)), Failure::Status(status)))
     }
+}
+
+/// Whether two URLs have the same origin (scheme, host, port), compared without building the
+/// `Origin` values (which allocate). Other schemes have opaque origins, equal to nothing.
+fn same_origin(a: &Url, b: &Url) -> bool {
+    matches!(a.scheme(), "http" | "https")
+        && a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 fn support_headers(headers: &HeaderMap, extra: &[&'static str]) -> Vec<(String, String)> {

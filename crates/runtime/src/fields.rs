@@ -48,11 +48,72 @@ impl<'de, T: DecodeFields> Visitor<'de> for FieldsVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut value = T::default();
-        // Borrowed from the input when it has no escapes, so most keys cost no allocation.
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             value.decode_field(&key, &mut map)?;
         }
         Ok(value)
+    }
+}
+
+/// `Deserialize::deserialize` for a generated string enum with an `Unknown(String)` fallback: a
+/// known value is matched on the borrowed text (no `String` allocated); only an unknown one is
+/// copied into the fallback.
+pub fn decode_str_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str> + From<String>,
+{
+    deserializer.deserialize_str(StrEnumVisitor(PhantomData))
+}
+
+struct StrEnumVisitor<T>(PhantomData<T>);
+
+impl<'de, T: for<'a> From<&'a str> + From<String>> Visitor<'de> for StrEnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(v))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<T, E> {
+        Ok(T::from(v))
+    }
+}
+
+/// A member name, borrowed from the input when the deserializer can lend it (a slice without
+/// escapes in the name), so most keys cost no allocation. (`Cow<str>`'s own `Deserialize` always
+/// allocates: it decodes a `String`.)
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v)))
     }
 }
 
@@ -106,5 +167,41 @@ mod tests {
         assert!(err.to_string().contains("invalid type"), "{err}");
         let err = serde_json::from_str::<Thing>("[1]").unwrap_err();
         assert!(err.to_string().contains("a JSON object (Thing)"), "{err}");
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum State {
+        Done,
+        Unknown(String),
+    }
+
+    impl From<&str> for State {
+        fn from(value: &str) -> Self {
+            match value {
+                "Done" => State::Done,
+                other => State::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    impl From<String> for State {
+        fn from(value: String) -> Self {
+            match State::from(value.as_str()) {
+                State::Unknown(_) => State::Unknown(value),
+                known => known,
+            }
+        }
+    }
+
+    #[test]
+    fn string_enums_from_borrowed_escaped_and_owned_text() {
+        let de =
+            |json: &str| decode_str_enum::<_, State>(&mut serde_json::Deserializer::from_str(json));
+        assert_eq!(de(r#""Done""#).unwrap(), State::Done);
+        assert_eq!(de(r#""D\u006fne""#).unwrap(), State::Done);
+        assert_eq!(de(r#""New\"""#).unwrap(), State::Unknown("New\"".into()));
+        let owned = decode_str_enum::<_, State>(serde_json::json!("Later")).unwrap();
+        assert_eq!(owned, State::Unknown("Later".into()));
+        assert!(de("3").unwrap_err().to_string().contains("a string"));
     }
 }

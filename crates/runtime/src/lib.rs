@@ -19,6 +19,8 @@ mod builder;
 mod builder_macro;
 mod client;
 mod compression;
+mod content;
+mod decode;
 mod error;
 pub mod fields;
 mod limits;
@@ -30,6 +32,8 @@ mod redact;
 mod request;
 mod retry;
 mod secret;
+mod simple_pattern;
+pub mod tagged;
 pub mod validate;
 mod waiter;
 
@@ -37,6 +41,7 @@ pub use api::{ApiClient, ApiConfig, ApiKeyLocation, ApiKeyScheme, EnvVars, OAuth
 pub use body::{FilePart, Multipart};
 pub use builder::ClientBuilder;
 pub use client::ClientCore;
+pub use decode::decode_slice;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
 pub use pagination::{
     items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,

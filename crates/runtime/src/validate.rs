@@ -5,13 +5,18 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::Error;
+use crate::simple_pattern::SimplePattern;
 
 /// A regular expression from the spec, compiled on first use and then shared.
 ///
 /// Generated code declares one `static` per distinct pattern, so no pattern is compiled twice and
 /// none is compiled unless a value is checked against it.
+///
+/// Simple anchored patterns (ASCII classes with counts, like `^([a-f0-9]{24})$`) are checked by a
+/// small matcher with the regex's answers (`simple_pattern`), so the regex is never built for them.
 pub struct Pattern {
     source: &'static str,
+    simple: OnceLock<Option<SimplePattern>>,
     compiled: OnceLock<Result<Regex, String>>,
 }
 
@@ -20,6 +25,7 @@ impl Pattern {
     pub const fn new(source: &'static str) -> Self {
         Pattern {
             source,
+            simple: OnceLock::new(),
             compiled: OnceLock::new(),
         }
     }
@@ -31,6 +37,12 @@ impl Pattern {
 
     /// Whether `value` matches. An uncompilable pattern is a configuration error, not a panic.
     pub fn is_match(&self, value: &str) -> Result<bool, Error> {
+        let simple = self
+            .simple
+            .get_or_init(|| SimplePattern::parse(self.source));
+        if let Some(matched) = simple.as_ref().and_then(|p| p.is_match(value)) {
+            return Ok(matched);
+        }
         match self
             .compiled
             .get_or_init(|| Regex::new(self.source).map_err(|e| e.to_string()))
@@ -59,7 +71,11 @@ pub fn string(
     pattern: Option<&'static Pattern>,
 ) -> Result<(), Error> {
     if min_length.is_some() || max_length.is_some() {
-        let len = value.chars().count();
+        let len = if value.is_ascii() {
+            value.len()
+        } else {
+            value.chars().count()
+        };
         if let Some(min) = min_length {
             if len < min {
                 return Err(Error::invalid(

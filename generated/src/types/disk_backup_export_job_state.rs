@@ -81,6 +81,6 @@ impl<'de> serde::Deserialize<'de> for DiskBackupExportJobState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(DiskBackupExportJobState::from)
+        crate::runtime::fields::decode_str_enum(deserializer)
     }
 }

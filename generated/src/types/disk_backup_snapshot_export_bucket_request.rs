@@ -2,7 +2,7 @@
 
 /// Body that registers an export bucket (2024-05-30). `cloudProvider` selects the variant and the fields that go with it.
 ///
-/// Tagged by `cloudProvider`. A tag this crate does not know yet is kept as raw JSON in `Unknown`.
+/// Tagged by `cloudProvider`. A tag this crate does not know yet is kept as raw JSON in `Unknown`, whatever its members (they are typed only once the tag names a known variant).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum DiskBackupSnapshotExportBucketRequest {
@@ -64,32 +64,28 @@ impl serde::Serialize for DiskBackupSnapshotExportBucketRequest {
         }
     }
 }
+impl crate::runtime::tagged::TaggedEnum for DiskBackupSnapshotExportBucketRequest {
+    const NAME: &'static str = "DiskBackupSnapshotExportBucketRequest";
+    const TAG: &'static str = "cloudProvider";
+    fn variant<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        body: crate::runtime::tagged::Body<'de, A>,
+    ) -> Result<Self, A::Error> {
+        match tag {
+            "AWS" => body.decode().map(DiskBackupSnapshotExportBucketRequest::Aws),
+            "AZURE" => body.decode().map(DiskBackupSnapshotExportBucketRequest::Azure),
+            "GCP" => body.decode().map(DiskBackupSnapshotExportBucketRequest::Gcp),
+            _ => body.unknown().map(DiskBackupSnapshotExportBucketRequest::Unknown),
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        DiskBackupSnapshotExportBucketRequest::Unknown(value)
+    }
+}
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotExportBucketRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("cloudProvider")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("AWS") => {
-                serde_json::from_value(value)
-                    .map(DiskBackupSnapshotExportBucketRequest::Aws)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("AZURE") => {
-                serde_json::from_value(value)
-                    .map(DiskBackupSnapshotExportBucketRequest::Azure)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("GCP") => {
-                serde_json::from_value(value)
-                    .map(DiskBackupSnapshotExportBucketRequest::Gcp)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(DiskBackupSnapshotExportBucketRequest::Unknown(value)),
-        }
+        crate::runtime::tagged::decode(deserializer)
     }
 }

@@ -2,7 +2,7 @@
 
 /// An export bucket (2024-05-30), tagged by `cloudProvider`. Fields shared by all providers live here; each variant adds its own.
 ///
-/// Tagged by `cloudProvider`. A tag this crate does not know yet is kept as raw JSON in `Unknown`.
+/// Tagged by `cloudProvider`. A tag this crate does not know yet is kept as raw JSON in `Unknown`, whatever its members (they are typed only once the tag names a known variant).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum DiskBackupSnapshotExportBucketResponse {
@@ -64,32 +64,28 @@ impl serde::Serialize for DiskBackupSnapshotExportBucketResponse {
         }
     }
 }
+impl crate::runtime::tagged::TaggedEnum for DiskBackupSnapshotExportBucketResponse {
+    const NAME: &'static str = "DiskBackupSnapshotExportBucketResponse";
+    const TAG: &'static str = "cloudProvider";
+    fn variant<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        body: crate::runtime::tagged::Body<'de, A>,
+    ) -> Result<Self, A::Error> {
+        match tag {
+            "AWS" => body.decode().map(DiskBackupSnapshotExportBucketResponse::Aws),
+            "AZURE" => body.decode().map(DiskBackupSnapshotExportBucketResponse::Azure),
+            "GCP" => body.decode().map(DiskBackupSnapshotExportBucketResponse::Gcp),
+            _ => body.unknown().map(DiskBackupSnapshotExportBucketResponse::Unknown),
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        DiskBackupSnapshotExportBucketResponse::Unknown(value)
+    }
+}
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotExportBucketResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("cloudProvider")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        match tag.as_deref() {
-            Some("AWS") => {
-                serde_json::from_value(value)
-                    .map(DiskBackupSnapshotExportBucketResponse::Aws)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("AZURE") => {
-                serde_json::from_value(value)
-                    .map(DiskBackupSnapshotExportBucketResponse::Azure)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("GCP") => {
-                serde_json::from_value(value)
-                    .map(DiskBackupSnapshotExportBucketResponse::Gcp)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(DiskBackupSnapshotExportBucketResponse::Unknown(value)),
-        }
+        crate::runtime::tagged::decode(deserializer)
     }
 }

@@ -244,7 +244,7 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(#name::from)
+                crate::runtime::fields::decode_str_enum(deserializer)
             }
         }
     }
@@ -360,7 +360,7 @@ fn union(u: &UnionDef) -> TokenStream {
 
 fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
     let doc = doc_attrs(Some(&format!(
-        "{}\n\nTagged by `{}`. A tag this crate does not know yet is kept as raw JSON in `{}`.",
+        "{}\n\nTagged by `{}`. A tag this crate does not know yet is kept as raw JSON in `{}`, whatever its members (they are typed only once the tag names a known variant).",
         t.doc
             .clone()
             .unwrap_or_else(|| format!("Spec schema `{}`.", t.origin)),
@@ -387,8 +387,9 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
     });
     let de = t.variants.iter().map(|(value, variant, _)| {
         let v = ident(variant);
-        quote!(Some(#value) => serde_json::from_value(value).map(#name::#v).map_err(serde::de::Error::custom),)
+        quote!(#value => body.decode().map(#name::#v),)
     });
+    let type_name = &t.name;
     let froms = t.variants.iter().map(|(_, variant, ty)| {
         let v = ident(variant);
         let ty = ident(ty);
@@ -435,15 +436,27 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
             }
         }
 
+        // One pass over the object (`runtime::tagged`): an unknown or missing tag is kept, not rejected.
+        impl crate::runtime::tagged::TaggedEnum for #name {
+            const NAME: &'static str = #type_name;
+            const TAG: &'static str = #property;
+            fn variant<'de, A: serde::de::MapAccess<'de>>(
+                tag: &str,
+                body: crate::runtime::tagged::Body<'de, A>,
+            ) -> Result<Self, A::Error> {
+                match tag {
+                    #(#de)*
+                    _ => body.unknown().map(#name::#fallback),
+                }
+            }
+            fn unknown(value: serde_json::Value) -> Self {
+                #name::#fallback(value)
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                // Buffer once, dispatch on the tag; an unknown or missing tag is kept, not rejected.
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                match tag.as_deref() {
-                    #(#de)*
-                    _ => Ok(#name::#fallback(value)),
-                }
+                crate::runtime::tagged::decode(deserializer)
             }
         }
     }

@@ -6,7 +6,7 @@
 //! once with the new nonce.
 
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use md5::Md5;
 use reqwest::header::{HeaderMap, HeaderValue, WWW_AUTHENTICATE};
@@ -156,8 +156,40 @@ pub(crate) fn select_challenge(headers: &HeaderMap) -> Result<Option<DigestChall
     }
 }
 
+/// HA1 before any session step, `H(username:realm:password)`: fixed for a challenge's realm, so
+/// computed once per accepted challenge. Password-equivalent: never logged or shown.
+fn base_ha1(c: &DigestChallenge, username: &str, password: &str) -> String {
+    c.algorithm
+        .hash(&format!("{username}:{}:{password}", c.realm))
+}
+
+/// The request-digest (RFC 7616 §3.4.1) from the cached [`base_ha1`].
+fn response_from(
+    c: &DigestChallenge,
+    base_ha1: &str,
+    method: &str,
+    uri: &str,
+    nc: u32,
+    cnonce: &str,
+) -> String {
+    let alg = c.algorithm;
+    let session_ha1;
+    let ha1 = if alg.is_session() {
+        session_ha1 = alg.hash(&format!("{base_ha1}:{}:{cnonce}", c.nonce));
+        session_ha1.as_str()
+    } else {
+        base_ha1
+    };
+    let ha2 = alg.hash(&format!("{method}:{uri}"));
+    if c.qop_auth {
+        alg.hash(&format!("{ha1}:{}:{nc:08x}:{cnonce}:auth:{ha2}", c.nonce))
+    } else {
+        alg.hash(&format!("{ha1}:{}:{ha2}", c.nonce))
+    }
+}
+
 /// The request-digest (RFC 7616 §3.4.1).
-#[allow(clippy::too_many_arguments)]
+#[cfg(test)]
 pub(crate) fn response(
     c: &DigestChallenge,
     username: &str,
@@ -167,25 +199,27 @@ pub(crate) fn response(
     nc: u32,
     cnonce: &str,
 ) -> String {
-    let alg = c.algorithm;
-    let mut ha1 = alg.hash(&format!("{username}:{}:{password}", c.realm));
-    if alg.is_session() {
-        ha1 = alg.hash(&format!("{ha1}:{}:{cnonce}", c.nonce));
-    }
-    let ha2 = alg.hash(&format!("{method}:{uri}"));
-    if c.qop_auth {
-        alg.hash(&format!("{ha1}:{}:{nc:08x}:{cnonce}:auth:{ha2}", c.nonce))
-    } else {
-        alg.hash(&format!("{ha1}:{}:{ha2}", c.nonce))
-    }
+    response_from(c, &base_ha1(c, username, password), method, uri, nc, cnonce)
 }
 
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+/// Appends `s` as a quoted string, escaping `\` and `"` (copied as is when it has neither).
+fn push_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    if s.contains(['\\', '"']) {
+        for ch in s.chars() {
+            if ch == '\\' || ch == '"' {
+                out.push('\\');
+            }
+            out.push(ch);
+        }
+    } else {
+        out.push_str(s);
+    }
+    out.push('"');
 }
 
 /// The `Authorization` header value.
-#[allow(clippy::too_many_arguments)]
+#[cfg(test)]
 pub(crate) fn header_value(
     c: &DigestChallenge,
     username: &str,
@@ -195,31 +229,55 @@ pub(crate) fn header_value(
     nc: u32,
     cnonce: &str,
 ) -> String {
-    let resp = response(c, username, password, method, uri, nc, cnonce);
-    let mut h = format!(
-        "Digest username={}, realm={}, nonce={}, uri={}, algorithm={}",
-        quote(username),
-        quote(&c.realm),
-        quote(&c.nonce),
-        quote(uri),
-        c.algorithm.name()
+    let ha1 = base_ha1(c, username, password);
+    header_from(c, username, &ha1, method, uri, nc, cnonce)
+}
+
+/// The `Authorization` header value from the cached [`base_ha1`], built in one buffer.
+fn header_from(
+    c: &DigestChallenge,
+    username: &str,
+    base_ha1: &str,
+    method: &str,
+    uri: &str,
+    nc: u32,
+    cnonce: &str,
+) -> String {
+    use std::fmt::Write as _;
+    let resp = response_from(c, base_ha1, method, uri, nc, cnonce);
+    let mut h = String::with_capacity(
+        160 + username.len() + c.realm.len() + c.nonce.len() + uri.len() + resp.len(),
     );
+    h.push_str("Digest username=");
+    push_quoted(&mut h, username);
+    h.push_str(", realm=");
+    push_quoted(&mut h, &c.realm);
+    h.push_str(", nonce=");
+    push_quoted(&mut h, &c.nonce);
+    h.push_str(", uri=");
+    push_quoted(&mut h, uri);
+    h.push_str(", algorithm=");
+    h.push_str(c.algorithm.name());
     if c.qop_auth {
-        h.push_str(&format!(
-            ", qop=auth, nc={nc:08x}, cnonce={}",
-            quote(cnonce)
-        ));
+        // Writing to a String cannot fail.
+        let _ = write!(h, ", qop=auth, nc={nc:08x}, cnonce=");
+        push_quoted(&mut h, cnonce);
     }
-    h.push_str(&format!(", response={}", quote(&resp)));
+    h.push_str(", response=");
+    push_quoted(&mut h, &resp);
     if let Some(o) = &c.opaque {
-        h.push_str(&format!(", opaque={}", quote(o)));
+        h.push_str(", opaque=");
+        push_quoted(&mut h, o);
     }
     h
 }
 
+/// Shared with the calls in flight (`Arc`): a call copies two pointers, not the challenge.
 struct Session {
-    challenge: DigestChallenge,
+    challenge: Arc<DigestChallenge>,
     nc: u32,
+    /// [`base_ha1`] for this challenge (the password hashed with the realm once, not per call).
+    ha1: Arc<str>,
 }
 
 /// Digest credentials plus the cached challenge shared by all clones of a client.
@@ -269,7 +327,7 @@ impl DigestAuth {
         method: &str,
         uri: &str,
     ) -> Result<Option<HeaderValue>, Error> {
-        let (challenge, nc) = {
+        let (challenge, nc, ha1) = {
             let mut guard = self.lock();
             let Some(session) = guard.as_mut() else {
                 return Ok(None);
@@ -279,21 +337,17 @@ impl DigestAuth {
                 return Ok(None);
             }
             session.nc += 1;
-            (session.challenge.clone(), session.nc)
+            (
+                Arc::clone(&session.challenge),
+                session.nc,
+                Arc::clone(&session.ha1),
+            )
         };
         let cnonce = match &self.fixed_cnonce {
             Some(fixed) => fixed.clone(),
             None => hex(&rand::random::<[u8; 16]>()),
         };
-        let value = header_value(
-            &challenge,
-            &self.username,
-            self.password.expose(),
-            method,
-            uri,
-            nc,
-            &cnonce,
-        );
+        let value = header_from(&challenge, &self.username, &ha1, method, uri, nc, &cnonce);
         let mut value = HeaderValue::from_str(&value).map_err(|_| {
             Error::auth(
                 AuthErrorKind::UnsupportedChallenge,
@@ -314,7 +368,12 @@ impl DigestAuth {
                     algorithm = challenge.algorithm.name(),
                     "digest challenge received"
                 );
-                *self.lock() = Some(Session { challenge, nc: 0 });
+                let ha1 = base_ha1(&challenge, &self.username, self.password.expose());
+                *self.lock() = Some(Session {
+                    challenge: Arc::new(challenge),
+                    nc: 0,
+                    ha1: ha1.into(),
+                });
                 Ok(true)
             }
             None => Ok(false),

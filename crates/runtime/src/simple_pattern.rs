@@ -1,0 +1,349 @@
+//! A matcher for the simple patterns most specs use for identifiers (`^([a-f0-9]{24})$`,
+//! `^[a-zA-Z0-9][a-zA-Z0-9-]*$`): anchored at both ends, a sequence of ASCII character classes
+//! or literal characters, each with an optional `{n}`, `{n,m}`, `{n,}`, `?`, `*` or `+`, and
+//! parentheses without a quantifier (a group that only wraps). Checking an id with it costs a few
+//! comparisons per character instead of a regex search; any other pattern (alternation, `.`,
+//! `\d`, flags, a quantified group, non-ASCII...) is left to the `regex` crate, and so is a value
+//! longer than [`MAX_LEN`] bytes. Same answers as `regex::Regex::is_match` (tested on random
+//! inputs).
+
+/// Longest value (in bytes) checked here; longer ones go to the regex.
+pub(crate) const MAX_LEN: usize = 1024;
+
+/// One element of the sequence: the characters it accepts, and how many times.
+#[derive(Debug, Clone, PartialEq)]
+struct Atom {
+    /// Whether each ASCII byte is accepted (a lookup per character).
+    set: [bool; 128],
+    min: usize,
+    max: Option<usize>,
+}
+
+impl Atom {
+    fn new(ranges: &[(u8, u8)], min: usize, max: Option<usize>) -> Atom {
+        let mut set = [false; 128];
+        for &(lo, hi) in ranges {
+            for b in lo..=hi {
+                if let Some(slot) = set.get_mut(usize::from(b)) {
+                    *slot = true;
+                }
+            }
+        }
+        Atom { set, min, max }
+    }
+
+    fn accepts(&self, b: u8) -> bool {
+        self.set.get(usize::from(b)).copied().unwrap_or(false)
+    }
+}
+
+/// A parsed simple pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SimplePattern {
+    atoms: Vec<Atom>,
+}
+
+impl SimplePattern {
+    /// The pattern, when `source` is one this matcher handles exactly.
+    pub(crate) fn parse(source: &str) -> Option<SimplePattern> {
+        let body = source.strip_prefix('^')?.strip_suffix('$')?;
+        if body.ends_with('\\') {
+            return None; // the `$` was escaped
+        }
+        let bytes = body.as_bytes();
+        if !body.is_ascii() {
+            return None;
+        }
+        let mut atoms: Vec<Atom> = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let ranges = match bytes[i] {
+                // A group that is not quantified only wraps its contents.
+                b'(' | b')' => {
+                    let open = bytes[i] == b'(';
+                    i += 1;
+                    if open && bytes.get(i) == Some(&b'?') {
+                        if bytes.get(i + 1) != Some(&b':') {
+                            return None;
+                        }
+                        i += 2;
+                    }
+                    if !open && matches!(bytes.get(i), Some(b'{' | b'?' | b'*' | b'+')) {
+                        return None;
+                    }
+                    continue;
+                }
+                b'[' => {
+                    let (ranges, next) = class(bytes, i + 1)?;
+                    i = next;
+                    ranges
+                }
+                b'\\' => {
+                    let c = *bytes.get(i + 1)?;
+                    i += 2;
+                    if !is_meta(c) {
+                        return None; // \d, \w, \s, \b, \n...: Unicode-aware classes or assertions
+                    }
+                    vec![(c, c)]
+                }
+                c if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b' ' => {
+                    i += 1;
+                    vec![(c, c)]
+                }
+                _ => return None,
+            };
+            let (min, max, next) = quantifier(bytes, i)?;
+            i = next;
+            atoms.push(Atom::new(&ranges, min, max));
+        }
+        if parens_unbalanced(body) {
+            return None;
+        }
+        Some(SimplePattern { atoms })
+    }
+
+    /// Whether `value` matches, or `None` when it is too long for this matcher.
+    pub(crate) fn is_match(&self, value: &str) -> Option<bool> {
+        if value.len() > MAX_LEN {
+            return None;
+        }
+        // Every atom accepts ASCII only: a value with any other character cannot match.
+        if !value.is_ascii() {
+            return Some(false);
+        }
+        let bytes = value.as_bytes();
+        // The common shape (`^([a-f0-9]{24})$`): one atom, a count check and one pass, no allocation.
+        if let [atom] = self.atoms.as_slice() {
+            let in_count = bytes.len() >= atom.min && atom.max.is_none_or(|max| bytes.len() <= max);
+            return Some(in_count && bytes.iter().all(|&b| atom.accepts(b)));
+        }
+        // reach[p]: the atoms so far can match exactly bytes[..p].
+        let mut reach = vec![false; bytes.len() + 1];
+        let mut next = vec![false; bytes.len() + 1];
+        if let Some(first) = reach.first_mut() {
+            *first = true;
+        }
+        for atom in &self.atoms {
+            next.iter_mut().for_each(|r| *r = false);
+            for (start, _) in reach.iter().enumerate().filter(|(_, r)| **r) {
+                let mut count = 0;
+                let mut pos = start;
+                loop {
+                    if count >= atom.min {
+                        if let Some(slot) = next.get_mut(pos) {
+                            *slot = true;
+                        }
+                    }
+                    if atom.max.is_some_and(|max| count >= max) {
+                        break;
+                    }
+                    match bytes.get(pos) {
+                        Some(&b) if atom.accepts(b) => {
+                            count += 1;
+                            pos += 1;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            std::mem::swap(&mut reach, &mut next);
+        }
+        Some(reach.last().copied().unwrap_or(false))
+    }
+}
+
+/// A character the regex crate lets (and for some, makes) one escape to mean itself.
+fn is_meta(c: u8) -> bool {
+    b"\\.+*?()|[]{}^$#&-~".contains(&c)
+}
+
+fn parens_unbalanced(body: &str) -> bool {
+    let mut depth: i64 = 0;
+    let mut escaped = false;
+    let mut in_class = false;
+    for c in body.chars() {
+        match (escaped, in_class, c) {
+            (true, _, _) => escaped = false,
+            (false, _, '\\') => escaped = true,
+            (false, false, '[') => in_class = true,
+            (false, true, ']') => in_class = false,
+            (false, false, '(') => depth += 1,
+            (false, false, ')') => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth != 0
+}
+
+/// A bracketed class starting after `[`: ASCII characters and ranges, escapes of punctuation.
+/// Returns the ranges and the index after `]`.
+fn class(bytes: &[u8], mut i: usize) -> Option<(Vec<(u8, u8)>, usize)> {
+    let mut ranges = Vec::new();
+    let start = i;
+    if matches!(bytes.get(i), Some(b'^' | b']')) {
+        return None; // negated or starting with `]`: left to the regex
+    }
+    loop {
+        let lo = match *bytes.get(i)? {
+            b']' => return Some((ranges, i + 1)),
+            b'\\' => {
+                let c = *bytes.get(i + 1)?;
+                i += 2;
+                if !is_meta(c) {
+                    return None;
+                }
+                c
+            }
+            // `[[:alpha:]]`, `&&`, `~~`, `--` are class syntax in the regex crate.
+            b'[' | b'&' | b'~' => return None,
+            c => {
+                i += 1;
+                c
+            }
+        };
+        // A literal `-` only first or last in the class, where every regex reads it the same way.
+        if lo == b'-' && i - 1 != start && bytes.get(i) != Some(&b']') {
+            return None;
+        }
+        if bytes.get(i) == Some(&b'-') && bytes.get(i + 1).is_some_and(|&c| c != b']') {
+            let hi = *bytes.get(i + 1)?;
+            if hi == b'\\' || hi == b'[' || hi < lo {
+                return None;
+            }
+            i += 2;
+            ranges.push((lo, hi));
+        } else {
+            ranges.push((lo, lo));
+        }
+    }
+}
+
+/// An optional quantifier at `i`: (min, max, index after it). A lazy or possessive suffix
+/// (`?`/`+` after a quantifier) is not handled.
+fn quantifier(bytes: &[u8], i: usize) -> Option<(usize, Option<usize>, usize)> {
+    let (min, max, next) = match bytes.get(i) {
+        Some(b'?') => (0, Some(1), i + 1),
+        Some(b'*') => (0, None, i + 1),
+        Some(b'+') => (1, None, i + 1),
+        Some(b'{') => {
+            let close = i + bytes.get(i..)?.iter().position(|&b| b == b'}')?;
+            let inner = std::str::from_utf8(bytes.get(i + 1..close)?).ok()?;
+            let number = |s: &str| -> Option<usize> {
+                if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                s.parse().ok().filter(|&n| n <= MAX_LEN)
+            };
+            match inner.split_once(',') {
+                None => {
+                    let n = number(inner)?;
+                    (n, Some(n), close + 1)
+                }
+                Some((lo, "")) => (number(lo)?, None, close + 1),
+                Some((lo, hi)) => {
+                    let (lo, hi) = (number(lo)?, number(hi)?);
+                    if hi < lo {
+                        return None;
+                    }
+                    (lo, Some(hi), close + 1)
+                }
+            }
+        }
+        _ => (1, Some(1), i),
+    };
+    if next > i && matches!(bytes.get(next), Some(b'?' | b'+' | b'*' | b'{')) {
+        return None;
+    }
+    Some((min, max, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// Patterns this matcher takes over (the spec's and common id shapes).
+    const SIMPLE: &[&str] = &[
+        "^([a-f0-9]{24})$",
+        "^[a-f0-9]{24}$",
+        "^([a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$",
+        "^[a-z]{2,5}-[0-9]{1,}$",
+        "^(?:[A-Z_]+)$",
+        "^ab?c*d+e{0,2}$",
+        "^\\.[a-c.]$",
+        "^[-a-c]{3}x-$",
+        "^$",
+    ];
+
+    /// Patterns left to the regex.
+    const NOT_SIMPLE: &[&str] = &[
+        "[a-f0-9]{24}",
+        "^[a-f0-9]{24}",
+        "^a|b$",
+        "^.$",
+        "^\\d+$",
+        "^[^a]$",
+        "^(ab)+$",
+        "^a+?$",
+        "^(?i)a$",
+        "^é$",
+        "^[[:alpha:]]$",
+        "^a\\$",
+        "^(a$",
+        "^[\\w\\-]$",
+        "^[a-c-e]$",
+        "^\\_$",
+    ];
+
+    #[test]
+    fn recognises_only_what_it_matches_exactly() {
+        for p in SIMPLE {
+            assert!(SimplePattern::parse(p).is_some(), "{p}");
+        }
+        for p in NOT_SIMPLE {
+            assert!(SimplePattern::parse(p).is_none(), "{p}");
+        }
+        let id = SimplePattern::parse("^([a-f0-9]{24})$").unwrap();
+        assert_eq!(id.is_match("66b0f3d2a81c4e5f9d7a1b20"), Some(true));
+        assert_eq!(id.is_match("66b0f3d2a81c4e5f9d7a1b2"), Some(false));
+        assert_eq!(id.is_match("66b0f3d2a81c4e5f9d7a1b2G"), Some(false));
+        assert_eq!(id.is_match(&"a".repeat(MAX_LEN + 1)), None);
+    }
+
+    #[test]
+    fn same_answers_as_regex_on_random_inputs() {
+        let seed: u64 = rand::rng().random();
+        println!("simple_pattern equivalence seed: {seed}");
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let alphabet: Vec<char> = "abcdefxyzAZ09_-. é\n".chars().collect();
+        for source in SIMPLE {
+            let Some(simple) = SimplePattern::parse(source) else {
+                continue;
+            };
+            let regex = regex::Regex::new(source).unwrap();
+            for _ in 0..3000 {
+                let len = rng.random_range(0..30);
+                let value: String = (0..len)
+                    .map(|_| {
+                        if rng.random_bool(0.5) {
+                            // Biased towards the id alphabet so that matches happen.
+                            char::from(b"0123456789abcdef"[rng.random_range(0..16)])
+                        } else {
+                            alphabet[rng.random_range(0..alphabet.len())]
+                        }
+                    })
+                    .collect();
+                assert_eq!(
+                    simple.is_match(&value),
+                    Some(regex.is_match(&value)),
+                    "seed {seed}, pattern {source}, value {value:?}"
+                );
+            }
+        }
+    }
+}
