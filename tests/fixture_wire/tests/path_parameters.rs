@@ -59,3 +59,15 @@ async fn an_empty_array_is_refused_before_sending() {
     assert!(error.is_invalid_request(), "{error:?}");
     assert!(server.received().is_empty());
 }
+
+#[tokio::test]
+async fn a_path_parameter_of_scalar_alternatives_is_text() {
+    let server = MockServer::start().await;
+    let by_id = server.on_get_workflow("42").respond(());
+    let by_name = server.on_get_workflow("ci build.yml").respond(());
+    let client = server.client();
+    client.get_workflow(42.to_string()).send().await.unwrap();
+    client.get_workflow("ci build.yml").send().await.unwrap();
+    assert_eq!(by_id.calls()[0].path, "/workflows/42");
+    assert_eq!(by_name.calls()[0].path, "/workflows/ci%20build.yml");
+}

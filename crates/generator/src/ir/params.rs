@@ -239,6 +239,22 @@ fn path_type<'a>(
                 }
             }
         }
+        (None, _) if scalar_alternatives(spec, types)? => {
+            // `oneOf: [integer, string]` (GitHub's workflow id) or no type at all: every
+            // alternative has a text form, so the caller passes that text.
+            types.fallback(
+                &spec.at,
+                "path parameter without one scalar type (oneOf/anyOf of scalars, or untyped): \
+                 the caller passes its text",
+                "String",
+            );
+            PathType::Validated(params.path_type(
+                type_name(component.unwrap_or(&spec.data.name)),
+                param,
+                StringRules::default(),
+                super::naming::prose(spec.data.description.as_deref()),
+            ))
+        }
         (other, _) => {
             return Err(GenError::unsupported(
                 &spec.at,
@@ -246,6 +262,34 @@ fn path_type<'a>(
             ))
         }
     })
+}
+
+/// An untyped path parameter schema whose alternatives (`oneOf`/`anyOf`), if any, are all scalars;
+/// an untyped schema with properties or items is not one.
+fn scalar_alternatives<'a>(spec: &ParamSchema<'a>, types: &TypeBuilder<'a>) -> Result<bool> {
+    let view = &spec.view;
+    if !view.properties.is_empty() || view.items.is_some() || !view.all_of.is_empty() {
+        return Ok(false);
+    }
+    for (i, alternative) in view.one_of.iter().chain(&view.any_of).enumerate() {
+        let node = match alternative {
+            SchemaRef::Inline(schema) => *schema,
+            SchemaRef::Ref(reference) => {
+                types
+                    .resolver
+                    .schema_ref(reference, &spec.at.push(i.to_string()))?
+                    .node
+            }
+        };
+        let scalar = matches!(
+            View::of(node).typ,
+            Some("string" | "integer" | "number" | "boolean")
+        );
+        if !scalar {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 const SENT: Usage = Usage {
