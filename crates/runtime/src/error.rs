@@ -523,7 +523,7 @@ fn decode_error_body<B: serde::de::DeserializeOwned>(
     body: &[u8],
     error_keys: &[&str],
 ) -> Option<B> {
-    let value = crate::request::unwrap_envelope(serde_json::from_slice(body).ok()?);
+    let value = crate::response::unwrap_envelope(serde_json::from_slice(body).ok()?);
     let map = value.as_object()?;
     if !error_keys.is_empty() && !error_keys.iter().any(|k| map.contains_key(*k)) {
         return None;

@@ -30,6 +30,7 @@ mod pagination;
 mod params;
 mod redact;
 mod request;
+mod response;
 mod retry;
 mod secret;
 mod simple_pattern;
@@ -47,10 +48,11 @@ pub use pagination::{
     items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,
 };
 pub use params::ObjectStyle;
-pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
+pub use request::{encode_segment, Method, Operation, QueryValue, Request};
 /// The HTTP client crate, for `client_builder!`'s `http_client` setter.
 #[doc(hidden)]
 pub use reqwest;
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validate::Pattern;
