@@ -219,7 +219,7 @@ impl Request {
     }
 
     /// The operation documents only redirects: a 3xx answer is its success (its `Location` is
-    /// returned through [`Response::location`]) rather than an error.
+    /// returned through [`Response::location`](crate::Response::location)) rather than an error.
     pub fn redirect_is_success(&mut self) {
         self.redirect_is_success = true;
     }
