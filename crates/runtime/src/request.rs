@@ -339,10 +339,11 @@ pub(crate) fn check_path(path: &str) -> Result<(), Error> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    static OP: Operation = Operation {
+    /// A versioned list operation, for the request and response tests.
+    pub(crate) static OP: Operation = Operation {
         operation_id: "listThings",
         method: Method::Get,
         path_template: "/api/atlas/v2/groups/{groupId}/things",

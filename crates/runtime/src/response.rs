@@ -152,15 +152,8 @@ pub(crate) fn envelope_status(body: &[u8]) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{Method, Operation};
+    use crate::request::tests::OP;
     use serde_json::json;
-
-    static OP: Operation = Operation {
-        operation_id: "listThings",
-        method: Method::Get,
-        path_template: "/api/atlas/v2/groups/{groupId}/things",
-        media_type: "application/vnd.atlas.2024-05-30+json",
-    };
 
     #[test]
     fn media_type_matching() {
