@@ -15,6 +15,7 @@ mod api;
 mod auth;
 mod body;
 mod builder;
+pub mod call;
 mod client;
 mod compression;
 mod error;
@@ -34,11 +35,13 @@ mod waiter;
 pub use api::{ApiClient, ApiConfig, ApiKeyLocation, ApiKeyScheme, EnvVars, OAuthEndpoints};
 pub use body::Multipart;
 pub use builder::ClientBuilder;
+pub use call::Call;
 pub use client::ClientCore;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
 pub use pagination::{
-    items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,
+    items, lazy, pages, ItemStream, Lazy, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,
 };
+pub use futures_util::stream::Stream;
 pub use params::ObjectStyle;
 pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
 pub use retry::RetryPolicy;

@@ -25,7 +25,7 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
         .map(|q| q.rust_name.clone())
         .collect();
     let body = BodyParts::of(api, v, &taken);
-    let (ret, decode) = response_decode(&v.response);
+    let (ret, decoder, empty_statuses) = response_decode(&v.response);
     let (page_fields, page_inits) = pagination::builder_fields(v);
     let page_methods = pagination::builder_methods(v);
 
@@ -37,11 +37,6 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
         op.method.as_str(),
         op.path
     )));
-    let impl_head = if v.pagination.is_some() {
-        quote!(impl<'a> #builder<'a>)
-    } else {
-        quote!(impl #builder<'_>)
-    };
     let send_doc = send_doc(op);
     // Only redirects documented: one of them is the answer (its `Location` is returned).
     let is_redirect = matches!(v.response, ResponseBody::Redirect { .. });
@@ -70,13 +65,19 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
             #page_fields
         }
 
-        #impl_head {
+        impl<'a> #builder<'a> {
             #(#query_setters)*
             #body_setter
             #page_methods
 
             #send_doc
-            pub async fn send(self) -> Result<#ret, Error> {
+            pub fn send(self) -> impl std::future::Future<Output = Result<#ret, Error>> + Send + 'a {
+                let core = &self.client.core;
+                runtime::Call::<'a, #ret, crate::ErrorBody, #decoder>::new(core, self.build_request())#empty_statuses
+            }
+
+            /// Validates the parameters and builds the request (the synchronous half of `send`).
+            fn build_request(self) -> Result<runtime::Request, Error> {
                 #(#path_checks)*
                 #(#query_checks)*
                 #(#required_query)*
@@ -85,8 +86,7 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
                 #redirect
                 #(#query_sets)*
                 #body_send
-                let response = self.client.execute(request).await?;
-                #decode
+                Ok(request)
             }
         }
     }
@@ -443,8 +443,13 @@ impl BodyParts {
     }
 }
 
-/// `send()`'s return type and the statements that turn the response into it.
-fn response_decode(response: &ResponseBody) -> (TokenStream, TokenStream) {
+/// `send()`'s return type, the runtime's decoding strategy (`runtime::call::*`) that turns the
+/// response into it, and the `.empty_statuses(..)` call for statuses documented without a body.
+fn response_decode(response: &ResponseBody) -> (TokenStream, TokenStream, TokenStream) {
+    let strategy = |name: &str| {
+        let name = ident(name);
+        quote!(runtime::call::#name)
+    };
     match response {
         ResponseBody::Json {
             ty, empty_statuses, ..
@@ -452,22 +457,15 @@ fn response_decode(response: &ResponseBody) -> (TokenStream, TokenStream) {
             let ty = type_tokens(ty);
             (
                 quote!(Option<#ty>),
-                quote! {
-                    if [#(#empty_statuses),*].contains(&response.status()) {
-                        return Ok(None);
-                    }
-                    response.json::<#ty>().map(Some)
-                },
+                strategy("JsonOrEmpty"),
+                quote!(.empty_statuses(&[#(#empty_statuses),*])),
             )
         }
-        ResponseBody::Json { ty, .. } => {
-            let ty = type_tokens(ty);
-            (ty.clone(), quote!(response.json::<#ty>()))
-        }
-        ResponseBody::Empty { .. } => (quote!(()), quote!(response.empty())),
-        ResponseBody::Bytes { .. } => (quote!(bytes::Bytes), quote!(Ok(response.bytes()))),
-        ResponseBody::Text { .. } => (quote!(String), quote!(response.text())),
-        ResponseBody::Redirect { .. } => (quote!(Option<String>), quote!(Ok(response.location()))),
+        ResponseBody::Json { ty, .. } => (type_tokens(ty), strategy("Json"), quote!()),
+        ResponseBody::Empty { .. } => (quote!(()), strategy("Empty"), quote!()),
+        ResponseBody::Bytes { .. } => (quote!(bytes::Bytes), strategy("Raw"), quote!()),
+        ResponseBody::Text { .. } => (quote!(String), strategy("Text"), quote!()),
+        ResponseBody::Redirect { .. } => (quote!(Option<String>), strategy("Location"), quote!()),
     }
 }
 

@@ -1,0 +1,156 @@
+//! What a generated `send()` returns: the request already built and validated (synchronously, in the
+//! generated crate), the transfer running in the runtime's non-generic `execute_raw`, and the decoding
+//! of the answer into `T` done when the future completes.
+//!
+//! The only generic code is [`Call`]'s `poll` and the [`Decode`] strategies, so the decoding of an
+//! operation's response (serde instantiations for its whole type graph) is compiled in the crate that
+//! awaits that operation, not once per operation in the generated library. That is what keeps a
+//! 500-operation generated crate cheap to build.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use serde::de::DeserializeOwned;
+
+use crate::client::ClientCore;
+use crate::error::Error;
+use crate::request::{Request, Response};
+
+/// The transfer of one request, compiled once here.
+type Transfer<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
+
+/// Starts the transfer; non-generic, so it is compiled in this crate only.
+fn start(core: &ClientCore, request: Request) -> Transfer<'_> {
+    Box::pin(core.execute_raw(request))
+}
+
+/// `Call` neither owns nor borrows a `T`, `B` or `D` (so it is `Send` and `Unpin` whatever they are).
+type Marker<T, B, D> = PhantomData<fn() -> (T, B, D)>;
+
+enum State<'a, B> {
+    /// `send()` found an invalid parameter: the error, returned on the first poll.
+    Invalid(Option<Error<B>>),
+    Running(Transfer<'a>),
+}
+
+/// The future of one operation call: `T` is what it returns, `B` the API's error body, `D` how the
+/// response body becomes `T` (see [`Decode`]). Generated code returns it as
+/// `impl Future<Output = Result<T, Error<B>>>`.
+#[must_use = "futures do nothing unless awaited"]
+pub struct Call<'a, T, B, D> {
+    state: State<'a, B>,
+    /// Statuses documented without a body (decoded as `None` by [`JsonOrEmpty`]).
+    empty_statuses: &'static [u16],
+    marker: Marker<T, B, D>,
+}
+
+impl<'a, T, B, D> Call<'a, T, B, D> {
+    /// A call sending `request` (or failing at once with its validation error) through `core`.
+    pub fn new(core: &'a ClientCore, request: Result<Request, Error<B>>) -> Self {
+        let state = match request {
+            Ok(request) => State::Running(start(core, request)),
+            Err(error) => State::Invalid(Some(error)),
+        };
+        Call {
+            state,
+            empty_statuses: &[],
+            marker: PhantomData,
+        }
+    }
+
+    /// Statuses the operation documents without a body (for [`JsonOrEmpty`]).
+    pub fn empty_statuses(mut self, statuses: &'static [u16]) -> Self {
+        self.empty_statuses = statuses;
+        self
+    }
+}
+
+impl<T, B, D> Future for Call<'_, T, B, D>
+where
+    B: DeserializeOwned,
+    D: Decode<T>,
+{
+    type Output = Result<T, Error<B>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let response = match &mut this.state {
+            State::Invalid(error) => {
+                let error = error.take().unwrap_or_else(|| {
+                    Error::invalid("call", "polled again after it completed").decode_body()
+                });
+                return Poll::Ready(Err(error));
+            }
+            State::Running(transfer) => match transfer.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(result) => result,
+            },
+        };
+        // A second poll after completion gets an error, never a panic.
+        this.state = State::Invalid(None);
+        Poll::Ready(match response {
+            Ok(response) => D::decode(response.with_error_body(), this.empty_statuses),
+            Err(error) => Err(error.decode_body()),
+        })
+    }
+}
+
+/// How a success response becomes the operation's return type `T`.
+pub trait Decode<T> {
+    /// Decodes `response`; `empty_statuses` are the statuses documented without a body.
+    fn decode<B>(response: Response<B>, empty_statuses: &[u16]) -> Result<T, Error<B>>;
+}
+
+/// The JSON body, decoded as `T` (media type checked).
+pub enum Json {}
+/// `None` for a status documented without a body, else the JSON body as `Some(T)`.
+pub enum JsonOrEmpty {}
+/// No body expected: `()`.
+pub enum Empty {}
+/// The raw body (binary media types).
+pub enum Raw {}
+/// The body as text (text media types).
+pub enum Text {}
+/// The `Location` of a redirect answer.
+pub enum Location {}
+
+impl<T: DeserializeOwned> Decode<T> for Json {
+    fn decode<B>(response: Response<B>, _: &[u16]) -> Result<T, Error<B>> {
+        response.json()
+    }
+}
+
+impl<T: DeserializeOwned> Decode<Option<T>> for JsonOrEmpty {
+    fn decode<B>(response: Response<B>, empty_statuses: &[u16]) -> Result<Option<T>, Error<B>> {
+        if empty_statuses.contains(&response.status()) {
+            return Ok(None);
+        }
+        response.json().map(Some)
+    }
+}
+
+impl Decode<()> for Empty {
+    fn decode<B>(response: Response<B>, _: &[u16]) -> Result<(), Error<B>> {
+        response.empty()
+    }
+}
+
+impl Decode<bytes::Bytes> for Raw {
+    fn decode<B>(response: Response<B>, _: &[u16]) -> Result<bytes::Bytes, Error<B>> {
+        Ok(response.bytes())
+    }
+}
+
+impl Decode<String> for Text {
+    fn decode<B>(response: Response<B>, _: &[u16]) -> Result<String, Error<B>> {
+        response.text()
+    }
+}
+
+impl Decode<Option<String>> for Location {
+    fn decode<B>(response: Response<B>, _: &[u16]) -> Result<Option<String>, Error<B>> {
+        Ok(response.location())
+    }
+}
