@@ -13,6 +13,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::client::ClientCore;
 use crate::error::Error;
@@ -29,28 +30,75 @@ fn start(core: &ClientCore, request: Request) -> Transfer<'_> {
 /// `Call` neither owns nor borrows a `T`, `B` or `D` (so it is `Send` and `Unpin` whatever they are).
 type Marker<T, B, D> = PhantomData<fn() -> (T, B, D)>;
 
-enum State<'a, B> {
+/// A request whose JSON body is serialized on the first poll.
+struct Unsent<'a, J> {
+    core: &'a ClientCore,
+    request: Request,
+    body: J,
+    media_type: &'static str,
+}
+
+enum State<'a, B, J> {
     /// `send()` found an invalid parameter: the error, returned on the first poll.
     Invalid(Option<Error<B>>),
+    /// The body is serialized on the first poll, so its `Serialize` code is compiled where the call
+    /// is awaited.
+    Unsent(Box<Unsent<'a, J>>),
     Running(Transfer<'a>),
+}
+
+/// The body type of a call without a deferred JSON body (never constructed).
+pub enum NoBody {}
+
+impl Serialize for NoBody {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        match *self {}
+    }
 }
 
 /// The future of one operation call: `T` is what it returns, `B` the API's error body, `D` how the
 /// response body becomes `T` (see [`Decode`]). Generated code returns it as
 /// `impl Future<Output = Result<T, Error<B>>>`.
 #[must_use = "futures do nothing unless awaited"]
-pub struct Call<'a, T, B, D> {
-    state: State<'a, B>,
+pub struct Call<'a, T, B, D, J = NoBody> {
+    state: State<'a, B, J>,
     /// Statuses documented without a body (decoded as `None` by [`JsonOrEmpty`]).
     empty_statuses: &'static [u16],
     marker: Marker<T, B, D>,
 }
 
-impl<'a, T, B, D> Call<'a, T, B, D> {
+impl<'a, T, B, D> Call<'a, T, B, D, NoBody> {
     /// A call sending `request` (or failing at once with its validation error) through `core`.
     pub fn new(core: &'a ClientCore, request: Result<Request, Error<B>>) -> Self {
         let state = match request {
             Ok(request) => State::Running(start(core, request)),
+            Err(error) => State::Invalid(Some(error)),
+        };
+        Call {
+            state,
+            empty_statuses: &[],
+            marker: PhantomData,
+        }
+    }
+
+}
+
+impl<'a, T, B, D, J> Call<'a, T, B, D, J> {
+    /// A call whose request gets `body` (when there is one) serialized as JSON, sent as
+    /// `media_type`, on the first poll.
+    pub fn with_json(
+        core: &'a ClientCore,
+        request: Result<(Request, Option<J>), Error<B>>,
+        media_type: &'static str,
+    ) -> Self {
+        let state = match request {
+            Ok((request, Some(body))) => State::Unsent(Box::new(Unsent {
+                core,
+                request,
+                body,
+                media_type,
+            })),
+            Ok((request, None)) => State::Running(start(core, request)),
             Err(error) => State::Invalid(Some(error)),
         };
         Call {
@@ -67,21 +115,45 @@ impl<'a, T, B, D> Call<'a, T, B, D> {
     }
 }
 
-impl<T, B, D> Future for Call<'_, T, B, D>
+impl<T, B, D, J> Future for Call<'_, T, B, D, J>
 where
     B: DeserializeOwned,
     D: Decode<T>,
+    J: Serialize,
 {
     type Output = Result<T, Error<B>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        if let State::Unsent(_) = &this.state {
+            let state = std::mem::replace(&mut this.state, State::Invalid(None));
+            this.state = match state {
+                State::Unsent(unsent) => {
+                    let Unsent {
+                        core,
+                        mut request,
+                        body,
+                        media_type,
+                    } = *unsent;
+                    match request.json_body_as(media_type, &body) {
+                        Ok(()) => State::Running(start(core, request)),
+                        Err(error) => State::Invalid(Some(error.decode_body())),
+                    }
+                }
+                other => other,
+            };
+        }
         let response = match &mut this.state {
             State::Invalid(error) => {
                 let error = error.take().unwrap_or_else(|| {
                     Error::invalid("call", "polled again after it completed").decode_body()
                 });
                 return Poll::Ready(Err(error));
+            }
+            // Serialized just above; kept as an error rather than a panic.
+            State::Unsent(_) => {
+                let error = Error::invalid("body", "was not serialized before sending");
+                return Poll::Ready(Err(error.decode_body()));
             }
             State::Running(transfer) => match transfer.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,

@@ -104,10 +104,16 @@ impl<'a> CreateBackupExport<'a> {
             crate::types::DiskBackupExportJob,
             crate::ErrorBody,
             runtime::call::Json,
-        >::new(core, self.build_request())
+            crate::types::DiskBackupExportJobRequest,
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2023-01-01+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
-    fn build_request(self) -> Result<runtime::Request, Error> {
+    fn build_request(
+        self,
+    ) -> Result<
+        (runtime::Request, Option<crate::types::DiskBackupExportJobRequest>),
+        Error,
+    > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;
         let path = format!(
@@ -139,9 +145,6 @@ impl<'a> CreateBackupExport<'a> {
             None => None,
         };
         runtime::validate::required("body", body.is_some())?;
-        if let Some(body) = &body {
-            request.json_body_as("application/vnd.atlas.2023-01-01+json", body)?;
-        }
-        Ok(request)
+        Ok((request, body))
     }
 }

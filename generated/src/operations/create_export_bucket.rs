@@ -74,10 +74,16 @@ impl<'a> CreateExportBucket<'a> {
             crate::types::DiskBackupSnapshotExportBucketResponse,
             crate::ErrorBody,
             runtime::call::Json,
-        >::new(core, self.build_request())
+            crate::types::DiskBackupSnapshotExportBucketRequest,
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2024-05-30+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
-    fn build_request(self) -> Result<runtime::Request, Error> {
+    fn build_request(
+        self,
+    ) -> Result<
+        (runtime::Request, Option<crate::types::DiskBackupSnapshotExportBucketRequest>),
+        Error,
+    > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets",
@@ -90,10 +96,7 @@ impl<'a> CreateExportBucket<'a> {
         let body: Option<crate::types::DiskBackupSnapshotExportBucketRequest> = self
             .body;
         runtime::validate::required("body", body.is_some())?;
-        if let Some(body) = &body {
-            request.json_body_as("application/vnd.atlas.2024-05-30+json", body)?;
-        }
-        Ok(request)
+        Ok((request, body))
     }
 }
 static CREATE_EXPORT_BUCKET_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
@@ -202,10 +205,19 @@ impl<'a> CreateExportBucket20230101<'a> {
             crate::types::DiskBackupSnapshotExportBucketResponse,
             crate::ErrorBody,
             runtime::call::Json,
-        >::new(core, self.build_request())
+            crate::types::DiskBackupSnapshotAwsExportBucketRequest,
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2023-01-01+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
-    fn build_request(self) -> Result<runtime::Request, Error> {
+    fn build_request(
+        self,
+    ) -> Result<
+        (
+            runtime::Request,
+            Option<crate::types::DiskBackupSnapshotAwsExportBucketRequest>,
+        ),
+        Error,
+    > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets",
@@ -240,9 +252,6 @@ impl<'a> CreateExportBucket20230101<'a> {
             None => None,
         };
         runtime::validate::required("body", body.is_some())?;
-        if let Some(body) = &body {
-            request.json_body_as("application/vnd.atlas.2023-01-01+json", body)?;
-        }
-        Ok(request)
+        Ok((request, body))
     }
 }

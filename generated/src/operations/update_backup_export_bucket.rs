@@ -86,10 +86,19 @@ impl<'a> UpdateBackupExportBucket<'a> {
             crate::types::DiskBackupSnapshotExportBucketResponse,
             crate::ErrorBody,
             runtime::call::Json,
-        >::new(core, self.build_request())
+            crate::types::UpdateRequirePrivateNetworkingRequestView,
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2024-05-30+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
-    fn build_request(self) -> Result<runtime::Request, Error> {
+    fn build_request(
+        self,
+    ) -> Result<
+        (
+            runtime::Request,
+            Option<crate::types::UpdateRequirePrivateNetworkingRequestView>,
+        ),
+        Error,
+    > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
@@ -128,9 +137,6 @@ impl<'a> UpdateBackupExportBucket<'a> {
             None => None,
         };
         runtime::validate::required("body", body.is_some())?;
-        if let Some(body) = &body {
-            request.json_body_as("application/vnd.atlas.2024-05-30+json", body)?;
-        }
-        Ok(request)
+        Ok((request, body))
     }
 }

@@ -50,6 +50,19 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     let (query_fields, query_setters) = (&query.fields, &query.setters);
     let (query_checks, required_query, query_sets) = (&query.checks, &query.required, &query.sets);
     let (body_field, body_setter, body_send) = (&body.field, &body.setter, &body.send);
+    // A JSON body is serialized by the runtime when the call is first polled (`Call::with_json`).
+    let (call, built, built_value) = match &body.deferred {
+        Some((ty, media_type)) => (
+            quote!(runtime::Call::<'a, #ret, crate::ErrorBody, #decoder, #ty>::with_json(core, self.build_request(), #media_type)#empty_statuses),
+            quote!((runtime::Request, Option<#ty>)),
+            quote!((request, body)),
+        ),
+        None => (
+            quote!(runtime::Call::<'a, #ret, crate::ErrorBody, #decoder>::new(core, self.build_request())#empty_statuses),
+            quote!(runtime::Request),
+            quote!(request),
+        ),
+    };
     quote! {
         #operation_static
         #client_method
@@ -73,11 +86,11 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
             #send_doc
             pub fn send(self) -> impl std::future::Future<Output = Result<#ret, Error>> + Send + 'a {
                 let core = &self.client.core;
-                runtime::Call::<'a, #ret, crate::ErrorBody, #decoder>::new(core, self.build_request())#empty_statuses
+                #call
             }
 
             /// Validates the parameters and builds the request (the synchronous half of `send`).
-            fn build_request(self) -> Result<runtime::Request, Error> {
+            fn build_request(self) -> Result<#built, Error> {
                 #(#path_checks)*
                 #(#query_checks)*
                 #(#required_query)*
@@ -86,7 +99,7 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
                 #redirect
                 #(#query_sets)*
                 #body_send
-                Ok(request)
+                Ok(#built_value)
             }
         }
     }
@@ -360,6 +373,8 @@ struct BodyParts {
     init: Option<TokenStream>,
     setter: Option<TokenStream>,
     send: Option<TokenStream>,
+    /// The body type and media type of a JSON body, serialized by the runtime on the first poll.
+    deferred: Option<(TokenStream, String)>,
 }
 
 impl BodyParts {
@@ -370,6 +385,7 @@ impl BodyParts {
                 init: None,
                 setter: None,
                 send: None,
+                deferred: None,
             };
         };
         let media_type = &body.media_type;
@@ -416,11 +432,19 @@ impl BodyParts {
         let check = body
             .required
             .then(|| quote!(runtime::validate::required("body", body.is_some())?;));
-        let send = quote! {
-            let body: Option<#ty> = #assemble;
-            #check
-            if let Some(body) = &body {
-                #encode
+        let deferred = (body.kind == RequestKind::Json).then(|| (ty.clone(), media_type.clone()));
+        let send = if deferred.is_some() {
+            quote! {
+                let body: Option<#ty> = #assemble;
+                #check
+            }
+        } else {
+            quote! {
+                let body: Option<#ty> = #assemble;
+                #check
+                if let Some(body) = &body {
+                    #encode
+                }
             }
         };
         let (member_fields, member_inits, member_setters) = match members {
@@ -439,6 +463,7 @@ impl BodyParts {
                 #member_setters
             }),
             send: Some(send),
+            deferred,
         }
     }
 }
