@@ -40,12 +40,12 @@ pub fn loc(dir: &Path) -> (usize, usize, usize) {
 }
 
 /// Seconds and peak RSS (kB, largest single process: rustc) of one cargo command.
-struct Measured {
-    seconds: f64,
-    peak_kb: Option<u64>,
+pub struct Measured {
+    pub seconds: f64,
+    pub peak_kb: Option<u64>,
 }
 
-fn cargo(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Command {
+pub fn cargo(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Command {
     let gnu_time = Path::new("/usr/bin/time");
     let mut cmd = if gnu_time.is_file() {
         let mut c = Command::new(gnu_time);
@@ -70,7 +70,7 @@ fn cargo(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Command {
     cmd
 }
 
-fn run(mut cmd: Command) -> Result<Measured, String> {
+pub fn run(mut cmd: Command) -> Result<Measured, String> {
     let started = Instant::now();
     let out = cmd
         .output()

@@ -80,7 +80,6 @@ impl<'a, T, B, D> Call<'a, T, B, D, NoBody> {
             marker: PhantomData,
         }
     }
-
 }
 
 impl<'a, T, B, D, J> Call<'a, T, B, D, J> {

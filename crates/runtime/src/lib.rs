@@ -38,10 +38,11 @@ pub use builder::ClientBuilder;
 pub use call::Call;
 pub use client::ClientCore;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
-pub use pagination::{
-    items, lazy, pages, ItemStream, Lazy, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,
-};
 pub use futures_util::stream::Stream;
+pub use pagination::{
+    items, lazy, pages, ItemStream, Lazy, Page, PageFuture, PageSettings, PageStream,
+    DEFAULT_MAX_PAGES,
+};
 pub use params::ObjectStyle;
 pub use request::{encode_segment, Method, Operation, QueryValue, Request, Response};
 pub use retry::RetryPolicy;

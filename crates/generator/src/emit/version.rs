@@ -41,7 +41,9 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     // Only redirects documented: one of them is the answer (its `Location` is returned).
     let is_redirect = matches!(v.response, ResponseBody::Redirect { .. });
     let redirect = is_redirect.then(|| quote!(request.redirect_is_success();));
-    let request_binding = if op.query_params.is_empty() && v.request.is_none() && !is_redirect {
+    // A JSON body is not set on the request here (the runtime serializes it later).
+    let body_sets = v.request.is_some() && body.deferred.is_none();
+    let request_binding = if op.query_params.is_empty() && !body_sets && !is_redirect {
         quote!(request)
     } else {
         quote!(mut request)
