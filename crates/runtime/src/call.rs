@@ -225,3 +225,56 @@ impl Decode<Option<String>> for Location {
         Ok(response.location())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::{Method, Operation};
+    use crate::testing::{TestClient, TestErrorBody};
+    use std::future::Future;
+
+    static OP: Operation = Operation {
+        operation_id: "getThing",
+        method: Method::Get,
+        path_template: "/things",
+        media_type: "application/json",
+    };
+
+    #[tokio::test]
+    async fn an_invalid_request_fails_on_the_first_poll_and_a_second_poll_is_an_error() {
+        let client = TestClient::builder().build().expect("builds");
+        let invalid: Error<TestErrorBody> = Error::invalid("id", "must not be empty").decode_body();
+        let mut call = Call::<'_, String, TestErrorBody, Text>::new(&client.0, Err(invalid));
+        let waker = futures_util::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        match Pin::new(&mut call).poll(&mut cx) {
+            Poll::Ready(Err(Error::InvalidRequest { parameter, .. })) => {
+                assert_eq!(parameter, "id")
+            }
+            other => panic!("expected the validation error, got {other:?}"),
+        }
+        match Pin::new(&mut call).poll(&mut cx) {
+            Poll::Ready(Err(Error::InvalidRequest { parameter, .. })) => {
+                assert_eq!(parameter, "call")
+            }
+            other => panic!("expected an error on a second poll, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_that_cannot_be_serialized_is_an_invalid_request_before_sending() {
+        // A map with non-string keys cannot be JSON: the error comes from the first poll.
+        let client = TestClient::builder().build().expect("builds");
+        let body = std::collections::BTreeMap::from([((1, 2), "x")]);
+        let request = Request::new(&OP, "/things".into());
+        let call = Call::<'_, (), TestErrorBody, Empty, _>::with_json(
+            &client.0,
+            Ok((request, Some(body))),
+            "application/json",
+        );
+        match call.await {
+            Err(Error::InvalidRequest { parameter, .. }) => assert_eq!(parameter, "body"),
+            other => panic!("expected a body error, got {other:?}"),
+        }
+    }
+}

@@ -272,6 +272,28 @@ where
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_lazy_stream_is_built_on_its_first_poll_only() {
+        let built = std::sync::atomic::AtomicUsize::new(0);
+        let mut stream = lazy(|| {
+            built.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            futures_util::stream::iter([1, 2])
+        });
+        assert_eq!(built.load(std::sync::atomic::Ordering::SeqCst), 0);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let items: Vec<i32> = runtime.block_on(async {
+            let mut items = vec![];
+            while let Some(item) = stream.next().await {
+                items.push(item);
+            }
+            items
+        });
+        assert_eq!(items, [1, 2]);
+        assert_eq!(built.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
     #[derive(Clone, Debug)]
     struct TestPage(Vec<u32>);
 
