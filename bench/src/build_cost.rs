@@ -9,6 +9,10 @@ use crate::report::{Row, Verdict};
 use crate::stats::{kb, median, ratio, secs};
 
 const CRATE_TARGET: f64 = 16.0;
+/// Issue 13: the whole-API crate's first build after dependencies (the runtime counted once, apart).
+const FULL_API_TARGET: f64 = 12.0;
+/// 1 GB in kilobytes (1024 bytes).
+const FULL_API_MEMORY_KB: u64 = 1_000_000_000 / 1024;
 /// 1.2 GB in kilobytes (1024 bytes), as GNU time reports them.
 const MEMORY_TARGET_KB: u64 = 1_200_000_000 / 1024;
 
@@ -40,12 +44,12 @@ pub fn loc(dir: &Path) -> (usize, usize, usize) {
 }
 
 /// Seconds and peak RSS (kB, largest single process: rustc) of one cargo command.
-struct Measured {
-    seconds: f64,
-    peak_kb: Option<u64>,
+pub struct Measured {
+    pub seconds: f64,
+    pub peak_kb: Option<u64>,
 }
 
-fn cargo(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Command {
+pub fn cargo(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Command {
     let gnu_time = Path::new("/usr/bin/time");
     let mut cmd = if gnu_time.is_file() {
         let mut c = Command::new(gnu_time);
@@ -70,7 +74,7 @@ fn cargo(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Command {
     cmd
 }
 
-fn run(mut cmd: Command) -> Result<Measured, String> {
+pub fn run(mut cmd: Command) -> Result<Measured, String> {
     let started = Instant::now();
     let out = cmd
         .output()
@@ -316,11 +320,8 @@ pub fn rows(root: &Path, quick: bool, full_api: Option<&Path>) -> Vec<Row> {
                     .measured(format!("{lines} lines in {files} files"))
                     .baseline(format!("{runtime} of them in the copied runtime")),
             );
-            if quick {
-                rows.push(Row::new(6, "full-API crate: build").na("skipped (--quick)"));
-            } else {
-                rows.extend(full_api_build(root, dir));
-            }
+            // Also with --quick: issue 13's target is this crate's build.
+            rows.extend(full_api_build(root, dir));
         }
     }
     rows
@@ -365,15 +366,15 @@ fn full_api_build(root: &Path, dir: &Path) -> Vec<Row> {
         Ok(m) => vec![
             Row::new(
                 6,
-                "full-API crate: crate-only build after dependencies (dev, -j 2)",
+                "full-API crate: crate-only build after dependencies (dev, -j 2; apigen-runtime built once, see its row)",
             )
             .measured(secs(m.seconds))
-            .target("< 16 s", Verdict::of(m.seconds < CRATE_TARGET)),
+            .target("≤ 12 s", Verdict::of(m.seconds <= FULL_API_TARGET)),
             Row::new(6, "full-API crate: peak compiler memory")
                 .measured(m.peak_kb.map(kb).unwrap_or_default())
                 .target(
-                    "< 1.2 GB",
-                    Verdict::of(m.peak_kb.is_some_and(|k| k < MEMORY_TARGET_KB)),
+                    "≤ 1 GB",
+                    Verdict::of(m.peak_kb.is_some_and(|k| k <= FULL_API_MEMORY_KB)),
                 ),
         ],
         Err(e) => vec![Row::new(6, "full-API crate: build").na(e)],

@@ -10,6 +10,8 @@ mod data;
 mod decode;
 #[cfg(feature = "generator")]
 mod generator;
+#[cfg(feature = "generator")]
+mod progenitor;
 mod report;
 mod server;
 mod stats;
@@ -25,9 +27,20 @@ const USAGE: &str = "usage: atlas-bench [--quick] [--full-api PATH] [--only LIST
   --quick          fewer rounds, no clean builds (about 2 minutes once dependencies are built)
   --full-api PATH  the full Atlas Admin API spec
                    (default: ../shared/upstream/atlas-api-full.transformed.yaml beside the workspace)
-  --only LIST      comma-separated subset of: gen, decode, request, digest, pages, build";
+  --only LIST      comma-separated subset of: gen, decode, request, digest, pages, build, progenitor
+                   (progenitor: corpus at $APIGEN_CORPUS or ~/.cache/openapi-corpus)";
 
-const SECTIONS: [&str; 6] = ["gen", "decode", "request", "digest", "pages", "build"];
+const SECTIONS: [&str; 7] = [
+    "gen",
+    "decode",
+    "request",
+    "digest",
+    "pages",
+    "build",
+    "progenitor",
+];
+/// Sections run by the build with feature `generator` (they call the generator library).
+const GENERATOR_SECTIONS: [&str; 2] = ["gen", "progenitor"];
 
 struct Args {
     quick: bool,
@@ -97,7 +110,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if cfg!(feature = "generator") && args.only.iter().any(|s| s != "gen") {
+    if cfg!(feature = "generator")
+        && args
+            .only
+            .iter()
+            .any(|s| !GENERATOR_SECTIONS.contains(&s.as_str()))
+    {
         eprintln!(
             "warning: built with feature `generator`: serde_json has `preserve_order` (from xtask), so the \
              client benchmarks do not decode the way a user's build does"
@@ -113,7 +131,7 @@ fn main() -> ExitCode {
     let mut rows: Vec<Row> = Vec::new();
     let mut full_api_crate = None;
 
-    if on("gen") {
+    if on("gen") || on("progenitor") {
         let (r, dir) = generator_rows(&root, &args);
         rows.extend(r);
         full_api_crate = dir;
@@ -169,6 +187,22 @@ const FULL_API_LINE: &str = "FULL-API-CRATE";
 #[cfg(feature = "generator")]
 fn generator_rows(root: &Path, args: &Args) -> (Vec<Row>, Option<PathBuf>) {
     let mut rows = Vec::new();
+    let mut full_api_crate = None;
+    if args.only.iter().any(|s| s == "gen") {
+        let (r, dir) = benchmark_1(root, args);
+        rows.extend(r);
+        full_api_crate = dir;
+    }
+    if args.only.iter().any(|s| s == "progenitor") {
+        rows.extend(progenitor::rows(root, args.quick));
+    }
+    (rows, full_api_crate)
+}
+
+/// Benchmark 1 (generator stages) on spec/ and the full API.
+#[cfg(feature = "generator")]
+fn benchmark_1(root: &Path, args: &Args) -> (Vec<Row>, Option<PathBuf>) {
+    let mut rows = Vec::new();
     let rounds = if args.quick { 5 } else { 15 };
     let (r, _) = generator::rows(
         "spec/",
@@ -205,7 +239,7 @@ fn generator_rows(root: &Path, args: &Args) -> (Vec<Row>, Option<PathBuf>) {
 #[cfg(not(feature = "generator"))]
 fn generator_rows(root: &Path, args: &Args) -> (Vec<Row>, Option<PathBuf>) {
     use std::process::{Command, Stdio};
-    eprintln!("[1] generator: building and running atlas-bench --features generator");
+    eprintln!("[1/7] generator, progenitor: building and running atlas-bench --features generator");
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // Its own target dir: the generator build must not replace this running binary (callgrind re-runs
     // it by path), and the two feature sets then do not rebuild each other's artifacts.
@@ -221,7 +255,15 @@ fn generator_rows(root: &Path, args: &Args) -> (Vec<Row>, Option<PathBuf>) {
             "--features",
             "generator",
         ])
-        .args(["--", "--only", "gen", "--rows"])
+        .args(["--", "--rows", "--only"])
+        .arg(
+            GENERATOR_SECTIONS
+                .iter()
+                .filter(|s| args.only.iter().any(|o| o == *s))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(","),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
     if args.quick {

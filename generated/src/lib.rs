@@ -138,11 +138,4 @@ impl Client {
     pub async fn revoke_token(&self) -> Result<(), Error> {
         Ok(self.core.revoke_token().await?)
     }
-    /// Sends a request built by an operation module (authentication, retries, tracing).
-    pub(crate) async fn execute(
-        &self,
-        request: runtime::Request,
-    ) -> Result<runtime::Response<ErrorBody>, Error> {
-        self.core.execute(request).await
-    }
 }

@@ -29,7 +29,7 @@ bench: every benchmark against its baseline, as a Markdown table (see BENCHMARKS
 `cargo run --release -p atlas-bench -- ARGS` (xtask itself stays a debug build)
   --quick            fewer rounds, no clean builds
   --full-api PATH    full Atlas Admin API spec (default: ../shared/upstream/atlas-api-full.transformed.yaml)
-  --only LIST        comma-separated subset of: gen, decode, request, digest, pages, build";
+  --only LIST        comma-separated subset of: gen, decode, request, digest, pages, build, progenitor";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -17,6 +17,7 @@ mod auth;
 mod body;
 mod builder;
 mod builder_macro;
+pub mod call;
 mod client;
 mod compression;
 mod content;
@@ -41,11 +42,14 @@ mod waiter;
 pub use api::{ApiClient, ApiConfig, ApiKeyLocation, ApiKeyScheme, EnvVars, OAuthEndpoints};
 pub use body::{FilePart, Multipart};
 pub use builder::ClientBuilder;
+pub use call::Call;
 pub use client::ClientCore;
 pub use decode::decode_slice;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
+pub use futures_util::stream::Stream;
 pub use pagination::{
-    items, pages, ItemStream, Page, PageFuture, PageSettings, PageStream, DEFAULT_MAX_PAGES,
+    items, lazy, pages, ItemStream, Lazy, Page, PageFuture, PageSettings, PageStream,
+    DEFAULT_MAX_PAGES,
 };
 pub use params::ObjectStyle;
 pub use request::{encode_segment, Method, Operation, QueryValue, Request};

@@ -64,6 +64,43 @@ pub type PageStream<'a, P, B = crate::error::Undecoded> =
 pub type ItemStream<'a, T, B = crate::error::Undecoded> =
     Pin<Box<dyn Stream<Item = Result<T, Error<B>>> + Send + 'a>>;
 
+/// A stream built on its first poll by `make` (see [`lazy`]).
+#[must_use = "streams do nothing unless polled"]
+pub struct Lazy<S, M> {
+    make: Option<M>,
+    stream: Option<S>,
+}
+
+/// A stream that calls `make` on its first poll and then yields what that stream yields.
+///
+/// Generated `into_pages` / `into_stream` return this around [`pages`] / [`items`], so the page walk
+/// and the decoding of the page type are compiled in the crate that polls the listing, not once per
+/// paginated operation in the generated library.
+pub fn lazy<S: Stream + Unpin, M: FnOnce() -> S>(make: M) -> Lazy<S, M> {
+    Lazy {
+        make: Some(make),
+        stream: None,
+    }
+}
+
+impl<S: Stream + Unpin, M: FnOnce() -> S + Unpin> Stream for Lazy<S, M> {
+    type Item = S::Item;
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<S::Item>> {
+        let this = self.get_mut();
+        if let Some(make) = this.make.take() {
+            this.stream = Some(make());
+        }
+        match &mut this.stream {
+            Some(stream) => Pin::new(stream).poll_next(cx),
+            None => std::task::Poll::Ready(None),
+        }
+    }
+}
+
 struct Walk<'a, P: Page, F, B> {
     fetch: F,
     settings: PageSettings,
@@ -234,6 +271,28 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lazy_stream_is_built_on_its_first_poll_only() {
+        let built = std::sync::atomic::AtomicUsize::new(0);
+        let mut stream = lazy(|| {
+            built.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            futures_util::stream::iter([1, 2])
+        });
+        assert_eq!(built.load(std::sync::atomic::Ordering::SeqCst), 0);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let items: Vec<i32> = runtime.block_on(async {
+            let mut items = vec![];
+            while let Some(item) = stream.next().await {
+                items.push(item);
+            }
+            items
+        });
+        assert_eq!(items, [1, 2]);
+        assert_eq!(built.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
 
     #[derive(Clone, Debug)]
     struct TestPage(Vec<u32>);

@@ -46,7 +46,7 @@ pub struct CreateBackupExport<'a> {
     body_export_bucket_id: Option<String>,
     body_snapshot_id: Option<String>,
 }
-impl CreateBackupExport<'_> {
+impl<'a> CreateBackupExport<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -93,7 +93,27 @@ impl CreateBackupExport<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 409, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(self) -> Result<crate::types::DiskBackupExportJob, Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::DiskBackupExportJob, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::DiskBackupExportJob,
+            crate::ErrorBody,
+            runtime::call::Json,
+            crate::types::DiskBackupExportJobRequest,
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2023-01-01+json")
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(
+        self,
+    ) -> Result<
+        (runtime::Request, Option<crate::types::DiskBackupExportJobRequest>),
+        Error,
+    > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;
         let path = format!(
@@ -125,10 +145,6 @@ impl CreateBackupExport<'_> {
             None => None,
         };
         runtime::validate::required("body", body.is_some())?;
-        if let Some(body) = &body {
-            request.json_body_as("application/vnd.atlas.2023-01-01+json", body)?;
-        }
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupExportJob>()
+        Ok((request, body))
     }
 }

@@ -39,7 +39,7 @@ pub struct CreateExportBucket<'a> {
     pretty: Option<bool>,
     body: Option<crate::types::DiskBackupSnapshotExportBucketRequest>,
 }
-impl CreateExportBucket<'_> {
+impl<'a> CreateExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -63,9 +63,27 @@ impl CreateExportBucket<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::DiskBackupSnapshotExportBucketResponse,
+            crate::ErrorBody,
+            runtime::call::Json,
+            crate::types::DiskBackupSnapshotExportBucketRequest,
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2024-05-30+json")
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(
+        self,
+    ) -> Result<
+        (runtime::Request, Option<crate::types::DiskBackupSnapshotExportBucketRequest>),
+        Error,
+    > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets",
@@ -78,11 +96,7 @@ impl CreateExportBucket<'_> {
         let body: Option<crate::types::DiskBackupSnapshotExportBucketRequest> = self
             .body;
         runtime::validate::required("body", body.is_some())?;
-        if let Some(body) = &body {
-            request.json_body_as("application/vnd.atlas.2024-05-30+json", body)?;
-        }
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()
+        Ok((request, body))
     }
 }
 static CREATE_EXPORT_BUCKET_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
@@ -131,7 +145,7 @@ pub struct CreateExportBucket20230101<'a> {
     body_iam_role_id: Option<String>,
     body_require_private_networking: Option<bool>,
 }
-impl CreateExportBucket20230101<'_> {
+impl<'a> CreateExportBucket20230101<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -180,9 +194,30 @@ impl CreateExportBucket20230101<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::DiskBackupSnapshotExportBucketResponse,
+            crate::ErrorBody,
+            runtime::call::Json,
+            crate::types::DiskBackupSnapshotAwsExportBucketRequest,
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2023-01-01+json")
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(
+        self,
+    ) -> Result<
+        (
+            runtime::Request,
+            Option<crate::types::DiskBackupSnapshotAwsExportBucketRequest>,
+        ),
+        Error,
+    > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets",
@@ -217,10 +252,6 @@ impl CreateExportBucket20230101<'_> {
             None => None,
         };
         runtime::validate::required("body", body.is_some())?;
-        if let Some(body) = &body {
-            request.json_body_as("application/vnd.atlas.2023-01-01+json", body)?;
-        }
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()
+        Ok((request, body))
     }
 }

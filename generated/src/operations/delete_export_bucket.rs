@@ -38,7 +38,7 @@ pub struct DeleteExportBucket<'a> {
     export_bucket_id: String,
     envelope: Option<bool>,
 }
-impl DeleteExportBucket<'_> {
+impl<'a> DeleteExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -49,7 +49,19 @@ impl DeleteExportBucket<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(self) -> Result<(), Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), Error>> + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            (),
+            crate::ErrorBody,
+            runtime::call::Empty,
+        >::new(core, self.build_request())
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
@@ -62,7 +74,6 @@ impl DeleteExportBucket<'_> {
         let mut request = runtime::Request::new(&DELETE_EXPORT_BUCKET_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
-        let response = self.client.execute(request).await?;
-        response.empty()
+        Ok(request)
     }
 }

@@ -41,7 +41,7 @@ pub struct GetBackupExport<'a> {
     export_id: String,
     envelope: Option<bool>,
 }
-impl GetBackupExport<'_> {
+impl<'a> GetBackupExport<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -52,7 +52,21 @@ impl GetBackupExport<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(self) -> Result<crate::types::DiskBackupExportJob, Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::DiskBackupExportJob, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::DiskBackupExportJob,
+            crate::ErrorBody,
+            runtime::call::Json,
+        >::new(core, self.build_request())
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;
         let export_id = crate::params::ExportId::new(self.export_id)?;
@@ -65,8 +79,7 @@ impl GetBackupExport<'_> {
         let mut request = runtime::Request::new(&GET_BACKUP_EXPORT_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupExportJob>()
+        Ok(request)
     }
 }
 impl Client {

@@ -38,7 +38,7 @@ pub struct GetExportBucket<'a> {
     export_bucket_id: String,
     envelope: Option<bool>,
 }
-impl GetExportBucket<'_> {
+impl<'a> GetExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -49,9 +49,21 @@ impl GetExportBucket<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::DiskBackupSnapshotExportBucketResponse,
+            crate::ErrorBody,
+            runtime::call::Json,
+        >::new(core, self.build_request())
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
@@ -64,8 +76,7 @@ impl GetExportBucket<'_> {
         let mut request = runtime::Request::new(&GET_EXPORT_BUCKET_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()
+        Ok(request)
     }
 }
 static GET_EXPORT_BUCKET_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
@@ -107,7 +118,7 @@ pub struct GetExportBucket20230101<'a> {
     export_bucket_id: String,
     envelope: Option<bool>,
 }
-impl GetExportBucket20230101<'_> {
+impl<'a> GetExportBucket20230101<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -118,9 +129,21 @@ impl GetExportBucket20230101<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::DiskBackupSnapshotExportBucketResponse,
+            crate::ErrorBody,
+            runtime::call::Json,
+        >::new(core, self.build_request())
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
@@ -136,7 +159,6 @@ impl GetExportBucket20230101<'_> {
         );
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()
+        Ok(request)
     }
 }

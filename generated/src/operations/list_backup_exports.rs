@@ -116,43 +116,58 @@ impl<'a> ListBackupExports<'a> {
     /// yielded once, after every page received before it.
     pub fn into_pages(
         self,
-    ) -> runtime::PageStream<
-        'a,
-        crate::types::PaginatedApiAtlasDiskBackupExportJobView,
-        crate::ErrorBody,
-    > {
+    ) -> impl runtime::Stream<
+        Item = Result<
+            crate::types::PaginatedApiAtlasDiskBackupExportJobView,
+            crate::Error,
+        >,
+    > + Send + Unpin + 'a {
         let settings = self.page_settings();
-        runtime::pages(
+        runtime::lazy(move || runtime::pages(
             settings,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = Some(page);
                 Box::pin(request.send())
             },
-        )
+        ))
     }
     /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
     pub fn into_stream(
         self,
-    ) -> runtime::ItemStream<'a, crate::types::DiskBackupExportJob, crate::ErrorBody> {
+    ) -> impl runtime::Stream<
+        Item = Result<crate::types::DiskBackupExportJob, crate::Error>,
+    > + Send + Unpin + 'a {
         let settings = self.page_settings();
-        runtime::items(
+        runtime::lazy(move || runtime::items(
             settings,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = Some(page);
                 Box::pin(request.send())
             },
-        )
+        ))
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::types::PaginatedApiAtlasDiskBackupExportJobView, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::PaginatedApiAtlasDiskBackupExportJobView, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::PaginatedApiAtlasDiskBackupExportJobView,
+            crate::ErrorBody,
+            runtime::call::Json,
+        >::new(core, self.build_request())
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;
         if let Some(value) = &self.items_per_page {
@@ -178,7 +193,6 @@ impl<'a> ListBackupExports<'a> {
         request.query("includeCount", self.include_count);
         request.query("itemsPerPage", self.items_per_page);
         request.query("pageNum", self.page_num);
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::PaginatedApiAtlasDiskBackupExportJobView>()
+        Ok(request)
     }
 }

@@ -113,47 +113,58 @@ impl<'a> ListExportBuckets<'a> {
     /// yielded once, after every page received before it.
     pub fn into_pages(
         self,
-    ) -> runtime::PageStream<
-        'a,
-        crate::types::PaginatedBackupSnapshotExportBucketsView,
-        crate::ErrorBody,
-    > {
+    ) -> impl runtime::Stream<
+        Item = Result<
+            crate::types::PaginatedBackupSnapshotExportBucketsView,
+            crate::Error,
+        >,
+    > + Send + Unpin + 'a {
         let settings = self.page_settings();
-        runtime::pages(
+        runtime::lazy(move || runtime::pages(
             settings,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = Some(page);
                 Box::pin(request.send())
             },
-        )
+        ))
     }
     /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
     pub fn into_stream(
         self,
-    ) -> runtime::ItemStream<
-        'a,
-        crate::types::DiskBackupSnapshotExportBucketResponse,
-        crate::ErrorBody,
-    > {
+    ) -> impl runtime::Stream<
+        Item = Result<crate::types::DiskBackupSnapshotExportBucketResponse, crate::Error>,
+    > + Send + Unpin + 'a {
         let settings = self.page_settings();
-        runtime::items(
+        runtime::lazy(move || runtime::items(
             settings,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = Some(page);
                 Box::pin(request.send())
             },
-        )
+        ))
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::types::PaginatedBackupSnapshotExportBucketsView, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::PaginatedBackupSnapshotExportBucketsView, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::PaginatedBackupSnapshotExportBucketsView,
+            crate::ErrorBody,
+            runtime::call::Json,
+        >::new(core, self.build_request())
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         if let Some(value) = &self.items_per_page {
             runtime::validate::integer(
@@ -177,8 +188,7 @@ impl<'a> ListExportBuckets<'a> {
         request.query("itemsPerPage", self.items_per_page);
         request.query("pageNum", self.page_num);
         request.query("pretty", self.pretty);
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::PaginatedBackupSnapshotExportBucketsView>()
+        Ok(request)
     }
 }
 static LIST_EXPORT_BUCKETS_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
@@ -295,47 +305,61 @@ impl<'a> ListExportBuckets20230101<'a> {
     /// yielded once, after every page received before it.
     pub fn into_pages(
         self,
-    ) -> runtime::PageStream<
-        'a,
-        crate::types::PaginatedBackupSnapshotExportBucketView,
-        crate::ErrorBody,
-    > {
+    ) -> impl runtime::Stream<
+        Item = Result<
+            crate::types::PaginatedBackupSnapshotExportBucketView,
+            crate::Error,
+        >,
+    > + Send + Unpin + 'a {
         let settings = self.page_settings();
-        runtime::pages(
+        runtime::lazy(move || runtime::pages(
             settings,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = Some(page);
                 Box::pin(request.send())
             },
-        )
+        ))
     }
     /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
     pub fn into_stream(
         self,
-    ) -> runtime::ItemStream<
-        'a,
-        crate::types::DiskBackupSnapshotAwsExportBucketResponse,
-        crate::ErrorBody,
-    > {
+    ) -> impl runtime::Stream<
+        Item = Result<
+            crate::types::DiskBackupSnapshotAwsExportBucketResponse,
+            crate::Error,
+        >,
+    > + Send + Unpin + 'a {
         let settings = self.page_settings();
-        runtime::items(
+        runtime::lazy(move || runtime::items(
             settings,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = Some(page);
                 Box::pin(request.send())
             },
-        )
+        ))
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::types::PaginatedBackupSnapshotExportBucketView, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::PaginatedBackupSnapshotExportBucketView, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::PaginatedBackupSnapshotExportBucketView,
+            crate::ErrorBody,
+            runtime::call::Json,
+        >::new(core, self.build_request())
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         if let Some(value) = &self.items_per_page {
             runtime::validate::integer(
@@ -362,7 +386,6 @@ impl<'a> ListExportBuckets20230101<'a> {
         request.query("itemsPerPage", self.items_per_page);
         request.query("pageNum", self.page_num);
         request.query("pretty", self.pretty);
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::PaginatedBackupSnapshotExportBucketView>()
+        Ok(request)
     }
 }

@@ -44,7 +44,7 @@ pub struct UpdateBackupExportBucket<'a> {
     body: Option<crate::types::UpdateRequirePrivateNetworkingRequestView>,
     body_require_private_networking: Option<bool>,
 }
-impl UpdateBackupExportBucket<'_> {
+impl<'a> UpdateBackupExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
@@ -75,9 +75,30 @@ impl UpdateBackupExportBucket<'_> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
+    > + Send + 'a {
+        let core = &self.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::DiskBackupSnapshotExportBucketResponse,
+            crate::ErrorBody,
+            runtime::call::Json,
+            crate::types::UpdateRequirePrivateNetworkingRequestView,
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2024-05-30+json")
+    }
+    /// Validates the parameters and builds the request (the synchronous half of `send`).
+    fn build_request(
+        self,
+    ) -> Result<
+        (
+            runtime::Request,
+            Option<crate::types::UpdateRequirePrivateNetworkingRequestView>,
+        ),
+        Error,
+    > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
@@ -116,10 +137,6 @@ impl UpdateBackupExportBucket<'_> {
             None => None,
         };
         runtime::validate::required("body", body.is_some())?;
-        if let Some(body) = &body {
-            request.json_body_as("application/vnd.atlas.2024-05-30+json", body)?;
-        }
-        let response = self.client.execute(request).await?;
-        response.json::<crate::types::DiskBackupSnapshotExportBucketResponse>()
+        Ok((request, body))
     }
 }

@@ -34,6 +34,7 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
     let reserved = [
         "body",
         "send",
+        "build_request",
         "prefetch",
         "max_items",
         "max_pages",

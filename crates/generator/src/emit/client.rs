@@ -189,13 +189,6 @@ pub fn client_items(api: &Api) -> TokenStream {
 
             #revoke
 
-            /// Sends a request built by an operation module (authentication, retries, tracing).
-            pub(crate) async fn execute(
-                &self,
-                request: runtime::Request,
-            ) -> Result<runtime::Response<ErrorBody>, Error> {
-                self.core.execute(request).await
-            }
         }
     }
 }

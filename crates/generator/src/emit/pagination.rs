@@ -153,23 +153,23 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
         /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
         /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
         /// yielded once, after every page received before it.
-        pub fn into_pages(self) -> runtime::PageStream<'a, crate::types::#page, crate::ErrorBody> {
+        pub fn into_pages(self) -> impl runtime::Stream<Item = Result<crate::types::#page, crate::Error>> + Send + Unpin + 'a {
             let settings = self.page_settings();
-            runtime::pages(settings, move |page| {
+            runtime::lazy(move || runtime::pages(settings, move |page| {
                 let mut request = self.clone();
                 #set_page
                 Box::pin(request.send())
-            })
+            }))
         }
 
         /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
-        pub fn into_stream(self) -> runtime::ItemStream<'a, #item, crate::ErrorBody> {
+        pub fn into_stream(self) -> impl runtime::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'a {
             let settings = self.page_settings();
-            runtime::items(settings, move |page| {
+            runtime::lazy(move || runtime::items(settings, move |page| {
                 let mut request = self.clone();
                 #set_page
                 Box::pin(request.send())
-            })
+            }))
         }
     }
 }

@@ -25,7 +25,7 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
         .map(|q| q.rust_name.clone())
         .collect();
     let body = BodyParts::of(api, v, &taken);
-    let (ret, decode) = response_decode(&v.response);
+    let (ret, decoder, empty_statuses) = response_decode(&v.response);
     let (page_fields, page_inits) = pagination::builder_fields(v);
     let page_methods = pagination::builder_methods(v);
 
@@ -37,16 +37,13 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
         op.method.as_str(),
         op.path
     )));
-    let impl_head = if v.pagination.is_some() {
-        quote!(impl<'a> #builder<'a>)
-    } else {
-        quote!(impl #builder<'_>)
-    };
     let send_doc = send_doc(op);
     // Only redirects documented: one of them is the answer (its `Location` is returned).
     let is_redirect = matches!(v.response, ResponseBody::Redirect { .. });
     let redirect = is_redirect.then(|| quote!(request.redirect_is_success();));
-    let request_binding = if op.query_params.is_empty() && v.request.is_none() && !is_redirect {
+    // A JSON body is not set on the request here (the runtime serializes it later).
+    let body_sets = v.request.is_some() && body.deferred.is_none();
+    let request_binding = if op.query_params.is_empty() && !body_sets && !is_redirect {
         quote!(request)
     } else {
         quote!(mut request)
@@ -55,6 +52,19 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     let (query_fields, query_setters) = (&query.fields, &query.setters);
     let (query_checks, required_query, query_sets) = (&query.checks, &query.required, &query.sets);
     let (body_field, body_setter, body_send) = (&body.field, &body.setter, &body.send);
+    // A JSON body is serialized by the runtime when the call is first polled (`Call::with_json`).
+    let (call, built, built_value) = match &body.deferred {
+        Some((ty, media_type)) => (
+            quote!(runtime::Call::<'a, #ret, crate::ErrorBody, #decoder, #ty>::with_json(core, self.build_request(), #media_type)#empty_statuses),
+            quote!((runtime::Request, Option<#ty>)),
+            quote!((request, body)),
+        ),
+        None => (
+            quote!(runtime::Call::<'a, #ret, crate::ErrorBody, #decoder>::new(core, self.build_request())#empty_statuses),
+            quote!(runtime::Request),
+            quote!(request),
+        ),
+    };
     quote! {
         #operation_static
         #client_method
@@ -70,13 +80,19 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
             #page_fields
         }
 
-        #impl_head {
+        impl<'a> #builder<'a> {
             #(#query_setters)*
             #body_setter
             #page_methods
 
             #send_doc
-            pub async fn send(self) -> Result<#ret, Error> {
+            pub fn send(self) -> impl std::future::Future<Output = Result<#ret, Error>> + Send + 'a {
+                let core = &self.client.core;
+                #call
+            }
+
+            /// Validates the parameters and builds the request (the synchronous half of `send`).
+            fn build_request(self) -> Result<#built, Error> {
                 #(#path_checks)*
                 #(#query_checks)*
                 #(#required_query)*
@@ -85,8 +101,7 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
                 #redirect
                 #(#query_sets)*
                 #body_send
-                let response = self.client.execute(request).await?;
-                #decode
+                Ok(#built_value)
             }
         }
     }
@@ -371,6 +386,8 @@ struct BodyParts {
     init: Option<TokenStream>,
     setter: Option<TokenStream>,
     send: Option<TokenStream>,
+    /// The body type and media type of a JSON body, serialized by the runtime on the first poll.
+    deferred: Option<(TokenStream, String)>,
 }
 
 impl BodyParts {
@@ -381,6 +398,7 @@ impl BodyParts {
                 init: None,
                 setter: None,
                 send: None,
+                deferred: None,
             };
         };
         let media_type = &body.media_type;
@@ -428,11 +446,19 @@ impl BodyParts {
         let check = body
             .required
             .then(|| quote!(runtime::validate::required("body", body.is_some())?;));
-        let send = quote! {
-            let body: Option<#ty> = #assemble;
-            #check
-            if let Some(body) = &body {
-                #encode
+        let deferred = (body.kind == RequestKind::Json).then(|| (ty.clone(), media_type.clone()));
+        let send = if deferred.is_some() {
+            quote! {
+                let body: Option<#ty> = #assemble;
+                #check
+            }
+        } else {
+            quote! {
+                let body: Option<#ty> = #assemble;
+                #check
+                if let Some(body) = &body {
+                    #encode
+                }
             }
         };
         let (member_fields, member_inits, member_setters) = match members {
@@ -451,12 +477,18 @@ impl BodyParts {
                 #member_setters
             }),
             send: Some(send),
+            deferred,
         }
     }
 }
 
-/// `send()`'s return type and the statements that turn the response into it.
-fn response_decode(response: &ResponseBody) -> (TokenStream, TokenStream) {
+/// `send()`'s return type, the runtime's decoding strategy (`runtime::call::*`) that turns the
+/// response into it, and the `.empty_statuses(..)` call for statuses documented without a body.
+fn response_decode(response: &ResponseBody) -> (TokenStream, TokenStream, TokenStream) {
+    let strategy = |name: &str| {
+        let name = ident(name);
+        quote!(runtime::call::#name)
+    };
     match response {
         ResponseBody::Json {
             ty, empty_statuses, ..
@@ -464,22 +496,15 @@ fn response_decode(response: &ResponseBody) -> (TokenStream, TokenStream) {
             let ty = type_tokens(ty);
             (
                 quote!(Option<#ty>),
-                quote! {
-                    if [#(#empty_statuses),*].contains(&response.status()) {
-                        return Ok(None);
-                    }
-                    response.json::<#ty>().map(Some)
-                },
+                strategy("JsonOrEmpty"),
+                quote!(.empty_statuses(&[#(#empty_statuses),*])),
             )
         }
-        ResponseBody::Json { ty, .. } => {
-            let ty = type_tokens(ty);
-            (ty.clone(), quote!(response.json::<#ty>()))
-        }
-        ResponseBody::Empty { .. } => (quote!(()), quote!(response.empty())),
-        ResponseBody::Bytes { .. } => (quote!(bytes::Bytes), quote!(Ok(response.bytes()))),
-        ResponseBody::Text { .. } => (quote!(String), quote!(response.text())),
-        ResponseBody::Redirect { .. } => (quote!(Option<String>), quote!(Ok(response.location()))),
+        ResponseBody::Json { ty, .. } => (type_tokens(ty), strategy("Json"), quote!()),
+        ResponseBody::Empty { .. } => (quote!(()), strategy("Empty"), quote!()),
+        ResponseBody::Bytes { .. } => (quote!(bytes::Bytes), strategy("Raw"), quote!()),
+        ResponseBody::Text { .. } => (quote!(String), strategy("Text"), quote!()),
+        ResponseBody::Redirect { .. } => (quote!(Option<String>), strategy("Location"), quote!()),
     }
 }
 

@@ -71,7 +71,7 @@ fn string_rules(view: &View) -> StringRules {
 }
 
 /// Names the request builder already uses for its own fields and methods.
-const BUILDER_NAMES: &[&str] = &["client", "body", "send"];
+const BUILDER_NAMES: &[&str] = &["client", "body", "send", "build_request"];
 
 /// Pass 1 for parameters: object schemas in parameters are sent, like request bodies (so a
 /// component used only as a filter gets its `required` members as plain fields).
