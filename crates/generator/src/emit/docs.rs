@@ -24,6 +24,9 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
 
 /// The sanitized lines, each with the leading space `///` comments conventionally have.
 pub fn sanitize(text: &str) -> Vec<String> {
+    // A carriage return that does not end a line (`\n\r`, old Mac text) is a compile error in a doc
+    // comment ("bare CR not allowed"): every line ending becomes `\n`.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = Vec::new();
     let mut in_fence = false;
     let mut in_list = false;
@@ -243,6 +246,13 @@ mod tests {
                 " After."
             ]
         );
+    }
+
+    #[test]
+    fn carriage_returns_never_reach_a_doc_comment() {
+        let lines = sanitize("One.\n\r> Two.\r\nThree.\rFour.");
+        assert_eq!(lines, [" One.", "", " &gt; Two.", " Three.", " Four."]);
+        assert!(lines.iter().all(|l| !l.contains('\r')));
     }
 
     #[test]
