@@ -116,21 +116,30 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
-    let assemble = quote! {
-        match self.body {
-            Some(body) => Some(body),
-            None if #(#any_set)||* => {
-                #allow
-                let body = crate::types::#body_ty { #members };
-                Some(body)
-            }
-            None => None,
-        }
-    };
+    let assemble = assemble(
+        &any_set,
+        quote! {
+            #allow
+            let body = crate::types::#body_ty { #members };
+            Some(body)
+        },
+    );
     Some(BodyFields {
         fields,
         inits,
         setters,
         assemble,
     })
+}
+
+/// `Option<Body>` for `send()`: the body given whole with `.body(..)`, else `build` (which
+/// evaluates to `Some(body)`) when any member or part was set, else `None`.
+pub fn assemble(any_set: &[TokenStream], build: TokenStream) -> TokenStream {
+    quote! {
+        match self.body {
+            Some(body) => Some(body),
+            None if #(#any_set)||* => { #build }
+            None => None,
+        }
+    }
 }

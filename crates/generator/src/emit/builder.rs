@@ -54,7 +54,8 @@ fn setter(setter: &CredentialSetter) -> TokenStream {
         .collect::<Vec<_>>()
         .join(", ");
     let plural = if setter.schemes.len() > 1 { "s" } else { "" };
-    let (doc, function) = match &setter.kind {
+    // (doc, parameters, the call on the runtime's builder)
+    let (doc, params, call) = match &setter.kind {
         CredentialKind::ApiKey { location, name } => {
             let scheme = setter.schemes.first().map(String::as_str).unwrap_or("");
             (
@@ -62,63 +63,45 @@ fn setter(setter: &CredentialSetter) -> TokenStream {
                     " API key of the security scheme {schemes}, sent as the {location} `{name}`. \
                      Kept as a [`Secret`]: never in `Debug` output, logs or errors."
                 ),
-                quote! {
-                    pub fn #method(mut self, key: impl Into<Secret>) -> Self {
-                        self.inner = self.inner.api_key_for(#scheme, key);
-                        self
-                    }
-                },
+                quote!(key: impl Into<Secret>),
+                quote!(api_key_for(#scheme, key)),
             )
         }
         CredentialKind::Basic => (
             format!(" HTTP Basic authentication (security scheme{plural} {schemes})."),
-            quote! {
-                pub fn #method(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
-                    self.inner = self.inner.basic_auth(user, password);
-                    self
-                }
-            },
+            quote!(user: impl Into<String>, password: impl Into<Secret>),
+            quote!(basic_auth(user, password)),
         ),
         CredentialKind::Digest => (
             format!(
                 " HTTP Digest authentication, RFC 7616 (security scheme{plural} {schemes}). The \
                  server's challenge is cached: one request per call once it is known."
             ),
-            quote! {
-                pub fn #method(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
-                    self.inner = self.inner.digest_auth(user, password);
-                    self
-                }
-            },
+            quote!(user: impl Into<String>, password: impl Into<Secret>),
+            quote!(digest_auth(user, password)),
         ),
         CredentialKind::Bearer => (
             format!(
                 " A bearer token sent as `Authorization: Bearer <token>` (security scheme{plural} \
                  {schemes}), for example an access token obtained elsewhere."
             ),
-            quote! {
-                pub fn #method(mut self, token: impl Into<Secret>) -> Self {
-                    self.inner = self.inner.bearer_token(token);
-                    self
-                }
-            },
+            quote!(token: impl Into<Secret>),
+            quote!(bearer_token(token)),
         ),
         CredentialKind::ClientCredentials => (
             format!(
                 " OAuth2 client credentials (security scheme{plural} {schemes}): access tokens are \
                  fetched from the scheme's token URL, cached and refreshed before they expire."
             ),
-            quote! {
-                pub fn #method(
-                    mut self,
-                    client_id: impl Into<String>,
-                    client_secret: impl Into<Secret>,
-                ) -> Self {
-                    self.inner = self.inner.client_credentials(client_id, client_secret);
-                    self
-                }
-            },
+            quote!(client_id: impl Into<String>, client_secret: impl Into<Secret>),
+            quote!(client_credentials(client_id, client_secret)),
         ),
+    };
+    let function = quote! {
+        pub fn #method(mut self, #params) -> Self {
+            self.inner = self.inner.#call;
+            self
+        }
     };
     // Bearer tokens serve every OAuth2 scheme: their descriptions are about the flow, not this.
     let spec_docs = match setter.kind {

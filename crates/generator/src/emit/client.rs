@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::ident;
-use crate::ir::model::{Api, RequestKind, TypeDef};
+use crate::ir::model::{Api, CredentialKind, RequestKind, TypeDef};
 
 /// `ErrorBody`, `Error`, `ApiFailure`, `WaitError` and the runtime's error-field roles.
 pub fn error_items(api: &Api) -> TokenStream {
@@ -117,7 +117,18 @@ pub fn client_items(api: &Api) -> TokenStream {
         }
         None => quote!(None),
     };
-    let api_keys = api.auth.api_keys.iter().map(|(scheme, location, name)| {
+    // One setter per apiKey scheme, in declaration order: the runtime's list of them.
+    let api_keys = api
+        .auth
+        .setters
+        .iter()
+        .filter_map(|setter| match &setter.kind {
+            CredentialKind::ApiKey { location, name } => {
+                Some((setter.schemes.first()?, location, name))
+            }
+            _ => None,
+        });
+    let api_keys = api_keys.map(|(scheme, location, name)| {
         let location = ident(match location.as_str() {
             "query" => "Query",
             "cookie" => "Cookie",

@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use super::body_fields::BodyFields;
 use super::docs::doc_attrs;
-use super::operations::wire_value;
+use super::operations::wire_text;
 use super::rust_types::{ident, type_tokens};
 use crate::ir::model::{MultipartPart, PartKind, TypeRef};
 
@@ -50,17 +50,14 @@ pub fn part_fields(parts: &[MultipartPart], taken: &[String]) -> Option<BodyFiel
         steps.extend(add_part(part, &slot));
         any_set.push(quote!(self.#slot.is_some()));
     }
-    let assemble = quote! {
-        match self.body {
-            Some(body) => Some(body),
-            None if #(#any_set)||* => {
-                let mut parts = runtime::Multipart::new();
-                #steps
-                Some(parts)
-            }
-            None => None,
-        }
-    };
+    let assemble = super::body_fields::assemble(
+        &any_set,
+        quote! {
+            let mut parts = runtime::Multipart::new();
+            #steps
+            Some(parts)
+        },
+    );
     Some(BodyFields {
         fields,
         inits,
@@ -131,11 +128,9 @@ fn setter_doc(part: &MultipartPart) -> String {
 
 /// A `&impl QueryValue` for `value` (a `&T` of a scalar type): itself, or its wire text.
 fn text_of(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    let wire = wire_value(ty, value.clone());
-    if wire.to_string() == value.to_string() {
-        value
-    } else {
-        quote!(&#wire)
+    match wire_text(ty, &value) {
+        Some(text) => quote!(&#text),
+        None => value,
     }
 }
 

@@ -47,13 +47,21 @@ pub(super) fn value_types(
 }
 
 /// `value` (a `&T` of the parameter's item type) as something implementing `runtime::QueryValue`.
-pub(super) fn wire_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
+fn wire_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    wire_text(ty, &value).unwrap_or(value)
+}
+
+/// The wire text of `value` (a `&T`) as an owned `String`, or None when `T` is itself a
+/// `runtime::QueryValue` (numbers, booleans, strings).
+pub(super) fn wire_text(ty: &TypeRef, value: &TokenStream) -> Option<TokenStream> {
     match ty {
         // String and integer enums: their wire text is their Display.
-        TypeRef::Named(_) => quote!(#value.to_string()),
-        TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-        TypeRef::Date | TypeRef::Uuid => quote!(#value.to_string()),
-        _ => value,
+        TypeRef::Named(_) => Some(quote!(#value.to_string())),
+        TypeRef::DateTime => {
+            Some(quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
+        }
+        TypeRef::Date | TypeRef::Uuid => Some(quote!(#value.to_string())),
+        _ => None,
     }
 }
 

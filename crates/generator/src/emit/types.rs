@@ -261,7 +261,11 @@ fn int_enum(e: &IntEnumDef) -> TokenStream {
     let fallback = ident(&e.fallback);
     let repr = type_tokens(&e.repr);
     let literal = |value: i64| match e.repr {
-        TypeRef::I32 => proc_macro2::Literal::i32_unsuffixed(value as i32),
+        // `I32` only when every value fits (`scalar_enums::int_enum`).
+        TypeRef::I32 => i32::try_from(value).map_or_else(
+            |_| proc_macro2::Literal::i64_unsuffixed(value),
+            proc_macro2::Literal::i32_unsuffixed,
+        ),
         _ => proc_macro2::Literal::i64_unsuffixed(value),
     };
     let variants = e.variants.iter().map(|(value, variant)| {

@@ -39,9 +39,8 @@ pub struct AuthModel {
     pub oauth_token_url: Option<String>,
     /// Its revocation endpoint (from the profile), resolved the same way.
     pub oauth_revoke_url: Option<String>,
-    /// `apiKey` schemes: (scheme name, location `header`/`query`/`cookie`, parameter name).
-    pub api_keys: Vec<(String, String, String)>,
-    /// The `ClientBuilder`'s credential setters, one per kind of scheme (several per `apiKey`).
+    /// The `ClientBuilder`'s credential setters, one per kind of scheme and one per `apiKey` scheme
+    /// (whose location and parameter name also go into the runtime's `ApiConfig`).
     pub setters: Vec<CredentialSetter>,
 }
 

@@ -66,18 +66,19 @@ pub fn request_def<'a>(
                 "form request body without a schema",
             ));
         }
-        (RequestKind::Multipart, Some(schema)) if has_properties(schema, &at, types)? => {
-            parts = multipart_parts(schema, content, type_context, &at, types)?;
-            TypeRef::String
-        }
-        (RequestKind::Multipart, _) => {
-            types.fallback(
-                &content_at,
-                format!(
-                    "`{media_type}` body: parts are set by name, not typed per schema property"
-                ),
-                "apigen_runtime::Multipart",
-            );
+        (RequestKind::Multipart, schema) => {
+            if let Some(schema) = schema {
+                parts = multipart_parts(schema, content, type_context, &at, types)?;
+            }
+            if parts.is_empty() {
+                types.fallback(
+                    &content_at,
+                    format!(
+                        "`{media_type}` body: parts are set by name, not typed per schema property"
+                    ),
+                    "apigen_runtime::Multipart",
+                );
+            }
             TypeRef::String
         }
         (RequestKind::Bytes, Some(_)) if !media_type_is_opaque(media_type) => {
@@ -114,15 +115,6 @@ const SENT: Usage = Usage {
     request: true,
     response: false,
 };
-
-fn has_properties<'a>(
-    schema: &'a ReferenceOr<Schema>,
-    at: &Ptr,
-    types: &TypeBuilder<'a>,
-) -> Result<bool> {
-    let resolved = types.resolver.schema(schema, at)?;
-    Ok(!View::of(resolved.node).properties.is_empty())
-}
 
 /// `type: string, format: binary`: a file.
 fn is_file(view: &View<'_>) -> bool {

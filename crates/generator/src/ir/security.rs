@@ -141,22 +141,6 @@ fn scheme_description(def: &SecurityScheme) -> Option<String> {
 /// The OAuth2 client-credentials endpoints the document declares. A token URL on the default
 /// server is kept relative (`/api/oauth/token`) so that it follows the base URL a caller sets.
 pub fn auth_model(api: &OpenAPI, profile: &Profile, default_base_url: &str) -> AuthModel {
-    let api_keys = api
-        .components
-        .iter()
-        .flat_map(|c| &c.security_schemes)
-        .filter_map(|(scheme, def)| match def {
-            ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => {
-                let location = match location {
-                    APIKeyLocation::Header => "header",
-                    APIKeyLocation::Query => "query",
-                    APIKeyLocation::Cookie => "cookie",
-                };
-                Some((scheme.clone(), location.to_owned(), name.clone()))
-            }
-            _ => None,
-        })
-        .collect();
     let token_url = api
         .components
         .iter()
@@ -171,7 +155,6 @@ pub fn auth_model(api: &OpenAPI, profile: &Profile, default_base_url: &str) -> A
     let setters = credential_setters(api, profile);
     let Some(token_url) = token_url else {
         return AuthModel {
-            api_keys,
             setters,
             ..AuthModel::default()
         };
@@ -195,7 +178,6 @@ pub fn auth_model(api: &OpenAPI, profile: &Profile, default_base_url: &str) -> A
     AuthModel {
         oauth_token_url: Some(token),
         oauth_revoke_url: revoke,
-        api_keys,
         setters,
     }
 }
