@@ -31,6 +31,7 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 }
 
 /// `Deserialize::deserialize` for a [`DecodeFields`] struct.
+#[inline]
 pub fn decode_fields<'de, D: Deserializer<'de>, T: DecodeFields>(
     deserializer: D,
 ) -> Result<T, D::Error> {
@@ -46,12 +47,57 @@ impl<'de, T: DecodeFields> Visitor<'de> for FieldsVisitor<T> {
         write!(f, "a JSON object ({})", T::NAME)
     }
 
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut value = T::default();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             value.decode_field(&key, &mut map)?;
         }
         Ok(value)
+    }
+}
+
+/// The value of an optional member: `null` is `None`. Same result as `map.next_value::<Option<T>>()`,
+/// but every step is `#[inline]` so the null check lands in the caller's loop (serde's own `Option`
+/// impl stays a separate call per member: about 3 % of a page decode).
+#[inline]
+pub fn next_opt<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
+    map: &mut A,
+) -> Result<Option<T>, A::Error> {
+    map.next_value_seed(OptSeed(PhantomData))
+}
+
+pub(crate) struct OptSeed<T>(pub(crate) PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for OptSeed<T> {
+    type Value = Option<T>;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for OptSeed<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    #[inline]
+    fn visit_none<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    #[inline]
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    #[inline]
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        T::deserialize(deserializer).map(Some)
     }
 }
 
@@ -90,6 +136,7 @@ impl<'de, T: for<'a> From<&'a str> + From<String>> Visitor<'de> for StrEnumVisit
 pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> serde::Deserialize<'de> for Key<'de> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(KeyVisitor)
     }
@@ -104,6 +151,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
         f.write_str("a member name")
     }
 
+    #[inline]
     fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
         Ok(Key(Cow::Borrowed(v)))
     }

@@ -21,6 +21,8 @@ pub mod call;
 mod client;
 mod compression;
 mod content;
+#[cfg(feature = "chrono")]
+pub mod datetime;
 mod decode;
 mod error;
 pub mod fields;

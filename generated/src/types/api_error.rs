@@ -32,18 +32,21 @@ pub struct ApiError {
 }
 impl crate::runtime::fields::DecodeFields for ApiError {
     const NAME: &'static str = "ApiError";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "badRequestDetail" => self.bad_request_detail = map.next_value()?,
-            "detail" => self.detail = map.next_value()?,
-            "error" => self.error = map.next_value()?,
-            "errorCode" => self.error_code = map.next_value()?,
-            "parameters" => self.parameters = map.next_value()?,
-            "reason" => self.reason = map.next_value()?,
+            "badRequestDetail" => {
+                self.bad_request_detail = crate::runtime::fields::next_opt(map)?;
+            }
+            "detail" => self.detail = crate::runtime::fields::next_opt(map)?,
+            "error" => self.error = crate::runtime::fields::next_opt(map)?,
+            "errorCode" => self.error_code = crate::runtime::fields::next_opt(map)?,
+            "parameters" => self.parameters = crate::runtime::fields::next_opt(map)?,
+            "reason" => self.reason = crate::runtime::fields::next_opt(map)?,
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

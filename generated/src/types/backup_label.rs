@@ -14,14 +14,15 @@ pub struct BackupLabel {
 }
 impl crate::runtime::fields::DecodeFields for BackupLabel {
     const NAME: &'static str = "BackupLabel";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "key" => self.key = crate::runtime::fields::next_opt(map)?,
+            "value" => self.value = crate::runtime::fields::next_opt(map)?,
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

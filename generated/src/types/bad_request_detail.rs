@@ -11,13 +11,14 @@ pub struct BadRequestDetail {
 }
 impl crate::runtime::fields::DecodeFields for BadRequestDetail {
     const NAME: &'static str = "BadRequestDetail";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "fields" => self.fields = map.next_value()?,
+            "fields" => self.fields = crate::runtime::fields::next_opt(map)?,
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

@@ -61,24 +61,27 @@ pub struct DiskBackupExportJob {
 }
 impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
     const NAME: &'static str = "DiskBackupExportJob";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "components" => self.components = map.next_value()?,
-            "createdAt" => self.created_at = map.next_value()?,
-            "customData" => self.custom_data = map.next_value()?,
-            "exportBucketId" => self.export_bucket_id = map.next_value()?,
-            "exportStatus" => self.export_status = map.next_value()?,
-            "finishedAt" => self.finished_at = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "links" => self.links = map.next_value()?,
-            "prefix" => self.prefix = map.next_value()?,
-            "snapshotId" => self.snapshot_id = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "stateReason" => self.state_reason = map.next_value()?,
+            "components" => self.components = crate::runtime::fields::next_opt(map)?,
+            "createdAt" => self.created_at = crate::runtime::datetime::next_opt(map)?,
+            "customData" => self.custom_data = crate::runtime::fields::next_opt(map)?,
+            "exportBucketId" => {
+                self.export_bucket_id = crate::runtime::fields::next_opt(map)?;
+            }
+            "exportStatus" => self.export_status = crate::runtime::fields::next_opt(map)?,
+            "finishedAt" => self.finished_at = crate::runtime::datetime::next_opt(map)?,
+            "id" => self.id = crate::runtime::fields::next_opt(map)?,
+            "links" => self.links = crate::runtime::fields::next_opt(map)?,
+            "prefix" => self.prefix = crate::runtime::fields::next_opt(map)?,
+            "snapshotId" => self.snapshot_id = crate::runtime::fields::next_opt(map)?,
+            "state" => self.state = crate::runtime::fields::next_opt(map)?,
+            "stateReason" => self.state_reason = crate::runtime::fields::next_opt(map)?,
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

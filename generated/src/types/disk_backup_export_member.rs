@@ -18,14 +18,17 @@ pub struct DiskBackupExportMember {
 }
 impl crate::runtime::fields::DecodeFields for DiskBackupExportMember {
     const NAME: &'static str = "DiskBackupExportMember";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "exportId" => self.export_id = map.next_value()?,
-            "replicaSetName" => self.replica_set_name = map.next_value()?,
+            "exportId" => self.export_id = crate::runtime::fields::next_opt(map)?,
+            "replicaSetName" => {
+                self.replica_set_name = crate::runtime::fields::next_opt(map)?;
+            }
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

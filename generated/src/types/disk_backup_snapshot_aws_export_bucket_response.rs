@@ -45,19 +45,20 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
 }
 impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAwsExportBucketResponse {
     const NAME: &'static str = "DiskBackupSnapshotAwsExportBucketResponse";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "_id" => self.id = map.next_value()?,
-            "bucketName" => self.bucket_name = map.next_value()?,
-            "iamRoleId" => self.iam_role_id = map.next_value()?,
-            "links" => self.links = map.next_value()?,
-            "region" => self.region = map.next_value()?,
+            "_id" => self.id = crate::runtime::fields::next_opt(map)?,
+            "bucketName" => self.bucket_name = crate::runtime::fields::next_opt(map)?,
+            "iamRoleId" => self.iam_role_id = crate::runtime::fields::next_opt(map)?,
+            "links" => self.links = crate::runtime::fields::next_opt(map)?,
+            "region" => self.region = crate::runtime::fields::next_opt(map)?,
             "requirePrivateNetworking" => {
-                self.require_private_networking = map.next_value()?;
+                self.require_private_networking = crate::runtime::fields::next_opt(map)?;
             }
             _ => crate::runtime::fields::skip(map)?,
         }

@@ -38,16 +38,17 @@ pub struct DiskBackupSnapshotGcpExportBucketResponse {
 }
 impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotGcpExportBucketResponse {
     const NAME: &'static str = "DiskBackupSnapshotGcpExportBucketResponse";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "_id" => self.id = map.next_value()?,
-            "bucketName" => self.bucket_name = map.next_value()?,
-            "links" => self.links = map.next_value()?,
-            "roleId" => self.role_id = map.next_value()?,
+            "_id" => self.id = crate::runtime::fields::next_opt(map)?,
+            "bucketName" => self.bucket_name = crate::runtime::fields::next_opt(map)?,
+            "links" => self.links = crate::runtime::fields::next_opt(map)?,
+            "roleId" => self.role_id = crate::runtime::fields::next_opt(map)?,
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

@@ -16,14 +16,19 @@ pub struct ExportStatus {
 }
 impl crate::runtime::fields::DecodeFields for ExportStatus {
     const NAME: &'static str = "ExportStatus";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "exportedCollections" => self.exported_collections = map.next_value()?,
-            "totalCollections" => self.total_collections = map.next_value()?,
+            "exportedCollections" => {
+                self.exported_collections = crate::runtime::fields::next_opt(map)?;
+            }
+            "totalCollections" => {
+                self.total_collections = crate::runtime::fields::next_opt(map)?;
+            }
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

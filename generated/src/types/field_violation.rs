@@ -18,14 +18,15 @@ pub struct FieldViolation {
 }
 impl crate::runtime::fields::DecodeFields for FieldViolation {
     const NAME: &'static str = "FieldViolation";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "description" => self.description = map.next_value()?,
-            "field" => self.field = map.next_value()?,
+            "description" => self.description = crate::runtime::fields::next_opt(map)?,
+            "field" => self.field = crate::runtime::fields::next_opt(map)?,
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

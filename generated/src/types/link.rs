@@ -14,14 +14,15 @@ pub struct Link {
 }
 impl crate::runtime::fields::DecodeFields for Link {
     const NAME: &'static str = "Link";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "href" => self.href = map.next_value()?,
-            "rel" => self.rel = map.next_value()?,
+            "href" => self.href = crate::runtime::fields::next_opt(map)?,
+            "rel" => self.rel = crate::runtime::fields::next_opt(map)?,
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

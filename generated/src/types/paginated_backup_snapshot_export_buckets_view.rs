@@ -22,15 +22,16 @@ pub struct PaginatedBackupSnapshotExportBucketsView {
 }
 impl crate::runtime::fields::DecodeFields for PaginatedBackupSnapshotExportBucketsView {
     const NAME: &'static str = "PaginatedBackupSnapshotExportBucketsView";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "links" => self.links = map.next_value()?,
-            "results" => self.results = map.next_value()?,
-            "totalCount" => self.total_count = map.next_value()?,
+            "links" => self.links = crate::runtime::fields::next_opt(map)?,
+            "results" => self.results = crate::runtime::fields::next_opt(map)?,
+            "totalCount" => self.total_count = crate::runtime::fields::next_opt(map)?,
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

@@ -15,14 +15,15 @@ pub struct StateReason {
 }
 impl crate::runtime::fields::DecodeFields for StateReason {
     const NAME: &'static str = "StateReason";
+    #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "errorCode" => self.error_code = map.next_value()?,
-            "message" => self.message = map.next_value()?,
+            "errorCode" => self.error_code = crate::runtime::fields::next_opt(map)?,
+            "message" => self.message = crate::runtime::fields::next_opt(map)?,
             _ => crate::runtime::fields::skip(map)?,
         }
         Ok(())

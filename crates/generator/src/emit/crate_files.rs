@@ -247,8 +247,14 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         Some(path) => format!("path = \"{path}\", "),
         None => String::new(),
     };
+    // The runtime decodes date-time members itself (feature `chrono`, a fast RFC 3339 path).
+    let runtime_features = if uses(api, &|t| matches!(t, TypeRef::DateTime)) {
+        ", features = [\"chrono\"]"
+    } else {
+        ""
+    };
     let mut deps = format!(
-        "apigen-runtime = {{ {runtime_source}version = \"={}\" }}\n\
+        "apigen-runtime = {{ {runtime_source}version = \"={}\"{runtime_features} }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
          # float_roundtrip: a float in free-form JSON (e.g. `parameters`) decodes to the exact value it was sent as.\n\
          serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}\n\

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::ident;
-use crate::ir::model::StructDef;
+use crate::ir::model::{StructDef, TypeRef};
 
 /// Whether `s` is decoded with [`decode_impl`] (every field starts from `Default`).
 pub fn decodes_fields(s: &StructDef) -> bool {
@@ -25,7 +25,12 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
     let arms = s.fields.iter().filter(|f| !f.flatten).map(|f| {
         let json = &f.json_name;
         let rust = ident(&f.rust_name);
-        quote!(#json => self.#rust = map.next_value()?,)
+        // date-time members: the runtime's RFC 3339 fast path (chrono's parser is a tenth of a page).
+        let next = match (&f.ty, f.boxed) {
+            (TypeRef::DateTime, false) => quote!(crate::runtime::datetime::next_opt(map)?),
+            _ => quote!(crate::runtime::fields::next_opt(map)?),
+        };
+        quote!(#json => self.#rust = #next,)
     });
     // Members no property names: kept in the `additionalProperties` map, or skipped.
     let other = match s.fields.iter().find(|f| f.flatten) {
@@ -54,6 +59,7 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
         #allow
         impl crate::runtime::fields::DecodeFields for #name {
             const NAME: &'static str = #type_name;
+            #[inline]
             fn decode_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
