@@ -54,7 +54,7 @@ pub use pagination::{
     DEFAULT_MAX_PAGES,
 };
 pub use params::ObjectStyle;
-pub use request::{encode_segment, Method, Operation, QueryValue, Request};
+pub use request::{encode_segment, path, Method, Operation, QueryValue, Request};
 /// The HTTP client crate, for `client_builder!`'s `http_client` setter.
 #[doc(hidden)]
 pub use reqwest;

@@ -13,27 +13,26 @@ pub(crate) const MAX_LEN: usize = 1024;
 /// One element of the sequence: the characters it accepts, and how many times.
 #[derive(Debug, Clone, PartialEq)]
 struct Atom {
-    /// Whether each ASCII byte is accepted (a lookup per character).
-    set: [bool; 128],
+    /// Whether each byte is accepted (a lookup per character, never out of bounds: 256 entries);
+    /// only ASCII bytes ever are.
+    set: [bool; 256],
     min: usize,
     max: Option<usize>,
 }
 
 impl Atom {
     fn new(ranges: &[(u8, u8)], min: usize, max: Option<usize>) -> Atom {
-        let mut set = [false; 128];
+        let mut set = [false; 256];
         for &(lo, hi) in ranges {
-            for b in lo..=hi {
-                if let Some(slot) = set.get_mut(usize::from(b)) {
-                    *slot = true;
-                }
+            for b in (lo..=hi).filter(u8::is_ascii) {
+                set[usize::from(b)] = true;
             }
         }
         Atom { set, min, max }
     }
 
     fn accepts(&self, b: u8) -> bool {
-        self.set.get(usize::from(b)).copied().unwrap_or(false)
+        self.set[usize::from(b)]
     }
 }
 
@@ -107,15 +106,16 @@ impl SimplePattern {
         if value.len() > MAX_LEN {
             return None;
         }
+        let bytes = value.as_bytes();
+        // The common shape (`^([a-f0-9]{24})$`): one atom, a count check and one pass without
+        // early exit (vectorizable), no allocation. A non-ASCII byte is never accepted.
+        if let [atom] = self.atoms.as_slice() {
+            let in_count = bytes.len() >= atom.min && atom.max.is_none_or(|max| bytes.len() <= max);
+            return Some(in_count && bytes.iter().fold(true, |all, &b| all & atom.accepts(b)));
+        }
         // Every atom accepts ASCII only: a value with any other character cannot match.
         if !value.is_ascii() {
             return Some(false);
-        }
-        let bytes = value.as_bytes();
-        // The common shape (`^([a-f0-9]{24})$`): one atom, a count check and one pass, no allocation.
-        if let [atom] = self.atoms.as_slice() {
-            let in_count = bytes.len() >= atom.min && atom.max.is_none_or(|max| bytes.len() <= max);
-            return Some(in_count && bytes.iter().all(|&b| atom.accepts(b)));
         }
         // reach[p]: the atoms so far can match exactly bytes[..p].
         let mut reach = vec![false; bytes.len() + 1];

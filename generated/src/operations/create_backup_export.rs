@@ -116,10 +116,9 @@ impl<'a> CreateBackupExport<'a> {
     > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/exports",
-            runtime::encode_segment(group_id.as_str()),
-            runtime::encode_segment(cluster_name.as_str())
+        let path = runtime::path(
+            &["/api/atlas/v2/groups/", "/clusters/", "/backup/exports"],
+            &[group_id.as_str(), cluster_name.as_str()],
         );
         let mut request = runtime::Request::new(&CREATE_BACKUP_EXPORT_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));

@@ -85,9 +85,9 @@ impl<'a> CreateExportBucket<'a> {
         Error,
     > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets",
-            runtime::encode_segment(group_id.as_str())
+        let path = runtime::path(
+            &["/api/atlas/v2/groups/", "/backup/exportBuckets"],
+            &[group_id.as_str()],
         );
         let mut request = runtime::Request::new(&CREATE_EXPORT_BUCKET_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));
@@ -219,9 +219,9 @@ impl<'a> CreateExportBucket20230101<'a> {
         Error,
     > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets",
-            runtime::encode_segment(group_id.as_str())
+        let path = runtime::path(
+            &["/api/atlas/v2/groups/", "/backup/exportBuckets"],
+            &[group_id.as_str()],
         );
         let mut request = runtime::Request::new(
             &CREATE_EXPORT_BUCKET_2023_01_01_OPERATION,

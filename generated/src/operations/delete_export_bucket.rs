@@ -66,10 +66,9 @@ impl<'a> DeleteExportBucket<'a> {
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
         )?;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
-            runtime::encode_segment(group_id.as_str()),
-            runtime::encode_segment(export_bucket_id.as_str())
+        let path = runtime::path(
+            &["/api/atlas/v2/groups/", "/backup/exportBuckets/", ""],
+            &[group_id.as_str(), export_bucket_id.as_str()],
         );
         let mut request = runtime::Request::new(&DELETE_EXPORT_BUCKET_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));

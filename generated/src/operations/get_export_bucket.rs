@@ -68,10 +68,9 @@ impl<'a> GetExportBucket<'a> {
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
         )?;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
-            runtime::encode_segment(group_id.as_str()),
-            runtime::encode_segment(export_bucket_id.as_str())
+        let path = runtime::path(
+            &["/api/atlas/v2/groups/", "/backup/exportBuckets/", ""],
+            &[group_id.as_str(), export_bucket_id.as_str()],
         );
         let mut request = runtime::Request::new(&GET_EXPORT_BUCKET_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));
@@ -148,10 +147,9 @@ impl<'a> GetExportBucket20230101<'a> {
         let export_bucket_id = crate::params::ExportBucketId::new(
             self.export_bucket_id,
         )?;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
-            runtime::encode_segment(group_id.as_str()),
-            runtime::encode_segment(export_bucket_id.as_str())
+        let path = runtime::path(
+            &["/api/atlas/v2/groups/", "/backup/exportBuckets/", ""],
+            &[group_id.as_str(), export_bucket_id.as_str()],
         );
         let mut request = runtime::Request::new(
             &GET_EXPORT_BUCKET_2023_01_01_OPERATION,

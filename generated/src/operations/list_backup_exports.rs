@@ -181,10 +181,9 @@ impl<'a> ListBackupExports<'a> {
         if let Some(value) = &self.page_num {
             runtime::validate::integer("pageNum", *value, Some(1i64), None)?;
         }
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/exports",
-            runtime::encode_segment(group_id.as_str()),
-            runtime::encode_segment(cluster_name.as_str())
+        let path = runtime::path(
+            &["/api/atlas/v2/groups/", "/clusters/", "/backup/exports"],
+            &[group_id.as_str(), cluster_name.as_str()],
         );
         let mut request = runtime::Request::new(&LIST_BACKUP_EXPORTS_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));

@@ -177,9 +177,9 @@ impl<'a> ListExportBuckets<'a> {
         if let Some(value) = &self.page_num {
             runtime::validate::integer("pageNum", *value, Some(1i64), None)?;
         }
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets",
-            runtime::encode_segment(group_id.as_str())
+        let path = runtime::path(
+            &["/api/atlas/v2/groups/", "/backup/exportBuckets"],
+            &[group_id.as_str()],
         );
         let mut request = runtime::Request::new(&LIST_EXPORT_BUCKETS_OPERATION, path);
         request.envelope(self.envelope.unwrap_or(false));
@@ -372,9 +372,9 @@ impl<'a> ListExportBuckets20230101<'a> {
         if let Some(value) = &self.page_num {
             runtime::validate::integer("pageNum", *value, Some(1i64), None)?;
         }
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets",
-            runtime::encode_segment(group_id.as_str())
+        let path = runtime::path(
+            &["/api/atlas/v2/groups/", "/backup/exportBuckets"],
+            &[group_id.as_str()],
         );
         let mut request = runtime::Request::new(
             &LIST_EXPORT_BUCKETS_2023_01_01_OPERATION,

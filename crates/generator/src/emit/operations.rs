@@ -232,6 +232,44 @@ pub(super) fn path_format(
     (fmt, args)
 }
 
+/// `"/a/{x}/b"` -> (`["/a/", "/b"]`, [x's raw text]) for `runtime::path`, which percent-encodes each
+/// value between the literal pieces in one allocation (cheaper per request than `format!` with an
+/// encoded `String` per segment). `None` when a parameter is an array (its items are encoded and
+/// joined first: `format!` as before).
+pub(super) fn path_pieces(
+    path: &str,
+    params: &[PathParam],
+) -> Option<(Vec<String>, Vec<TokenStream>)> {
+    let mut literals = vec![String::new()];
+    let mut values = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let current = literals.last_mut()?;
+        current.push_str(&rest[..start]);
+        let name = &rest[start + 1..start + len];
+        match params.iter().find(|p| p.json_name == name) {
+            Some(p) => {
+                let (prefix, _) = p.style.prefix_and_separator();
+                current.push_str(&prefix);
+                let var = ident(&p.rust_name);
+                values.push(match &p.ty {
+                    PathType::Validated(_) => quote!(#var.as_str()),
+                    PathType::Scalar(_) => quote!(&#var.to_string()),
+                    PathType::List(_) => return None,
+                });
+                literals.push(String::new());
+            }
+            None => current.push_str(&rest[start..=start + len]),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    literals.last_mut()?.push_str(rest);
+    Some((literals, values))
+}
+
 /// The client's segment expression: the validated (or scalar) parameter, percent-encoded; an
 /// array's items each encoded, then joined by the style's separator.
 pub(super) fn client_segment(p: &PathParam) -> TokenStream {

@@ -7,7 +7,8 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::operations::{
-    client_segment, method_doc, path_format, query_validation, send_param, setter_type, value_types,
+    client_segment, method_doc, path_format, path_pieces, query_validation, send_param,
+    setter_type, value_types,
 };
 use super::pagination;
 use super::rust_types::{ident, type_tokens};
@@ -248,10 +249,12 @@ impl PathParts {
             }
         }
         let (fmt, args) = path_format(&op.path, &op.path_params, client_segment);
-        parts.build = if args.is_empty() {
-            quote!(let path = String::from(#fmt);)
-        } else {
-            quote!(let path = format!(#fmt, #(#args),*);)
+        parts.build = match path_pieces(&op.path, &op.path_params) {
+            _ if args.is_empty() => quote!(let path = String::from(#fmt);),
+            Some((literals, values)) => {
+                quote!(let path = runtime::path(&[#(#literals),*], &[#(#values),*]);)
+            }
+            None => quote!(let path = format!(#fmt, #(#args),*);),
         };
         parts
     }
