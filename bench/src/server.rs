@@ -197,24 +197,24 @@ impl Drop for Server {
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn parse_head(head: &str) -> Option<Request> {
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let method = first.next()?.to_owned();
-    let target = first.next()?.to_owned();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Some(Request {
-        method,
-        target,
-        headers,
-    })
+/// The request head at the start of `buf` and its length, `Ok(None)` while it is incomplete.
+fn parse_head(buf: &[u8]) -> Result<Option<(Request, usize)>, httparse::Error> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut head = httparse::Request::new(&mut headers);
+    let httparse::Status::Complete(len) = head.parse(buf)? else {
+        return Ok(None);
+    };
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let request = Request {
+        method: head.method.unwrap_or_default().to_owned(),
+        target: head.path.unwrap_or_default().to_owned(),
+        headers: head
+            .headers
+            .iter()
+            .map(|h| (h.name.to_owned(), text(h.value)))
+            .collect(),
+    };
+    Ok(Some((request, len)))
 }
 
 async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
@@ -222,23 +222,22 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
     let mut chunk = [0u8; 8192];
     loop {
         // Read one request head (and its Content-Length body, which is dropped).
-        let head_end = loop {
-            if let Some(i) = find(&buf, b"\r\n\r\n") {
-                break i;
+        let (request, head_len) = loop {
+            match parse_head(&buf) {
+                Ok(Some(parsed)) => break parsed,
+                Ok(None) => {}
+                Err(_) => return,
             }
             match stream.read(&mut chunk).await {
                 Ok(0) | Err(_) => return,
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
             }
         };
-        let Some(request) = parse_head(&String::from_utf8_lossy(&buf[..head_end])) else {
-            return;
-        };
         let body_len: usize = request
             .header("content-length")
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        let mut consumed = head_end + 4;
+        let mut consumed = head_len;
         while buf.len() < consumed + body_len {
             match stream.read(&mut chunk).await {
                 Ok(0) | Err(_) => return,
