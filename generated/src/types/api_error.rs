@@ -55,16 +55,15 @@ impl crate::runtime::fields::DecodeFields for ApiError {
     ) -> Result<(), A::Error> {
         match key {
             "badRequestDetail" => {
-                self.bad_request_detail = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.bad_request_detail, map)
             }
-            "detail" => self.detail = crate::runtime::fields::next_opt(map)?,
-            "error" => self.error = crate::runtime::fields::next_opt(map)?,
-            "errorCode" => self.error_code = crate::runtime::fields::next_opt(map)?,
-            "parameters" => self.parameters = crate::runtime::fields::next_opt(map)?,
-            "reason" => self.reason = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "detail" => crate::runtime::fields::set(&mut self.detail, map),
+            "error" => crate::runtime::fields::set(&mut self.error, map),
+            "errorCode" => crate::runtime::fields::set(&mut self.error_code, map),
+            "parameters" => crate::runtime::fields::set(&mut self.parameters, map),
+            "reason" => crate::runtime::fields::set(&mut self.reason, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for ApiError {

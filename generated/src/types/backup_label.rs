@@ -31,11 +31,10 @@ impl crate::runtime::fields::DecodeFields for BackupLabel {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "key" => self.key = crate::runtime::fields::next_opt(map)?,
-            "value" => self.value = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "key" => crate::runtime::fields::set(&mut self.key, map),
+            "value" => crate::runtime::fields::set(&mut self.value, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for BackupLabel {

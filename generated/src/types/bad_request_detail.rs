@@ -29,10 +29,9 @@ impl crate::runtime::fields::DecodeFields for BadRequestDetail {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "fields" => self.fields = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "fields" => crate::runtime::fields::set(&mut self.fields, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for BadRequestDetail {

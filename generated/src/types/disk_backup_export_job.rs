@@ -88,23 +88,22 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "components" => self.components = crate::runtime::fields::next_opt(map)?,
-            "createdAt" => self.created_at = crate::runtime::datetime::next_opt(map)?,
-            "customData" => self.custom_data = crate::runtime::fields::next_opt(map)?,
+            "components" => crate::runtime::fields::set(&mut self.components, map),
+            "createdAt" => crate::runtime::datetime::set(&mut self.created_at, map),
+            "customData" => crate::runtime::fields::set(&mut self.custom_data, map),
             "exportBucketId" => {
-                self.export_bucket_id = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.export_bucket_id, map)
             }
-            "exportStatus" => self.export_status = crate::runtime::fields::next_opt(map)?,
-            "finishedAt" => self.finished_at = crate::runtime::datetime::next_opt(map)?,
-            "id" => self.id = crate::runtime::fields::next_opt(map)?,
-            "links" => self.links = crate::runtime::fields::next_opt(map)?,
-            "prefix" => self.prefix = crate::runtime::fields::next_opt(map)?,
-            "snapshotId" => self.snapshot_id = crate::runtime::fields::next_opt(map)?,
-            "state" => self.state = crate::runtime::fields::next_opt(map)?,
-            "stateReason" => self.state_reason = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "exportStatus" => crate::runtime::fields::set(&mut self.export_status, map),
+            "finishedAt" => crate::runtime::datetime::set(&mut self.finished_at, map),
+            "id" => crate::runtime::fields::set(&mut self.id, map),
+            "links" => crate::runtime::fields::set(&mut self.links, map),
+            "prefix" => crate::runtime::fields::set(&mut self.prefix, map),
+            "snapshotId" => crate::runtime::fields::set(&mut self.snapshot_id, map),
+            "state" => crate::runtime::fields::set(&mut self.state, map),
+            "stateReason" => crate::runtime::fields::set(&mut self.state_reason, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJob {

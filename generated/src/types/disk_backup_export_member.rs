@@ -37,13 +37,12 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportMember {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "exportId" => self.export_id = crate::runtime::fields::next_opt(map)?,
+            "exportId" => crate::runtime::fields::set(&mut self.export_id, map),
             "replicaSetName" => {
-                self.replica_set_name = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.replica_set_name, map)
             }
-            _ => crate::runtime::fields::skip(map)?,
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportMember {

@@ -65,17 +65,16 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAwsExportBucketR
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "_id" => self.id = crate::runtime::fields::next_opt(map)?,
-            "bucketName" => self.bucket_name = crate::runtime::fields::next_opt(map)?,
-            "iamRoleId" => self.iam_role_id = crate::runtime::fields::next_opt(map)?,
-            "links" => self.links = crate::runtime::fields::next_opt(map)?,
-            "region" => self.region = crate::runtime::fields::next_opt(map)?,
+            "_id" => crate::runtime::fields::set(&mut self.id, map),
+            "bucketName" => crate::runtime::fields::set(&mut self.bucket_name, map),
+            "iamRoleId" => crate::runtime::fields::set(&mut self.iam_role_id, map),
+            "links" => crate::runtime::fields::set(&mut self.links, map),
+            "region" => crate::runtime::fields::set(&mut self.region, map),
             "requirePrivateNetworking" => {
-                self.require_private_networking = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.require_private_networking, map)
             }
-            _ => crate::runtime::fields::skip(map)?,
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketResponse {

@@ -72,15 +72,14 @@ for DiskBackupSnapshotAzureExportBucketResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "_id" => self.id = crate::runtime::fields::next_opt(map)?,
-            "bucketName" => self.bucket_name = crate::runtime::fields::next_opt(map)?,
-            "links" => self.links = crate::runtime::fields::next_opt(map)?,
-            "roleId" => self.role_id = crate::runtime::fields::next_opt(map)?,
-            "serviceUrl" => self.service_url = crate::runtime::fields::next_opt(map)?,
-            "tenantId" => self.tenant_id = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "_id" => crate::runtime::fields::set(&mut self.id, map),
+            "bucketName" => crate::runtime::fields::set(&mut self.bucket_name, map),
+            "links" => crate::runtime::fields::set(&mut self.links, map),
+            "roleId" => crate::runtime::fields::set(&mut self.role_id, map),
+            "serviceUrl" => crate::runtime::fields::set(&mut self.service_url, map),
+            "tenantId" => crate::runtime::fields::set(&mut self.tenant_id, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketResponse {

@@ -57,13 +57,12 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotGcpExportBucketR
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "_id" => self.id = crate::runtime::fields::next_opt(map)?,
-            "bucketName" => self.bucket_name = crate::runtime::fields::next_opt(map)?,
-            "links" => self.links = crate::runtime::fields::next_opt(map)?,
-            "roleId" => self.role_id = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "_id" => crate::runtime::fields::set(&mut self.id, map),
+            "bucketName" => crate::runtime::fields::set(&mut self.bucket_name, map),
+            "links" => crate::runtime::fields::set(&mut self.links, map),
+            "roleId" => crate::runtime::fields::set(&mut self.role_id, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketResponse {

@@ -32,14 +32,13 @@ impl crate::runtime::fields::DecodeFields for ExportStatus {
     ) -> Result<(), A::Error> {
         match key {
             "exportedCollections" => {
-                self.exported_collections = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.exported_collections, map)
             }
             "totalCollections" => {
-                self.total_collections = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.total_collections, map)
             }
-            _ => crate::runtime::fields::skip(map)?,
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportStatus {

@@ -39,11 +39,10 @@ impl crate::runtime::fields::DecodeFields for FieldViolation {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "description" => self.description = crate::runtime::fields::next_opt(map)?,
-            "field" => self.field = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "description" => crate::runtime::fields::set(&mut self.description, map),
+            "field" => crate::runtime::fields::set(&mut self.field, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for FieldViolation {

@@ -31,11 +31,10 @@ impl crate::runtime::fields::DecodeFields for Link {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "href" => self.href = crate::runtime::fields::next_opt(map)?,
-            "rel" => self.rel = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "href" => crate::runtime::fields::set(&mut self.href, map),
+            "rel" => crate::runtime::fields::set(&mut self.rel, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for Link {

@@ -42,12 +42,11 @@ impl crate::runtime::fields::DecodeFields for PaginatedBackupSnapshotExportBucke
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "links" => self.links = crate::runtime::fields::next_opt(map)?,
-            "results" => self.results = crate::runtime::fields::next_opt(map)?,
-            "totalCount" => self.total_count = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "links" => crate::runtime::fields::set(&mut self.links, map),
+            "results" => crate::runtime::fields::set(&mut self.results, map),
+            "totalCount" => crate::runtime::fields::set(&mut self.total_count, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for PaginatedBackupSnapshotExportBucketsView {

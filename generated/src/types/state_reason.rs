@@ -31,11 +31,10 @@ impl crate::runtime::fields::DecodeFields for StateReason {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "errorCode" => self.error_code = crate::runtime::fields::next_opt(map)?,
-            "message" => self.message = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "errorCode" => crate::runtime::fields::set(&mut self.error_code, map),
+            "message" => crate::runtime::fields::set(&mut self.message, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for StateReason {
