@@ -52,6 +52,13 @@ macro_rules! query {
     }};
 }
 
+/// A `send()` future, checked to be `Send`: the generated signature promises `impl Future + 'a`
+/// only (proving `Send` there, per operation, dominated the library's type checking), so the
+/// auto trait leaks from the concrete `runtime::Call` and is asserted here for every operation.
+fn send<F: std::future::Future + Send>(future: F) -> F {
+    future
+}
+
 /// The decoded value as pretty `Debug` text (what the snapshot shows), or the typed error.
 pub async fn make(client: &Client, call: &Call) -> Result<String, Error> {
     fn show<T: std::fmt::Debug>(value: T) -> String {
@@ -64,7 +71,7 @@ pub async fn make(client: &Client, call: &Call) -> Result<String, Error> {
             let mut b = client.list_backup_exports(group(), path(call, "clusterName"));
             let b = query!(b, call; envelope = "envelope" via flag, pretty = "pretty" via flag,
                 include_count = "includeCount" via flag, items_per_page = "itemsPerPage" via number, page_num = "pageNum" via number);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "create_backup_export" => {
             let mut b = client.create_backup_export(group(), path(call, "clusterName"));
@@ -72,7 +79,7 @@ pub async fn make(client: &Client, call: &Call) -> Result<String, Error> {
                 b = b.body(body);
             }
             let b = query!(b, call; envelope = "envelope" via flag);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "get_backup_export" => {
             let mut b = client.get_backup_export(
@@ -81,19 +88,19 @@ pub async fn make(client: &Client, call: &Call) -> Result<String, Error> {
                 path(call, "exportId"),
             );
             let b = query!(b, call; envelope = "envelope" via flag);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "list_export_buckets" => {
             let mut b = client.list_export_buckets(group());
             let b = query!(b, call; envelope = "envelope" via flag, pretty = "pretty" via flag,
                 include_count = "includeCount" via flag, items_per_page = "itemsPerPage" via number, page_num = "pageNum" via number);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "list_export_buckets_2023_01_01" => {
             let mut b = client.list_export_buckets_2023_01_01(group());
             let b = query!(b, call; envelope = "envelope" via flag, pretty = "pretty" via flag,
                 include_count = "includeCount" via flag, items_per_page = "itemsPerPage" via number, page_num = "pageNum" via number);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "create_export_bucket" => {
             let mut b = client.create_export_bucket(group());
@@ -101,7 +108,7 @@ pub async fn make(client: &Client, call: &Call) -> Result<String, Error> {
                 b = b.body(body);
             }
             let b = query!(b, call; envelope = "envelope" via flag, pretty = "pretty" via flag);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "create_export_bucket_2023_01_01" => {
             let mut b = client.create_export_bucket_2023_01_01(group());
@@ -109,17 +116,17 @@ pub async fn make(client: &Client, call: &Call) -> Result<String, Error> {
                 b = b.body(body);
             }
             let b = query!(b, call; envelope = "envelope" via flag, pretty = "pretty" via flag);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "get_export_bucket" => {
             let mut b = client.get_export_bucket(group(), path(call, "exportBucketId"));
             let b = query!(b, call; envelope = "envelope" via flag);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "get_export_bucket_2023_01_01" => {
             let mut b = client.get_export_bucket_2023_01_01(group(), path(call, "exportBucketId"));
             let b = query!(b, call; envelope = "envelope" via flag);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "update_backup_export_bucket" => {
             let mut b = client.update_backup_export_bucket(group(), path(call, "exportBucketId"));
@@ -127,12 +134,12 @@ pub async fn make(client: &Client, call: &Call) -> Result<String, Error> {
                 b = b.body(body);
             }
             let b = query!(b, call; envelope = "envelope" via flag, pretty = "pretty" via flag);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         "delete_export_bucket" => {
             let mut b = client.delete_export_bucket(group(), path(call, "exportBucketId"));
             let b = query!(b, call; envelope = "envelope" via flag);
-            show(b.send().await?)
+            show(send(b.send()).await?)
         }
         other => panic!("no client method {other}"),
     };

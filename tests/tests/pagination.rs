@@ -119,6 +119,19 @@ fn ids(jobs: &[atlas_backup_exports::types::DiskBackupExportJob]) -> Vec<usize> 
         .collect()
 }
 
+/// The page streams promise `impl Stream + Unpin + 'a` only; `Send` leaks from the concrete type.
+fn send_stream<S: futures::Stream + Send + Unpin>(stream: S) -> S {
+    stream
+}
+
+#[test]
+fn page_streams_are_send() {
+    let client = Client::builder().build().expect("client");
+    let request = client.list_backup_exports(GROUP, CLUSTER);
+    drop(send_stream(request.clone().into_pages()));
+    drop(send_stream(request.into_stream()));
+}
+
 #[tokio::test]
 async fn streams_every_item_across_pages_with_next_links() {
     let listing = Listing::new(7);

@@ -21,6 +21,16 @@ pub fn next_opt<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<DateTime<U
         .map(|value| value.map(|Rfc3339(at)| at))
 }
 
+/// [`next_opt`] into `slot` (see `fields::set`).
+#[inline]
+pub fn set<'de, A: MapAccess<'de>>(
+    slot: &mut Option<DateTime<Utc>>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    *slot = next_opt(map)?;
+    Ok(())
+}
+
 /// A `DateTime<Utc>` decoded through [`parse_common`] first, chrono's parser second.
 pub struct Rfc3339(pub DateTime<Utc>);
 

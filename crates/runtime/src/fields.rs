@@ -67,6 +67,17 @@ pub fn next_opt<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
     map.next_value_seed(OptSeed(PhantomData))
 }
 
+/// [`next_opt`] into `slot`: the arm of a generated `decode_field` is this one call, an expression
+/// of the arm's `Result` (no `?` and no assignment to infer through, per member, in generated code).
+#[inline]
+pub fn set<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    *slot = next_opt(map)?;
+    Ok(())
+}
+
 pub(crate) struct OptSeed<T>(pub(crate) PhantomData<T>);
 
 impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for OptSeed<T> {

@@ -36,6 +36,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+pub mod ser;
 mod simple_pattern;
 pub mod tagged;
 pub mod validate;

@@ -97,7 +97,7 @@ impl<'a> CreateBackupExport<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::DiskBackupExportJob, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,

@@ -67,7 +67,7 @@ impl<'a> CreateExportBucket<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,
@@ -198,7 +198,7 @@ impl<'a> CreateExportBucket20230101<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,

@@ -49,9 +49,7 @@ impl<'a> DeleteExportBucket<'a> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<(), Error>> + Send + 'a {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,

@@ -56,7 +56,7 @@ impl<'a> GetBackupExport<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::DiskBackupExportJob, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,

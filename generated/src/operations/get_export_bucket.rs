@@ -53,7 +53,7 @@ impl<'a> GetExportBucket<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,
@@ -132,7 +132,7 @@ impl<'a> GetExportBucket20230101<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,

@@ -121,7 +121,7 @@ impl<'a> ListBackupExports<'a> {
             crate::types::PaginatedApiAtlasDiskBackupExportJobView,
             crate::Error,
         >,
-    > + Send + Unpin + 'a {
+    > + Unpin + 'a {
         let settings = self.page_settings();
         runtime::lazy(move || runtime::pages(
             settings,
@@ -137,7 +137,7 @@ impl<'a> ListBackupExports<'a> {
         self,
     ) -> impl runtime::Stream<
         Item = Result<crate::types::DiskBackupExportJob, crate::Error>,
-    > + Send + Unpin + 'a {
+    > + Unpin + 'a {
         let settings = self.page_settings();
         runtime::lazy(move || runtime::items(
             settings,
@@ -157,7 +157,7 @@ impl<'a> ListBackupExports<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::PaginatedApiAtlasDiskBackupExportJobView, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,

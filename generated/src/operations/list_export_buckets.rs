@@ -118,7 +118,7 @@ impl<'a> ListExportBuckets<'a> {
             crate::types::PaginatedBackupSnapshotExportBucketsView,
             crate::Error,
         >,
-    > + Send + Unpin + 'a {
+    > + Unpin + 'a {
         let settings = self.page_settings();
         runtime::lazy(move || runtime::pages(
             settings,
@@ -134,7 +134,7 @@ impl<'a> ListExportBuckets<'a> {
         self,
     ) -> impl runtime::Stream<
         Item = Result<crate::types::DiskBackupSnapshotExportBucketResponse, crate::Error>,
-    > + Send + Unpin + 'a {
+    > + Unpin + 'a {
         let settings = self.page_settings();
         runtime::lazy(move || runtime::items(
             settings,
@@ -154,7 +154,7 @@ impl<'a> ListExportBuckets<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::PaginatedBackupSnapshotExportBucketsView, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,
@@ -310,7 +310,7 @@ impl<'a> ListExportBuckets20230101<'a> {
             crate::types::PaginatedBackupSnapshotExportBucketView,
             crate::Error,
         >,
-    > + Send + Unpin + 'a {
+    > + Unpin + 'a {
         let settings = self.page_settings();
         runtime::lazy(move || runtime::pages(
             settings,
@@ -329,7 +329,7 @@ impl<'a> ListExportBuckets20230101<'a> {
             crate::types::DiskBackupSnapshotAwsExportBucketResponse,
             crate::Error,
         >,
-    > + Send + Unpin + 'a {
+    > + Unpin + 'a {
         let settings = self.page_settings();
         runtime::lazy(move || runtime::items(
             settings,
@@ -349,7 +349,7 @@ impl<'a> ListExportBuckets20230101<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::PaginatedBackupSnapshotExportBucketView, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,

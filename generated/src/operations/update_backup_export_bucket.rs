@@ -79,7 +79,7 @@ impl<'a> UpdateBackupExportBucket<'a> {
         self,
     ) -> impl std::future::Future<
         Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + Send + 'a {
+    > + 'a {
         let core = &self.client.core;
         runtime::Call::<
             'a,

@@ -3,32 +3,47 @@
 /// Body of every error response. `error` repeats the HTTP status and `errorCode` is a stable machine-readable code (such as `RESOURCE_NOT_FOUND` or `RATE_LIMITED`); `detail` and `reason` are for humans.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiError {
     /// Field-level details of a rejected request.
-    #[serde(rename = "badRequestDetail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bad_request_detail: Option<crate::types::BadRequestDetail>,
     /// Human-readable explanation of this particular failure. May be null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The HTTP status code, repeated in the body.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<i32>,
     /// Machine-readable Atlas error code, in upper snake case.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(rename = "errorCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Values that fill in the placeholders of the error message. Declared as an array of objects; real Atlas responses often carry plain strings here, so decode it leniently.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<serde_json::Value>>,
     /// Standard reason phrase for the status, e.g. `Not Found`. May be null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl serde::Serialize for ApiError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[
+                self.bad_request_detail.is_some(),
+                self.detail.is_some(),
+                self.error.is_some(),
+                self.error_code.is_some(),
+                self.parameters.is_some(),
+                self.reason.is_some(),
+            ],
+        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "ApiError", len);
+        out.opt("badRequestDetail", &self.bad_request_detail);
+        out.opt("detail", &self.detail);
+        out.opt("error", &self.error);
+        out.opt("errorCode", &self.error_code);
+        out.opt("parameters", &self.parameters);
+        out.opt("reason", &self.reason);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for ApiError {
     const NAME: &'static str = "ApiError";
@@ -40,16 +55,15 @@ impl crate::runtime::fields::DecodeFields for ApiError {
     ) -> Result<(), A::Error> {
         match key {
             "badRequestDetail" => {
-                self.bad_request_detail = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.bad_request_detail, map)
             }
-            "detail" => self.detail = crate::runtime::fields::next_opt(map)?,
-            "error" => self.error = crate::runtime::fields::next_opt(map)?,
-            "errorCode" => self.error_code = crate::runtime::fields::next_opt(map)?,
-            "parameters" => self.parameters = crate::runtime::fields::next_opt(map)?,
-            "reason" => self.reason = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "detail" => crate::runtime::fields::set(&mut self.detail, map),
+            "error" => crate::runtime::fields::set(&mut self.error, map),
+            "errorCode" => crate::runtime::fields::set(&mut self.error_code, map),
+            "parameters" => crate::runtime::fields::set(&mut self.parameters, map),
+            "reason" => crate::runtime::fields::set(&mut self.reason, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for ApiError {

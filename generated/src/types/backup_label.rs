@@ -3,14 +3,24 @@
 /// One custom key/value pair. Atlas copies these pairs into the metadata file it uploads to the bucket once the export finishes.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupLabel {
     /// Name of the entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value of the entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl serde::Serialize for BackupLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.key.is_some(), self.value.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "BackupLabel", len);
+        out.opt("key", &self.key);
+        out.opt("value", &self.value);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for BackupLabel {
     const NAME: &'static str = "BackupLabel";
@@ -21,11 +31,10 @@ impl crate::runtime::fields::DecodeFields for BackupLabel {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "key" => self.key = crate::runtime::fields::next_opt(map)?,
-            "value" => self.value = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "key" => crate::runtime::fields::set(&mut self.key, map),
+            "value" => crate::runtime::fields::set(&mut self.value, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for BackupLabel {

@@ -3,11 +3,22 @@
 /// Field-level details of a rejected request.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BadRequestDetail {
     /// One entry per request element that failed validation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<crate::types::FieldViolation>>,
+}
+impl serde::Serialize for BadRequestDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(0usize, &[self.fields.is_some()]);
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "BadRequestDetail",
+            len,
+        );
+        out.opt("fields", &self.fields);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for BadRequestDetail {
     const NAME: &'static str = "BadRequestDetail";
@@ -18,10 +29,9 @@ impl crate::runtime::fields::DecodeFields for BadRequestDetail {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "fields" => self.fields = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "fields" => crate::runtime::fields::set(&mut self.fields, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for BadRequestDetail {

@@ -3,61 +3,81 @@
 /// A snapshot export job: Atlas copying one Cloud Backup snapshot into an export bucket. Jobs are asynchronous; poll until `state` is final.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupExportJob {
     /// Per-shard sub-jobs. Present only for sharded clusters: the export of each shard's replica set has its own id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<crate::types::DiskBackupExportMember>>,
     /// When the job was created (UTC, ISO 8601).
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Custom key/value pairs written into the metadata file uploaded when the job finishes, as given at creation. Often an empty array.
-    #[serde(rename = "customData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<Vec<crate::types::BackupLabel>>,
     /// Id of the export bucket the snapshot is written to (24 hex characters).
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(rename = "exportBucketId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_bucket_id: Option<String>,
     /// Progress of an export job, counted in collections.
-    #[serde(rename = "exportStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_status: Option<crate::types::ExportStatus>,
     /// When the job reached a final state (UTC, ISO 8601). Absent while the job is queued or running.
-    #[serde(rename = "finishedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Id of this export job (24 hex characters); use it as `exportId` to fetch the job again.
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Hypermedia links (RFC 5988 style) to this job and related resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<crate::types::Link>>,
     /// Folder inside the bucket under which every exported object is stored, shaped like `/exported_snapshots/<org>/<project>/<cluster>/<snapshot date>/<epoch seconds>`. Upstream publishes that template as the `pattern`, so real values never match it: do not enforce the pattern.
     ///
     /// Constraints (documented, not enforced when decoding): pattern `/exported_snapshots/\{ORG-NAME\}/\{PROJECT-NAME\}/\{CLUSTER-NAME\}/\{SNAPSHOT-INITIATION-DATE\}/\{TIMESTAMP\}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Id of the snapshot being exported (24 hex characters).
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
-    #[serde(rename = "snapshotId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Where the job is in its lifecycle. `Queued` and `InProgress` are transient; `Successful`, `Failed` and `Cancelled` are final.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::types::DiskBackupExportJobState>,
     /// Why a job is in its current state; set when `state` is `Failed`.
-    #[serde(rename = "stateReason")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_reason: Option<crate::types::StateReason>,
+}
+impl serde::Serialize for DiskBackupExportJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[
+                self.components.is_some(),
+                self.created_at.is_some(),
+                self.custom_data.is_some(),
+                self.export_bucket_id.is_some(),
+                self.export_status.is_some(),
+                self.finished_at.is_some(),
+                self.id.is_some(),
+                self.links.is_some(),
+                self.prefix.is_some(),
+                self.snapshot_id.is_some(),
+                self.state.is_some(),
+                self.state_reason.is_some(),
+            ],
+        );
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "DiskBackupExportJob",
+            len,
+        );
+        out.opt("components", &self.components);
+        out.opt("createdAt", &self.created_at);
+        out.opt("customData", &self.custom_data);
+        out.opt("exportBucketId", &self.export_bucket_id);
+        out.opt("exportStatus", &self.export_status);
+        out.opt("finishedAt", &self.finished_at);
+        out.opt("id", &self.id);
+        out.opt("links", &self.links);
+        out.opt("prefix", &self.prefix);
+        out.opt("snapshotId", &self.snapshot_id);
+        out.opt("state", &self.state);
+        out.opt("stateReason", &self.state_reason);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
     const NAME: &'static str = "DiskBackupExportJob";
@@ -68,23 +88,22 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "components" => self.components = crate::runtime::fields::next_opt(map)?,
-            "createdAt" => self.created_at = crate::runtime::datetime::next_opt(map)?,
-            "customData" => self.custom_data = crate::runtime::fields::next_opt(map)?,
+            "components" => crate::runtime::fields::set(&mut self.components, map),
+            "createdAt" => crate::runtime::datetime::set(&mut self.created_at, map),
+            "customData" => crate::runtime::fields::set(&mut self.custom_data, map),
             "exportBucketId" => {
-                self.export_bucket_id = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.export_bucket_id, map)
             }
-            "exportStatus" => self.export_status = crate::runtime::fields::next_opt(map)?,
-            "finishedAt" => self.finished_at = crate::runtime::datetime::next_opt(map)?,
-            "id" => self.id = crate::runtime::fields::next_opt(map)?,
-            "links" => self.links = crate::runtime::fields::next_opt(map)?,
-            "prefix" => self.prefix = crate::runtime::fields::next_opt(map)?,
-            "snapshotId" => self.snapshot_id = crate::runtime::fields::next_opt(map)?,
-            "state" => self.state = crate::runtime::fields::next_opt(map)?,
-            "stateReason" => self.state_reason = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "exportStatus" => crate::runtime::fields::set(&mut self.export_status, map),
+            "finishedAt" => crate::runtime::datetime::set(&mut self.finished_at, map),
+            "id" => crate::runtime::fields::set(&mut self.id, map),
+            "links" => crate::runtime::fields::set(&mut self.links, map),
+            "prefix" => crate::runtime::fields::set(&mut self.prefix, map),
+            "snapshotId" => crate::runtime::fields::set(&mut self.snapshot_id, map),
+            "state" => crate::runtime::fields::set(&mut self.state, map),
+            "stateReason" => crate::runtime::fields::set(&mut self.state_reason, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJob {

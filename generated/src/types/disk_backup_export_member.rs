@@ -3,18 +3,30 @@
 /// The export of one shard's replica set within a sharded-cluster export job.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupExportMember {
     /// Id of this shard's export (24 hex characters).
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
-    #[serde(rename = "exportId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_id: Option<String>,
     /// Name of the shard's replica set, e.g. `atlas-abc123-shard-0`.
-    #[serde(rename = "replicaSetName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
+}
+impl serde::Serialize for DiskBackupExportMember {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.export_id.is_some(), self.replica_set_name.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "DiskBackupExportMember",
+            len,
+        );
+        out.opt("exportId", &self.export_id);
+        out.opt("replicaSetName", &self.replica_set_name);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for DiskBackupExportMember {
     const NAME: &'static str = "DiskBackupExportMember";
@@ -25,13 +37,12 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportMember {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "exportId" => self.export_id = crate::runtime::fields::next_opt(map)?,
+            "exportId" => crate::runtime::fields::set(&mut self.export_id, map),
             "replicaSetName" => {
-                self.replica_set_name = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.replica_set_name, map)
             }
-            _ => crate::runtime::fields::skip(map)?,
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportMember {

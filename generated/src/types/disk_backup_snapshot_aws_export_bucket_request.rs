@@ -3,7 +3,7 @@
 /// Registers an AWS S3 bucket (`cloudProvider: AWS`). Also the whole request body of the 2023-01-01 version.
 ///
 /// Serialized with `"cloudProvider": "AWS"`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(tag = "cloudProvider", rename = "AWS")]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Name of the S3 bucket (3 to 63 characters). The IAM role must be allowed to write to it.
@@ -29,5 +29,19 @@ impl DiskBackupSnapshotAwsExportBucketRequest {
             iam_role_id: iam_role_id.into(),
             require_private_networking: None,
         }
+    }
+}
+impl serde::Serialize for DiskBackupSnapshotAwsExportBucketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            3usize,
+            &[self.require_private_networking.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "AWS", len);
+        out.field("cloudProvider", "AWS");
+        out.field("bucketName", &self.bucket_name);
+        out.field("iamRoleId", &self.iam_role_id);
+        out.opt("requirePrivateNetworking", &self.require_private_networking);
+        out.end()
     }
 }

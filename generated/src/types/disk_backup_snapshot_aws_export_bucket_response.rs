@@ -5,43 +5,56 @@
 /// Serialized with `"cloudProvider": "AWS"`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "cloudProvider", rename = "AWS")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(rename = "_id")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the S3 bucket (3 to 63 characters).
     ///
     /// Constraints (documented, not enforced when decoding): length 3..=63.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(rename = "bucketName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// Id of the unified AWS access role (24 hex characters) that Atlas assumes to write to the bucket.
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(rename = "iamRoleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iam_role_id: Option<String>,
     /// Hypermedia links (RFC 5988 style) to this bucket and related resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<crate::types::Link>>,
     /// AWS region of the bucket, e.g. `us-east-1`. Atlas detects it; it cannot be set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Whether exports to this bucket must go over AWS PrivateLink.
-    #[serde(rename = "requirePrivateNetworking")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_private_networking: Option<bool>,
+}
+impl serde::Serialize for DiskBackupSnapshotAwsExportBucketResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            1usize,
+            &[
+                self.id.is_some(),
+                self.bucket_name.is_some(),
+                self.iam_role_id.is_some(),
+                self.links.is_some(),
+                self.region.is_some(),
+                self.require_private_networking.is_some(),
+            ],
+        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "AWS", len);
+        out.field("cloudProvider", "AWS");
+        out.opt("_id", &self.id);
+        out.opt("bucketName", &self.bucket_name);
+        out.opt("iamRoleId", &self.iam_role_id);
+        out.opt("links", &self.links);
+        out.opt("region", &self.region);
+        out.opt("requirePrivateNetworking", &self.require_private_networking);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAwsExportBucketResponse {
     const NAME: &'static str = "DiskBackupSnapshotAwsExportBucketResponse";
@@ -52,17 +65,16 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAwsExportBucketR
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "_id" => self.id = crate::runtime::fields::next_opt(map)?,
-            "bucketName" => self.bucket_name = crate::runtime::fields::next_opt(map)?,
-            "iamRoleId" => self.iam_role_id = crate::runtime::fields::next_opt(map)?,
-            "links" => self.links = crate::runtime::fields::next_opt(map)?,
-            "region" => self.region = crate::runtime::fields::next_opt(map)?,
+            "_id" => crate::runtime::fields::set(&mut self.id, map),
+            "bucketName" => crate::runtime::fields::set(&mut self.bucket_name, map),
+            "iamRoleId" => crate::runtime::fields::set(&mut self.iam_role_id, map),
+            "links" => crate::runtime::fields::set(&mut self.links, map),
+            "region" => crate::runtime::fields::set(&mut self.region, map),
             "requirePrivateNetworking" => {
-                self.require_private_networking = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.require_private_networking, map)
             }
-            _ => crate::runtime::fields::skip(map)?,
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketResponse {

@@ -3,7 +3,7 @@
 /// Registers an Azure Blob Storage container (`cloudProvider: AZURE`).
 ///
 /// Serialized with `"cloudProvider": "AZURE"`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(tag = "cloudProvider", rename = "AZURE")]
 pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// Name of the Azure container (3 to 63 characters). Optional when `serviceUrl` already ends with the container, e.g. `https://acct.blob.core.windows.net/snapshots` gives `snapshots`; required otherwise.
@@ -38,5 +38,21 @@ impl DiskBackupSnapshotAzureExportBucketRequest {
             service_url: service_url.into(),
             tenant_id: None,
         }
+    }
+}
+#[allow(deprecated)]
+impl serde::Serialize for DiskBackupSnapshotAzureExportBucketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            3usize,
+            &[self.bucket_name.is_some(), self.tenant_id.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "AZURE", len);
+        out.field("cloudProvider", "AZURE");
+        out.opt("bucketName", &self.bucket_name);
+        out.field("roleId", &self.role_id);
+        out.field("serviceUrl", &self.service_url);
+        out.opt("tenantId", &self.tenant_id);
+        out.end()
     }
 }

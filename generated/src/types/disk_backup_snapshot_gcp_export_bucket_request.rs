@@ -3,7 +3,7 @@
 /// Registers a Google Cloud Storage bucket (`cloudProvider: GCP`).
 ///
 /// Serialized with `"cloudProvider": "GCP"`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(tag = "cloudProvider", rename = "GCP")]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
     /// Name of the GCS bucket (3 to 63 characters). The access role must be allowed to write to it.
@@ -24,5 +24,15 @@ impl DiskBackupSnapshotGcpExportBucketRequest {
             bucket_name: bucket_name.into(),
             role_id: role_id.into(),
         }
+    }
+}
+impl serde::Serialize for DiskBackupSnapshotGcpExportBucketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(3usize, &[]);
+        let mut out = crate::runtime::ser::Struct::new(serializer, "GCP", len);
+        out.field("cloudProvider", "GCP");
+        out.field("bucketName", &self.bucket_name);
+        out.field("roleId", &self.role_id);
+        out.end()
     }
 }

@@ -5,36 +5,48 @@
 /// Serialized with `"cloudProvider": "GCP"`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "cloudProvider", rename = "GCP")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotGcpExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(rename = "_id")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the S3 bucket, Azure container or GCS bucket (3 to 63 characters).
     ///
     /// Constraints (documented, not enforced when decoding): length 3..=63.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(rename = "bucketName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// Hypermedia links (RFC 5988 style) to this bucket and related resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<crate::types::Link>>,
     /// Id of the GCP cloud provider access role (24 hex characters) that Atlas uses to write to the bucket.
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(rename = "roleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
+}
+impl serde::Serialize for DiskBackupSnapshotGcpExportBucketResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            1usize,
+            &[
+                self.id.is_some(),
+                self.bucket_name.is_some(),
+                self.links.is_some(),
+                self.role_id.is_some(),
+            ],
+        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "GCP", len);
+        out.field("cloudProvider", "GCP");
+        out.opt("_id", &self.id);
+        out.opt("bucketName", &self.bucket_name);
+        out.opt("links", &self.links);
+        out.opt("roleId", &self.role_id);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotGcpExportBucketResponse {
     const NAME: &'static str = "DiskBackupSnapshotGcpExportBucketResponse";
@@ -45,13 +57,12 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotGcpExportBucketR
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "_id" => self.id = crate::runtime::fields::next_opt(map)?,
-            "bucketName" => self.bucket_name = crate::runtime::fields::next_opt(map)?,
-            "links" => self.links = crate::runtime::fields::next_opt(map)?,
-            "roleId" => self.role_id = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "_id" => crate::runtime::fields::set(&mut self.id, map),
+            "bucketName" => crate::runtime::fields::set(&mut self.bucket_name, map),
+            "links" => crate::runtime::fields::set(&mut self.links, map),
+            "roleId" => crate::runtime::fields::set(&mut self.role_id, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketResponse {

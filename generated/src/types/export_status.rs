@@ -3,16 +3,24 @@
 /// Progress of an export job, counted in collections.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportStatus {
     /// Collections exported so far.
-    #[serde(rename = "exportedCollections")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exported_collections: Option<i32>,
     /// Collections the job exports in total.
-    #[serde(rename = "totalCollections")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_collections: Option<i32>,
+}
+impl serde::Serialize for ExportStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.exported_collections.is_some(), self.total_collections.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "ExportStatus", len);
+        out.opt("exportedCollections", &self.exported_collections);
+        out.opt("totalCollections", &self.total_collections);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for ExportStatus {
     const NAME: &'static str = "ExportStatus";
@@ -24,14 +32,13 @@ impl crate::runtime::fields::DecodeFields for ExportStatus {
     ) -> Result<(), A::Error> {
         match key {
             "exportedCollections" => {
-                self.exported_collections = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.exported_collections, map)
             }
             "totalCollections" => {
-                self.total_collections = crate::runtime::fields::next_opt(map)?;
+                crate::runtime::fields::set(&mut self.total_collections, map)
             }
-            _ => crate::runtime::fields::skip(map)?,
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportStatus {

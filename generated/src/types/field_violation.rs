@@ -3,18 +3,32 @@
 /// One rejected element of a request.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldViolation {
     /// Why the element was rejected.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Path to the rejected field in the request body.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+impl serde::Serialize for FieldViolation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.description.is_some(), self.field.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "FieldViolation",
+            len,
+        );
+        out.opt("description", &self.description);
+        out.opt("field", &self.field);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for FieldViolation {
     const NAME: &'static str = "FieldViolation";
@@ -25,11 +39,10 @@ impl crate::runtime::fields::DecodeFields for FieldViolation {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "description" => self.description = crate::runtime::fields::next_opt(map)?,
-            "field" => self.field = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "description" => crate::runtime::fields::set(&mut self.description, map),
+            "field" => crate::runtime::fields::set(&mut self.field, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for FieldViolation {

@@ -3,14 +3,24 @@
 /// A hypermedia link to a related API resource.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Link {
     /// Absolute URL of the linked resource, normally under `https://cloud.mongodb.com/api/atlas`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// How the linked resource relates to this one, e.g. `self`, `next` or `previous`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
+}
+impl serde::Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.href.is_some(), self.rel.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "Link", len);
+        out.opt("href", &self.href);
+        out.opt("rel", &self.rel);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for Link {
     const NAME: &'static str = "Link";
@@ -21,11 +31,10 @@ impl crate::runtime::fields::DecodeFields for Link {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "href" => self.href = crate::runtime::fields::next_opt(map)?,
-            "rel" => self.rel = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "href" => crate::runtime::fields::set(&mut self.href, map),
+            "rel" => crate::runtime::fields::set(&mut self.rel, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for Link {

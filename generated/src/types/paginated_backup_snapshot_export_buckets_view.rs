@@ -3,22 +3,35 @@
 /// One page of export buckets of any provider, 2024-05-30 version.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedBackupSnapshotExportBucketsView {
     /// Links to this page and, where they exist, the previous and next pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<crate::types::Link>>,
     /// The export buckets on this page, tagged by `cloudProvider`; empty past the last page.
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<crate::types::DiskBackupSnapshotExportBucketResponse>>,
     /// Number of items across all pages, possibly an estimate. Absent when `includeCount=false`.
     ///
     /// Constraints (documented, not enforced when decoding): minimum 0.
-    #[serde(rename = "totalCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
+}
+impl serde::Serialize for PaginatedBackupSnapshotExportBucketsView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.links.is_some(), self.results.is_some(), self.total_count.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "PaginatedBackupSnapshotExportBucketsView",
+            len,
+        );
+        out.opt("links", &self.links);
+        out.opt("results", &self.results);
+        out.opt("totalCount", &self.total_count);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for PaginatedBackupSnapshotExportBucketsView {
     const NAME: &'static str = "PaginatedBackupSnapshotExportBucketsView";
@@ -29,12 +42,11 @@ impl crate::runtime::fields::DecodeFields for PaginatedBackupSnapshotExportBucke
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "links" => self.links = crate::runtime::fields::next_opt(map)?,
-            "results" => self.results = crate::runtime::fields::next_opt(map)?,
-            "totalCount" => self.total_count = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "links" => crate::runtime::fields::set(&mut self.links, map),
+            "results" => crate::runtime::fields::set(&mut self.results, map),
+            "totalCount" => crate::runtime::fields::set(&mut self.total_count, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for PaginatedBackupSnapshotExportBucketsView {

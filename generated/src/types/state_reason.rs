@@ -3,15 +3,24 @@
 /// Why a job is in its current state; set when `state` is `Failed`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StateReason {
     /// Machine-readable code for the failure.
-    #[serde(rename = "errorCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Human-readable explanation of the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for StateReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.error_code.is_some(), self.message.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "StateReason", len);
+        out.opt("errorCode", &self.error_code);
+        out.opt("message", &self.message);
+        out.end()
+    }
 }
 impl crate::runtime::fields::DecodeFields for StateReason {
     const NAME: &'static str = "StateReason";
@@ -22,11 +31,10 @@ impl crate::runtime::fields::DecodeFields for StateReason {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "errorCode" => self.error_code = crate::runtime::fields::next_opt(map)?,
-            "message" => self.message = crate::runtime::fields::next_opt(map)?,
-            _ => crate::runtime::fields::skip(map)?,
+            "errorCode" => crate::runtime::fields::set(&mut self.error_code, map),
+            "message" => crate::runtime::fields::set(&mut self.message, map),
+            _ => crate::runtime::fields::skip(map),
         }
-        Ok(())
     }
 }
 impl<'de> serde::Deserialize<'de> for StateReason {

@@ -14,6 +14,7 @@ mod multipart;
 mod operations;
 mod pagination;
 mod rust_types;
+mod serialize;
 mod types;
 mod version;
 mod waiter;

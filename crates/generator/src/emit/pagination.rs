@@ -153,7 +153,7 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
         /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
         /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
         /// yielded once, after every page received before it.
-        pub fn into_pages(self) -> impl runtime::Stream<Item = Result<crate::types::#page, crate::Error>> + Send + Unpin + 'a {
+        pub fn into_pages(self) -> impl runtime::Stream<Item = Result<crate::types::#page, crate::Error>> + Unpin + 'a {
             let settings = self.page_settings();
             runtime::lazy(move || runtime::pages(settings, move |page| {
                 let mut request = self.clone();
@@ -163,7 +163,7 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
         }
 
         /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
-        pub fn into_stream(self) -> impl runtime::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'a {
+        pub fn into_stream(self) -> impl runtime::Stream<Item = Result<#item, crate::Error>> + Unpin + 'a {
             let settings = self.page_settings();
             runtime::lazy(move || runtime::items(settings, move |page| {
                 let mut request = self.clone();

@@ -6,6 +6,7 @@ use quote::quote;
 use super::decode::{decode_impl, decodes_fields};
 use super::docs::doc_attrs;
 use super::rust_types::{ident, type_tokens};
+use super::serialize::{hand_written, serialize_impl};
 use crate::ir::model::*;
 
 pub fn type_def(def: &TypeDef) -> TokenStream {
@@ -50,10 +51,6 @@ fn struct_def(s: &StructDef) -> TokenStream {
     let doc = doc_attrs(Some(&struct_doc(s)));
     let name = ident(&s.name);
     let deprecated = s.deprecated.then(|| quote!(#[deprecated]));
-    let tag = s
-        .tag
-        .as_ref()
-        .map(|(property, value)| quote!(#[serde(tag = #property, rename = #value)]));
     // Response types derive Default so callers (and tests) can build partial values; they are
     // decoded through `runtime::fields` (see `decode.rs`), the others with serde_derive.
     let decodes_fields = decodes_fields(s);
@@ -62,6 +59,19 @@ fn struct_def(s: &StructDef) -> TokenStream {
     } else {
         (None, Some(quote!(serde::Deserialize,)), None)
     };
+    // Serialized through `runtime::ser` (see `serialize.rs`) unless a map is flattened in.
+    let (derive_ser, serialize) = if hand_written(s) {
+        (None, Some(serialize_impl(s)))
+    } else {
+        (Some(quote!(serde::Serialize,)), None)
+    };
+    // `#[serde(..)]` attributes only where a serde derive reads them.
+    let serde_attrs = derive_ser.is_some() || derive_de.is_some();
+    let tag = s
+        .tag
+        .as_ref()
+        .filter(|_| serde_attrs)
+        .map(|(property, value)| quote!(#[serde(tag = #property, rename = #value)]));
     let fields = s.fields.iter().map(|f| {
         let fallback = format!("The `{}` member.", f.json_name);
         // A blank description documents nothing: the fallback keeps `missing_docs` satisfied.
@@ -78,9 +88,10 @@ fn struct_def(s: &StructDef) -> TokenStream {
             inner
         };
         let json = &f.json_name;
-        let rename =
-            (f.rust_name != f.json_name && !f.flatten).then(|| quote!(#[serde(rename = #json)]));
+        let rename = (serde_attrs && f.rust_name != f.json_name && !f.flatten)
+            .then(|| quote!(#[serde(rename = #json)]));
         let optional = match (f.skip_serializing, f.optional, f.serialize_null) {
+            _ if !serde_attrs => None,
             _ if f.flatten => Some(quote!(#[serde(flatten)])),
             // readOnly member of a type that is also sent: decoded, never written.
             (true, _, _) => Some(quote!(#[serde(default, skip_serializing)])),
@@ -97,10 +108,12 @@ fn struct_def(s: &StructDef) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, #derive_de)]
+        #[derive(Debug, Clone, PartialEq, #default #derive_ser #derive_de)]
         #tag
         pub struct #name { #(#fields)* }
         #constructor
+
+        #serialize
 
         #decode
     }

@@ -87,7 +87,7 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
             #page_methods
 
             #send_doc
-            pub fn send(self) -> impl std::future::Future<Output = Result<#ret, Error>> + Send + 'a {
+            pub fn send(self) -> impl std::future::Future<Output = Result<#ret, Error>> + 'a {
                 let core = &self.client.core;
                 #call
             }
