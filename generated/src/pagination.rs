@@ -4,15 +4,19 @@
 use crate::runtime;
 impl runtime::Page for crate::types::PaginatedApiAtlasDiskBackupExportJobView {
     type Item = crate::types::DiskBackupExportJob;
+    #[inline]
     fn items(&self) -> &[Self::Item] {
         self.results.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(self) -> Vec<Self::Item> {
         self.results.unwrap_or_default()
     }
+    #[inline]
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|total| u64::try_from(total).ok())
     }
+    #[inline]
     fn has_next_link(&self) -> Option<bool> {
         self.links
             .as_ref()
@@ -21,15 +25,19 @@ impl runtime::Page for crate::types::PaginatedApiAtlasDiskBackupExportJobView {
 }
 impl runtime::Page for crate::types::PaginatedBackupSnapshotExportBucketView {
     type Item = crate::types::DiskBackupSnapshotAwsExportBucketResponse;
+    #[inline]
     fn items(&self) -> &[Self::Item] {
         self.results.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(self) -> Vec<Self::Item> {
         self.results.unwrap_or_default()
     }
+    #[inline]
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|total| u64::try_from(total).ok())
     }
+    #[inline]
     fn has_next_link(&self) -> Option<bool> {
         self.links
             .as_ref()
@@ -38,15 +46,19 @@ impl runtime::Page for crate::types::PaginatedBackupSnapshotExportBucketView {
 }
 impl runtime::Page for crate::types::PaginatedBackupSnapshotExportBucketsView {
     type Item = crate::types::DiskBackupSnapshotExportBucketResponse;
+    #[inline]
     fn items(&self) -> &[Self::Item] {
         self.results.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(self) -> Vec<Self::Item> {
         self.results.unwrap_or_default()
     }
+    #[inline]
     fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|total| u64::try_from(total).ok())
     }
+    #[inline]
     fn has_next_link(&self) -> Option<bool> {
         self.links
             .as_ref()

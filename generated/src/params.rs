@@ -32,38 +32,45 @@ impl ClusterName {
         Ok(Self(value))
     }
     /// The validated value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The validated value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl std::str::FromStr for ClusterName {
     type Err = Error;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl TryFrom<String> for ClusterName {
     type Error = Error;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl TryFrom<&str> for ClusterName {
     type Error = Error;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl AsRef<str> for ClusterName {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl std::fmt::Display for ClusterName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -97,38 +104,45 @@ impl ExportBucketId {
         Ok(Self(value))
     }
     /// The validated value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The validated value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl std::str::FromStr for ExportBucketId {
     type Err = Error;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl TryFrom<String> for ExportBucketId {
     type Error = Error;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl TryFrom<&str> for ExportBucketId {
     type Error = Error;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl AsRef<str> for ExportBucketId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl std::fmt::Display for ExportBucketId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -162,38 +176,45 @@ impl ExportId {
         Ok(Self(value))
     }
     /// The validated value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The validated value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl std::str::FromStr for ExportId {
     type Err = Error;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl TryFrom<String> for ExportId {
     type Error = Error;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl TryFrom<&str> for ExportId {
     type Error = Error;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl AsRef<str> for ExportId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl std::fmt::Display for ExportId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -227,38 +248,45 @@ impl GroupId {
         Ok(Self(value))
     }
     /// The validated value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The validated value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl std::str::FromStr for GroupId {
     type Err = Error;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl TryFrom<String> for GroupId {
     type Error = Error;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl TryFrom<&str> for GroupId {
     type Error = Error;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Error> {
         Self::new(value)
     }
 }
 impl AsRef<str> for GroupId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl std::fmt::Display for GroupId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }

@@ -48,6 +48,7 @@ pub struct CreateBackupExport<'a> {
 }
 impl<'a> CreateBackupExport<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
+    #[inline]
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
         self
@@ -63,6 +64,7 @@ impl<'a> CreateBackupExport<'a> {
     /// Optional key/value pairs to write into the metadata file that Atlas uploads when the job finishes.
     ///
     /// Sets body member `customData` (ignored when a whole body is given with `body`).
+    #[inline]
     pub fn custom_data(
         mut self,
         value: impl IntoIterator<Item = crate::types::BackupLabel>,
@@ -75,6 +77,7 @@ impl<'a> CreateBackupExport<'a> {
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     ///
     /// Sets body member `exportBucketId` (ignored when a whole body is given with `body`).
+    #[inline]
     pub fn export_bucket_id(mut self, value: impl Into<String>) -> Self {
         self.body_export_bucket_id = Some(value.into());
         self
@@ -84,6 +87,7 @@ impl<'a> CreateBackupExport<'a> {
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     ///
     /// Sets body member `snapshotId` (ignored when a whole body is given with `body`).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.body_snapshot_id = Some(value.into());
         self
@@ -93,6 +97,7 @@ impl<'a> CreateBackupExport<'a> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 409, 429, 500) and decode errors, see [`Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -108,6 +113,7 @@ impl<'a> CreateBackupExport<'a> {
         >::with_json(core, self.build_request(), "application/vnd.atlas.2023-01-01+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
+    #[inline]
     fn build_request(
         self,
     ) -> Result<

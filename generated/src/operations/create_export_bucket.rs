@@ -41,11 +41,13 @@ pub struct CreateExportBucket<'a> {
 }
 impl<'a> CreateExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
+    #[inline]
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
         self
     }
     /// When true, Atlas indents the JSON body for humans. No effect on content. Defaults to false.
+    #[inline]
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = Some(value);
         self
@@ -63,6 +65,7 @@ impl<'a> CreateExportBucket<'a> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -78,6 +81,7 @@ impl<'a> CreateExportBucket<'a> {
         >::with_json(core, self.build_request(), "application/vnd.atlas.2024-05-30+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
+    #[inline]
     fn build_request(
         self,
     ) -> Result<
@@ -147,11 +151,13 @@ pub struct CreateExportBucket20230101<'a> {
 }
 impl<'a> CreateExportBucket20230101<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
+    #[inline]
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
         self
     }
     /// When true, Atlas indents the JSON body for humans. No effect on content. Defaults to false.
+    #[inline]
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = Some(value);
         self
@@ -169,6 +175,7 @@ impl<'a> CreateExportBucket20230101<'a> {
     /// Constraints (documented, not enforced when decoding): length 3..=63.
     ///
     /// Sets body member `bucketName` (ignored when a whole body is given with `body`).
+    #[inline]
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.body_bucket_name = Some(value.into());
         self
@@ -178,6 +185,7 @@ impl<'a> CreateExportBucket20230101<'a> {
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     ///
     /// Sets body member `iamRoleId` (ignored when a whole body is given with `body`).
+    #[inline]
     pub fn iam_role_id(mut self, value: impl Into<String>) -> Self {
         self.body_iam_role_id = Some(value.into());
         self
@@ -185,6 +193,7 @@ impl<'a> CreateExportBucket20230101<'a> {
     /// Export over AWS PrivateLink instead of public endpoints. Defaults to false when omitted.
     ///
     /// Sets body member `requirePrivateNetworking` (ignored when a whole body is given with `body`).
+    #[inline]
     pub fn require_private_networking(mut self, value: bool) -> Self {
         self.body_require_private_networking = Some(value);
         self
@@ -194,6 +203,7 @@ impl<'a> CreateExportBucket20230101<'a> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -209,6 +219,7 @@ impl<'a> CreateExportBucket20230101<'a> {
         >::with_json(core, self.build_request(), "application/vnd.atlas.2023-01-01+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
+    #[inline]
     fn build_request(
         self,
     ) -> Result<

@@ -40,6 +40,7 @@ pub struct GetExportBucket<'a> {
 }
 impl<'a> GetExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
+    #[inline]
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
         self
@@ -49,6 +50,7 @@ impl<'a> GetExportBucket<'a> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -63,6 +65,7 @@ impl<'a> GetExportBucket<'a> {
         >::new(core, self.build_request())
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
+    #[inline]
     fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let export_bucket_id = crate::params::ExportBucketId::new(
@@ -119,6 +122,7 @@ pub struct GetExportBucket20230101<'a> {
 }
 impl<'a> GetExportBucket20230101<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
+    #[inline]
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
         self
@@ -128,6 +132,7 @@ impl<'a> GetExportBucket20230101<'a> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -142,6 +147,7 @@ impl<'a> GetExportBucket20230101<'a> {
         >::new(core, self.build_request())
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
+    #[inline]
     fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let export_bucket_id = crate::params::ExportBucketId::new(

@@ -54,16 +54,19 @@ pub struct ListBackupExports<'a> {
 }
 impl<'a> ListBackupExports<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
+    #[inline]
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
         self
     }
     /// When true, Atlas indents the JSON body for humans. No effect on content. Defaults to false.
+    #[inline]
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = Some(value);
         self
     }
     /// Whether list responses include `totalCount`. Defaults to true; set it to false to skip counting.
+    #[inline]
     pub fn include_count(mut self, value: bool) -> Self {
         self.include_count = Some(value);
         self
@@ -71,6 +74,7 @@ impl<'a> ListBackupExports<'a> {
     /// Page size, from 1 to 500 items. Defaults to 100.
     ///
     /// Must be in 1..=500; checked by `send()` before any request is made.
+    #[inline]
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.items_per_page = Some(value);
         self
@@ -78,27 +82,47 @@ impl<'a> ListBackupExports<'a> {
     /// Which page to return, counting from 1. Defaults to 1. A page past the end comes back with an empty `results` array.
     ///
     /// Must be at least 1; checked by `send()` before any request is made.
+    #[inline]
     pub fn page_num(mut self, value: i64) -> Self {
         self.page_num = Some(value);
         self
     }
     /// Fetch up to `pages` pages ahead of the consumer of [`Self::into_stream`] / [`Self::into_pages`]
     /// (default 0: one request at a time). Items still arrive in order.
+    #[inline]
     pub fn prefetch(mut self, pages: usize) -> Self {
         self.prefetch = pages;
         self
     }
     /// Stop a stream after `items` items.
+    #[inline]
     pub fn max_items(mut self, items: usize) -> Self {
         self.max_items = Some(items);
         self
     }
     /// End a stream that is still going after `pages` pages with `Error::Pagination`
     /// (default 10,000, the runtime's `DEFAULT_MAX_PAGES`; at least 1).
+    #[inline]
     pub fn max_pages(mut self, pages: u64) -> Self {
         self.max_pages = Some(pages);
         self
     }
+    /// The request for page `page` (the same parameters otherwise), started. One function
+    /// shared by both streams: the future's type is worked out once per operation.
+    #[inline]
+    fn fetch_page(
+        &self,
+        page: i64,
+    ) -> runtime::PageFuture<
+        'a,
+        crate::types::PaginatedApiAtlasDiskBackupExportJobView,
+        crate::ErrorBody,
+    > {
+        let mut request = self.clone();
+        request.page_num = Some(page);
+        Box::pin(request.send())
+    }
+    #[inline]
     fn page_settings(&self) -> runtime::PageSettings {
         runtime::PageSettings {
             first_page: self.page_num.unwrap_or(1),
@@ -114,6 +138,7 @@ impl<'a> ListBackupExports<'a> {
     /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
     /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
     /// yielded once, after every page received before it.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl runtime::Stream<
@@ -125,14 +150,11 @@ impl<'a> ListBackupExports<'a> {
         let settings = self.page_settings();
         runtime::lazy(move || runtime::pages(
             settings,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = Some(page);
-                Box::pin(request.send())
-            },
+            move |page| self.fetch_page(page),
         ))
     }
     /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
+    #[inline]
     pub fn into_stream(
         self,
     ) -> impl runtime::Stream<
@@ -141,11 +163,7 @@ impl<'a> ListBackupExports<'a> {
         let settings = self.page_settings();
         runtime::lazy(move || runtime::items(
             settings,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = Some(page);
-                Box::pin(request.send())
-            },
+            move |page| self.fetch_page(page),
         ))
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -153,6 +171,7 @@ impl<'a> ListBackupExports<'a> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -167,6 +186,7 @@ impl<'a> ListBackupExports<'a> {
         >::new(core, self.build_request())
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
+    #[inline]
     fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;

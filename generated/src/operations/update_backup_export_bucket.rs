@@ -46,11 +46,13 @@ pub struct UpdateBackupExportBucket<'a> {
 }
 impl<'a> UpdateBackupExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
+    #[inline]
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = Some(value);
         self
     }
     /// When true, Atlas indents the JSON body for humans. No effect on content. Defaults to false.
+    #[inline]
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = Some(value);
         self
@@ -66,6 +68,7 @@ impl<'a> UpdateBackupExportBucket<'a> {
     /// True to require private networking for exports; false to allow public endpoints.
     ///
     /// Sets body member `requirePrivateNetworking` (ignored when a whole body is given with `body`).
+    #[inline]
     pub fn require_private_networking(mut self, value: bool) -> Self {
         self.body_require_private_networking = Some(value);
         self
@@ -75,6 +78,7 @@ impl<'a> UpdateBackupExportBucket<'a> {
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -90,6 +94,7 @@ impl<'a> UpdateBackupExportBucket<'a> {
         >::with_json(core, self.build_request(), "application/vnd.atlas.2024-05-30+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
+    #[inline]
     fn build_request(
         self,
     ) -> Result<

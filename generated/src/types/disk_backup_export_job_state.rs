@@ -28,6 +28,7 @@ impl DiskBackupExportJobState {
         "Successful",
     ];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskBackupExportJobState::Cancelled => "Cancelled",
@@ -40,6 +41,7 @@ impl DiskBackupExportJobState {
     }
 }
 impl From<&str> for DiskBackupExportJobState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Cancelled" => DiskBackupExportJobState::Cancelled,
@@ -52,6 +54,7 @@ impl From<&str> for DiskBackupExportJobState {
     }
 }
 impl From<String> for DiskBackupExportJobState {
+    #[inline]
     fn from(value: String) -> Self {
         match DiskBackupExportJobState::from(value.as_str()) {
             DiskBackupExportJobState::Unknown(_) => {
@@ -63,11 +66,13 @@ impl From<String> for DiskBackupExportJobState {
 }
 impl std::str::FromStr for DiskBackupExportJobState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DiskBackupExportJobState::from(value))
     }
 }
 impl std::fmt::Display for DiskBackupExportJobState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

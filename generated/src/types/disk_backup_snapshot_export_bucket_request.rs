@@ -17,6 +17,7 @@ pub enum DiskBackupSnapshotExportBucketRequest {
 }
 impl DiskBackupSnapshotExportBucketRequest {
     /// The `cloudProvider` tag of this value (None only for an untagged unknown value).
+    #[inline]
     pub fn cloud_provider(&self) -> Option<&str> {
         match self {
             DiskBackupSnapshotExportBucketRequest::Aws(_) => Some("AWS"),
@@ -30,18 +31,21 @@ impl DiskBackupSnapshotExportBucketRequest {
 }
 impl From<crate::types::DiskBackupSnapshotAwsExportBucketRequest>
 for DiskBackupSnapshotExportBucketRequest {
+    #[inline]
     fn from(value: crate::types::DiskBackupSnapshotAwsExportBucketRequest) -> Self {
         DiskBackupSnapshotExportBucketRequest::Aws(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotAzureExportBucketRequest>
 for DiskBackupSnapshotExportBucketRequest {
+    #[inline]
     fn from(value: crate::types::DiskBackupSnapshotAzureExportBucketRequest) -> Self {
         DiskBackupSnapshotExportBucketRequest::Azure(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotGcpExportBucketRequest>
 for DiskBackupSnapshotExportBucketRequest {
+    #[inline]
     fn from(value: crate::types::DiskBackupSnapshotGcpExportBucketRequest) -> Self {
         DiskBackupSnapshotExportBucketRequest::Gcp(value)
     }

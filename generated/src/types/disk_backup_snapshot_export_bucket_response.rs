@@ -17,6 +17,7 @@ pub enum DiskBackupSnapshotExportBucketResponse {
 }
 impl DiskBackupSnapshotExportBucketResponse {
     /// The `cloudProvider` tag of this value (None only for an untagged unknown value).
+    #[inline]
     pub fn cloud_provider(&self) -> Option<&str> {
         match self {
             DiskBackupSnapshotExportBucketResponse::Aws(_) => Some("AWS"),
@@ -30,18 +31,21 @@ impl DiskBackupSnapshotExportBucketResponse {
 }
 impl From<crate::types::DiskBackupSnapshotAwsExportBucketResponse>
 for DiskBackupSnapshotExportBucketResponse {
+    #[inline]
     fn from(value: crate::types::DiskBackupSnapshotAwsExportBucketResponse) -> Self {
         DiskBackupSnapshotExportBucketResponse::Aws(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotAzureExportBucketResponse>
 for DiskBackupSnapshotExportBucketResponse {
+    #[inline]
     fn from(value: crate::types::DiskBackupSnapshotAzureExportBucketResponse) -> Self {
         DiskBackupSnapshotExportBucketResponse::Azure(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotGcpExportBucketResponse>
 for DiskBackupSnapshotExportBucketResponse {
+    #[inline]
     fn from(value: crate::types::DiskBackupSnapshotGcpExportBucketResponse) -> Self {
         DiskBackupSnapshotExportBucketResponse::Gcp(value)
     }

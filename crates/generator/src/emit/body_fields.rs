@@ -85,6 +85,7 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
         setters.extend(quote! {
             #doc
             #deprecated
+            #[inline]
             pub fn #setter(mut self, value: #arg) -> Self {
                 self.#slot = Some(#convert);
                 self

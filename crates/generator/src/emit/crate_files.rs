@@ -78,11 +78,13 @@ pub fn params(api: &Api) -> TokenStream {
                 }
 
                 /// The validated value.
+                #[inline]
                 pub fn as_str(&self) -> &str {
                     &self.0
                 }
 
                 /// The validated value, owned.
+                #[inline]
                 pub fn into_inner(self) -> String {
                     self.0
                 }
@@ -90,6 +92,7 @@ pub fn params(api: &Api) -> TokenStream {
 
             impl std::str::FromStr for #name {
                 type Err = Error;
+                #[inline]
                 fn from_str(value: &str) -> Result<Self, Error> {
                     Self::new(value)
                 }
@@ -97,6 +100,7 @@ pub fn params(api: &Api) -> TokenStream {
 
             impl TryFrom<String> for #name {
                 type Error = Error;
+                #[inline]
                 fn try_from(value: String) -> Result<Self, Error> {
                     Self::new(value)
                 }
@@ -104,18 +108,21 @@ pub fn params(api: &Api) -> TokenStream {
 
             impl TryFrom<&str> for #name {
                 type Error = Error;
+                #[inline]
                 fn try_from(value: &str) -> Result<Self, Error> {
                     Self::new(value)
                 }
             }
 
             impl AsRef<str> for #name {
+                #[inline]
                 fn as_ref(&self) -> &str {
                     &self.0
                 }
             }
 
             impl std::fmt::Display for #name {
+                #[inline]
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str(&self.0)
                 }

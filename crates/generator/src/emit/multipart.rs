@@ -42,6 +42,7 @@ pub fn part_fields(parts: &[MultipartPart], taken: &[String]) -> Option<BodyFiel
         let doc = doc_attrs(Some(&setter_doc(part)));
         setters.extend(quote! {
             #doc
+            #[inline]
             pub fn #setter(mut self, value: #arg) -> Self {
                 self.#slot = Some(#convert);
                 self

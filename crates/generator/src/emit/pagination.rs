@@ -65,15 +65,19 @@ pub fn page_impls(api: &Api) -> Option<TokenStream> {
         quote! {
             impl runtime::Page for crate::types::#page {
                 type Item = #item;
+                #[inline]
                 fn items(&self) -> &[Self::Item] {
                     #items
                 }
+                #[inline]
                 fn into_items(self) -> Vec<Self::Item> {
                     #into_items
                 }
+                #[inline]
                 fn total_count(&self) -> Option<u64> {
                     #total
                 }
+                #[inline]
                 fn has_next_link(&self) -> Option<bool> {
                     #next
                 }
@@ -125,12 +129,14 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
     quote! {
         /// Fetch up to `pages` pages ahead of the consumer of [`Self::into_stream`] / [`Self::into_pages`]
         /// (default 0: one request at a time). Items still arrive in order.
+        #[inline]
         pub fn prefetch(mut self, pages: usize) -> Self {
             self.prefetch = pages;
             self
         }
 
         /// Stop a stream after `items` items.
+        #[inline]
         pub fn max_items(mut self, items: usize) -> Self {
             self.max_items = Some(items);
             self
@@ -138,11 +144,22 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
 
         /// End a stream that is still going after `pages` pages with `Error::Pagination`
         /// (default 10,000, the runtime's `DEFAULT_MAX_PAGES`; at least 1).
+        #[inline]
         pub fn max_pages(mut self, pages: u64) -> Self {
             self.max_pages = Some(pages);
             self
         }
 
+        /// The request for page `page` (the same parameters otherwise), started. One function
+        /// shared by both streams: the future's type is worked out once per operation.
+        #[inline]
+        fn fetch_page(&self, page: i64) -> runtime::PageFuture<'a, crate::types::#page, crate::ErrorBody> {
+            let mut request = self.clone();
+            #set_page
+            Box::pin(request.send())
+        }
+
+        #[inline]
         fn page_settings(&self) -> runtime::PageSettings {
             runtime::PageSettings { first_page: #first_page, page_size: #page_size, prefetch: self.prefetch, max_items: self.max_items, max_pages: self.max_pages }
         }
@@ -153,23 +170,17 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
         /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
         /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
         /// yielded once, after every page received before it.
+        #[inline]
         pub fn into_pages(self) -> impl runtime::Stream<Item = Result<crate::types::#page, crate::Error>> + Unpin + 'a {
             let settings = self.page_settings();
-            runtime::lazy(move || runtime::pages(settings, move |page| {
-                let mut request = self.clone();
-                #set_page
-                Box::pin(request.send())
-            }))
+            runtime::lazy(move || runtime::pages(settings, move |page| self.fetch_page(page)))
         }
 
         /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
+        #[inline]
         pub fn into_stream(self) -> impl runtime::Stream<Item = Result<#item, crate::Error>> + Unpin + 'a {
             let settings = self.page_settings();
-            runtime::lazy(move || runtime::items(settings, move |page| {
-                let mut request = self.clone();
-                #set_page
-                Box::pin(request.send())
-            }))
+            runtime::lazy(move || runtime::items(settings, move |page| self.fetch_page(page)))
         }
     }
 }

@@ -210,6 +210,7 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
             pub const VALUES: &'static [&'static str] = &[#(#values),*];
 
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
@@ -219,6 +220,7 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
         }
 
         impl From<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
@@ -228,6 +230,7 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
         }
 
         impl From<String> for #name {
+            #[inline]
             fn from(value: String) -> Self {
                 match #name::from(value.as_str()) {
                     #name::#fallback(_) => #name::#fallback(value),
@@ -238,12 +241,14 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
 
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(#name::from(value))
             }
         }
 
         impl std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -318,6 +323,7 @@ fn int_enum(e: &IntEnumDef) -> TokenStream {
         }
 
         impl From<#repr> for #name {
+            #[inline]
             fn from(value: #repr) -> Self {
                 match value {
                     #(#from_value)*
@@ -327,12 +333,14 @@ fn int_enum(e: &IntEnumDef) -> TokenStream {
         }
 
         impl From<#name> for #repr {
+            #[inline]
             fn from(value: #name) -> Self {
                 value.value()
             }
         }
 
         impl std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 std::fmt::Display::fmt(&self.value(), f)
             }
@@ -412,6 +420,7 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
         let ty = ident(ty);
         quote! {
             impl From<crate::types::#ty> for #name {
+                #[inline]
                 fn from(value: crate::types::#ty) -> Self {
                     #name::#v(value)
                 }
@@ -434,6 +443,7 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
 
         impl #name {
             #[doc = #accessor_doc]
+            #[inline]
             pub fn #accessor(&self) -> Option<&str> {
                 match self {
                     #(#tags)*

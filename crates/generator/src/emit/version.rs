@@ -87,12 +87,18 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
             #page_methods
 
             #send_doc
+            // `#[inline]` here and on every per-operation and per-type method the crate does not
+            // call itself: a dev build compiles a non-generic function in its own crate even when
+            // nothing uses it, an inline one only in the crates that call it (a user calls a few
+            // of hundreds of operations). Whole Atlas API crate: LLVM IR -85 %, 20.7 s -> 15.3 s.
+            #[inline]
             pub fn send(self) -> impl std::future::Future<Output = Result<#ret, Error>> + 'a {
                 let core = &self.client.core;
                 #call
             }
 
             /// Validates the parameters and builds the request (the synchronous half of `send`).
+            #[inline]
             fn build_request(self) -> Result<#built, Error> {
                 #(#path_checks)*
                 #(#query_checks)*
@@ -376,6 +382,7 @@ fn query_setter(q: &QueryParam) -> TokenStream {
     let doc = doc_attrs(Some(&doc));
     quote! {
         #doc
+        #[inline]
         pub fn #name(mut self, value: #arg) -> Self {
             self.#name = Some(#convert);
             self
