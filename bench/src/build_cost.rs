@@ -93,6 +93,19 @@ pub fn run(mut cmd: Command) -> Result<Measured, String> {
     Ok(Measured { seconds, peak_kb })
 }
 
+/// The runtime features generated/ enables (`features = [..]` on its `apigen-runtime` line),
+/// comma-separated; empty when none.
+fn runtime_features(root: &Path) -> String {
+    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap_or_default();
+    manifest
+        .lines()
+        .find(|l| l.starts_with("apigen-runtime"))
+        .and_then(|l| l.split_once("features = [").map(|(_, rest)| rest))
+        .and_then(|rest| rest.split_once(']').map(|(list, _)| list))
+        .map(|list| list.replace(['"', ' '], ""))
+        .unwrap_or_default()
+}
+
 fn touch(path: &Path) -> Result<(), String> {
     let file = std::fs::File::options()
         .write(true)
@@ -213,9 +226,21 @@ fn crate_rows(root: &Path, rounds: usize) -> Result<Vec<Row>, String> {
             &["clean", "-p", "apigen-runtime"],
             Some(&target),
         ))?;
+        // With the features generated/ enables (e.g. `chrono`): otherwise the touch build below
+        // would rebuild the runtime with them and be timed as the generated crate's.
+        let features = runtime_features(root);
         let m = run(cargo(
             root,
-            &["build", "-p", "apigen-runtime", "-j", "2", "--locked"],
+            &[
+                "build",
+                "-p",
+                "apigen-runtime",
+                "--features",
+                &features,
+                "-j",
+                "2",
+                "--locked",
+            ],
             Some(&target),
         ))?;
         s.runtime.push(m.seconds);
@@ -384,6 +409,14 @@ fn full_api_build(root: &Path, dir: &Path) -> Vec<Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runtime_features_are_read_from_the_generated_manifest() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+        let expected = if manifest.contains("features = [\"chrono\"]") { "chrono" } else { "" };
+        assert_eq!(runtime_features(&root), expected);
+    }
 
     #[test]
     fn loc_counts_rust_lines_and_runtime_share() {
