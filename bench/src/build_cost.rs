@@ -414,7 +414,11 @@ mod tests {
     fn runtime_features_are_read_from_the_generated_manifest() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
-        let expected = if manifest.contains("features = [\"chrono\"]") { "chrono" } else { "" };
+        let expected = if manifest.contains("features = [\"chrono\"]") {
+            "chrono"
+        } else {
+            ""
+        };
         assert_eq!(runtime_features(&root), expected);
     }
 
