@@ -174,7 +174,13 @@ impl ClientCore {
     pub(crate) async fn execute_raw(&self, request: Request) -> Result<Response, Error> {
         let op = request.operation;
         check_path(&request.path)?;
-        let mut text = String::with_capacity(self.inner.base_url.len() + request.path.len() + 64);
+        let mut text = String::with_capacity(
+            self.inner
+                .base_url
+                .len()
+                .saturating_add(request.path.len())
+                .saturating_add(64),
+        );
         text.push_str(&self.inner.base_url);
         request.push_path_and_query(&mut text);
         let url = Url::parse(&text)

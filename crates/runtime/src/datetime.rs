@@ -13,21 +13,16 @@ use std::marker::PhantomData;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
 use serde::de::{Deserializer, MapAccess, Visitor};
 
-/// The value of an optional `date-time` member: `null` is `None`. Same result as
-/// `map.next_value::<Option<DateTime<Utc>>>()`.
-#[inline]
-pub fn next_opt<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<DateTime<Utc>>, A::Error> {
-    map.next_value_seed(crate::fields::OptSeed::<Rfc3339>(PhantomData))
-        .map(|value| value.map(|Rfc3339(at)| at))
-}
-
-/// [`next_opt`] into `slot` (see `fields::set`).
+/// The value of an optional `date-time` member into `slot`: `null` is `None`. Same result as
+/// `*slot = map.next_value()?` (see `fields::set`), through [`Rfc3339`].
 #[inline]
 pub fn set<'de, A: MapAccess<'de>>(
     slot: &mut Option<DateTime<Utc>>,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    *slot = next_opt(map)?;
+    *slot = map
+        .next_value_seed(crate::fields::OptSeed::<Rfc3339>(PhantomData))?
+        .map(|Rfc3339(at)| at);
     Ok(())
 }
 
@@ -90,11 +85,12 @@ pub fn parse_common(text: &str) -> Option<DateTime<Utc>> {
     Some(DateTime::from_naive_utc_and_offset(utc, Utc))
 }
 
-/// The value of 1 to 4 ASCII digits.
+/// The value of ASCII digits; `None` for anything else or a value past `u32`.
 #[inline]
 fn digits(b: &[u8]) -> Option<u32> {
     b.iter().try_fold(0u32, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        let digit = c.is_ascii_digit().then(|| u32::from(c - b'0'))?;
+        acc.checked_mul(10)?.checked_add(digit)
     })
 }
 
@@ -107,14 +103,9 @@ fn fraction(b: &[u8]) -> Option<(u32, &[u8])> {
     if count == 0 || count > 9 {
         return None;
     }
-    let value = digits_any(&after[..count]);
-    let scale = 10u32.pow(9 - u32::try_from(count).ok()?);
-    Some((value * scale, &after[count..]))
-}
-
-fn digits_any(b: &[u8]) -> u32 {
-    b.iter()
-        .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
+    let (text, rest) = after.split_at(count);
+    let scale = 10u32.checked_pow(9 - u32::try_from(count).ok()?)?;
+    Some((digits(text)?.checked_mul(scale)?, rest))
 }
 
 /// `Z`, `z` or `±HH:MM` (hours 0–23, minutes 0–59) as seconds east of UTC; nothing may follow.
@@ -166,6 +157,16 @@ mod tests {
             assert!(fast.is_some(), "{text}");
             assert_eq!(fast.ok_or(String::new()), chrono_parse(text), "{text}");
         }
+    }
+
+    #[test]
+    fn digit_runs_past_u32_are_none_not_an_overflow() {
+        assert_eq!(digits(b"0042"), Some(42));
+        assert_eq!(digits(b"4294967295"), Some(u32::MAX));
+        assert_eq!(digits(b"4294967296"), None);
+        assert_eq!(digits(b"12a4"), None);
+        assert_eq!(fraction(b".000000001Z"), Some((1, &b"Z"[..])));
+        assert_eq!(fraction(b".5"), Some((500_000_000, &b""[..])));
     }
 
     #[test]

@@ -57,24 +57,17 @@ impl<'de, T: DecodeFields> Visitor<'de> for FieldsVisitor<T> {
     }
 }
 
-/// The value of an optional member: `null` is `None`. Same result as `map.next_value::<Option<T>>()`,
-/// but every step is `#[inline]` so the null check lands in the caller's loop (serde's own `Option`
-/// impl stays a separate call per member: about 3 % of a page decode).
-#[inline]
-pub fn next_opt<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
-    map: &mut A,
-) -> Result<Option<T>, A::Error> {
-    map.next_value_seed(OptSeed(PhantomData))
-}
-
-/// [`next_opt`] into `slot`: the arm of a generated `decode_field` is this one call, an expression
-/// of the arm's `Result` (no `?` and no assignment to infer through, per member, in generated code).
+/// The value of an optional member into `slot`: `null` is `None`. Same result as
+/// `*slot = map.next_value()?`, but every step is `#[inline]` so the null check lands in the caller's
+/// loop (serde's own `Option` impl stays a separate call per member: about 3 % of a page decode). The
+/// arm of a generated `decode_field` is this one call, an expression of the arm's `Result` (no `?`
+/// and no assignment to infer through, per member, in generated code).
 #[inline]
 pub fn set<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
     slot: &mut Option<T>,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    *slot = next_opt(map)?;
+    *slot = map.next_value_seed(OptSeed(PhantomData))?;
     Ok(())
 }
 

@@ -54,7 +54,7 @@ impl<S: Serializer> Struct<S> {
 /// optional member is `Some`), the length `serialize_struct` is given.
 #[inline]
 pub fn present(always: usize, optional: &[bool]) -> usize {
-    always + optional.iter().filter(|present| **present).count()
+    always.saturating_add(optional.iter().filter(|present| **present).count())
 }
 
 #[cfg(test)]

@@ -197,6 +197,34 @@ pub(super) fn query_validation(q: &QueryParam) -> Option<TokenStream> {
     }
 }
 
+/// A piece of a path template: literal text, a parameter, or braces naming no parameter (kept as
+/// text).
+enum TemplatePiece<'a> {
+    Literal(&'a str),
+    Param(&'a PathParam),
+    Unmatched(&'a str),
+}
+
+/// `"/a/{x}/b"` -> [`Literal("/a/")`, `Param(x)`, `Literal("/b")`]: the one scan of a path template
+/// that both ways of building the path read. An unclosed `{` and what follows stay literal.
+fn template_pieces<'a>(path: &'a str, params: &'a [PathParam]) -> Vec<TemplatePiece<'a>> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some((before, after)) = rest.split_once('{') {
+        let Some((name, tail)) = after.split_once('}') else {
+            break;
+        };
+        pieces.push(TemplatePiece::Literal(before));
+        pieces.push(match params.iter().find(|p| p.json_name == name) {
+            Some(p) => TemplatePiece::Param(p),
+            None => TemplatePiece::Unmatched(name),
+        });
+        rest = tail;
+    }
+    pieces.push(TemplatePiece::Literal(rest));
+    pieces
+}
+
 /// `"/a/{x}/b"` -> (`"/a/{}/b"`, [arg(x)]) for `format!`, escaping literal braces. `arg` renders one
 /// path parameter as the expression that fills its segment (the client and the mock server differ).
 pub(super) fn path_format(
@@ -204,31 +232,20 @@ pub(super) fn path_format(
     params: &[PathParam],
     arg: impl Fn(&PathParam) -> TokenStream,
 ) -> (String, Vec<TokenStream>) {
+    let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
     let mut fmt = String::new();
     let mut args = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        fmt.push_str(&rest[..start].replace('}', "}}"));
-        let name = &rest[start + 1..start + len];
-        match params.iter().find(|p| p.json_name == name) {
-            Some(p) => {
-                let (prefix, _) = p.style.prefix_and_separator();
-                fmt.push_str(&prefix.replace('{', "{{").replace('}', "}}"));
+    for piece in template_pieces(path, params) {
+        match piece {
+            TemplatePiece::Literal(text) => fmt.push_str(&escape(text)),
+            TemplatePiece::Unmatched(name) => fmt.push_str(&format!("{{{{{}}}}}", escape(name))),
+            TemplatePiece::Param(p) => {
+                fmt.push_str(&escape(&p.style.prefix_and_separator().0));
                 fmt.push_str("{}");
                 args.push(arg(p));
             }
-            None => fmt.push_str(
-                &rest[start..=start + len]
-                    .replace('{', "{{")
-                    .replace('}', "}}"),
-            ),
         }
-        rest = &rest[start + len + 1..];
     }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     (fmt, args)
 }
 
@@ -242,18 +259,13 @@ pub(super) fn path_pieces(
 ) -> Option<(Vec<String>, Vec<TokenStream>)> {
     let mut literals = vec![String::new()];
     let mut values = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
+    for piece in template_pieces(path, params) {
         let current = literals.last_mut()?;
-        current.push_str(&rest[..start]);
-        let name = &rest[start + 1..start + len];
-        match params.iter().find(|p| p.json_name == name) {
-            Some(p) => {
-                let (prefix, _) = p.style.prefix_and_separator();
-                current.push_str(&prefix);
+        match piece {
+            TemplatePiece::Literal(text) => current.push_str(text),
+            TemplatePiece::Unmatched(name) => current.push_str(&format!("{{{name}}}")),
+            TemplatePiece::Param(p) => {
+                current.push_str(&p.style.prefix_and_separator().0);
                 let var = ident(&p.rust_name);
                 values.push(match &p.ty {
                     PathType::Validated(_) => quote!(#var.as_str()),
@@ -262,11 +274,8 @@ pub(super) fn path_pieces(
                 });
                 literals.push(String::new());
             }
-            None => current.push_str(&rest[start..=start + len]),
         }
-        rest = &rest[start + len + 1..];
     }
-    literals.last_mut()?.push_str(rest);
     Some((literals, values))
 }
 
