@@ -50,10 +50,7 @@ pub use client::ClientCore;
 pub use decode::decode_slice;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
 pub use futures_util::stream::Stream;
-pub use pagination::{
-    items, lazy, pages, ItemStream, Lazy, Page, PageFuture, PageSettings, PageStream,
-    DEFAULT_MAX_PAGES,
-};
+pub use pagination::{Items, Page, PageSettings, Pages, Paginated, DEFAULT_MAX_PAGES};
 pub use params::ObjectStyle;
 pub use request::{encode_segment, path, Method, Operation, QueryValue, Request};
 /// The HTTP client crate, for `client_builder!`'s `http_client` setter.

@@ -9,10 +9,11 @@
 //! `max_pages` of them). A listing also ends with [`Error::Pagination`] after `max_pages` pages (default
 //! [`DEFAULT_MAX_PAGES`]) or when page numbers run out (`i64::MAX`).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::future::Future;
 use std::hash::{DefaultHasher, Hasher};
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_util::stream::{FuturesOrdered, Stream, StreamExt};
 
@@ -52,73 +53,68 @@ pub struct PageSettings {
 /// beyond any real export listing, and ends a runaway server after minutes, not days.
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
-/// One page request in flight; `B` is the API's error body.
-pub type PageFuture<'a, P, B = crate::error::Undecoded> =
-    Pin<Box<dyn Future<Output = Result<P, Error<B>>> + Send + 'a>>;
-
-/// A stream of whole pages, in order.
-pub type PageStream<'a, P, B = crate::error::Undecoded> =
-    Pin<Box<dyn Stream<Item = Result<P, Error<B>>> + Send + 'a>>;
-
-/// A stream of items across pages, in order.
-pub type ItemStream<'a, T, B = crate::error::Undecoded> =
-    Pin<Box<dyn Stream<Item = Result<T, Error<B>>> + Send + 'a>>;
-
-/// A stream built on its first poll by `make` (see [`lazy`]).
-#[must_use = "streams do nothing unless polled"]
-pub struct Lazy<S, M> {
-    make: Option<M>,
-    stream: Option<S>,
+/// A paginated list operation: implemented by the generated request builder of each paginated
+/// operation. [`Pages`] and [`Items`] walk the listing through it, so the walk (and the decoding of
+/// the page type) is compiled in the crate that polls a listing, not once per operation in the
+/// generated library.
+pub trait Paginated {
+    /// The page type.
+    type Page: Page;
+    /// The API's error body.
+    type ErrorBody;
+    /// The request for one page, in flight.
+    type Future: Future<Output = Result<Self::Page, Error<Self::ErrorBody>>>;
+    /// How the listing is walked: first page, page size, prefetch and bounds.
+    fn page_settings(&self) -> PageSettings;
+    /// The request for page `page` (every other parameter as set on the builder), started.
+    fn fetch_page(&self, page: i64) -> Self::Future;
 }
 
-/// A stream that calls `make` on its first poll and then yields what that stream yields.
+/// The pages of a listing, in order: what the generated `into_pages` returns.
 ///
-/// Generated `into_pages` / `into_stream` return this around [`pages`] / [`items`], so the page walk
-/// and the decoding of the page type are compiled in the crate that polls the listing, not once per
-/// paginated operation in the generated library.
-pub fn lazy<S: Stream + Unpin, M: FnOnce() -> S>(make: M) -> Lazy<S, M> {
-    Lazy {
-        make: Some(make),
-        stream: None,
-    }
-}
-
-impl<S: Stream + Unpin, M: FnOnce() -> S + Unpin> Stream for Lazy<S, M> {
-    type Item = S::Item;
-
-    fn poll_next(
-        self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<S::Item>> {
-        let this = self.get_mut();
-        if let Some(make) = this.make.take() {
-            this.stream = Some(make());
-        }
-        match &mut this.stream {
-            Some(stream) => Pin::new(stream).poll_next(cx),
-            None => std::task::Poll::Ready(None),
-        }
-    }
-}
-
-struct Walk<'a, P: Page, F, B> {
-    fetch: F,
+/// A `Stream` of `Result<page, Error>`; it ends as the [module documentation](self) describes, and an
+/// error is yielded once, after every page received before it.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<O: Paginated> {
+    operation: O,
     settings: PageSettings,
     max_pages: u64,
     /// Pages requested so far (the next request is page `first_page + requested`).
     requested: u64,
     /// Pages handed out so far.
     yielded: u64,
-    in_flight: FuturesOrdered<PageFuture<'a, P, B>>,
+    in_flight: FuturesOrdered<O::Future>,
     seen_items: u64,
     /// Fingerprints of the non-empty pages handed out (at most `max_pages`).
     seen_pages: HashSet<u128>,
     /// An error to hand out after the page that revealed it.
-    pending_error: Option<Error<B>>,
+    pending_error: Option<Error<O::ErrorBody>>,
     done: bool,
 }
 
-impl<P: Page, F, B> Walk<'_, P, F, B> {
+// Nothing in `Pages` is ever pinned in place: the page futures live in `FuturesOrdered`, which
+// boxes them, and the other fields are only moved or read.
+impl<O: Paginated> Unpin for Pages<O> {}
+
+impl<O: Paginated> Pages<O> {
+    /// The listing `operation` describes, walked from its first page; nothing is sent before the
+    /// first poll.
+    pub fn new(operation: O) -> Self {
+        let settings = operation.page_settings();
+        Pages {
+            operation,
+            settings,
+            max_pages: settings.max_pages.unwrap_or(DEFAULT_MAX_PAGES).max(1),
+            requested: 0,
+            yielded: 0,
+            in_flight: FuturesOrdered::new(),
+            seen_items: 0,
+            seen_pages: HashSet::new(),
+            pending_error: None,
+            done: false,
+        }
+    }
+
     /// `pageNum` of the page `index` pages after the first; `None` past `i64::MAX`.
     fn page_num(&self, index: u64) -> Option<i64> {
         i64::try_from(index)
@@ -126,8 +122,95 @@ impl<P: Page, F, B> Walk<'_, P, F, B> {
             .and_then(|i| self.settings.first_page.checked_add(i))
     }
 
-    fn may_request(&self) -> bool {
-        self.requested < self.max_pages && self.page_num(self.requested).is_some()
+    /// Keeps `prefetch + 1` requests in flight; `FuturesOrdered` yields them in page order.
+    fn request_ahead(&mut self) {
+        while self.in_flight.len() <= self.settings.prefetch && self.requested < self.max_pages {
+            let Some(num) = self.page_num(self.requested) else {
+                break;
+            };
+            self.in_flight.push_back(self.operation.fetch_page(num));
+            self.requested += 1;
+        }
+    }
+
+    /// Ends the listing; requests in flight for later pages are dropped (cancelled).
+    fn finish(&mut self) {
+        self.done = true;
+        self.in_flight = FuturesOrdered::new();
+    }
+
+    /// What to hand out for page `page_num`, received: the page, or the error a repeated page
+    /// means; notes whether the listing ends here.
+    fn receive(&mut self, page: O::Page, page_num: i64) -> Result<O::Page, Error<O::ErrorBody>> {
+        let count = page.items().len();
+        if count > 0 && !self.seen_pages.insert(fingerprint(page.items())) {
+            self.finish();
+            let reason = format!("the server returned the {count} items of an earlier page again; stopping instead of looping");
+            return Err(Error::Pagination {
+                page: page_num,
+                reason,
+            });
+        }
+        self.seen_items = self.seen_items.saturating_add(count as u64);
+        let short = i64::try_from(count).unwrap_or(i64::MAX) < self.settings.page_size;
+        let no_next = page.has_next_link() == Some(false);
+        let total_reached = page
+            .total_count()
+            .is_some_and(|total| self.seen_items >= total);
+        let capped = self
+            .settings
+            .max_items
+            .is_some_and(|max| self.seen_items >= max as u64);
+        if count == 0 || short || no_next || total_reached || capped {
+            self.finish();
+        } else if self.yielded >= self.max_pages || self.page_num(self.yielded).is_none() {
+            // The listing claims more pages than allowed: hand out this one, then the error.
+            self.finish();
+            let reason = match self.page_num(self.yielded) {
+                Some(_) => format!(
+                    "the listing has more than {} pages (max_pages)",
+                    self.max_pages
+                ),
+                None => "page numbers run out (i64::MAX)".to_owned(),
+            };
+            self.pending_error = Some(Error::Pagination {
+                page: page_num.saturating_add(1),
+                reason,
+            });
+        }
+        Ok(page)
+    }
+}
+
+impl<O: Paginated> Stream for Pages<O> {
+    type Item = Result<O::Page, Error<O::ErrorBody>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if let Some(error) = this.pending_error.take() {
+            return Poll::Ready(Some(Err(error)));
+        }
+        if this.done {
+            return Poll::Ready(None);
+        }
+        this.request_ahead();
+        let received = match this.in_flight.poll_next_unpin(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(received) => received,
+        };
+        let page_num = this.page_num(this.yielded).unwrap_or(i64::MAX);
+        this.yielded += 1;
+        Poll::Ready(match received {
+            Some(Ok(page)) => Some(this.receive(page, page_num)),
+            Some(Err(error)) => {
+                this.finish();
+                Some(Err(error))
+            }
+            None => {
+                this.done = true;
+                None
+            }
+        })
     }
 }
 
@@ -158,141 +241,69 @@ fn fingerprint<T: serde::Serialize>(items: &[T]) -> u128 {
     (u128::from(w.0.finish()) << 64) | u128::from(w.1.finish())
 }
 
-/// Walks a listing page by page; `fetch(page_num)` sends one request.
-pub fn pages<'a, P, F, B>(settings: PageSettings, fetch: F) -> PageStream<'a, P, B>
-where
-    P: Page,
-    F: FnMut(i64) -> PageFuture<'a, P, B> + Send + 'a,
-    B: Send + 'a,
-{
-    let walk = Walk {
-        fetch,
-        settings,
-        max_pages: settings.max_pages.unwrap_or(DEFAULT_MAX_PAGES).max(1),
-        requested: 0,
-        yielded: 0,
-        in_flight: FuturesOrdered::new(),
-        seen_items: 0,
-        seen_pages: HashSet::new(),
-        pending_error: None,
-        done: false,
-    };
-    Box::pin(futures_util::stream::unfold(walk, |mut walk| async move {
-        if let Some(error) = walk.pending_error.take() {
-            return Some((Err(error), walk));
-        }
-        if walk.done {
-            return None;
-        }
-        // Keep `prefetch + 1` requests in flight; FuturesOrdered yields them in page order.
-        while walk.in_flight.len() <= walk.settings.prefetch && walk.may_request() {
-            let Some(num) = walk.page_num(walk.requested) else {
-                break;
-            };
-            let future = (walk.fetch)(num);
-            walk.in_flight.push_back(future);
-            walk.requested += 1;
-        }
-        let page_num = walk.page_num(walk.yielded).unwrap_or(i64::MAX);
-        walk.yielded += 1;
-        let page = match walk.in_flight.next().await {
-            Some(Ok(page)) => page,
-            Some(Err(error)) => {
-                walk.done = true;
-                return Some((Err(error), walk));
-            }
-            None => return None,
-        };
-        let count = page.items().len();
-        if count > 0 && !walk.seen_pages.insert(fingerprint(page.items())) {
-            walk.done = true;
-            walk.in_flight = FuturesOrdered::new();
-            let reason = format!("the server returned the {count} items of an earlier page again; stopping instead of looping");
-            let error = Error::Pagination {
-                page: page_num,
-                reason,
-            };
-            return Some((Err(error), walk));
-        }
-        walk.seen_items = walk.seen_items.saturating_add(count as u64);
-        let short = i64::try_from(count).unwrap_or(i64::MAX) < walk.settings.page_size;
-        let no_next = page.has_next_link() == Some(false);
-        let total_reached = page
-            .total_count()
-            .is_some_and(|total| walk.seen_items >= total);
-        let capped = walk
-            .settings
-            .max_items
-            .is_some_and(|max| walk.seen_items >= max as u64);
-        let finished = count == 0 || short || no_next || total_reached || capped;
-        if finished {
-            // Requests already in flight for later pages are dropped (cancelled) here.
-            walk.done = true;
-            walk.in_flight = FuturesOrdered::new();
-        } else if walk.yielded >= walk.max_pages || walk.page_num(walk.yielded).is_none() {
-            // The listing claims more pages than allowed: hand out this one, then the error.
-            walk.in_flight = FuturesOrdered::new();
-            walk.done = true;
-            let (limit, next) = (walk.max_pages, walk.page_num(walk.yielded));
-            let reason = match next {
-                Some(_) => format!("the listing has more than {limit} pages (max_pages)"),
-                None => "page numbers run out (i64::MAX)".to_owned(),
-            };
-            walk.pending_error = Some(Error::Pagination {
-                page: page_num.saturating_add(1),
-                reason,
-            });
-        }
-        Some((Ok(page), walk))
-    }))
+/// Every item of every page of a listing, in order: what the generated `into_stream` returns.
+///
+/// Ends where [`Pages`] ends, or after `max_items` items; an error arrives after every item received
+/// before it.
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<O: Paginated> {
+    pages: Pages<O>,
+    batch: std::vec::IntoIter<<O::Page as Page>::Item>,
+    /// Items (or errors) still to hand out when `max_items` is set.
+    remaining: Option<usize>,
 }
 
-/// Walks a listing item by item; an error arrives after every item received before it.
-pub fn items<'a, P, F, B>(settings: PageSettings, fetch: F) -> ItemStream<'a, P::Item, B>
-where
-    P: Page,
-    F: FnMut(i64) -> PageFuture<'a, P, B> + Send + 'a,
-    B: Send + 'a,
-{
-    let max = settings.max_items;
-    let stream = pages(settings, fetch).flat_map(|page| {
-        let batch: VecDeque<Result<P::Item, Error<B>>> = match page {
-            Ok(page) => page.into_items().into_iter().map(Ok).collect(),
-            Err(error) => VecDeque::from([Err(error)]),
+// As for `Pages`: no field is pinned in place.
+impl<O: Paginated> Unpin for Items<O> {}
+
+impl<O: Paginated> Items<O> {
+    /// The items of the listing `operation` describes; nothing is sent before the first poll.
+    pub fn new(operation: O) -> Self {
+        let pages = Pages::new(operation);
+        let remaining = pages.settings.max_items;
+        Items {
+            pages,
+            batch: Vec::new().into_iter(),
+            remaining,
+        }
+    }
+}
+
+impl<O: Paginated> Stream for Items<O> {
+    type Item = Result<<O::Page as Page>::Item, Error<O::ErrorBody>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.remaining == Some(0) {
+            return Poll::Ready(None);
+        }
+        // Bounded: `Pages` ends on the first empty page, so every turn but the last takes a page
+        // with at least one item.
+        let next = loop {
+            if let Some(item) = this.batch.next() {
+                break Some(Ok(item));
+            }
+            match this.pages.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(page))) => this.batch = page.into_items().into_iter(),
+                Poll::Ready(Some(Err(error))) => break Some(Err(error)),
+                Poll::Ready(None) => break None,
+            }
         };
-        futures_util::stream::iter(batch)
-    });
-    match max {
-        Some(max) => Box::pin(stream.take(max)),
-        None => Box::pin(stream),
+        if next.is_some() {
+            if let Some(remaining) = &mut this.remaining {
+                *remaining = remaining.saturating_sub(1);
+            }
+        }
+        Poll::Ready(next)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_lazy_stream_is_built_on_its_first_poll_only() {
-        let built = std::sync::atomic::AtomicUsize::new(0);
-        let mut stream = lazy(|| {
-            built.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            futures_util::stream::iter([1, 2])
-        });
-        assert_eq!(built.load(std::sync::atomic::Ordering::SeqCst), 0);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
-        let items: Vec<i32> = runtime.block_on(async {
-            let mut items = vec![];
-            while let Some(item) = stream.next().await {
-                items.push(item);
-            }
-            items
-        });
-        assert_eq!(items, [1, 2]);
-        assert_eq!(built.load(std::sync::atomic::Ordering::SeqCst), 1);
-    }
+    use crate::error::Undecoded;
+    use futures_util::StreamExt;
 
     #[derive(Clone, Debug)]
     struct TestPage(Vec<u32>);
@@ -323,15 +334,106 @@ mod tests {
         }
     }
 
+    /// A listing whose page `n` is `page(n)`, failing from page `fail_at` on; counts requests.
+    struct TestListing {
+        settings: PageSettings,
+        page: fn(i64) -> Vec<u32>,
+        fail_at: Option<i64>,
+        requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    impl Paginated for TestListing {
+        type Page = TestPage;
+        type ErrorBody = Undecoded;
+        type Future = std::future::Ready<Result<TestPage, Error>>;
+        fn page_settings(&self) -> PageSettings {
+            self.settings
+        }
+        fn fetch_page(&self, page: i64) -> Self::Future {
+            self.requests
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::future::ready(match self.fail_at {
+                Some(first) if page >= first => Err(Error::Pagination {
+                    page,
+                    reason: "test".into(),
+                }),
+                _ => Ok(TestPage((self.page)(page))),
+            })
+        }
+    }
+
+    fn listing(settings: PageSettings, page: fn(i64) -> Vec<u32>) -> TestListing {
+        TestListing {
+            settings,
+            page,
+            fail_at: None,
+            requests: Default::default(),
+        }
+    }
+
+    fn block_on<F: Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(future)
+    }
+
     /// Full pages served by `page(n)`; the stream's results, bounded so a bug cannot hang the test.
     fn walk(settings: PageSettings, page: fn(i64) -> Vec<u32>) -> Vec<Result<TestPage, Error>> {
-        let stream = pages(settings, move |n| {
-            Box::pin(async move { Ok::<_, Error>(TestPage(page(n))) })
-        });
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
-        runtime.block_on(stream.take(100).collect())
+        block_on(Pages::new(listing(settings, page)).take(100).collect())
+    }
+
+    #[test]
+    fn nothing_is_requested_before_the_first_poll() {
+        let listing = listing(settings(None), |_| vec![]);
+        let requests = listing.requests.clone();
+        let mut pages = Pages::new(listing);
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+        let first = block_on(pages.next());
+        assert!(
+            matches!(first, Some(Ok(ref page)) if page.0.is_empty()),
+            "{first:?}"
+        );
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(block_on(pages.next()).is_none());
+    }
+
+    #[test]
+    fn items_arrive_in_order_up_to_max_items() {
+        let all = |max_items| {
+            let settings = PageSettings {
+                max_items,
+                prefetch: 2,
+                ..settings(None)
+            };
+            // Pages 1..=3 full, page 4 short: 10 items in all.
+            let listing = listing(settings, |n| match n {
+                1..=3 => vec![n as u32 * 10, n as u32 * 10 + 1, n as u32 * 10 + 2],
+                _ => vec![99],
+            });
+            block_on(Items::new(listing).take(100).collect::<Vec<_>>())
+                .into_iter()
+                .map(|item| item.expect("no error"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(all(None), [10, 11, 12, 20, 21, 22, 30, 31, 32, 99]);
+        assert_eq!(all(Some(4)), [10, 11, 12, 20]);
+        assert_eq!(all(Some(0)), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn an_error_arrives_after_the_items_before_it_and_ends_the_stream() {
+        let listing = TestListing {
+            fail_at: Some(2),
+            ..listing(settings(None), |_| vec![1, 2, 3])
+        };
+        let results: Vec<_> = block_on(Items::new(listing).take(100).collect());
+        assert_eq!(results.len(), 4, "{results:?}");
+        assert!(matches!(results[..3], [Ok(1), Ok(2), Ok(3)]), "{results:?}");
+        assert!(
+            matches!(results[3], Err(Error::Pagination { page: 2, .. })),
+            "{results:?}"
+        );
     }
 
     #[test]

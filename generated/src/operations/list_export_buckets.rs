@@ -104,64 +104,22 @@ impl<'a> ListExportBuckets<'a> {
         self.max_pages = Some(pages);
         self
     }
-    /// The request for page `page` (the same parameters otherwise), started. One function
-    /// shared by both streams: the future's type is worked out once per operation.
-    #[inline]
-    fn fetch_page(
-        &self,
-        page: i64,
-    ) -> runtime::PageFuture<
-        'a,
-        crate::types::PaginatedBackupSnapshotExportBucketsView,
-        crate::ErrorBody,
-    > {
-        let mut request = self.clone();
-        request.page_num = Some(page);
-        Box::pin(request.send())
-    }
-    #[inline]
-    fn page_settings(&self) -> runtime::PageSettings {
-        runtime::PageSettings {
-            first_page: self.page_num.unwrap_or(1),
-            page_size: self.items_per_page.unwrap_or(100i64),
-            prefetch: self.prefetch,
-            max_items: self.max_items,
-            max_pages: self.max_pages,
-        }
-    }
-    /// Every page from the current `page_num` (default 1) to the end of the listing.
+    /// Every page from the current `page_num` (default 1) to the end of the listing, as a
+    /// `Stream` of `Result<page, Error>`.
     ///
     /// The stream ends on an empty or short page, a page without a `next` link, or once the
     /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
     /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
     /// yielded once, after every page received before it.
     #[inline]
-    pub fn into_pages(
-        self,
-    ) -> impl runtime::Stream<
-        Item = Result<
-            crate::types::PaginatedBackupSnapshotExportBucketsView,
-            crate::Error,
-        >,
-    > + Unpin + 'a {
-        let settings = self.page_settings();
-        runtime::lazy(move || runtime::pages(
-            settings,
-            move |page| self.fetch_page(page),
-        ))
+    pub fn into_pages(self) -> runtime::Pages<Self> {
+        runtime::Pages::new(self)
     }
-    /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
+    /// Every item of every page, in order, as a `Stream` of `Result<item, Error>` (see
+    /// [`Self::into_pages`] for when it ends).
     #[inline]
-    pub fn into_stream(
-        self,
-    ) -> impl runtime::Stream<
-        Item = Result<crate::types::DiskBackupSnapshotExportBucketResponse, crate::Error>,
-    > + Unpin + 'a {
-        let settings = self.page_settings();
-        runtime::lazy(move || runtime::items(
-            settings,
-            move |page| self.fetch_page(page),
-        ))
+    pub fn into_stream(self) -> runtime::Items<Self> {
+        runtime::Items::new(self)
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///
@@ -209,6 +167,38 @@ impl<'a> ListExportBuckets<'a> {
         request.query("pageNum", self.page_num);
         request.query("pretty", self.pretty);
         Ok(request)
+    }
+}
+impl<'a> runtime::Paginated for ListExportBuckets<'a> {
+    type Page = crate::types::PaginatedBackupSnapshotExportBucketsView;
+    type ErrorBody = crate::ErrorBody;
+    type Future = runtime::Call<
+        'a,
+        crate::types::PaginatedBackupSnapshotExportBucketsView,
+        crate::ErrorBody,
+        runtime::call::Json,
+    >;
+    #[inline]
+    fn page_settings(&self) -> runtime::PageSettings {
+        runtime::PageSettings {
+            first_page: self.page_num.unwrap_or(1),
+            page_size: self.items_per_page.unwrap_or(100i64),
+            prefetch: self.prefetch,
+            max_items: self.max_items,
+            max_pages: self.max_pages,
+        }
+    }
+    #[inline]
+    fn fetch_page(&self, page: i64) -> Self::Future {
+        let mut request = self.clone();
+        request.page_num = Some(page);
+        let core = &request.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::PaginatedBackupSnapshotExportBucketsView,
+            crate::ErrorBody,
+            runtime::call::Json,
+        >::new(core, request.build_request())
     }
 }
 static LIST_EXPORT_BUCKETS_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
@@ -316,67 +306,22 @@ impl<'a> ListExportBuckets20230101<'a> {
         self.max_pages = Some(pages);
         self
     }
-    /// The request for page `page` (the same parameters otherwise), started. One function
-    /// shared by both streams: the future's type is worked out once per operation.
-    #[inline]
-    fn fetch_page(
-        &self,
-        page: i64,
-    ) -> runtime::PageFuture<
-        'a,
-        crate::types::PaginatedBackupSnapshotExportBucketView,
-        crate::ErrorBody,
-    > {
-        let mut request = self.clone();
-        request.page_num = Some(page);
-        Box::pin(request.send())
-    }
-    #[inline]
-    fn page_settings(&self) -> runtime::PageSettings {
-        runtime::PageSettings {
-            first_page: self.page_num.unwrap_or(1),
-            page_size: self.items_per_page.unwrap_or(100i64),
-            prefetch: self.prefetch,
-            max_items: self.max_items,
-            max_pages: self.max_pages,
-        }
-    }
-    /// Every page from the current `page_num` (default 1) to the end of the listing.
+    /// Every page from the current `page_num` (default 1) to the end of the listing, as a
+    /// `Stream` of `Result<page, Error>`.
     ///
     /// The stream ends on an empty or short page, a page without a `next` link, or once the
     /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
     /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
     /// yielded once, after every page received before it.
     #[inline]
-    pub fn into_pages(
-        self,
-    ) -> impl runtime::Stream<
-        Item = Result<
-            crate::types::PaginatedBackupSnapshotExportBucketView,
-            crate::Error,
-        >,
-    > + Unpin + 'a {
-        let settings = self.page_settings();
-        runtime::lazy(move || runtime::pages(
-            settings,
-            move |page| self.fetch_page(page),
-        ))
+    pub fn into_pages(self) -> runtime::Pages<Self> {
+        runtime::Pages::new(self)
     }
-    /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
+    /// Every item of every page, in order, as a `Stream` of `Result<item, Error>` (see
+    /// [`Self::into_pages`] for when it ends).
     #[inline]
-    pub fn into_stream(
-        self,
-    ) -> impl runtime::Stream<
-        Item = Result<
-            crate::types::DiskBackupSnapshotAwsExportBucketResponse,
-            crate::Error,
-        >,
-    > + Unpin + 'a {
-        let settings = self.page_settings();
-        runtime::lazy(move || runtime::items(
-            settings,
-            move |page| self.fetch_page(page),
-        ))
+    pub fn into_stream(self) -> runtime::Items<Self> {
+        runtime::Items::new(self)
     }
     /// Validates the parameters, sends the request and decodes the response.
     ///
@@ -427,5 +372,37 @@ impl<'a> ListExportBuckets20230101<'a> {
         request.query("pageNum", self.page_num);
         request.query("pretty", self.pretty);
         Ok(request)
+    }
+}
+impl<'a> runtime::Paginated for ListExportBuckets20230101<'a> {
+    type Page = crate::types::PaginatedBackupSnapshotExportBucketView;
+    type ErrorBody = crate::ErrorBody;
+    type Future = runtime::Call<
+        'a,
+        crate::types::PaginatedBackupSnapshotExportBucketView,
+        crate::ErrorBody,
+        runtime::call::Json,
+    >;
+    #[inline]
+    fn page_settings(&self) -> runtime::PageSettings {
+        runtime::PageSettings {
+            first_page: self.page_num.unwrap_or(1),
+            page_size: self.items_per_page.unwrap_or(100i64),
+            prefetch: self.prefetch,
+            max_items: self.max_items,
+            max_pages: self.max_pages,
+        }
+    }
+    #[inline]
+    fn fetch_page(&self, page: i64) -> Self::Future {
+        let mut request = self.clone();
+        request.page_num = Some(page);
+        let core = &request.client.core;
+        runtime::Call::<
+            'a,
+            crate::types::PaginatedBackupSnapshotExportBucketView,
+            crate::ErrorBody,
+            runtime::call::Json,
+        >::new(core, request.build_request())
     }
 }

@@ -1,5 +1,5 @@
-//! Paginated operations: `impl runtime::Page` for each page type, and the builder's `into_pages` /
-//! `into_stream` / `prefetch` / `max_items`.
+//! Paginated operations: `impl runtime::Page` for each page type, `impl runtime::Paginated` for each
+//! paginated builder, and the builder's `into_pages` / `into_stream` / `prefetch` / `max_items`.
 
 use std::collections::BTreeMap;
 
@@ -102,30 +102,11 @@ pub fn builder_fields(v: &OperationVersion) -> (TokenStream, TokenStream) {
     )
 }
 
-/// Builder methods of a paginated version.
+/// Builder methods of a paginated version: the stream bounds and the two streams.
 pub fn builder_methods(v: &OperationVersion) -> TokenStream {
-    let Some(p) = &v.pagination else {
+    if v.pagination.is_none() {
         return TokenStream::new();
-    };
-    let page = ident(&p.page_type);
-    let item = type_tokens(&p.item_type);
-    let (page_field, page_ty) = (ident(&p.page_param.0), &p.page_param.1);
-    let (size_field, size_ty) = (ident(&p.size_param.0), &p.size_param.1);
-    let default_size = p.default_size;
-    let first_page = match page_ty {
-        TypeRef::I32 => quote!(self.#page_field.map(i64::from).unwrap_or(1)),
-        _ => quote!(self.#page_field.unwrap_or(1)),
-    };
-    let page_size = match size_ty {
-        TypeRef::I32 => quote!(self.#size_field.map(i64::from).unwrap_or(#default_size)),
-        _ => quote!(self.#size_field.unwrap_or(#default_size)),
-    };
-    let set_page = match page_ty {
-        TypeRef::I32 => {
-            quote!(request.#page_field = Some(i32::try_from(page).unwrap_or(i32::MAX));)
-        }
-        _ => quote!(request.#page_field = Some(page);),
-    };
+    }
     quote! {
         /// Fetch up to `pages` pages ahead of the consumer of [`Self::into_stream`] / [`Self::into_pages`]
         /// (default 0: one request at a time). Items still arrive in order.
@@ -150,37 +131,74 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
             self
         }
 
-        /// The request for page `page` (the same parameters otherwise), started. One function
-        /// shared by both streams: the future's type is worked out once per operation.
-        #[inline]
-        fn fetch_page(&self, page: i64) -> runtime::PageFuture<'a, crate::types::#page, crate::ErrorBody> {
-            let mut request = self.clone();
-            #set_page
-            Box::pin(request.send())
-        }
-
-        #[inline]
-        fn page_settings(&self) -> runtime::PageSettings {
-            runtime::PageSettings { first_page: #first_page, page_size: #page_size, prefetch: self.prefetch, max_items: self.max_items, max_pages: self.max_pages }
-        }
-
-        /// Every page from the current `page_num` (default 1) to the end of the listing.
+        /// Every page from the current `page_num` (default 1) to the end of the listing, as a
+        /// `Stream` of `Result<page, Error>`.
         ///
         /// The stream ends on an empty or short page, a page without a `next` link, or once the
         /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
         /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
         /// yielded once, after every page received before it.
         #[inline]
-        pub fn into_pages(self) -> impl runtime::Stream<Item = Result<crate::types::#page, crate::Error>> + Unpin + 'a {
-            let settings = self.page_settings();
-            runtime::lazy(move || runtime::pages(settings, move |page| self.fetch_page(page)))
+        pub fn into_pages(self) -> runtime::Pages<Self> {
+            runtime::Pages::new(self)
         }
 
-        /// Every item of every page, in order (see [`Self::into_pages`] for when it ends).
+        /// Every item of every page, in order, as a `Stream` of `Result<item, Error>` (see
+        /// [`Self::into_pages`] for when it ends).
         #[inline]
-        pub fn into_stream(self) -> impl runtime::Stream<Item = Result<#item, crate::Error>> + Unpin + 'a {
-            let settings = self.page_settings();
-            runtime::lazy(move || runtime::items(settings, move |page| self.fetch_page(page)))
+        pub fn into_stream(self) -> runtime::Items<Self> {
+            runtime::Items::new(self)
+        }
+    }
+}
+
+/// `impl runtime::Paginated` for the builder of a paginated version: how the runtime's `Pages` /
+/// `Items` walk it. Named types instead of `impl Stream` closures: the trait solver works each
+/// builder out once, and the walk is compiled where a listing is polled.
+pub fn paginated_impl(
+    v: &OperationVersion,
+    builder: &proc_macro2::Ident,
+    call_type: &TokenStream,
+    call: TokenStream,
+) -> TokenStream {
+    let Some(p) = &v.pagination else {
+        return TokenStream::new();
+    };
+    let page = ident(&p.page_type);
+    let (page_field, page_ty) = (ident(&p.page_param.0), &p.page_param.1);
+    let (size_field, size_ty) = (ident(&p.size_param.0), &p.size_param.1);
+    let default_size = p.default_size;
+    let first_page = match page_ty {
+        TypeRef::I32 => quote!(self.#page_field.map(i64::from).unwrap_or(1)),
+        _ => quote!(self.#page_field.unwrap_or(1)),
+    };
+    let page_size = match size_ty {
+        TypeRef::I32 => quote!(self.#size_field.map(i64::from).unwrap_or(#default_size)),
+        _ => quote!(self.#size_field.unwrap_or(#default_size)),
+    };
+    let set_page = match page_ty {
+        TypeRef::I32 => {
+            quote!(request.#page_field = Some(i32::try_from(page).unwrap_or(i32::MAX));)
+        }
+        _ => quote!(request.#page_field = Some(page);),
+    };
+    quote! {
+        impl<'a> runtime::Paginated for #builder<'a> {
+            type Page = crate::types::#page;
+            type ErrorBody = crate::ErrorBody;
+            type Future = #call_type;
+
+            #[inline]
+            fn page_settings(&self) -> runtime::PageSettings {
+                runtime::PageSettings { first_page: #first_page, page_size: #page_size, prefetch: self.prefetch, max_items: self.max_items, max_pages: self.max_pages }
+            }
+
+            #[inline]
+            fn fetch_page(&self, page: i64) -> Self::Future {
+                let mut request = self.clone();
+                #set_page
+                #call
+            }
         }
     }
 }

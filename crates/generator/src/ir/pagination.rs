@@ -56,13 +56,18 @@ fn apply_rule(op: &mut Operation, types: &mut BTreeMap<String, TypeDef>, rule: &
         if version.pagination.is_some() {
             continue;
         }
+        // A page is always a body: a documented empty answer (`Option<page>`) is no listing.
         let ResponseBody::Json {
             ty: TypeRef::Named(page_type),
+            empty_statuses,
             ..
         } = &version.response
         else {
             continue;
         };
+        if !empty_statuses.is_empty() {
+            continue;
+        }
         let Some(TypeDef::Struct(page_struct)) = types.get(page_type) else {
             continue;
         };
