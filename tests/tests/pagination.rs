@@ -119,7 +119,7 @@ fn ids(jobs: &[atlas_backup_exports::types::DiskBackupExportJob]) -> Vec<usize> 
         .collect()
 }
 
-/// The page streams promise `impl Stream + Unpin + 'a` only; `Send` leaks from the concrete type.
+/// The page streams are the runtime's `Pages` / `Items`; `Send` comes from what they hold (auto trait).
 fn send_stream<S: futures::Stream + Send + Unpin>(stream: S) -> S {
     stream
 }
