@@ -76,3 +76,43 @@ fn string_enums_keep_unknown_values() {
     assert_eq!(unknown, DiskBackupExportJobState::Unknown("Paused!".into()));
     assert_eq!(serde_json::to_string(&unknown).unwrap(), r#""Paused!""#);
 }
+
+/// Request bodies (structs with required members) decode as serde_derive decoded them: what they
+/// encode decodes back equal, a missing required member is serde's "missing field" error naming it,
+/// `null` for one is a type error, unknown members (the tag of a variant included) are ignored.
+#[test]
+fn request_bodies_with_required_members_decode_like_serde_derive() {
+    use atlas_backup_exports::types::{BackupLabel, DiskBackupExportJobRequest as Job};
+    let mut job = Job::new(ID, "5f4e3d2c1b0a998877665544");
+    job.custom_data = Some(vec![BackupLabel {
+        key: Some("k".into()),
+        value: Some("v".into()),
+    }]);
+    let encoded = serde_json::to_value(&job).expect("encodes");
+    assert_eq!(
+        serde_json::from_value::<Job>(encoded.clone()).expect("decodes"),
+        job
+    );
+
+    let mut missing = encoded.clone();
+    missing
+        .as_object_mut()
+        .expect("object")
+        .remove("snapshotId");
+    let error = serde_json::from_value::<Job>(missing).expect_err("missing member");
+    assert_eq!(error.to_string(), "missing field `snapshotId`");
+
+    let null = r#"{"exportBucketId":"66b0f3d2a81c4e5f9d7a1b20","snapshotId":null}"#;
+    let error = serde_json::from_str::<Job>(null).expect_err("null member");
+    assert!(
+        error
+            .to_string()
+            .starts_with("invalid type: null, expected a string"),
+        "{error}"
+    );
+
+    let with_extra =
+        json!({"exportBucketId": ID, "snapshotId": ID, "cloudProvider": "AWS", "x": [1]});
+    let decoded = serde_json::from_value::<Job>(with_extra).expect("unknown members ignored");
+    assert_eq!(decoded, Job::new(ID, ID));
+}

@@ -26,6 +26,17 @@ pub fn set<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// The value of a required `date-time` member into `slot` (see `fields::set_required`): `null` is
+/// an error.
+#[inline]
+pub fn set_required<'de, A: MapAccess<'de>>(
+    slot: &mut Option<DateTime<Utc>>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value::<Rfc3339>()?.0);
+    Ok(())
+}
+
 /// A `DateTime<Utc>` decoded through [`parse_common`] first, chrono's parser second.
 pub struct Rfc3339(pub DateTime<Utc>);
 

@@ -1,9 +1,12 @@
-//! Decoding of generated structs whose fields are all optional: one generic visitor shared by every
-//! struct, plus a `match` on member names per struct.
+//! Decoding of generated structs: one generic visitor shared by every struct, plus a `match` on
+//! member names per struct.
 //!
-//! This replaces `#[derive(serde::Deserialize)]` for those structs. On the whole Atlas API (700
-//! types) the derive's expansion was most of the crate's compile time and memory; the behaviour is
-//! the same for JSON objects: unknown members are ignored, `null` and missing members are `None`.
+//! This replaces `#[derive(serde::Deserialize)]`. On the whole Atlas API (700 types) the derive's
+//! expansion was most of the crate's compile time and memory; the behaviour is the same for JSON
+//! objects: unknown members are ignored, `null` and missing optional members are `None`. A struct with
+//! required members is decoded into a companion with every member optional ([`set_required`] for
+//! the required ones: `null` is an error), then checked with [`required`] (a missing one is serde's
+//! "missing field" error).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -69,6 +72,23 @@ pub fn set<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
 ) -> Result<(), A::Error> {
     *slot = map.next_value_seed(OptSeed(PhantomData))?;
     Ok(())
+}
+
+/// The value of a required member into `slot` (`None` until it arrives): `null` is an error, as
+/// for the member's type itself.
+#[inline]
+pub fn set_required<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// A required member's decoded value, or serde's "missing field" error naming `member`.
+#[inline]
+pub fn required<T, E: serde::de::Error>(value: Option<T>, member: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(member))
 }
 
 pub(crate) struct OptSeed<T>(pub(crate) PhantomData<T>);

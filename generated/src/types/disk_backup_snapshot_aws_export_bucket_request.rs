@@ -3,22 +3,17 @@
 /// Registers an AWS S3 bucket (`cloudProvider: AWS`). Also the whole request body of the 2023-01-01 version.
 ///
 /// Serialized with `"cloudProvider": "AWS"`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(tag = "cloudProvider", rename = "AWS")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Name of the S3 bucket (3 to 63 characters). The IAM role must be allowed to write to it.
     ///
     /// Constraints (documented, not enforced when decoding): length 3..=63.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Id of the project's unified AWS access role (24 hex characters) that Atlas assumes to write to the bucket.
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
-    #[serde(rename = "iamRoleId")]
     pub iam_role_id: String,
     /// Export over AWS PrivateLink instead of public endpoints. Defaults to false when omitted.
-    #[serde(rename = "requirePrivateNetworking")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_private_networking: Option<bool>,
 }
 impl DiskBackupSnapshotAwsExportBucketRequest {
@@ -43,5 +38,55 @@ impl serde::Serialize for DiskBackupSnapshotAwsExportBucketRequest {
         out.field("iamRoleId", &self.iam_role_id);
         out.opt("requirePrivateNetworking", &self.require_private_networking);
         out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        /// The members decoded so far.
+        #[derive(Default)]
+        struct Members {
+            bucket_name: Option<String>,
+            iam_role_id: Option<String>,
+            require_private_networking: Option<bool>,
+        }
+        impl crate::runtime::fields::DecodeFields for Members {
+            const NAME: &'static str = "DiskBackupSnapshotAwsExportBucketRequest";
+            #[inline]
+            fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key {
+                    "bucketName" => {
+                        crate::runtime::fields::set_required(&mut self.bucket_name, map)
+                    }
+                    "iamRoleId" => {
+                        crate::runtime::fields::set_required(&mut self.iam_role_id, map)
+                    }
+                    "requirePrivateNetworking" => {
+                        crate::runtime::fields::set(
+                            &mut self.require_private_networking,
+                            map,
+                        )
+                    }
+                    _ => crate::runtime::fields::skip(map),
+                }
+            }
+        }
+        let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
+        Ok(Self {
+            bucket_name: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.bucket_name, "bucketName")?,
+            iam_role_id: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.iam_role_id, "iamRoleId")?,
+            require_private_networking: members.require_private_networking,
+        })
     }
 }

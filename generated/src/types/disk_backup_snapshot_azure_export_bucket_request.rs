@@ -3,29 +3,22 @@
 /// Registers an Azure Blob Storage container (`cloudProvider: AZURE`).
 ///
 /// Serialized with `"cloudProvider": "AZURE"`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(tag = "cloudProvider", rename = "AZURE")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// Name of the Azure container (3 to 63 characters). Optional when `serviceUrl` already ends with the container, e.g. `https://acct.blob.core.windows.net/snapshots` gives `snapshots`; required otherwise.
     ///
     /// Constraints (documented, not enforced when decoding): length 3..=63.
-    #[serde(rename = "bucketName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// Id of the project's Azure cloud provider access role (24 hex characters) that Atlas uses to write to the container.
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
-    #[serde(rename = "roleId")]
     pub role_id: String,
     /// URL of the Azure storage account, optionally followed by the container, e.g. `https://acct.blob.core.windows.net/snapshots`. Only standard `blob.core.windows.net` endpoints are accepted.
     ///
     /// Constraints (documented, not enforced when decoding): length 33..=2048.
-    #[serde(rename = "serviceUrl")]
     pub service_url: String,
     /// Azure AD tenant id. Deprecated and ignored: Atlas uses the tenant of the access role given in `roleId`.
     #[deprecated]
-    #[serde(rename = "tenantId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<uuid::Uuid>,
 }
 impl DiskBackupSnapshotAzureExportBucketRequest {
@@ -54,5 +47,57 @@ impl serde::Serialize for DiskBackupSnapshotAzureExportBucketRequest {
         out.field("serviceUrl", &self.service_url);
         out.opt("tenantId", &self.tenant_id);
         out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        /// The members decoded so far.
+        #[derive(Default)]
+        struct Members {
+            bucket_name: Option<String>,
+            role_id: Option<String>,
+            service_url: Option<String>,
+            tenant_id: Option<uuid::Uuid>,
+        }
+        #[allow(deprecated)]
+        impl crate::runtime::fields::DecodeFields for Members {
+            const NAME: &'static str = "DiskBackupSnapshotAzureExportBucketRequest";
+            #[inline]
+            fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key {
+                    "bucketName" => {
+                        crate::runtime::fields::set(&mut self.bucket_name, map)
+                    }
+                    "roleId" => {
+                        crate::runtime::fields::set_required(&mut self.role_id, map)
+                    }
+                    "serviceUrl" => {
+                        crate::runtime::fields::set_required(&mut self.service_url, map)
+                    }
+                    "tenantId" => crate::runtime::fields::set(&mut self.tenant_id, map),
+                    _ => crate::runtime::fields::skip(map),
+                }
+            }
+        }
+        let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
+        Ok(Self {
+            bucket_name: members.bucket_name,
+            role_id: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.role_id, "roleId")?,
+            service_url: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.service_url, "serviceUrl")?,
+            tenant_id: members.tenant_id,
+        })
     }
 }

@@ -3,18 +3,15 @@
 /// Registers a Google Cloud Storage bucket (`cloudProvider: GCP`).
 ///
 /// Serialized with `"cloudProvider": "GCP"`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(tag = "cloudProvider", rename = "GCP")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
     /// Name of the GCS bucket (3 to 63 characters). The access role must be allowed to write to it.
     ///
     /// Constraints (documented, not enforced when decoding): length 3..=63.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Id of the project's GCP cloud provider access role (24 hex characters) that Atlas uses to write to the bucket.
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
-    #[serde(rename = "roleId")]
     pub role_id: String,
 }
 impl DiskBackupSnapshotGcpExportBucketRequest {
@@ -34,5 +31,47 @@ impl serde::Serialize for DiskBackupSnapshotGcpExportBucketRequest {
         out.field("bucketName", &self.bucket_name);
         out.field("roleId", &self.role_id);
         out.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        /// The members decoded so far.
+        #[derive(Default)]
+        struct Members {
+            bucket_name: Option<String>,
+            role_id: Option<String>,
+        }
+        impl crate::runtime::fields::DecodeFields for Members {
+            const NAME: &'static str = "DiskBackupSnapshotGcpExportBucketRequest";
+            #[inline]
+            fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key {
+                    "bucketName" => {
+                        crate::runtime::fields::set_required(&mut self.bucket_name, map)
+                    }
+                    "roleId" => {
+                        crate::runtime::fields::set_required(&mut self.role_id, map)
+                    }
+                    _ => crate::runtime::fields::skip(map),
+                }
+            }
+        }
+        let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
+        Ok(Self {
+            bucket_name: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.bucket_name, "bucketName")?,
+            role_id: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.role_id, "roleId")?,
+        })
     }
 }

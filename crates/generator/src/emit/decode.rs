@@ -1,37 +1,126 @@
-//! `Deserialize` for structs whose fields are all optional, through `runtime::fields` instead of
-//! `#[derive(serde::Deserialize)]`.
+//! `Deserialize` for structs, through `runtime::fields` instead of `#[derive(serde::Deserialize)]`.
 //!
 //! Why: on the whole Atlas API (700 types) serde_derive's expansion of `Deserialize` was most of the
 //! generated crate's compile time and memory (a touch-rebuild: 9.4 s / 1.20 GB -> 6 s / 0.94 GB
 //! with this). A `match` on member names per struct plus one shared generic visitor decodes the same
-//! JSON the same way. Structs with required fields (sent-only types) keep the derive: it reports a
-//! missing member.
+//! JSON the same way. Structs with required fields (sent-only types in Atlas) decode into a local
+//! companion with every member optional, then report a missing member as serde does.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust_types::ident;
-use crate::ir::model::{StructDef, TypeRef};
+use super::rust_types::{ident, type_tokens};
+use crate::ir::model::{Field, StructDef, TypeRef};
 
-/// Whether `s` is decoded with [`decode_impl`] (every field starts from `Default`).
+/// Whether every field of `s` starts from `Default` (it then derives `Default` and decodes in place).
 pub fn decodes_fields(s: &StructDef) -> bool {
     s.fields.iter().all(|f| f.optional || f.flatten)
 }
 
-/// `impl DecodeFields` and `impl Deserialize` for `s`.
+/// `impl Deserialize` for `s` (and `impl DecodeFields`: on `s` itself when every field is optional,
+/// else on a local companion with every member optional, checked for the required ones after).
 pub fn decode_impl(s: &StructDef) -> TokenStream {
     let name = ident(&s.name);
     let type_name = &s.name;
+    let allow = (s.deprecated || s.fields.iter().any(|f| f.deprecated))
+        .then(|| quote!(#[allow(deprecated)]));
+    let decode_fields = |target: TokenStream| {
+        let body = decode_field_body(s);
+        quote! {
+            #allow
+            impl crate::runtime::fields::DecodeFields for #target {
+                const NAME: &'static str = #type_name;
+                #[inline]
+                fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+                    &mut self,
+                    key: &str,
+                    map: &mut A,
+                ) -> Result<(), A::Error> {
+                    #body
+                }
+            }
+        }
+    };
+    if decodes_fields(s) {
+        let fields_impl = decode_fields(quote!(#name));
+        return quote! {
+            #fields_impl
+
+            #allow
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    crate::runtime::fields::decode_fields(deserializer)
+                }
+            }
+        };
+    }
+    // Required members: decoded into `Members` (every member an `Option`), then checked. A local
+    // type and one shared visitor instead of serde_derive's nine functions per struct.
+    let fields_impl = decode_fields(quote!(Members));
+    let member_fields = s.fields.iter().map(|f| {
+        let rust = ident(&f.rust_name);
+        let ty = field_type(f);
+        if f.flatten || f.optional {
+            quote!(#rust: #ty,)
+        } else {
+            quote!(#rust: Option<#ty>,)
+        }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let rust = ident(&f.rust_name);
+        let json = &f.json_name;
+        if f.flatten || f.optional {
+            quote!(#rust: members.#rust,)
+        } else {
+            quote!(#rust: crate::runtime::fields::required::<_, D::Error>(members.#rust, #json)?,)
+        }
+    });
+    quote! {
+        #allow
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                /// The members decoded so far.
+                #[derive(Default)]
+                struct Members { #(#member_fields)* }
+
+                #fields_impl
+
+                let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
+                Ok(Self { #(#inits)* })
+            }
+        }
+    }
+}
+
+/// The Rust type of field `f` as declared (`Option<..>` when optional, boxed when it closes a cycle).
+fn field_type(f: &Field) -> TokenStream {
+    let mut ty = type_tokens(&f.ty);
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if f.optional {
+        ty = quote!(Option<#ty>);
+    }
+    ty
+}
+
+/// `decode_field`'s body: one `match` arm per member, the value of each arm one runtime call.
+fn decode_field_body(s: &StructDef) -> TokenStream {
     let arms = s.fields.iter().filter(|f| !f.flatten).map(|f| {
         let json = &f.json_name;
         let rust = ident(&f.rust_name);
         // date-time members: the runtime's RFC 3339 fast path (chrono's parser is a tenth of a page).
         // One call per arm, the arm's value (a `?` per member was a third of this impl's checking).
-        let set = match (&f.ty, f.boxed) {
-            (TypeRef::DateTime, false) => quote!(crate::runtime::datetime::set),
-            _ => quote!(crate::runtime::fields::set),
+        let module = match (&f.ty, f.boxed) {
+            (TypeRef::DateTime, false) => quote!(crate::runtime::datetime),
+            _ => quote!(crate::runtime::fields),
         };
-        quote!(#json => #set(&mut self.#rust, map),)
+        let set = if f.optional {
+            quote!(set)
+        } else {
+            quote!(set_required)
+        };
+        quote!(#json => #module::#set(&mut self.#rust, map),)
     });
     // Members no property names: kept in the `additionalProperties` map, or skipped.
     let other = match s.fields.iter().find(|f| f.flatten) {
@@ -44,7 +133,7 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
         }
         None => quote!(crate::runtime::fields::skip(map)),
     };
-    let body = if s.fields.iter().any(|f| !f.flatten) {
+    if s.fields.iter().any(|f| !f.flatten) {
         quote! {
             match key {
                 #(#arms)*
@@ -55,29 +144,6 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
         quote! {
             let _ = key;
             #other
-        }
-    };
-    let allow = (s.deprecated || s.fields.iter().any(|f| f.deprecated))
-        .then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #allow
-        impl crate::runtime::fields::DecodeFields for #name {
-            const NAME: &'static str = #type_name;
-            #[inline]
-            fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-                &mut self,
-                key: &str,
-                map: &mut A,
-            ) -> Result<(), A::Error> {
-                #body
-            }
-        }
-
-        #allow
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::fields::decode_fields(deserializer)
-            }
         }
     }
 }

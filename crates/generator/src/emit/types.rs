@@ -51,14 +51,10 @@ fn struct_def(s: &StructDef) -> TokenStream {
     let doc = doc_attrs(Some(&struct_doc(s)));
     let name = ident(&s.name);
     let deprecated = s.deprecated.then(|| quote!(#[deprecated]));
-    // Response types derive Default so callers (and tests) can build partial values; they are
-    // decoded through `runtime::fields` (see `decode.rs`), the others with serde_derive.
-    let decodes_fields = decodes_fields(s);
-    let (default, derive_de, decode) = if decodes_fields {
-        (Some(quote!(Default,)), None, Some(decode_impl(s)))
-    } else {
-        (None, Some(quote!(serde::Deserialize,)), None)
-    };
+    // Structs without required fields derive Default so callers (and tests) can build partial
+    // values. Every struct is decoded through `runtime::fields` (see `decode.rs`).
+    let default = decodes_fields(s).then(|| quote!(Default,));
+    let decode = decode_impl(s);
     // Serialized through `runtime::ser` (see `serialize.rs`) unless a map is flattened in.
     let (derive_ser, serialize) = if hand_written(s) {
         (None, Some(serialize_impl(s)))
@@ -66,7 +62,7 @@ fn struct_def(s: &StructDef) -> TokenStream {
         (Some(quote!(serde::Serialize,)), None)
     };
     // `#[serde(..)]` attributes only where a serde derive reads them.
-    let serde_attrs = derive_ser.is_some() || derive_de.is_some();
+    let serde_attrs = derive_ser.is_some();
     let tag = s
         .tag
         .as_ref()
@@ -108,7 +104,7 @@ fn struct_def(s: &StructDef) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default #derive_ser #derive_de)]
+        #[derive(Debug, Clone, PartialEq, #default #derive_ser)]
         #tag
         pub struct #name { #(#fields)* }
         #constructor
