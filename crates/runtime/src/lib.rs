@@ -23,6 +23,7 @@ mod compression;
 mod content;
 #[cfg(feature = "chrono")]
 pub mod datetime;
+mod debug;
 mod decode;
 mod error;
 pub mod fields;
@@ -47,6 +48,7 @@ pub use body::{FilePart, Multipart};
 pub use builder::ClientBuilder;
 pub use call::Call;
 pub use client::ClientCore;
+pub use debug::debug_struct;
 pub use decode::decode_slice;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
 pub use futures_util::stream::Stream;

@@ -34,7 +34,7 @@ impl Client {
     }
 }
 /// Request builder for [`Client::create_backup_export`]: `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct CreateBackupExport<'a> {
     client: &'a Client,
@@ -45,6 +45,25 @@ pub struct CreateBackupExport<'a> {
     body_custom_data: Option<Vec<crate::types::BackupLabel>>,
     body_export_bucket_id: Option<String>,
     body_snapshot_id: Option<String>,
+}
+impl<'a> std::fmt::Debug for CreateBackupExport<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "CreateBackupExport",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("cluster_name", &self.cluster_name),
+                ("envelope", &self.envelope),
+                ("body", &self.body),
+                ("body_custom_data", &self.body_custom_data),
+                ("body_export_bucket_id", &self.body_export_bucket_id),
+                ("body_snapshot_id", &self.body_snapshot_id),
+            ],
+        )
+    }
 }
 impl<'a> CreateBackupExport<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.

@@ -30,7 +30,7 @@ impl Client {
     }
 }
 /// Request builder for [`Client::create_export_bucket`]: `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct CreateExportBucket<'a> {
     client: &'a Client,
@@ -38,6 +38,22 @@ pub struct CreateExportBucket<'a> {
     envelope: Option<bool>,
     pretty: Option<bool>,
     body: Option<crate::types::DiskBackupSnapshotExportBucketRequest>,
+}
+impl<'a> std::fmt::Debug for CreateExportBucket<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "CreateExportBucket",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("envelope", &self.envelope),
+                ("pretty", &self.pretty),
+                ("body", &self.body),
+            ],
+        )
+    }
 }
 impl<'a> CreateExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
@@ -137,7 +153,7 @@ impl Client {
     }
 }
 /// Request builder for [`Client::create_export_bucket_2023_01_01`]: `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct CreateExportBucket20230101<'a> {
     client: &'a Client,
@@ -148,6 +164,28 @@ pub struct CreateExportBucket20230101<'a> {
     body_bucket_name: Option<String>,
     body_iam_role_id: Option<String>,
     body_require_private_networking: Option<bool>,
+}
+impl<'a> std::fmt::Debug for CreateExportBucket20230101<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "CreateExportBucket20230101",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("envelope", &self.envelope),
+                ("pretty", &self.pretty),
+                ("body", &self.body),
+                ("body_bucket_name", &self.body_bucket_name),
+                ("body_iam_role_id", &self.body_iam_role_id),
+                (
+                    "body_require_private_networking",
+                    &self.body_require_private_networking,
+                ),
+            ],
+        )
+    }
 }
 impl<'a> CreateExportBucket20230101<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.

@@ -32,7 +32,7 @@ impl Client {
     }
 }
 /// Request builder for [`Client::get_backup_export`]: `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct GetBackupExport<'a> {
     client: &'a Client,
@@ -40,6 +40,22 @@ pub struct GetBackupExport<'a> {
     cluster_name: String,
     export_id: String,
     envelope: Option<bool>,
+}
+impl<'a> std::fmt::Debug for GetBackupExport<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "GetBackupExport",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("cluster_name", &self.cluster_name),
+                ("export_id", &self.export_id),
+                ("envelope", &self.envelope),
+            ],
+        )
+    }
 }
 impl<'a> GetBackupExport<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.

@@ -30,13 +30,28 @@ impl Client {
     }
 }
 /// Request builder for [`Client::get_export_bucket`]: `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct GetExportBucket<'a> {
     client: &'a Client,
     group_id: String,
     export_bucket_id: String,
     envelope: Option<bool>,
+}
+impl<'a> std::fmt::Debug for GetExportBucket<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "GetExportBucket",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("export_bucket_id", &self.export_bucket_id),
+                ("envelope", &self.envelope),
+            ],
+        )
+    }
 }
 impl<'a> GetExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
@@ -112,13 +127,28 @@ impl Client {
     }
 }
 /// Request builder for [`Client::get_export_bucket_2023_01_01`]: `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct GetExportBucket20230101<'a> {
     client: &'a Client,
     group_id: String,
     export_bucket_id: String,
     envelope: Option<bool>,
+}
+impl<'a> std::fmt::Debug for GetExportBucket20230101<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "GetExportBucket20230101",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("export_bucket_id", &self.export_bucket_id),
+                ("envelope", &self.envelope),
+            ],
+        )
+    }
 }
 impl<'a> GetExportBucket20230101<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.

@@ -37,7 +37,7 @@ impl Client {
     }
 }
 /// Request builder for [`Client::list_backup_exports`]: `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ListBackupExports<'a> {
     client: &'a Client,
@@ -51,6 +51,28 @@ pub struct ListBackupExports<'a> {
     prefetch: usize,
     max_items: Option<usize>,
     max_pages: Option<u64>,
+}
+impl<'a> std::fmt::Debug for ListBackupExports<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "ListBackupExports",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("cluster_name", &self.cluster_name),
+                ("envelope", &self.envelope),
+                ("pretty", &self.pretty),
+                ("include_count", &self.include_count),
+                ("items_per_page", &self.items_per_page),
+                ("page_num", &self.page_num),
+                ("prefetch", &self.prefetch),
+                ("max_items", &self.max_items),
+                ("max_pages", &self.max_pages),
+            ],
+        )
+    }
 }
 impl<'a> ListBackupExports<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.

@@ -35,7 +35,7 @@ impl Client {
     }
 }
 /// Request builder for [`Client::list_export_buckets`]: `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ListExportBuckets<'a> {
     client: &'a Client,
@@ -48,6 +48,27 @@ pub struct ListExportBuckets<'a> {
     prefetch: usize,
     max_items: Option<usize>,
     max_pages: Option<u64>,
+}
+impl<'a> std::fmt::Debug for ListExportBuckets<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "ListExportBuckets",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("envelope", &self.envelope),
+                ("include_count", &self.include_count),
+                ("items_per_page", &self.items_per_page),
+                ("page_num", &self.page_num),
+                ("pretty", &self.pretty),
+                ("prefetch", &self.prefetch),
+                ("max_items", &self.max_items),
+                ("max_pages", &self.max_pages),
+            ],
+        )
+    }
 }
 impl<'a> ListExportBuckets<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.
@@ -237,7 +258,7 @@ impl Client {
     }
 }
 /// Request builder for [`Client::list_export_buckets_2023_01_01`]: `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ListExportBuckets20230101<'a> {
     client: &'a Client,
@@ -250,6 +271,27 @@ pub struct ListExportBuckets20230101<'a> {
     prefetch: usize,
     max_items: Option<usize>,
     max_pages: Option<u64>,
+}
+impl<'a> std::fmt::Debug for ListExportBuckets20230101<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "ListExportBuckets20230101",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("envelope", &self.envelope),
+                ("include_count", &self.include_count),
+                ("items_per_page", &self.items_per_page),
+                ("page_num", &self.page_num),
+                ("pretty", &self.pretty),
+                ("prefetch", &self.prefetch),
+                ("max_items", &self.max_items),
+                ("max_pages", &self.max_pages),
+            ],
+        )
+    }
 }
 impl<'a> ListExportBuckets20230101<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.

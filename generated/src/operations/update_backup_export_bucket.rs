@@ -33,7 +33,7 @@ impl Client {
     }
 }
 /// Request builder for [`Client::update_backup_export_bucket`]: `PATCH /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct UpdateBackupExportBucket<'a> {
     client: &'a Client,
@@ -43,6 +43,27 @@ pub struct UpdateBackupExportBucket<'a> {
     pretty: Option<bool>,
     body: Option<crate::types::UpdateRequirePrivateNetworkingRequestView>,
     body_require_private_networking: Option<bool>,
+}
+impl<'a> std::fmt::Debug for UpdateBackupExportBucket<'a> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "UpdateBackupExportBucket",
+            &[
+                ("client", &self.client),
+                ("group_id", &self.group_id),
+                ("export_bucket_id", &self.export_bucket_id),
+                ("envelope", &self.envelope),
+                ("pretty", &self.pretty),
+                ("body", &self.body),
+                (
+                    "body_require_private_networking",
+                    &self.body_require_private_networking,
+                ),
+            ],
+        )
+    }
 }
 impl<'a> UpdateBackupExportBucket<'a> {
     /// When true, Atlas wraps the body in a JSON envelope that also carries the HTTP status (list items stay under `results`). Only for clients that cannot read status codes or headers; enveloped bodies do not match the response schemas in this document, so a typed client should leave this unset. Defaults to false.

@@ -3,7 +3,7 @@
 /// Body of every error response. `error` repeats the HTTP status and `errorCode` is a stable machine-readable code (such as `RESOURCE_NOT_FOUND` or `RATE_LIMITED`); `detail` and `reason` are for humans.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApiError {
     /// Field-level details of a rejected request.
     pub bad_request_detail: Option<crate::types::BadRequestDetail>,
@@ -21,6 +21,23 @@ pub struct ApiError {
     pub parameters: Option<Vec<serde_json::Value>>,
     /// Standard reason phrase for the status, e.g. `Not Found`. May be null.
     pub reason: Option<String>,
+}
+impl std::fmt::Debug for ApiError {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "ApiError",
+            &[
+                ("bad_request_detail", &self.bad_request_detail),
+                ("detail", &self.detail),
+                ("error", &self.error),
+                ("error_code", &self.error_code),
+                ("parameters", &self.parameters),
+                ("reason", &self.reason),
+            ],
+        )
+    }
 }
 impl serde::Serialize for ApiError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

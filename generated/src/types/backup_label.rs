@@ -3,12 +3,22 @@
 /// One custom key/value pair. Atlas copies these pairs into the metadata file it uploads to the bucket once the export finishes.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct BackupLabel {
     /// Name of the entry.
     pub key: Option<String>,
     /// Value of the entry.
     pub value: Option<String>,
+}
+impl std::fmt::Debug for BackupLabel {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "BackupLabel",
+            &[("key", &self.key), ("value", &self.value)],
+        )
+    }
 }
 impl serde::Serialize for BackupLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,10 +3,16 @@
 /// Field-level details of a rejected request.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct BadRequestDetail {
     /// One entry per request element that failed validation.
     pub fields: Option<Vec<crate::types::FieldViolation>>,
+}
+impl std::fmt::Debug for BadRequestDetail {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(f, "BadRequestDetail", &[("fields", &self.fields)])
+    }
 }
 impl serde::Serialize for BadRequestDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,7 +3,7 @@
 /// A snapshot export job: Atlas copying one Cloud Backup snapshot into an export bucket. Jobs are asynchronous; poll until `state` is final.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupExportJob {
     /// Per-shard sub-jobs. Present only for sharded clusters: the export of each shard's replica set has its own id.
     pub components: Option<Vec<crate::types::DiskBackupExportMember>>,
@@ -39,6 +39,29 @@ pub struct DiskBackupExportJob {
     pub state: Option<crate::types::DiskBackupExportJobState>,
     /// Why a job is in its current state; set when `state` is `Failed`.
     pub state_reason: Option<crate::types::StateReason>,
+}
+impl std::fmt::Debug for DiskBackupExportJob {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "DiskBackupExportJob",
+            &[
+                ("components", &self.components),
+                ("created_at", &self.created_at),
+                ("custom_data", &self.custom_data),
+                ("export_bucket_id", &self.export_bucket_id),
+                ("export_status", &self.export_status),
+                ("finished_at", &self.finished_at),
+                ("id", &self.id),
+                ("links", &self.links),
+                ("prefix", &self.prefix),
+                ("snapshot_id", &self.snapshot_id),
+                ("state", &self.state),
+                ("state_reason", &self.state_reason),
+            ],
+        )
+    }
 }
 impl serde::Serialize for DiskBackupExportJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

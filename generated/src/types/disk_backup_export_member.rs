@@ -3,7 +3,7 @@
 /// The export of one shard's replica set within a sharded-cluster export job.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupExportMember {
     /// Id of this shard's export (24 hex characters).
     ///
@@ -11,6 +11,19 @@ pub struct DiskBackupExportMember {
     pub export_id: Option<String>,
     /// Name of the shard's replica set, e.g. `atlas-abc123-shard-0`.
     pub replica_set_name: Option<String>,
+}
+impl std::fmt::Debug for DiskBackupExportMember {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "DiskBackupExportMember",
+            &[
+                ("export_id", &self.export_id),
+                ("replica_set_name", &self.replica_set_name),
+            ],
+        )
+    }
 }
 impl serde::Serialize for DiskBackupExportMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,7 +3,7 @@
 /// Registers an AWS S3 bucket (`cloudProvider: AWS`). Also the whole request body of the 2023-01-01 version.
 ///
 /// Serialized with `"cloudProvider": "AWS"`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Name of the S3 bucket (3 to 63 characters). The IAM role must be allowed to write to it.
     ///
@@ -15,6 +15,20 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
     pub iam_role_id: String,
     /// Export over AWS PrivateLink instead of public endpoints. Defaults to false when omitted.
     pub require_private_networking: Option<bool>,
+}
+impl std::fmt::Debug for DiskBackupSnapshotAwsExportBucketRequest {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "DiskBackupSnapshotAwsExportBucketRequest",
+            &[
+                ("bucket_name", &self.bucket_name),
+                ("iam_role_id", &self.iam_role_id),
+                ("require_private_networking", &self.require_private_networking),
+            ],
+        )
+    }
 }
 impl DiskBackupSnapshotAwsExportBucketRequest {
     /// A value with the required members (`bucketName`, `iamRoleId`) set and every optional member `None`.

@@ -5,7 +5,7 @@
 /// Serialized with `"cloudProvider": "AWS"`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
     ///
@@ -31,6 +31,23 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     pub region: Option<String>,
     /// Whether exports to this bucket must go over AWS PrivateLink.
     pub require_private_networking: Option<bool>,
+}
+impl std::fmt::Debug for DiskBackupSnapshotAwsExportBucketResponse {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "DiskBackupSnapshotAwsExportBucketResponse",
+            &[
+                ("id", &self.id),
+                ("bucket_name", &self.bucket_name),
+                ("iam_role_id", &self.iam_role_id),
+                ("links", &self.links),
+                ("region", &self.region),
+                ("require_private_networking", &self.require_private_networking),
+            ],
+        )
+    }
 }
 impl serde::Serialize for DiskBackupSnapshotAwsExportBucketResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

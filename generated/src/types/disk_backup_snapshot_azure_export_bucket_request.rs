@@ -3,7 +3,7 @@
 /// Registers an Azure Blob Storage container (`cloudProvider: AZURE`).
 ///
 /// Serialized with `"cloudProvider": "AZURE"`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// Name of the Azure container (3 to 63 characters). Optional when `serviceUrl` already ends with the container, e.g. `https://acct.blob.core.windows.net/snapshots` gives `snapshots`; required otherwise.
     ///
@@ -20,6 +20,22 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// Azure AD tenant id. Deprecated and ignored: Atlas uses the tenant of the access role given in `roleId`.
     #[deprecated]
     pub tenant_id: Option<uuid::Uuid>,
+}
+#[allow(deprecated)]
+impl std::fmt::Debug for DiskBackupSnapshotAzureExportBucketRequest {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "DiskBackupSnapshotAzureExportBucketRequest",
+            &[
+                ("bucket_name", &self.bucket_name),
+                ("role_id", &self.role_id),
+                ("service_url", &self.service_url),
+                ("tenant_id", &self.tenant_id),
+            ],
+        )
+    }
 }
 impl DiskBackupSnapshotAzureExportBucketRequest {
     /// A value with the required members (`roleId`, `serviceUrl`) set and every optional member `None`.

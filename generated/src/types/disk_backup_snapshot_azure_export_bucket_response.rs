@@ -5,7 +5,7 @@
 /// Serialized with `"cloudProvider": "AZURE"`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAzureExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
     ///
@@ -37,6 +37,23 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
     pub tenant_id: Option<uuid::Uuid>,
+}
+impl std::fmt::Debug for DiskBackupSnapshotAzureExportBucketResponse {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "DiskBackupSnapshotAzureExportBucketResponse",
+            &[
+                ("id", &self.id),
+                ("bucket_name", &self.bucket_name),
+                ("links", &self.links),
+                ("role_id", &self.role_id),
+                ("service_url", &self.service_url),
+                ("tenant_id", &self.tenant_id),
+            ],
+        )
+    }
 }
 impl serde::Serialize for DiskBackupSnapshotAzureExportBucketResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,7 +3,7 @@
 /// Registers a Google Cloud Storage bucket (`cloudProvider: GCP`).
 ///
 /// Serialized with `"cloudProvider": "GCP"`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
     /// Name of the GCS bucket (3 to 63 characters). The access role must be allowed to write to it.
     ///
@@ -13,6 +13,16 @@ pub struct DiskBackupSnapshotGcpExportBucketRequest {
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     pub role_id: String,
+}
+impl std::fmt::Debug for DiskBackupSnapshotGcpExportBucketRequest {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "DiskBackupSnapshotGcpExportBucketRequest",
+            &[("bucket_name", &self.bucket_name), ("role_id", &self.role_id)],
+        )
+    }
 }
 impl DiskBackupSnapshotGcpExportBucketRequest {
     /// A value with the required members (`bucketName`, `roleId`) set and every optional member `None`.

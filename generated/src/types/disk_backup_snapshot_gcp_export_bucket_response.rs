@@ -5,7 +5,7 @@
 /// Serialized with `"cloudProvider": "GCP"`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotGcpExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
     ///
@@ -27,6 +27,21 @@ pub struct DiskBackupSnapshotGcpExportBucketResponse {
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
     pub role_id: Option<String>,
+}
+impl std::fmt::Debug for DiskBackupSnapshotGcpExportBucketResponse {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "DiskBackupSnapshotGcpExportBucketResponse",
+            &[
+                ("id", &self.id),
+                ("bucket_name", &self.bucket_name),
+                ("links", &self.links),
+                ("role_id", &self.role_id),
+            ],
+        )
+    }
 }
 impl serde::Serialize for DiskBackupSnapshotGcpExportBucketResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,12 +3,25 @@
 /// Progress of an export job, counted in collections.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ExportStatus {
     /// Collections exported so far.
     pub exported_collections: Option<i32>,
     /// Collections the job exports in total.
     pub total_collections: Option<i32>,
+}
+impl std::fmt::Debug for ExportStatus {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "ExportStatus",
+            &[
+                ("exported_collections", &self.exported_collections),
+                ("total_collections", &self.total_collections),
+            ],
+        )
+    }
 }
 impl serde::Serialize for ExportStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

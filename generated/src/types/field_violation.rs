@@ -3,7 +3,7 @@
 /// One rejected element of a request.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FieldViolation {
     /// Why the element was rejected.
     ///
@@ -13,6 +13,16 @@ pub struct FieldViolation {
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
     pub field: Option<String>,
+}
+impl std::fmt::Debug for FieldViolation {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "FieldViolation",
+            &[("description", &self.description), ("field", &self.field)],
+        )
+    }
 }
 impl serde::Serialize for FieldViolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

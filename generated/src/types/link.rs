@@ -3,12 +3,22 @@
 /// A hypermedia link to a related API resource.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Link {
     /// Absolute URL of the linked resource, normally under `https://cloud.mongodb.com/api/atlas`.
     pub href: Option<String>,
     /// How the linked resource relates to this one, e.g. `self`, `next` or `previous`.
     pub rel: Option<String>,
+}
+impl std::fmt::Debug for Link {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "Link",
+            &[("href", &self.href), ("rel", &self.rel)],
+        )
+    }
 }
 impl serde::Serialize for Link {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

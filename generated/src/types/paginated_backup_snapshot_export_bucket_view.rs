@@ -3,7 +3,7 @@
 /// One page of export buckets, 2023-01-01 version (AWS buckets only).
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PaginatedBackupSnapshotExportBucketView {
     /// Links to this page and, where they exist, the previous and next pages.
     pub links: Option<Vec<crate::types::Link>>,
@@ -15,6 +15,20 @@ pub struct PaginatedBackupSnapshotExportBucketView {
     ///
     /// Constraints (documented, not enforced when decoding): minimum 0.
     pub total_count: Option<i64>,
+}
+impl std::fmt::Debug for PaginatedBackupSnapshotExportBucketView {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "PaginatedBackupSnapshotExportBucketView",
+            &[
+                ("links", &self.links),
+                ("results", &self.results),
+                ("total_count", &self.total_count),
+            ],
+        )
+    }
 }
 impl serde::Serialize for PaginatedBackupSnapshotExportBucketView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

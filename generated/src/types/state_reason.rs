@@ -3,12 +3,22 @@
 /// Why a job is in its current state; set when `state` is `Failed`.
 ///
 /// Decoded from responses: every field is optional, unknown fields are ignored.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct StateReason {
     /// Machine-readable code for the failure.
     pub error_code: Option<String>,
     /// Human-readable explanation of the failure.
     pub message: Option<String>,
+}
+impl std::fmt::Debug for StateReason {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_struct(
+            f,
+            "StateReason",
+            &[("error_code", &self.error_code), ("message", &self.message)],
+        )
+    }
 }
 impl serde::Serialize for StateReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

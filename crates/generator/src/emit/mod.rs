@@ -7,6 +7,7 @@ mod body_fields;
 mod builder;
 mod client;
 mod crate_files;
+mod debug;
 mod decode;
 mod docs;
 mod mock;

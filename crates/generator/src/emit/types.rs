@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::debug::with_inline_debug;
 use super::decode::{decode_impl, decodes_fields};
 use super::docs::doc_attrs;
 use super::rust_types::{ident, type_tokens};
@@ -101,12 +102,15 @@ fn struct_def(s: &StructDef) -> TokenStream {
         quote! { #doc #deprecated #rename #optional pub #rust: #ty, }
     });
     let constructor = constructor(s);
-    quote! {
+    let item = with_inline_debug(quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default #derive_ser)]
+        #[derive(Clone, PartialEq, #default #derive_ser)]
         #tag
         pub struct #name { #(#fields)* }
+    });
+    quote! {
+        #item
         #constructor
 
         #serialize

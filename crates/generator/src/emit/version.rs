@@ -5,6 +5,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::debug::with_inline_debug;
 use super::docs::doc_attrs;
 use super::operations::{
     client_segment, method_doc, path_format, path_pieces, query_validation, send_param,
@@ -81,12 +82,9 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     };
     let paginated_impl = pagination::paginated_impl(v, &builder, &call_type, call(quote!(request)));
     let send_call = call(quote!(self));
-    quote! {
-        #operation_static
-        #client_method
-
+    let builder_struct = with_inline_debug(quote! {
         #builder_doc
-        #[derive(Debug, Clone)]
+        #[derive(Clone)]
         #[must_use = "a request builder does nothing until `.send().await`"]
         pub struct #builder<'a> {
             client: &'a Client,
@@ -95,6 +93,12 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
             #body_field
             #page_fields
         }
+    });
+    quote! {
+        #operation_static
+        #client_method
+
+        #builder_struct
 
         impl<'a> #builder<'a> {
             #(#query_setters)*
