@@ -72,8 +72,9 @@ pub trait Paginated {
 
 /// The pages of a listing, in order: what the generated `into_pages` returns.
 ///
-/// A `Stream` of `Result<page, Error>`; it ends as the [module documentation](self) describes, and an
-/// error is yielded once, after every page received before it.
+/// A `Stream` of `Result<page, Error>`. It ends on an empty or short page, a page whose `links` lack
+/// `next`, or once `totalCount` items have arrived; a repeated page or more than `max_pages` pages end
+/// it with [`Error::Pagination`]. An error is yielded once, after every page received before it.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<O: Paginated> {
     operation: O,
@@ -129,7 +130,7 @@ impl<O: Paginated> Pages<O> {
                 break;
             };
             self.in_flight.push_back(self.operation.fetch_page(num));
-            self.requested += 1;
+            self.requested = self.requested.saturating_add(1);
         }
     }
 
@@ -199,7 +200,7 @@ impl<O: Paginated> Stream for Pages<O> {
             Poll::Ready(received) => received,
         };
         let page_num = this.page_num(this.yielded).unwrap_or(i64::MAX);
-        this.yielded += 1;
+        this.yielded = this.yielded.saturating_add(1);
         Poll::Ready(match received {
             Some(Ok(page)) => Some(this.receive(page, page_num)),
             Some(Err(error)) => {
