@@ -17,6 +17,22 @@ pub fn debug_struct(
     out.finish()
 }
 
+/// What `Debug` prints for a member holding a secret (schema `format: password`): `[redacted]`, as
+/// for [`crate::Secret`].
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// `Debug` of an optional secret member: `None`, or `Some([redacted])` (whether it is set is not a
+/// secret, and tells a request without it from one with it).
+pub fn redact_option<T>(value: &Option<T>) -> Option<Redacted> {
+    value.as_ref().map(|_| Redacted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +55,41 @@ mod tests {
                 &[("id", &d.id), ("count", &d.count), ("type", &d.r#type)],
             )
         }
+    }
+
+    #[test]
+    fn secrets_print_redacted_and_presence_stays_visible() {
+        struct Login {
+            user: String,
+            password: String,
+            token: Option<String>,
+        }
+        impl fmt::Debug for Login {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let _ = &self.password;
+                debug_struct(
+                    f,
+                    "Login",
+                    &[
+                        ("user", &self.user),
+                        ("password", &Redacted),
+                        ("token", &redact_option(&self.token)),
+                    ],
+                )
+            }
+        }
+        let mut login = Login {
+            user: "u".into(),
+            password: "hunter2".into(),
+            token: Some("t0ken".into()),
+        };
+        let shown = format!("{login:?}");
+        assert_eq!(
+            shown,
+            r#"Login { user: "u", password: [redacted], token: Some([redacted]) }"#
+        );
+        login.token = None;
+        assert!(format!("{login:#?}").contains("token: None"));
     }
 
     #[test]

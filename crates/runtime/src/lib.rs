@@ -48,7 +48,7 @@ pub use body::{FilePart, Multipart};
 pub use builder::ClientBuilder;
 pub use call::Call;
 pub use client::ClientCore;
-pub use debug::debug_struct;
+pub use debug::{debug_struct, redact_option, Redacted};
 pub use decode::decode_slice;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
 pub use futures_util::stream::Stream;

@@ -216,3 +216,36 @@ async fn bytes_text_and_xml_bodies_are_sent_as_given() {
     assert_eq!(sent.header("content-type"), Some("application/xml"));
     assert_eq!(&sent.body[..], b"<report/>");
 }
+
+/// A `format: password` member is sent as given but never shown by `Debug`, neither in the body type
+/// nor in the builder that holds it as a member; whether it is set stays visible.
+#[tokio::test]
+async fn password_members_are_sent_but_never_printed() {
+    let server = MockServer::start().await;
+    let json = server.on_create_pet().respond(Pet::default());
+    let client = server.client();
+    let mut pet = NewPet::new("Rex");
+    pet.microchip_pin = Some("pin-4711".to_owned());
+    let shown = format!("{pet:?} {pet:#?}");
+    assert!(!shown.contains("pin-4711"), "{shown}");
+    assert!(shown.contains("microchip_pin: Some([redacted])"), "{shown}");
+    assert!(shown.contains(r#"name: "Rex""#), "{shown}");
+
+    let builder = client.create_pet().name("Rex").microchip_pin("pin-4711");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("pin-4711"), "{shown}");
+    assert!(
+        shown.contains("body_microchip_pin: Some([redacted])"),
+        "{shown}"
+    );
+    builder.send().await.unwrap();
+    let value: serde_json::Value = json.calls()[0].json().unwrap();
+    assert_eq!(
+        value,
+        serde_json::json!({"name": "Rex", "microchipPin": "pin-4711"})
+    );
+    assert_eq!(
+        format!("{:?}", NewPet::new("Rex")).matches("None").count(),
+        2
+    );
+}

@@ -20,6 +20,8 @@ pub struct BodyFields {
     pub setters: TokenStream,
     /// An expression of type `Option<Body>`: `.body(..)`, else the members, else `None`.
     pub assemble: TokenStream,
+    /// The builder fields holding a `format: password` member (redacted in `Debug`).
+    pub redacted: Vec<String>,
 }
 
 /// Member setters for a body of type `ty`, when it is a plain object type whose member names do not
@@ -54,8 +56,12 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
     let mut setters = TokenStream::new();
     let mut members = TokenStream::new();
     let mut any_set = Vec::new();
+    let mut redacted = Vec::new();
     for f in &s.fields {
         let slot = slot(f);
+        if f.sensitive {
+            redacted.push(slot.to_string());
+        }
         let setter = ident(&f.rust_name);
         let inner = type_tokens(&f.ty);
         fields.extend(quote!(#slot: Option<#inner>,));
@@ -130,6 +136,7 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
         inits,
         setters,
         assemble,
+        redacted,
     })
 }
 

@@ -10,8 +10,10 @@ use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
 use quote::quote;
 
 /// `item` (a struct with named fields, without `Debug` among its derives) followed by its inline
-/// `Debug` impl. Tokens that are not such a struct keep the derive instead.
-pub fn with_inline_debug(item: TokenStream) -> TokenStream {
+/// `Debug` impl, which prints the members named in `redacted` (with whether each is an `Option`) as
+/// `[redacted]`. Tokens that are not such a struct keep the derive instead (a derive cannot redact:
+/// only generated structs, which always scan, have `format: password` members).
+pub fn with_inline_debug(redacted: &[(&str, bool)], item: TokenStream) -> TokenStream {
     let Some(shape) = StructShape::scan(&item) else {
         return quote!(#[derive(Debug)] #item);
     };
@@ -24,9 +26,13 @@ pub fn with_inline_debug(item: TokenStream) -> TokenStream {
     let label = name.to_string();
     let entries = members.iter().map(|(member, _)| {
         // The member's Rust name as the derive prints it (`r#type` as `type`).
-        let shown = member.to_string();
-        let shown = shown.trim_start_matches("r#");
-        quote!((#shown, &self.#member))
+        let name = member.to_string();
+        let shown = name.trim_start_matches("r#");
+        match redacted.iter().find(|(field, _)| *field == name) {
+            Some((_, false)) => quote!((#shown, &crate::runtime::Redacted)),
+            Some((_, true)) => quote!((#shown, &crate::runtime::redact_option(&self.#member))),
+            None => quote!((#shown, &self.#member)),
+        }
     });
     let allow = (deprecated || members.iter().any(|(_, deprecated)| *deprecated))
         .then(|| quote!(#[allow(deprecated)]));
@@ -193,7 +199,7 @@ mod tests {
                 }
             ),
         ] {
-            let out = with_inline_debug(item.clone()).to_string();
+            let out = with_inline_debug(&[], item.clone()).to_string();
             assert!(out.starts_with("# [derive (Debug)]"), "{out}");
         }
     }

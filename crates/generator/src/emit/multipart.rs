@@ -64,6 +64,8 @@ pub fn part_fields(parts: &[MultipartPart], taken: &[String]) -> Option<BodyFiel
         inits,
         setters,
         assemble,
+        // Parts carry no schema formats to redact.
+        redacted: Vec::new(),
     })
 }
 

@@ -102,13 +102,22 @@ fn struct_def(s: &StructDef) -> TokenStream {
         quote! { #doc #deprecated #rename #optional pub #rust: #ty, }
     });
     let constructor = constructor(s);
-    let item = with_inline_debug(quote! {
-        #doc
-        #deprecated
-        #[derive(Clone, PartialEq, #default #derive_ser)]
-        #tag
-        pub struct #name { #(#fields)* }
-    });
+    let redacted: Vec<(&str, bool)> = s
+        .fields
+        .iter()
+        .filter(|f| f.sensitive)
+        .map(|f| (f.rust_name.as_str(), f.optional))
+        .collect();
+    let item = with_inline_debug(
+        &redacted,
+        quote! {
+            #doc
+            #deprecated
+            #[derive(Clone, PartialEq, #default #derive_ser)]
+            #tag
+            pub struct #name { #(#fields)* }
+        },
+    );
     quote! {
         #item
         #constructor

@@ -82,18 +82,22 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     };
     let paginated_impl = pagination::paginated_impl(v, &builder, &call_type, call(quote!(request)));
     let send_call = call(quote!(self));
-    let builder_struct = with_inline_debug(quote! {
-        #builder_doc
-        #[derive(Clone)]
-        #[must_use = "a request builder does nothing until `.send().await`"]
-        pub struct #builder<'a> {
-            client: &'a Client,
-            #(#path_fields)*
-            #(#query_fields)*
-            #body_field
-            #page_fields
-        }
-    });
+    let redacted: Vec<(&str, bool)> = body.redacted.iter().map(|f| (f.as_str(), true)).collect();
+    let builder_struct = with_inline_debug(
+        &redacted,
+        quote! {
+            #builder_doc
+            #[derive(Clone)]
+            #[must_use = "a request builder does nothing until `.send().await`"]
+            pub struct #builder<'a> {
+                client: &'a Client,
+                #(#path_fields)*
+                #(#query_fields)*
+                #body_field
+                #page_fields
+            }
+        },
+    );
     quote! {
         #operation_static
         #client_method
@@ -418,6 +422,8 @@ struct BodyParts {
     send: Option<TokenStream>,
     /// The body type and media type of a JSON body, serialized by the runtime on the first poll.
     deferred: Option<(TokenStream, String)>,
+    /// Member fields holding a `format: password` member, redacted in `Debug`.
+    redacted: Vec<String>,
 }
 
 impl BodyParts {
@@ -429,6 +435,7 @@ impl BodyParts {
                 setter: None,
                 send: None,
                 deferred: None,
+                redacted: Vec::new(),
             };
         };
         let media_type = &body.media_type;
@@ -491,8 +498,8 @@ impl BodyParts {
                 }
             }
         };
-        let (member_fields, member_inits, member_setters) = match members {
-            Some(m) => (m.fields, m.inits, m.setters),
+        let (member_fields, member_inits, member_setters, redacted) = match members {
+            Some(m) => (m.fields, m.inits, m.setters, m.redacted),
             None => Default::default(),
         };
         BodyParts {
@@ -508,6 +515,7 @@ impl BodyParts {
             }),
             send: Some(send),
             deferred,
+            redacted,
         }
     }
 }

@@ -206,6 +206,8 @@ pub struct Field {
     pub flatten: bool,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// `format: password`: `Debug` prints `[redacted]` instead of the value.
+    pub sensitive: bool,
 }
 
 #[derive(Debug, Clone)]

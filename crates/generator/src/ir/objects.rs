@@ -199,6 +199,7 @@ impl<'a> TypeBuilder<'a> {
                 flatten: false,
                 doc: (!doc_lines.is_empty()).then(|| doc_lines.join("\n\n")),
                 deprecated: data.deprecated,
+                sensitive: prop_view.format.as_deref() == Some("password"),
             });
         }
         // A `required` name without a declared property still exists on the wire: keep it as raw JSON.
@@ -221,6 +222,7 @@ impl<'a> TypeBuilder<'a> {
                     "Listed as required by the spec without a schema; kept as raw JSON.".into(),
                 ),
                 deprecated: false,
+                sensitive: false,
             });
         }
         match additional {
@@ -250,6 +252,7 @@ impl<'a> TypeBuilder<'a> {
                         "Members other than the properties above (`additionalProperties`).".into(),
                     ),
                     deprecated: false,
+                    sensitive: false,
                 });
             }
             None => {}
