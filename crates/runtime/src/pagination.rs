@@ -164,21 +164,22 @@ impl<O: Paginated> Pages<O> {
             .is_some_and(|max| self.seen_items >= max as u64);
         if count == 0 || short || no_next || total_reached || capped {
             self.finish();
-        } else if self.yielded >= self.max_pages || self.page_num(self.yielded).is_none() {
-            // The listing claims more pages than allowed: hand out this one, then the error.
-            self.finish();
-            let reason = match self.page_num(self.yielded) {
-                Some(_) => format!(
-                    "the listing has more than {} pages (max_pages)",
-                    self.max_pages
-                ),
-                None => "page numbers run out (i64::MAX)".to_owned(),
-            };
-            self.pending_error = Some(Error::Pagination {
-                page: page_num.saturating_add(1),
-                reason,
-            });
+            return Ok(page);
         }
+        // The listing claims more pages than allowed: hand out this one, then the error.
+        let reason = match self.page_num(self.yielded) {
+            None => "page numbers run out (i64::MAX)".to_owned(),
+            Some(_) if self.yielded >= self.max_pages => format!(
+                "the listing has more than {} pages (max_pages)",
+                self.max_pages
+            ),
+            Some(_) => return Ok(page),
+        };
+        self.finish();
+        self.pending_error = Some(Error::Pagination {
+            page: page_num.saturating_add(1),
+            reason,
+        });
         Ok(page)
     }
 }

@@ -10,6 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::{ident, type_tokens};
+use super::types::allow_deprecated;
 use crate::ir::model::{Field, StructDef, TypeRef};
 
 /// Whether every field of `s` starts from `Default` (it then derives `Default` and decodes in place).
@@ -22,8 +23,7 @@ pub fn decodes_fields(s: &StructDef) -> bool {
 pub fn decode_impl(s: &StructDef) -> TokenStream {
     let name = ident(&s.name);
     let type_name = &s.name;
-    let allow = (s.deprecated || s.fields.iter().any(|f| f.deprecated))
-        .then(|| quote!(#[allow(deprecated)]));
+    let allow = allow_deprecated(s);
     let decode_fields = |target: TokenStream| {
         let body = decode_field_body(s);
         quote! {

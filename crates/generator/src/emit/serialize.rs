@@ -11,6 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::ident;
+use super::types::allow_deprecated;
 use crate::ir::model::StructDef;
 
 /// Whether `s` gets [`serialize_impl`] (otherwise `#[derive(serde::Serialize)]`).
@@ -53,8 +54,7 @@ pub fn serialize_impl(s: &StructDef) -> TokenStream {
     } else {
         quote!(mut out)
     };
-    let allow = (s.deprecated || s.fields.iter().any(|f| f.deprecated))
-        .then(|| quote!(#[allow(deprecated)]));
+    let allow = allow_deprecated(s);
     quote! {
         #allow
         impl serde::Serialize for #name {

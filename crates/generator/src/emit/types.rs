@@ -48,6 +48,12 @@ fn struct_doc(s: &StructDef) -> String {
     doc
 }
 
+/// `#[allow(deprecated)]` for an impl of `s` that names the struct or its members, when either is
+/// deprecated (its own uses would warn otherwise).
+pub(super) fn allow_deprecated(s: &StructDef) -> Option<TokenStream> {
+    (s.deprecated || s.fields.iter().any(|f| f.deprecated)).then(|| quote!(#[allow(deprecated)]))
+}
+
 fn struct_def(s: &StructDef) -> TokenStream {
     let doc = doc_attrs(Some(&struct_doc(s)));
     let name = ident(&s.name);

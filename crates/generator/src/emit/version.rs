@@ -55,24 +55,25 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     let (query_checks, required_query, query_sets) = (&query.checks, &query.required, &query.sets);
     let (body_field, body_setter, body_send) = (&body.field, &body.setter, &body.send);
     // A JSON body is serialized by the runtime when the call is first polled (`Call::with_json`).
-    let call_args = match &body.deferred {
-        Some((ty, _)) => quote!('a, #ret, crate::ErrorBody, #decoder, #ty),
-        None => quote!('a, #ret, crate::ErrorBody, #decoder),
-    };
-    let call_type = quote!(runtime::Call<#call_args>);
-    let (built, built_value) = match &body.deferred {
-        Some((ty, _)) => (
+    let (call_args, built, built_value, json_media_type) = match &body.deferred {
+        Some((ty, media_type)) => (
+            quote!('a, #ret, crate::ErrorBody, #decoder, #ty),
             quote!((runtime::Request, Option<#ty>)),
             quote!((request, body)),
+            Some(media_type),
         ),
-        None => (quote!(runtime::Request), quote!(request)),
+        None => (
+            quote!('a, #ret, crate::ErrorBody, #decoder),
+            quote!(runtime::Request),
+            quote!(request),
+            None,
+        ),
     };
+    let call_type = quote!(runtime::Call<#call_args>);
     // The call of the builder `receiver`: `send()`'s, and each page's of a listing.
     let call = |receiver: TokenStream| {
-        let start = match &body.deferred {
-            Some((_, media_type)) => {
-                quote!(with_json(core, #receiver.build_request(), #media_type))
-            }
+        let start = match json_media_type {
+            Some(media_type) => quote!(with_json(core, #receiver.build_request(), #media_type)),
             None => quote!(new(core, #receiver.build_request())),
         };
         quote! {
