@@ -20,9 +20,18 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
 
 /// Builds a generated `Client` (`C`). Obtain one with `Client::builder()`.
+///
+/// Generic only in the client it returns: the settings and their validation are not, so a
+/// generated crate compiles none of this code for its own client type.
 pub struct ClientBuilder<C> {
-    config: &'static ApiConfig,
+    settings: Settings,
     client: PhantomData<fn() -> C>,
+}
+
+/// What a [`ClientBuilder`] collects, validated by [`Settings::build_core`].
+#[derive(Clone)]
+pub(crate) struct Settings {
+    config: &'static ApiConfig,
     base_url: String,
     /// Set explicitly with `base_url` (server variables then no longer apply).
     base_url_set: bool,
@@ -43,21 +52,8 @@ pub struct ClientBuilder<C> {
 impl<C> Clone for ClientBuilder<C> {
     fn clone(&self) -> Self {
         ClientBuilder {
-            config: self.config,
+            settings: self.settings.clone(),
             client: PhantomData,
-            base_url: self.base_url.clone(),
-            base_url_set: self.base_url_set,
-            server_variables: self.server_variables.clone(),
-            credentials: self.credentials.clone(),
-            connect_timeout: self.connect_timeout,
-            timeout: self.timeout,
-            retry: self.retry.clone(),
-            user_agent_suffix: self.user_agent_suffix.clone(),
-            http_client: self.http_client.clone(),
-            allow_insecure_http: self.allow_insecure_http,
-            max_response_bytes: self.max_response_bytes,
-            total_timeout: self.total_timeout,
-            digest_cnonce: self.digest_cnonce.clone(),
         }
     }
 }
@@ -72,9 +68,8 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// A builder with the API's defaults: its first server, no credentials, default retries.
     pub fn new() -> Self {
         let config = C::CONFIG;
-        ClientBuilder {
+        let settings = Settings {
             config,
-            client: PhantomData,
             base_url: config.default_base_url.to_owned(),
             base_url_set: false,
             server_variables: Vec::new(),
@@ -88,11 +83,21 @@ impl<C: ApiClient> ClientBuilder<C> {
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             digest_cnonce: None,
+        };
+        ClientBuilder {
+            settings,
+            client: PhantomData,
         }
     }
 }
 
 impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.settings, f)
+    }
+}
+
+impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &redact_userinfo(&self.base_url))
@@ -158,14 +163,14 @@ impl<C> ClientBuilder<C> {
     /// Largest response body the client reads (default 64 MiB); a larger one ends the call with
     /// [`Error::ResponseTooLarge`] instead of exhausting memory.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
+        self.settings.max_response_bytes = limit;
         self
     }
 
     /// API root, by default the spec's first server. A path prefix is kept.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
-        self.base_url_set = true;
+        self.settings.base_url = url.into();
+        self.settings.base_url_set = true;
         self
     }
 
@@ -173,7 +178,9 @@ impl<C> ClientBuilder<C> {
     /// their defaults. Ignored once [`base_url`](Self::base_url) is set; `build` refuses a name the
     /// server does not declare.
     pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.server_variables.push((name.into(), value.into()));
+        self.settings
+            .server_variables
+            .push((name.into(), value.into()));
         self
     }
 
@@ -184,7 +191,7 @@ impl<C> ClientBuilder<C> {
         public_key: impl Into<String>,
         private_key: impl Into<Secret>,
     ) -> Self {
-        self.credentials = Some(Credentials::Digest {
+        self.settings.credentials = Some(Credentials::Digest {
             public_key: public_key.into(),
             private_key: private_key.into(),
         });
@@ -198,7 +205,7 @@ impl<C> ClientBuilder<C> {
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
     ) -> Self {
-        self.credentials = Some(Credentials::ServiceAccount {
+        self.settings.credentials = Some(Credentials::ServiceAccount {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
         });
@@ -208,7 +215,7 @@ impl<C> ClientBuilder<C> {
     /// An API key, sent as the API's (first) `apiKey` security scheme says: a header, a query
     /// parameter or a cookie. `build` refuses it when the API declares none.
     pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
-        self.credentials = Some(Credentials::ApiKey {
+        self.settings.credentials = Some(Credentials::ApiKey {
             scheme: None,
             key: key.into(),
         });
@@ -217,7 +224,7 @@ impl<C> ClientBuilder<C> {
 
     /// An API key for the `apiKey` security scheme named `scheme` in the spec.
     pub fn api_key_for(mut self, scheme: impl Into<String>, key: impl Into<Secret>) -> Self {
-        self.credentials = Some(Credentials::ApiKey {
+        self.settings.credentials = Some(Credentials::ApiKey {
             scheme: Some(scheme.into()),
             key: key.into(),
         });
@@ -226,7 +233,7 @@ impl<C> ClientBuilder<C> {
 
     /// HTTP Basic authentication (`Authorization: Basic ...`).
     pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
-        self.credentials = Some(Credentials::Basic {
+        self.settings.credentials = Some(Credentials::Basic {
             user: user.into(),
             password: password.into(),
         });
@@ -235,7 +242,7 @@ impl<C> ClientBuilder<C> {
 
     /// A static bearer token (e.g. one obtained elsewhere).
     pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
-        self.credentials = Some(Credentials::Bearer {
+        self.settings.credentials = Some(Credentials::Bearer {
             token: token.into(),
         });
         self
@@ -243,14 +250,14 @@ impl<C> ClientBuilder<C> {
 
     /// TCP + TLS connect timeout (default 10 s). Ignored with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.settings.connect_timeout = Some(timeout);
         self
     }
 
     /// Timeout of one HTTP exchange, body included (default 60 s). Enforced per request, also
     /// with a caller's [`http_client`](Self::http_client). Zero is refused by `build`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.settings.timeout = Some(timeout);
         self
     }
 
@@ -258,19 +265,19 @@ impl<C> ClientBuilder<C> {
     /// policy's `max_elapsed` plus one [`timeout`](Self::timeout), i.e. 4 minutes). An exchange
     /// still running at the deadline ends with a timeout error. Zero is refused by `build`.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
-        self.total_timeout = Some(timeout);
+        self.settings.total_timeout = Some(timeout);
         self
     }
 
     /// Retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::none`] disables retries).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.settings.retry = policy;
         self
     }
 
     /// Text appended to the `User-Agent` (`<crate>/<version> (<os>; <arch>) <suffix>`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.user_agent_suffix = Some(suffix.into());
+        self.settings.user_agent_suffix = Some(suffix.into());
         self
     }
 
@@ -286,7 +293,7 @@ impl<C> ClientBuilder<C> {
     /// and token and revoke forms are sent so that a 307/308 cannot replay them.
     /// `connect_timeout` is not applied to it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.settings.http_client = Some(client);
         self
     }
 
@@ -295,13 +302,13 @@ impl<C> ClientBuilder<C> {
     /// fixed client nonce weakens Digest against chosen-plaintext attacks.
     #[cfg(feature = "mock")]
     pub fn digest_fixed_cnonce(mut self, cnonce: impl Into<String>) -> Self {
-        self.digest_cnonce = Some(cnonce.into());
+        self.settings.digest_cnonce = Some(cnonce.into());
         self
     }
 
     /// Allows sending credentials over plain `http://` to a non-loopback host (default: refused).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.settings.allow_insecure_http = allow;
         self
     }
 
@@ -314,12 +321,15 @@ impl<C> ClientBuilder<C> {
     where
         C: ApiClient,
     {
-        self.build_core()
+        self.settings
+            .build_core()
             .map(C::from_core)
             .map_err(Error::into_body_type)
     }
+}
 
-    /// [`build`](Self::build) without the generated wrapper (the runtime's own tests use it).
+impl Settings {
+    /// Validates the settings and builds the client's core (what [`ClientBuilder::build`] wraps).
     pub(crate) fn build_core(mut self) -> Result<ClientCore, Error> {
         if !self.base_url_set && !self.server_variables.is_empty() {
             self.base_url = self.server_url()?;
@@ -427,7 +437,7 @@ impl<C> ClientBuilder<C> {
     }
 }
 
-impl<C> ClientBuilder<C> {
+impl Settings {
     /// The first server's URL with the variables set by the caller and the others at their defaults.
     fn server_url(&self) -> Result<String, Error> {
         let config = self.config;

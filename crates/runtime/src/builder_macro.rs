@@ -5,6 +5,7 @@
 //! declares, named after it (`api_key`, `basic_auth`, `client_credentials`, …). So each generated
 //! crate declares its own builder wrapping the runtime's. The settings every API shares are
 //! written here once, with their documentation; the generator only emits the credential methods.
+//! Every method is `#[inline]`: a generated crate compiles only the ones its users call.
 
 /// Declares `ClientBuilder` for the generated `Client` in scope: a wrapper of
 /// `ClientBuilder<Client>` with the settings every API shares. The generated crate adds its
@@ -24,6 +25,7 @@ macro_rules! client_builder {
         }
 
         impl ::std::fmt::Debug for ClientBuilder {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 // The runtime's Debug redacts credentials.
                 ::std::fmt::Debug::fmt(&self.inner, f)
@@ -33,18 +35,21 @@ macro_rules! client_builder {
         impl ClientBuilder {
             /// A builder with this API's defaults: its first server, no credentials, default
             /// retries.
+            #[inline]
             pub fn new() -> Self {
                 Self::default()
             }
 
             /// Largest response body the client reads (default 64 MiB); a larger one ends the call
             /// with `Error::ResponseTooLarge` instead of exhausting memory.
+            #[inline]
             pub fn max_response_bytes(mut self, limit: usize) -> Self {
                 self.inner = self.inner.max_response_bytes(limit);
                 self
             }
 
             /// API root, by default the spec's first server. A path prefix is kept.
+            #[inline]
             pub fn base_url(mut self, url: impl Into<String>) -> Self {
                 self.inner = self.inner.base_url(url);
                 self
@@ -53,6 +58,7 @@ macro_rules! client_builder {
             /// Sets a variable of the spec's first server (`https://{region}.example.com`); the
             /// others keep their defaults. Ignored once [`base_url`](Self::base_url) is set;
             /// `build` refuses a name the server does not declare.
+            #[inline]
             pub fn server_variable(
                 mut self,
                 name: impl Into<String>,
@@ -64,6 +70,7 @@ macro_rules! client_builder {
 
             /// TCP + TLS connect timeout (default 10 s). Ignored with
             /// [`http_client`](Self::http_client).
+            #[inline]
             pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.inner = self.inner.connect_timeout(timeout);
                 self
@@ -71,6 +78,7 @@ macro_rules! client_builder {
 
             /// Timeout of one HTTP exchange, body included (default 60 s). Enforced per request,
             /// also with a caller's [`http_client`](Self::http_client). Zero is refused by `build`.
+            #[inline]
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.inner = self.inner.timeout(timeout);
                 self
@@ -80,6 +88,7 @@ macro_rules! client_builder {
             /// retry policy's `max_elapsed` plus one [`timeout`](Self::timeout), i.e. 4 minutes).
             /// An exchange still running at the deadline ends with a timeout error. Zero is
             /// refused by `build`.
+            #[inline]
             pub fn total_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.inner = self.inner.total_timeout(timeout);
                 self
@@ -87,12 +96,14 @@ macro_rules! client_builder {
 
             /// Retry policy (default `RetryPolicy::default()`; `RetryPolicy::none()` disables
             /// retries).
+            #[inline]
             pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
                 self.inner = self.inner.retry_policy(policy);
                 self
             }
 
             /// Text appended to the `User-Agent` (`<crate>/<version> (<os>; <arch>) <suffix>`).
+            #[inline]
             pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
                 self.inner = self.inner.user_agent_suffix(suffix);
                 self
@@ -108,6 +119,7 @@ macro_rules! client_builder {
             /// refuses any token or revoke answer that came through a redirect and any answer to an
             /// authenticated request from another origin, and token and revoke forms are sent so
             /// that a 307/308 cannot replay them. `connect_timeout` is not applied to it.
+            #[inline]
             pub fn http_client(mut self, client: $crate::reqwest::Client) -> Self {
                 self.inner = self.inner.http_client(client);
                 self
@@ -115,6 +127,7 @@ macro_rules! client_builder {
 
             /// Allows sending credentials over plain `http://` to a non-loopback host (default:
             /// refused).
+            #[inline]
             pub fn allow_insecure_http(mut self, allow: bool) -> Self {
                 self.inner = self.inner.allow_insecure_http(allow);
                 self
@@ -124,6 +137,7 @@ macro_rules! client_builder {
             /// a random one, so a test can check the whole `response=` hash. Never use it against
             /// a real server: a fixed client nonce weakens Digest against chosen-plaintext attacks.
             #[cfg(feature = "mock")]
+            #[inline]
             pub fn digest_fixed_cnonce(mut self, cnonce: impl Into<String>) -> Self {
                 self.inner = self.inner.digest_fixed_cnonce(cnonce);
                 self
@@ -134,6 +148,7 @@ macro_rules! client_builder {
             /// # Errors
             ///
             /// `Error::InvalidConfig` naming what is wrong (never a secret).
+            #[inline]
             pub fn build(self) -> ::std::result::Result<Client, Error> {
                 self.inner.build()
             }
