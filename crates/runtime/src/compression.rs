@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use bytes::Bytes;
 use flate2::write::GzDecoder;
 use reqwest::header::{HeaderMap, CONTENT_ENCODING};
 
@@ -58,14 +59,21 @@ pub(crate) struct BodySink {
 }
 
 enum Inner {
-    Plain(Vec<u8>),
+    Plain(Plain),
     Gzip(Box<GzDecoder<Capped>>),
+}
+
+/// An unencoded body. Most answers arrive in one chunk: it is kept as received, not copied.
+enum Plain {
+    Empty,
+    One(Bytes),
+    Many(Vec<u8>),
 }
 
 impl BodySink {
     pub(crate) fn new(encoding: Encoding, limit: usize) -> Self {
         let inner = match encoding {
-            Encoding::Identity => Inner::Plain(Vec::new()),
+            Encoding::Identity => Inner::Plain(Plain::Empty),
             Encoding::Gzip => Inner::Gzip(Box::new(GzDecoder::new(Capped {
                 buf: Vec::new(),
                 limit,
@@ -79,18 +87,30 @@ impl BodySink {
         }
     }
 
-    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<(), SinkError> {
+    pub(crate) fn push(&mut self, chunk: Bytes) -> Result<(), SinkError> {
         self.wire = self.wire.saturating_add(chunk.len());
         if self.wire > self.limit {
             return Err(SinkError::TooLarge);
         }
         match &mut self.inner {
-            Inner::Plain(buf) => {
-                buf.extend_from_slice(chunk);
+            Inner::Plain(plain) => {
+                *plain = match std::mem::replace(plain, Plain::Empty) {
+                    Plain::Empty => Plain::One(chunk),
+                    Plain::One(first) => {
+                        let mut buf = Vec::with_capacity(first.len().saturating_add(chunk.len()));
+                        buf.extend_from_slice(&first);
+                        buf.extend_from_slice(&chunk);
+                        Plain::Many(buf)
+                    }
+                    Plain::Many(mut buf) => {
+                        buf.extend_from_slice(&chunk);
+                        Plain::Many(buf)
+                    }
+                };
                 Ok(())
             }
             Inner::Gzip(decoder) => {
-                let mut rest = chunk;
+                let mut rest = &chunk[..];
                 while !rest.is_empty() {
                     match decoder.write(rest) {
                         Ok(0) => {
@@ -107,15 +127,17 @@ impl BodySink {
         }
     }
 
-    pub(crate) fn finish(self) -> Result<Vec<u8>, SinkError> {
+    pub(crate) fn finish(self) -> Result<Bytes, SinkError> {
         match self.inner {
-            Inner::Plain(buf) => Ok(buf),
+            Inner::Plain(Plain::Empty) => Ok(Bytes::new()),
+            Inner::Plain(Plain::One(chunk)) => Ok(chunk),
+            Inner::Plain(Plain::Many(buf)) => Ok(Bytes::from(buf)),
             // An empty body (e.g. 204 or HEAD) carries no gzip stream to finish.
-            Inner::Gzip(_) if self.wire == 0 => Ok(Vec::new()),
+            Inner::Gzip(_) if self.wire == 0 => Ok(Bytes::new()),
             Inner::Gzip(mut decoder) => match decoder.try_finish() {
                 Ok(()) => decoder
                     .finish()
-                    .map(|capped| capped.buf)
+                    .map(|capped| Bytes::from(capped.buf))
                     .map_err(|e| SinkError::Corrupt(e.to_string())),
                 Err(e) => Err(gzip_error(decoder.get_ref(), e)),
             },
@@ -173,9 +195,9 @@ mod tests {
     ) -> Result<Vec<u8>, SinkError> {
         let mut sink = BodySink::new(encoding, limit);
         for piece in body.chunks(chunk.max(1)) {
-            sink.push(piece)?;
+            sink.push(Bytes::copy_from_slice(piece))?;
         }
-        sink.finish()
+        sink.finish().map(Vec::from)
     }
 
     #[test]
@@ -220,6 +242,24 @@ mod tests {
             Err(SinkError::TooLarge)
         ));
         assert_eq!(collect(Encoding::Gzip, 10, b"", 1).unwrap(), b"");
+    }
+
+    #[test]
+    fn plain_bodies_in_any_chunking_are_kept_whole() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+        // One chunk (kept as received), two (the first copied once), many, and none.
+        for chunk in [1000, 600, 7, 1] {
+            assert_eq!(
+                collect(Encoding::Identity, data.len(), &data, chunk).unwrap(),
+                data,
+                "chunk {chunk}"
+            );
+        }
+        assert_eq!(collect(Encoding::Identity, 0, b"", 1).unwrap(), b"");
+        assert!(matches!(
+            collect(Encoding::Identity, data.len() - 1, &data, 600),
+            Err(SinkError::TooLarge)
+        ));
     }
 
     #[test]

@@ -36,9 +36,9 @@ pub(crate) async fn read_body(
     }
     let mut sink = BodySink::new(encoding, limit);
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        sink.push(&chunk).map_err(sink_error)?;
+        sink.push(chunk).map_err(sink_error)?;
     }
-    sink.finish().map(Bytes::from).map_err(sink_error)
+    sink.finish().map_err(sink_error)
 }
 
 fn sink_error(e: SinkError) -> BodyError {
