@@ -2,7 +2,7 @@
 
 use crate::runtime;
 use crate::{Client, Error};
-static CREATE_BACKUP_EXPORT_OPERATION: runtime::Operation = runtime::Operation {
+const CREATE_BACKUP_EXPORT_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "createGroupClusterBackupExport",
     method: runtime::Method::Post,
     path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",

@@ -2,7 +2,7 @@
 
 use crate::runtime;
 use crate::{Client, Error};
-static CREATE_EXPORT_BUCKET_OPERATION: runtime::Operation = runtime::Operation {
+const CREATE_EXPORT_BUCKET_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "createGroupBackupExportBucket",
     method: runtime::Method::Post,
     path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
@@ -119,7 +119,7 @@ impl<'a> CreateExportBucket<'a> {
         Ok((request, body))
     }
 }
-static CREATE_EXPORT_BUCKET_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
+const CREATE_EXPORT_BUCKET_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "createGroupBackupExportBucket",
     method: runtime::Method::Post,
     path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",

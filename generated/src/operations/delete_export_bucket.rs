@@ -2,7 +2,7 @@
 
 use crate::runtime;
 use crate::{Client, Error};
-static DELETE_EXPORT_BUCKET_OPERATION: runtime::Operation = runtime::Operation {
+const DELETE_EXPORT_BUCKET_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "deleteGroupBackupExportBucket",
     method: runtime::Method::Delete,
     path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",

@@ -2,7 +2,7 @@
 
 use crate::runtime;
 use crate::{Client, Error};
-static GET_BACKUP_EXPORT_OPERATION: runtime::Operation = runtime::Operation {
+const GET_BACKUP_EXPORT_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "getGroupClusterBackupExport",
     method: runtime::Method::Get,
     path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",

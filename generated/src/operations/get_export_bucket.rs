@@ -2,7 +2,7 @@
 
 use crate::runtime;
 use crate::{Client, Error};
-static GET_EXPORT_BUCKET_OPERATION: runtime::Operation = runtime::Operation {
+const GET_EXPORT_BUCKET_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "getGroupBackupExportBucket",
     method: runtime::Method::Get,
     path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
@@ -96,7 +96,7 @@ impl<'a> GetExportBucket<'a> {
         Ok(request)
     }
 }
-static GET_EXPORT_BUCKET_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
+const GET_EXPORT_BUCKET_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "getGroupBackupExportBucket",
     method: runtime::Method::Get,
     path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",

@@ -2,7 +2,7 @@
 
 use crate::runtime;
 use crate::{Client, Error};
-static LIST_BACKUP_EXPORTS_OPERATION: runtime::Operation = runtime::Operation {
+const LIST_BACKUP_EXPORTS_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "listGroupClusterBackupExports",
     method: runtime::Method::Get,
     path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",

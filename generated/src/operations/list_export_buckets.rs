@@ -2,7 +2,7 @@
 
 use crate::runtime;
 use crate::{Client, Error};
-static LIST_EXPORT_BUCKETS_OPERATION: runtime::Operation = runtime::Operation {
+const LIST_EXPORT_BUCKETS_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "listGroupBackupExportBuckets",
     method: runtime::Method::Get,
     path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
@@ -222,7 +222,7 @@ impl<'a> runtime::Paginated for ListExportBuckets<'a> {
         >::new(core, request.build_request())
     }
 }
-static LIST_EXPORT_BUCKETS_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
+const LIST_EXPORT_BUCKETS_2023_01_01_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "listGroupBackupExportBuckets",
     method: runtime::Method::Get,
     path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",

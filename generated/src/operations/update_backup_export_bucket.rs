@@ -2,7 +2,7 @@
 
 use crate::runtime;
 use crate::{Client, Error};
-static UPDATE_BACKUP_EXPORT_BUCKET_OPERATION: runtime::Operation = runtime::Operation {
+const UPDATE_BACKUP_EXPORT_BUCKET_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "updateGroupBackupExportBucket",
     method: runtime::Method::Patch,
     path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
