@@ -111,7 +111,7 @@ impl<'a> CreateBackupExport<'a> {
         self.body_snapshot_id = Some(value.into());
         self
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -119,9 +119,13 @@ impl<'a> CreateBackupExport<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::DiskBackupExportJob, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::DiskBackupExportJob,
+        crate::ErrorBody,
+        runtime::call::Json,
+        crate::types::DiskBackupExportJobRequest,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,

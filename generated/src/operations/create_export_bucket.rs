@@ -76,7 +76,7 @@ impl<'a> CreateExportBucket<'a> {
         self.body = Some(value.into());
         self
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -84,9 +84,13 @@ impl<'a> CreateExportBucket<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::DiskBackupSnapshotExportBucketResponse,
+        crate::ErrorBody,
+        runtime::call::Json,
+        crate::types::DiskBackupSnapshotExportBucketRequest,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,
@@ -236,7 +240,7 @@ impl<'a> CreateExportBucket20230101<'a> {
         self.body_require_private_networking = Some(value);
         self
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -244,9 +248,13 @@ impl<'a> CreateExportBucket20230101<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::DiskBackupSnapshotExportBucketResponse,
+        crate::ErrorBody,
+        runtime::call::Json,
+        crate::types::DiskBackupSnapshotAwsExportBucketRequest,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,

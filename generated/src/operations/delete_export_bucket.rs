@@ -60,13 +60,13 @@ impl<'a> DeleteExportBucket<'a> {
         self.envelope = Some(value);
         self
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
     /// `Error::InvalidRequest` before anything is sent when a parameter breaks its rule; otherwise transport, API (documented: 400, 401, 403, 404, 429, 500) and decode errors, see [`Error`].
     #[inline]
-    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + 'a {
+    pub fn send(self) -> runtime::Call<'a, (), crate::ErrorBody, runtime::call::Empty> {
         let core = &self.client.core;
         runtime::Call::<
             'a,

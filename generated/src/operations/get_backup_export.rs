@@ -64,7 +64,7 @@ impl<'a> GetBackupExport<'a> {
         self.envelope = Some(value);
         self
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -72,9 +72,12 @@ impl<'a> GetBackupExport<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::DiskBackupExportJob, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::DiskBackupExportJob,
+        crate::ErrorBody,
+        runtime::call::Json,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,

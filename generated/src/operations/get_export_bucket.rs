@@ -60,7 +60,7 @@ impl<'a> GetExportBucket<'a> {
         self.envelope = Some(value);
         self
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -68,9 +68,12 @@ impl<'a> GetExportBucket<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::DiskBackupSnapshotExportBucketResponse,
+        crate::ErrorBody,
+        runtime::call::Json,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,
@@ -157,7 +160,7 @@ impl<'a> GetExportBucket20230101<'a> {
         self.envelope = Some(value);
         self
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -165,9 +168,12 @@ impl<'a> GetExportBucket20230101<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::DiskBackupSnapshotExportBucketResponse,
+        crate::ErrorBody,
+        runtime::call::Json,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,

@@ -146,7 +146,7 @@ impl<'a> ListBackupExports<'a> {
     pub fn into_stream(self) -> runtime::Items<Self> {
         runtime::Items::new(self)
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -154,9 +154,12 @@ impl<'a> ListBackupExports<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::PaginatedApiAtlasDiskBackupExportJobView, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::PaginatedApiAtlasDiskBackupExportJobView,
+        crate::ErrorBody,
+        runtime::call::Json,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,

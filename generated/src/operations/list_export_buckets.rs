@@ -142,7 +142,7 @@ impl<'a> ListExportBuckets<'a> {
     pub fn into_stream(self) -> runtime::Items<Self> {
         runtime::Items::new(self)
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -150,9 +150,12 @@ impl<'a> ListExportBuckets<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::PaginatedBackupSnapshotExportBucketsView, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::PaginatedBackupSnapshotExportBucketsView,
+        crate::ErrorBody,
+        runtime::call::Json,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,
@@ -365,7 +368,7 @@ impl<'a> ListExportBuckets20230101<'a> {
     pub fn into_stream(self) -> runtime::Items<Self> {
         runtime::Items::new(self)
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -373,9 +376,12 @@ impl<'a> ListExportBuckets20230101<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::PaginatedBackupSnapshotExportBucketView, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::PaginatedBackupSnapshotExportBucketView,
+        crate::ErrorBody,
+        runtime::call::Json,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,

@@ -94,7 +94,7 @@ impl<'a> UpdateBackupExportBucket<'a> {
         self.body_require_private_networking = Some(value);
         self
     }
-    /// Validates the parameters, sends the request and decodes the response.
+    /// Validates the parameters, sends the request and decodes the response. Returns a future (the runtime's `Call`); awaited, it gives the decoded response or an [`Error`].
     ///
     /// # Errors
     ///
@@ -102,9 +102,13 @@ impl<'a> UpdateBackupExportBucket<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::types::DiskBackupSnapshotExportBucketResponse, Error>,
-    > + 'a {
+    ) -> runtime::Call<
+        'a,
+        crate::types::DiskBackupSnapshotExportBucketResponse,
+        crate::ErrorBody,
+        runtime::call::Json,
+        crate::types::UpdateRequirePrivateNetworkingRequestView,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,
