@@ -52,9 +52,9 @@ macro_rules! query {
     }};
 }
 
-/// A `send()` future, checked to be `Send`: the generated signature promises `impl Future + 'a`
-/// only (proving `Send` there, per operation, dominated the library's type checking), so the
-/// auto trait leaks from the concrete `runtime::Call` and is asserted here for every operation.
+/// A `send()` future, checked to be `Send`: the generated signature names `runtime::Call`, which is
+/// `Send` whatever it decodes (proving `Send` per operation in the library dominated its type
+/// checking once), so it is asserted here for every operation instead.
 fn send<F: std::future::Future + Send>(future: F) -> F {
     future
 }

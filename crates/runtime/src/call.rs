@@ -58,8 +58,9 @@ impl Serialize for NoBody {
 }
 
 /// The future of one operation call: `T` is what it returns, `B` the API's error body, `D` how the
-/// response body becomes `T` (see [`Decode`]). Generated code returns it as
-/// `impl Future<Output = Result<T, Error<B>>>`.
+/// response body becomes `T` (see [`Decode`]). Generated `send()` returns it by name (an opaque
+/// `impl Future` cost the compiler a hidden-type inference per operation), and a paginated
+/// builder's `Paginated::Future` is it.
 #[must_use = "futures do nothing unless awaited"]
 pub struct Call<'a, T, B, D, J = NoBody> {
     state: State<'a, B, J>,
