@@ -352,6 +352,28 @@ pub fn rows(root: &Path, quick: bool, full_api: Option<&Path>) -> Vec<Row> {
     rows
 }
 
+/// One crate-only build of the reference crate (its dependencies already built): seconds, name.
+fn reference_build(root: &Path) -> Result<(f64, String), String> {
+    let (ref_dir, ref_name) = reference_crate(root)?;
+    let ref_target = ref_dir.join("target");
+    run(cargo(
+        &ref_dir,
+        &["build", "-j", "2", "--offline"],
+        Some(&ref_target),
+    ))?;
+    run(cargo(
+        &ref_dir,
+        &["clean", "-p", "regex-syntax"],
+        Some(&ref_target),
+    ))?;
+    let m = run(cargo(
+        &ref_dir,
+        &["build", "-j", "2", "--offline"],
+        Some(&ref_target),
+    ))?;
+    Ok((m.seconds, ref_name))
+}
+
 fn full_api_build(root: &Path, dir: &Path) -> Vec<Row> {
     eprintln!("    full-API crate: build (dependencies shared with bench-build)");
     let target = root.join("target/bench-build");
@@ -378,22 +400,31 @@ fn full_api_build(root: &Path, dir: &Path) -> Vec<Row> {
             })
         })
         .unwrap_or_default();
+    // The target is in seconds, but this machine's speed drifts by ±15 % within minutes (shared
+    // host): the reference crate is built just before and just after, and the ratio to it is what
+    // compares across runs.
+    let reference = |_: Measured| reference_build(root);
     let result = run(cargo(root, &args, Some(&target)))
-        .and_then(|_| {
+        .and_then(reference)
+        .and_then(|before| {
             run(cargo(
                 root,
                 &["clean", "--manifest-path", &manifest, "-p", &pkg],
                 Some(&target),
-            ))
-        })
-        .and_then(|_| run(cargo(root, &args, Some(&target))));
+            ))?;
+            let m = run(cargo(root, &args, Some(&target)))?;
+            let after = reference_build(root)?;
+            Ok((m, (before.0 + after.0) / 2.0, before.1))
+        });
     match result {
-        Ok(m) => vec![
+        Ok((m, base, ref_name)) => vec![
             Row::new(
                 6,
                 "full-API crate: crate-only build after dependencies (dev, -j 2; apigen-runtime built once, see its row)",
             )
             .measured(secs(m.seconds))
+            .baseline(format!("{} ({ref_name} compile just before and after, mean)", secs(base)))
+            .ratio(ratio(m.seconds / base))
             .target("≤ 12 s", Verdict::of(m.seconds <= FULL_API_TARGET)),
             Row::new(6, "full-API crate: peak compiler memory")
                 .measured(m.peak_kb.map(kb).unwrap_or_default())
