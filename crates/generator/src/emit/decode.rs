@@ -9,9 +9,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust_types::{ident, type_tokens};
-use super::types::allow_deprecated;
-use crate::ir::model::{Field, StructDef, TypeRef};
+use super::rust_types::ident;
+use super::types::{allow_deprecated, field_type};
+use crate::ir::model::{StructDef, TypeRef};
 
 /// Whether every field of `s` starts from `Default` (it then derives `Default` and decodes in place).
 pub fn decodes_fields(s: &StructDef) -> bool {
@@ -90,18 +90,6 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
             }
         }
     }
-}
-
-/// The Rust type of field `f` as declared (`Option<..>` when optional, boxed when it closes a cycle).
-fn field_type(f: &Field) -> TokenStream {
-    let mut ty = type_tokens(&f.ty);
-    if f.boxed {
-        ty = quote!(Box<#ty>);
-    }
-    if f.optional {
-        ty = quote!(Option<#ty>);
-    }
-    ty
 }
 
 /// `decode_field`'s body: one `match` arm per member, the value of each arm one runtime call.

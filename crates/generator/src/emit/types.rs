@@ -54,6 +54,18 @@ pub(super) fn allow_deprecated(s: &StructDef) -> Option<TokenStream> {
     (s.deprecated || s.fields.iter().any(|f| f.deprecated)).then(|| quote!(#[allow(deprecated)]))
 }
 
+/// The Rust type of field `f` as declared (`Option<..>` when optional, boxed when it closes a cycle).
+pub(super) fn field_type(f: &Field) -> TokenStream {
+    let mut ty = type_tokens(&f.ty);
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if f.optional {
+        ty = quote!(Option<#ty>);
+    }
+    ty
+}
+
 fn struct_def(s: &StructDef) -> TokenStream {
     let doc = doc_attrs(Some(&struct_doc(s)));
     let name = ident(&s.name);
@@ -81,15 +93,7 @@ fn struct_def(s: &StructDef) -> TokenStream {
         let described = f.doc.as_deref().filter(|d| !d.trim().is_empty());
         let doc = doc_attrs(Some(described.unwrap_or(&fallback)));
         let rust = ident(&f.rust_name);
-        let mut inner = type_tokens(&f.ty);
-        if f.boxed {
-            inner = quote!(Box<#inner>);
-        }
-        let ty = if f.optional {
-            quote!(Option<#inner>)
-        } else {
-            inner
-        };
+        let ty = field_type(f);
         let json = &f.json_name;
         let rename = (serde_attrs && f.rust_name != f.json_name && !f.flatten)
             .then(|| quote!(#[serde(rename = #json)]));
