@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use super::redact::REDACTED;
+
 /// Formats `Name { member: value, .. }` exactly as `#[derive(Debug)]` does (`{:#?}` included).
 pub fn debug_struct(
     f: &mut fmt::Formatter<'_>,
@@ -23,7 +25,7 @@ pub struct Redacted;
 
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
+        f.write_str(REDACTED)
     }
 }
 

@@ -3,7 +3,8 @@
 
 use super::error::excerpt;
 
-const REDACTED: &str = "[redacted]";
+/// What stands in for a secret everywhere: excerpts, `Secret`, `format: password` members.
+pub(crate) const REDACTED: &str = "[redacted]";
 
 /// Runs of token-alphabet characters at least this long are masked: Base64 credentials, bearer
 /// tokens and client secrets are all longer; the words and codes of an error message are not.

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::redact::REDACTED;
+
 /// A secret value (private API key, client secret, access token).
 ///
 /// `Debug` and `Display` print `[redacted]`, so a secret can sit inside any struct that derives
@@ -30,13 +32,13 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
+        f.write_str(REDACTED)
     }
 }
 
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
+        f.write_str(REDACTED)
     }
 }
 
