@@ -183,23 +183,10 @@ fn crate_rows(root: &Path, rounds: usize) -> Result<Vec<Row>, String> {
         runtime: vec![],
     };
     for round in 0..rounds {
-        let mut reference = || -> Result<(), String> {
-            run(cargo(
-                &ref_dir,
-                &["clean", "-p", "regex-syntax"],
-                Some(&ref_target),
-            ))?;
-            let m = run(cargo(
-                &ref_dir,
-                &["build", "-j", "2", "--offline"],
-                Some(&ref_target),
-            ))?;
+        if round % 2 == 0 {
+            let m = reference_once(&ref_dir)?;
             s.reference.push(m.seconds);
             s.reference_kb.extend(m.peak_kb);
-            Ok(())
-        };
-        if round % 2 == 0 {
-            reference()?;
         }
         eprintln!(
             "    round {}: cargo clean -p atlas-backup-exports -p apigen-runtime; cargo build",
@@ -249,22 +236,9 @@ fn crate_rows(root: &Path, rounds: usize) -> Result<Vec<Row>, String> {
         s.touch.push(m.seconds);
         s.touch_kb.extend(m.peak_kb);
         if round % 2 == 1 {
-            let mut reference = || -> Result<(), String> {
-                run(cargo(
-                    &ref_dir,
-                    &["clean", "-p", "regex-syntax"],
-                    Some(&ref_target),
-                ))?;
-                let m = run(cargo(
-                    &ref_dir,
-                    &["build", "-j", "2", "--offline"],
-                    Some(&ref_target),
-                ))?;
-                s.reference.push(m.seconds);
-                s.reference_kb.extend(m.peak_kb);
-                Ok(())
-            };
-            reference()?;
+            let m = reference_once(&ref_dir)?;
+            s.reference.push(m.seconds);
+            s.reference_kb.extend(m.peak_kb);
         }
     }
     let base = median(&s.reference);
@@ -352,7 +326,23 @@ pub fn rows(root: &Path, quick: bool, full_api: Option<&Path>) -> Vec<Row> {
     rows
 }
 
-/// One crate-only build of the reference crate (its dependencies already built): seconds, name.
+/// One crate-only build of the reference crate in `ref_dir` (its dependencies already built).
+fn reference_once(ref_dir: &Path) -> Result<Measured, String> {
+    let ref_target = ref_dir.join("target");
+    run(cargo(
+        ref_dir,
+        &["clean", "-p", "regex-syntax"],
+        Some(&ref_target),
+    ))?;
+    run(cargo(
+        ref_dir,
+        &["build", "-j", "2", "--offline"],
+        Some(&ref_target),
+    ))
+}
+
+/// [`reference_once`] from scratch (the reference package set up, its dependencies built): seconds,
+/// name.
 fn reference_build(root: &Path) -> Result<(f64, String), String> {
     let (ref_dir, ref_name) = reference_crate(root)?;
     let ref_target = ref_dir.join("target");
@@ -361,17 +351,7 @@ fn reference_build(root: &Path) -> Result<(f64, String), String> {
         &["build", "-j", "2", "--offline"],
         Some(&ref_target),
     ))?;
-    run(cargo(
-        &ref_dir,
-        &["clean", "-p", "regex-syntax"],
-        Some(&ref_target),
-    ))?;
-    let m = run(cargo(
-        &ref_dir,
-        &["build", "-j", "2", "--offline"],
-        Some(&ref_target),
-    ))?;
-    Ok((m.seconds, ref_name))
+    Ok((reference_once(&ref_dir)?.seconds, ref_name))
 }
 
 fn full_api_build(root: &Path, dir: &Path) -> Vec<Row> {

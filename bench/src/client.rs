@@ -209,7 +209,6 @@ pub fn overhead_rows(quick: bool) -> Vec<Row> {
     let mut gen = || rt.block_on(generated_gets(&client, calls));
     let mut base = || rt.block_on(handwritten_gets(&http, &server.base, calls));
     let s = Sides::run(1, rounds, &mut [&mut base, &mut gen]);
-    let mut base = || rt.block_on(handwritten_gets(&http, &server.base, calls));
     let mut again = || rt.block_on(handwritten_gets(&http_again, &server.base, calls));
     let control = Sides::run(1, rounds, &mut [&mut base, &mut again]);
     let expected = ((rounds + 1) * calls * 4) as u64;
