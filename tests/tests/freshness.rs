@@ -7,6 +7,7 @@ fn generated_crate_is_fresh() {
     let root = workspace_root();
     let options = apigen::Options {
         runtime_path: apigen::workspace_runtime_path(&root.join("generated")),
+        spec_assets: true,
         ..Default::default()
     };
     assert_eq!(options.runtime_path.as_deref(), Some("../crates/runtime"));
@@ -23,10 +24,12 @@ fn generated_crate_is_fresh() {
 #[test]
 fn generation_is_deterministic() {
     let root = workspace_root();
-    let first =
-        apigen::generate(&root.join("spec"), &apigen::Options::default()).expect("spec/ generates");
-    let second =
-        apigen::generate(&root.join("spec"), &apigen::Options::default()).expect("spec/ generates");
+    let options = apigen::Options {
+        spec_assets: true,
+        ..Default::default()
+    };
+    let first = apigen::generate(&root.join("spec"), &options).expect("spec/ generates");
+    let second = apigen::generate(&root.join("spec"), &options).expect("spec/ generates");
     assert_eq!(first, second);
 }
 

@@ -1,5 +1,5 @@
 //! The project's command line, a thin layer over the `apigen` generator library:
-//! `cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]`,
+//! `cargo xtask codegen [--spec PATH] [--spec-assets] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]`,
 //! `cargo xtask spec extract|diff|equivalent ...` (the `apigen-spec-tools` crate), and
 //! `cargo xtask bench [--quick] [--full-api PATH] [--only LIST]`
 //! `cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]` (see `corpus`)
@@ -11,10 +11,13 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str =
-    "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]
+    "usage: cargo xtask codegen [--spec PATH] [--spec-assets] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]
        cargo xtask bench [--quick] [--full-api PATH] [--only LIST]
 
-  --spec PATH        spec file or directory holding openapi.yaml (default: spec/)
+  --spec PATH        spec file or directory holding openapi.yaml (default: spec/, with its assets)
+  --spec-assets      also read crate-docs.md and examples/ beside the spec (code the generated
+                     crate compiles and runs: only for a spec directory you trust; never followed
+                     through symbolic links)
   --out DIR          output crate directory (default: generated/)
   --check            write nothing; exit 1 naming each stale file
   --dry-run          generate in memory, write nothing (used by `cargo xtask corpus`)
@@ -66,6 +69,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut check = false;
     let mut dry_run = false;
     let mut options = apigen::Options::default();
+    // This repository's spec/ opts in to its assets; any other document only with --spec-assets.
+    let mut spec_given = false;
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
         let mut value = || {
@@ -74,7 +79,11 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
         };
         match arg.as_str() {
-            "--spec" => spec = PathBuf::from(value()?),
+            "--spec" => {
+                spec = PathBuf::from(value()?);
+                spec_given = true;
+            }
+            "--spec-assets" => options.spec_assets = true,
             "--out" => out = PathBuf::from(value()?),
             "--crate-name" => options.crate_name = value()?,
             "--profile" => options.profile = Some(value()?),
@@ -88,6 +97,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
+    options.spec_assets |= !spec_given;
     if let Ok(file) = apigen::load::spec_file(&spec) {
         options.spec_label = file
             .file_name()

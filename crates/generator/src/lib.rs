@@ -5,8 +5,10 @@
 //! Vendor conventions come from a [`profile::Profile`]; the client's runtime is the separate
 //! `apigen-runtime` crate, which generated crates depend on by exact version ([`RUNTIME_VERSION`]).
 
+pub mod assets;
 pub mod emit;
 pub mod error;
+pub mod escape;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -17,6 +19,7 @@ pub mod write;
 
 use std::path::Path;
 
+pub use assets::Examples;
 pub use error::{GenError, Result};
 
 /// Options that shape the generated crate (its identity, not its contents).
@@ -28,6 +31,10 @@ pub struct Options {
     pub crate_version: String,
     /// Spec path shown in file headers (kept relative so output is identical on every machine).
     pub spec_label: String,
+    /// Read the assets beside the spec file (`crate-docs.md`, `examples/`): code the generated crate
+    /// compiles and runs, so only when the user asks (`cargo xtask codegen --spec-assets`, and this
+    /// repository's own `spec/`). Off by default: a document never brings files in by itself.
+    pub spec_assets: bool,
     /// Example programs that ship with the spec (`<spec dir>/examples/`), copied into `examples/`.
     pub examples: Examples,
     /// Crate documentation that ships with the spec (`<spec dir>/crate-docs.md`): becomes the generated
@@ -45,59 +52,13 @@ pub struct Options {
 /// `crates/runtime/Cargo.toml`); generated crates pin it exactly.
 pub const RUNTIME_VERSION: &str = "0.1.0";
 
-/// Example programs for the generated crate. They are spec-specific (they name its operations), so they
-/// live beside the spec, not in the generator.
-#[derive(Debug, Clone, Default)]
-pub struct Examples {
-    /// (file name, source), sorted by name.
-    pub files: Vec<(String, String)>,
-    /// Extra `[dev-dependencies]` lines the examples need (`examples/dev-dependencies.toml`).
-    pub dev_dependencies: String,
-}
-
-impl Examples {
-    /// Reads `dir/*.rs` and `dir/dev-dependencies.toml`; a missing directory means no examples.
-    pub fn load(dir: &Path) -> Result<Self> {
-        let io = |e: std::io::Error| {
-            GenError::new(
-                dir.display().to_string(),
-                format!("cannot read examples: {e}"),
-            )
-        };
-        if !dir.is_dir() {
-            return Ok(Self::default());
-        }
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(io)? {
-            let path = entry.map_err(io)?.path();
-            if path.extension().is_some_and(|e| e == "rs") {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                files.push((name, std::fs::read_to_string(&path).map_err(io)?));
-            }
-        }
-        files.sort();
-        let deps = dir.join("dev-dependencies.toml");
-        let dev_dependencies = if deps.is_file() {
-            std::fs::read_to_string(&deps).map_err(io)?
-        } else {
-            String::new()
-        };
-        Ok(Self {
-            files,
-            dev_dependencies,
-        })
-    }
-}
-
 impl Default for Options {
     fn default() -> Self {
         Self {
             crate_name: "atlas-backup-exports".into(),
             crate_version: "0.1.0".into(),
             spec_label: "spec/openapi.yaml".into(),
+            spec_assets: false,
             examples: Examples::default(),
             crate_docs: None,
             profile: None,
@@ -106,18 +67,27 @@ impl Default for Options {
     }
 }
 
-/// `options` plus the assets that ship beside the spec file: `examples/` and `crate-docs.md`.
+/// `options` plus the assets beside the spec file (`examples/`, `crate-docs.md`), when the user
+/// opted in with [`Options::spec_assets`]; otherwise nothing beside the document is read.
 fn with_spec_assets(options: &Options, spec_file: &Path) -> Result<Options> {
     let mut options = options.clone();
-    if let Some(dir) = spec_file.parent() {
-        options.examples = Examples::load(&dir.join("examples"))?;
-        let docs = dir.join("crate-docs.md");
-        if docs.is_file() {
-            let text = std::fs::read_to_string(&docs).map_err(|e| {
-                GenError::new(docs.display().to_string(), format!("cannot read: {e}"))
-            })?;
-            options.crate_docs = Some(text);
-        }
+    if !assets::is_plain_name(&options.crate_name)
+        || !options
+            .crate_name
+            .starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return Err(GenError::new(
+            "--crate-name",
+            format!(
+                "`{}` is not a crate name (ASCII letters, digits, `-` and `_`, starting with a letter)",
+                options.crate_name
+            ),
+        ));
+    }
+    if let (true, Some(dir)) = (options.spec_assets, spec_file.parent()) {
+        let (crate_docs, examples) = assets::load(dir)?;
+        options.crate_docs = crate_docs;
+        options.examples = examples;
     }
     Ok(options)
 }

@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum DiskBackupSnapshotExportBucketRequest {
-    /// `cloudProvider: "AWS"`
+    /// `"cloudProvider": "AWS"`
     Aws(crate::types::DiskBackupSnapshotAwsExportBucketRequest),
-    /// `cloudProvider: "AZURE"`
+    /// `"cloudProvider": "AZURE"`
     Azure(crate::types::DiskBackupSnapshotAzureExportBucketRequest),
-    /// `cloudProvider: "GCP"`
+    /// `"cloudProvider": "GCP"`
     Gcp(crate::types::DiskBackupSnapshotGcpExportBucketRequest),
     /// A variant not listed in the spec this crate was generated from, as received.
     Unknown(serde_json::Value),

@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::rust_types::{ident, type_tokens};
+use crate::escape::code;
 use crate::ir::model::*;
 
 pub struct BodyFields {
@@ -81,7 +82,7 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
             .doc
             .clone()
             .filter(|d| !d.trim().is_empty())
-            .unwrap_or_else(|| format!("The `{}` member of the body.", f.json_name));
+            .unwrap_or_else(|| format!("The {} member of the body.", code(&f.json_name)));
         doc.push_str(&format!(
             "\n\nSets body member `{}` (ignored when a whole body is given with `body`).",
             f.json_name

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::ident;
+use crate::escape::code;
 use crate::ir::model::{Api, CredentialKind, CredentialSetter};
 
 /// `runtime::client_builder!()` and this API's credential methods (and `from_env` when the
@@ -50,7 +51,7 @@ fn setter(setter: &CredentialSetter) -> TokenStream {
     let schemes = setter
         .schemes
         .iter()
-        .map(|s| format!("`{s}`"))
+        .map(|s| code(s))
         .collect::<Vec<_>>()
         .join(", ");
     let plural = if setter.schemes.len() > 1 { "s" } else { "" };
@@ -60,8 +61,9 @@ fn setter(setter: &CredentialSetter) -> TokenStream {
             let scheme = setter.schemes.first().map(String::as_str).unwrap_or("");
             (
                 format!(
-                    " API key of the security scheme {schemes}, sent as the {location} `{name}`. \
-                     Kept as a [`Secret`]: never in `Debug` output, logs or errors."
+                    " API key of the security scheme {schemes}, sent as the {location} {}. \
+                     Kept as a [`Secret`]: never in `Debug` output, logs or errors.",
+                    code(name)
                 ),
                 quote!(key: impl Into<Secret>),
                 quote!(api_key_for(#scheme, key)),
@@ -113,8 +115,9 @@ fn setter(setter: &CredentialSetter) -> TokenStream {
             quote!(#[doc = ""] #attrs)
         }
     };
+    let doc = super::docs::doc_attrs(Some(&doc));
     quote! {
-        #[doc = #doc]
+        #doc
         #spec_docs
         #function
     }

@@ -8,6 +8,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::operations::path_format;
 use super::rust_types::{ident, type_tokens};
+use crate::escape::code;
 use crate::ir::model::*;
 
 /// The runtime's mock server (hyper's server half, already in the tree through reqwest).
@@ -124,7 +125,10 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
     let answer = if empty {
         format!("`.respond(())` answers {status} without a body")
     } else {
-        format!("`.respond(value)` answers {status} with `value` as `{media_type}`")
+        format!(
+            "`.respond(value)` answers {status} with `value` as {}",
+            code(media_type)
+        )
     };
     let arguments = if op.path_params.is_empty() {
         ""
@@ -184,15 +188,17 @@ pub fn cargo_sections(examples: &[(String, String)]) -> String {
         else {
             continue;
         };
+        // The example's own words: written by the TOML writer, never as raw text.
         let list: Vec<String> = features
             .split(',')
             .map(str::trim)
             .filter(|f| !f.is_empty())
-            .map(|f| format!("\"{f}\""))
+            .map(crate::escape::toml_string)
             .collect();
         let name = file.trim_end_matches(".rs");
         out.push_str(&format!(
-            "\n[[example]]\nname = \"{name}\"\nrequired-features = [{}]\n",
+            "\n[[example]]\nname = {}\nrequired-features = [{}]\n",
+            crate::escape::toml_string(name),
             list.join(", ")
         ));
     }

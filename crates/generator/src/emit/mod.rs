@@ -4,6 +4,18 @@
 //! parameter newtypes), `src/operations/<operation>.rs`, `src/lib.rs`, `Cargo.toml`, `tests/spec_examples.rs`.
 
 mod body_fields;
+
+/// Crates the generated `Cargo.toml` declares itself: an example's dev-dependencies may not
+/// name them again.
+pub const RESERVED_DEV_DEPENDENCIES: &[&str] = &[
+    "apigen-runtime",
+    "serde",
+    "serde_json",
+    "bytes",
+    "chrono",
+    "uuid",
+    "tokio",
+];
 mod builder;
 mod client;
 mod crate_files;
@@ -27,7 +39,7 @@ use crate::ir::model::Api;
 use crate::ir::naming::field_name;
 use crate::Options;
 
-pub use docs::sanitize as sanitize_doc;
+pub use crate::escape::doc_lines as sanitize_doc;
 
 pub enum Contents {
     Rust(TokenStream),

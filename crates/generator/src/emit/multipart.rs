@@ -12,6 +12,7 @@ use super::body_fields::BodyFields;
 use super::docs::doc_attrs;
 use super::operations::wire_text;
 use super::rust_types::{ident, type_tokens};
+use crate::escape::code;
 use crate::ir::model::{MultipartPart, PartKind, TypeRef};
 
 /// Builder methods a part setter must not shadow.
@@ -107,7 +108,7 @@ fn setter_doc(part: &MultipartPart) -> String {
     let mut doc = part
         .doc
         .clone()
-        .unwrap_or_else(|| format!("The `{name}` part of the body."));
+        .unwrap_or_else(|| format!("The {} part of the body.", code(name)));
     let how = match &part.kind {
         PartKind::File => "a file part",
         PartKind::Files => "one file part per file, all",
@@ -116,11 +117,13 @@ fn setter_doc(part: &MultipartPart) -> String {
         PartKind::Json(_) => "a JSON part",
     };
     doc.push_str(&format!(
-        "\n\nSent as {how} named `{name}` (ignored when a whole body is given with `body`)."
+        "\n\nSent as {how} named {} (ignored when a whole body is given with `body`).",
+        code(name)
     ));
     if let Some(content_type) = &part.content_type {
         doc.push_str(&format!(
-            " Files default to `{content_type}` (the spec's `encoding`)."
+            " Files default to {} (the spec's `encoding`).",
+            code(content_type)
         ));
     }
     if part.required {

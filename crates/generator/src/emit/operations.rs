@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::{ident, type_tokens};
+use crate::escape::code;
 use crate::ir::model::*;
 
 /// How a query, header or cookie parameter is passed to its setter and stored.
@@ -324,13 +325,12 @@ pub(super) fn method_doc(op: &Operation, v: &OperationVersion, vendor: Option<&s
         doc.push_str(".\n\n");
     }
     doc.push_str(&format!(
-        "`{} {}` (operation `{}`",
-        op.method.as_str(),
-        op.path,
-        op.operation_id
+        "{} (operation {}",
+        code(&format!("{} {}", op.method.as_str(), op.path)),
+        code(&op.operation_id)
     ));
     match &v.version {
-        Some(version) => doc.push_str(&format!(", media type version `{version}`).")),
+        Some(version) => doc.push_str(&format!(", media type version {}).", code(version))),
         None => doc.push_str(")."),
     }
     if let Some(sunset) = &v.sunset {

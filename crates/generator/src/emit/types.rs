@@ -8,6 +8,7 @@ use super::decode::{decode_impl, decodes_fields};
 use super::docs::doc_attrs;
 use super::rust_types::{ident, type_tokens};
 use super::serialize::{hand_written, serialize_impl};
+use crate::escape::code;
 use crate::ir::model::*;
 
 pub fn type_def(def: &TypeDef) -> TokenStream {
@@ -21,7 +22,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
             let doc = doc_attrs(
                 a.doc
                     .as_deref()
-                    .or(Some(&format!("Spec schema `{}`.", a.origin))),
+                    .or(Some(&format!("Spec schema {}.", code(&a.origin)))),
             );
             let name = ident(&a.name);
             let ty = type_tokens(&a.ty);
@@ -34,10 +35,15 @@ fn struct_doc(s: &StructDef) -> String {
     let mut doc = s
         .doc
         .clone()
-        .unwrap_or_else(|| format!("Spec schema `{}`.", s.origin));
+        .unwrap_or_else(|| format!("Spec schema {}.", code(&s.origin)));
     if let Some((property, value)) = &s.tag {
         doc.push_str(&format!(
-            "\n\nSerialized with `\"{property}\": \"{value}\"`."
+            "\n\nSerialized with {}.",
+            code(&format!(
+                "{}: {}",
+                json_string(property),
+                json_string(value)
+            ))
         ));
     }
     if s.usage.response {
@@ -46,6 +52,11 @@ fn struct_doc(s: &StructDef) -> String {
         );
     }
     doc
+}
+
+/// `value` as a JSON string literal (`"AWS"`), for docs that show a member as it is on the wire.
+fn json_string(value: &str) -> String {
+    serde_json::Value::from(value).to_string()
 }
 
 /// `#[allow(deprecated)]` for an impl of `s` that names the struct or its members, when either is
@@ -88,7 +99,7 @@ fn struct_def(s: &StructDef) -> TokenStream {
         .filter(|_| serde_attrs)
         .map(|(property, value)| quote!(#[serde(tag = #property, rename = #value)]));
     let fields = s.fields.iter().map(|f| {
-        let fallback = format!("The `{}` member.", f.json_name);
+        let fallback = format!("The {} member.", code(&f.json_name));
         // A blank description documents nothing: the fallback keeps `missing_docs` satisfied.
         let described = f.doc.as_deref().filter(|d| !d.trim().is_empty());
         let doc = doc_attrs(Some(described.unwrap_or(&fallback)));
@@ -167,12 +178,12 @@ fn constructor(s: &StructDef) -> Option<TokenStream> {
         .fields
         .iter()
         .filter(|f| !f.optional)
-        .map(|f| format!("`{}`", f.json_name))
+        .map(|f| code(&f.json_name))
         .collect();
-    let doc = format!(
-        " A value with the required members ({}) set and every optional member `None`.",
+    let doc = doc_attrs(Some(&format!(
+        "A value with the required members ({}) set and every optional member `None`.",
         required.join(", ")
-    );
+    )));
     let allow = s
         .fields
         .iter()
@@ -182,7 +193,7 @@ fn constructor(s: &StructDef) -> Option<TokenStream> {
         .then(|| quote!(#[allow(clippy::too_many_arguments)]));
     Some(quote! {
         impl #name {
-            #[doc = #doc]
+            #doc
             #allow
             #many
             pub fn new(#(#args),*) -> Self {
@@ -196,15 +207,15 @@ fn string_enum(e: &StringEnumDef) -> TokenStream {
     let doc =
         doc_attrs(Some(&format!(
         "{}\n\nValues this crate does not know yet are kept in `{}` and written back unchanged.",
-        e.doc.clone().unwrap_or_else(|| format!("Spec enum `{}`.", e.origin)),
+        e.doc.clone().unwrap_or_else(|| format!("Spec enum {}.", code(&e.origin))),
         e.fallback
     )));
     let name = ident(&e.name);
     let fallback = ident(&e.fallback);
     let variants = e.variants.iter().map(|(value, variant)| {
         let v = ident(variant);
-        let doc = format!(" `{value}`");
-        quote!(#[doc = #doc] #v,)
+        let doc = doc_attrs(Some(&code(value)));
+        quote!(#doc #v,)
     });
     let as_str = e.variants.iter().map(|(value, variant)| {
         let v = ident(variant);
@@ -291,7 +302,7 @@ fn int_enum(e: &IntEnumDef) -> TokenStream {
     let doc =
         doc_attrs(Some(&format!(
         "{}\n\nIntegers this crate does not know yet are kept in `{}` and written back unchanged.",
-        e.doc.clone().unwrap_or_else(|| format!("Spec enum `{}`.", e.origin)),
+        e.doc.clone().unwrap_or_else(|| format!("Spec enum {}.", code(&e.origin))),
         e.fallback
     )));
     let name = ident(&e.name);
@@ -384,7 +395,7 @@ fn union(u: &UnionDef) -> TokenStream {
         "{}\n\nOne of several shapes, told apart by JSON type when decoding.",
         u.doc
             .clone()
-            .unwrap_or_else(|| format!("Spec schema `{}`.", u.origin)),
+            .unwrap_or_else(|| format!("Spec schema {}.", code(&u.origin))),
     )));
     let name = ident(&u.name);
     let variants = u.variants.iter().map(|(variant, ty)| {
@@ -404,11 +415,11 @@ fn union(u: &UnionDef) -> TokenStream {
 
 fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
     let doc = doc_attrs(Some(&format!(
-        "{}\n\nTagged by `{}`. A tag this crate does not know yet is kept as raw JSON in `{}`, whatever its members (they are typed only once the tag names a known variant).",
+        "{}\n\nTagged by {}. A tag this crate does not know yet is kept as raw JSON in `{}`, whatever its members (they are typed only once the tag names a known variant).",
         t.doc
             .clone()
-            .unwrap_or_else(|| format!("Spec schema `{}`.", t.origin)),
-        t.property,
+            .unwrap_or_else(|| format!("Spec schema {}.", code(&t.origin))),
+        code(&t.property),
         t.fallback
     )));
     let name = ident(&t.name);
@@ -418,8 +429,12 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
     let variants = t.variants.iter().map(|(value, variant, ty)| {
         let v = ident(variant);
         let ty = ident(ty);
-        let doc = format!(" `{property}: \"{value}\"`");
-        quote!(#[doc = #doc] #v(crate::types::#ty),)
+        let doc = doc_attrs(Some(&code(&format!(
+            "{}: {}",
+            json_string(property),
+            json_string(value)
+        ))));
+        quote!(#doc #v(crate::types::#ty),)
     });
     let tags = t.variants.iter().map(|(value, variant, _)| {
         let v = ident(variant);
@@ -446,8 +461,10 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
             }
         }
     });
-    let accessor_doc =
-        format!(" The `{property}` tag of this value (None only for an untagged unknown value).");
+    let accessor_doc = doc_attrs(Some(&format!(
+        "The {} tag of this value (None only for an untagged unknown value).",
+        code(property)
+    )));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -461,7 +478,7 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
         }
 
         impl #name {
-            #[doc = #accessor_doc]
+            #accessor_doc
             #[inline]
             pub fn #accessor(&self) -> Option<&str> {
                 match self {

@@ -13,6 +13,7 @@ use super::operations::{
 };
 use super::pagination;
 use super::rust_types::{ident, type_tokens};
+use crate::escape::code;
 use crate::ir::model::*;
 
 /// The tokens of one version: operation static, `Client` method, builder struct and impl.
@@ -184,6 +185,7 @@ fn client_method(
                 "media type {} is sunset on {}; use `{}`",
                 v.media_type, sunset, op.versions[0].fn_name
             );
+            let note = crate::escape::inline(&note);
             Some(quote!(#[deprecated(note = #note)]))
         }
         _ => None,
@@ -345,23 +347,23 @@ fn query_setter(q: &QueryParam) -> TokenStream {
         .doc
         .clone()
         .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| format!("Sets {location} `{}`.", q.json_name));
+        .unwrap_or_else(|| format!("Sets {location} {}.", code(&q.json_name)));
     match (q.location, q.list) {
         (ParamLocation::Header, _) if q.doc.is_some() => {
-            doc.push_str(&format!("\n\nSent as header `{}`.", q.json_name))
+            doc.push_str(&format!("\n\nSent as header {}.", code(&q.json_name)))
         }
         (ParamLocation::Cookie, _) if q.doc.is_some() => doc.push_str(&format!(
-            "\n\nSent as cookie `{}` in the `Cookie` header.",
-            q.json_name
+            "\n\nSent as cookie {} in the `Cookie` header.",
+            code(&q.json_name)
         )),
         (ParamLocation::Header | ParamLocation::Cookie, _) => {}
         (_, Some(ListStyle::Brackets)) => doc.push_str(&format!(
-            "\n\nEach value is sent as its own `{}[]=` pair.",
-            q.json_name
+            "\n\nEach value is sent as its own {} pair.",
+            code(&format!("{}[]=", q.json_name))
         )),
         (_, Some(ListStyle::Repeat)) => doc.push_str(&format!(
-            "\n\nEach value is sent as its own `{}=` pair.",
-            q.json_name
+            "\n\nEach value is sent as its own {} pair.",
+            code(&format!("{}=", q.json_name))
         )),
         (_, Some(ListStyle::Join(c))) => {
             doc.push_str(&format!("\n\nValues are sent joined by `{c}`."))
@@ -466,7 +468,7 @@ impl BodyParts {
                 quote!(request.raw_body(#media_type, body.clone());),
             ),
         };
-        let default_doc = format!("Sets the request body, sent as `{media_type}`.");
+        let default_doc = format!("Sets the request body, sent as {}.", code(media_type));
         let doc = doc_attrs(Some(
             body.doc
                 .as_deref()

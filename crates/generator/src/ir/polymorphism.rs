@@ -301,9 +301,9 @@ impl<'a> TypeBuilder<'a> {
                         "serde_json::Value",
                     );
                     let note = format!(
-                        "Raw JSON: the `{keyword}` members of spec schema `{}` cannot be told apart \
+                        "Raw JSON: the `{keyword}` members of spec schema {} cannot be told apart \
                          by JSON type and there is no discriminator.",
-                        spec.origin
+                        crate::escape::code(spec.origin)
                     );
                     return Ok(TypeDef::Alias(AliasDef {
                         name: spec.name.to_string(),

@@ -267,7 +267,7 @@ impl<'a> View<'a> {
             (None, None) => {}
         }
         if let Some(p) = self.pattern {
-            parts.push(format!("pattern `{p}`"));
+            parts.push(format!("pattern {}", crate::escape::code(p)));
         }
         match (self.minimum, self.maximum) {
             (Some(a), Some(b)) => parts.push(format!("range {a}..={b}")),
