@@ -1,6 +1,7 @@
 //! Shared helpers for the workspace tests: fixture generation, recorded-exchange replay, client calls.
 
 pub mod calls;
+pub mod doc_scan;
 pub mod hostile;
 pub mod prism;
 pub mod replay;

@@ -300,7 +300,10 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
          [dev-dependencies]\n{dev}{sections}",
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),
-        description = toml_string(&format!("Typed async client for {}", api.title)),
+        description = toml_string(&crate::escape::plain_line(&format!(
+            "Typed async client for {}",
+            api.title.trim()
+        ))),
         deps = deps,
         dev = dev_dependencies,
         sections = super::mock::cargo_sections(&options.examples.files),

@@ -358,6 +358,11 @@ fn escape_prose(line: &str) -> String {
                 None => out.push_str("&lt;"),
             },
             '>' => out.push_str("&gt;"),
+            // A backslash would escape the escape that follows it (`\\![..]` is an image again):
+            // before punctuation it is written as an escaped backslash, which renders the same.
+            '\\' if chars.get(i + 1).is_some_and(char::is_ascii_punctuation) => {
+                out.push_str("\\\\")
+            }
             '&' => out.push_str("&amp;"),
             'h' if starts_with(&chars, i, "http://") || starts_with(&chars, i, "https://") => {
                 let mut end = i;

@@ -36,6 +36,21 @@ pub fn is_hidden_char(c: char) -> bool {
             | '\u{FFF9}'..='\u{FFFB}')
 }
 
+/// `text` on one line with nothing hidden: line breaks and tabs as spaces, other hidden characters
+/// as visible escapes. For values that leave the generator as plain text, like the package
+/// description cargo passes to the compiler in an environment variable (where a NUL cannot go).
+pub fn plain_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if is_hidden_char(c) => visible(c, &mut out),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `c` as visible text: `\u{202e}`.
 pub(crate) fn visible(c: char, out: &mut String) {
     use std::fmt::Write;
