@@ -204,7 +204,7 @@ fn known_attacks() -> Vec<String> {
         format!("Thing.\n\n# Heading\n    {PAYLOAD}"),
         fence_escape.clone(),
         "<script>window.pwned=3</script>".to_owned(),
-        "State.".to_owned(),
+        "State\r\u{202e}".to_owned(),
         "<script>window.pwned=4</script>".to_owned(),
         fence_escape.clone(),
         "x\r".to_owned(),
