@@ -17,7 +17,7 @@ use crate::simple_pattern::SimplePattern;
 /// Either way a check takes time linear in the value.
 ///
 /// A pattern the `regex` crate cannot compile (look-around, a backreference, a compiled size over
-/// its limit) is not enforced: every value matches, and the failure is logged once, at the first
+/// its limit) and the simple matcher does not take is not enforced: every value matches, and the failure is logged once, at the first
 /// check, as a warning. The generator compiles every spec pattern with the same crate and emits
 /// only those that compile (the others are documented and listed in FALLBACKS.md), so for
 /// generated code this never happens; a check never fails a request because of the spec.
