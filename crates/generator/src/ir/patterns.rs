@@ -89,8 +89,8 @@ impl Patterns {
             format!("`pattern` the client cannot check ({reason}): documented, not enforced"),
             "String",
         );
-        // In a code span only when it stays one line and one span.
-        let shown = if pattern.contains(['`', '\n', '\r']) {
+        // In a code span only when it stays one line and one span, and is not huge.
+        let shown = if pattern.contains(['`', '\n', '\r']) || pattern.len() > MAX_PATTERN_LEN {
             String::new()
         } else {
             format!(" `{pattern}`")
