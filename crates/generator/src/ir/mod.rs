@@ -12,6 +12,7 @@ mod operation_names;
 mod operations;
 mod pagination;
 mod params;
+mod patterns;
 mod polymorphism;
 mod recursion;
 mod request_body;
@@ -61,6 +62,7 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
     let mut params = ParamBuilder {
         params: Default::default(),
         envelope_param: profile.envelope_param,
+        patterns: Default::default(),
     };
     let mut examples = Vec::new();
     let mut example_names = BTreeSet::new();

@@ -13,6 +13,7 @@ use openapiv3::{
 use super::model::*;
 use super::naming::{field_name, type_name, unique};
 use super::operations::SpecOperation;
+use super::patterns::Patterns;
 use super::schemas::TypeBuilder;
 use super::view::{SchemaRef, View};
 use crate::error::{GenError, Ptr, Result};
@@ -23,6 +24,8 @@ pub struct ParamBuilder {
     pub params: BTreeMap<String, ParamType>,
     /// The profile's envelope parameter (a boolean query parameter that wraps bodies).
     pub envelope_param: Option<&'static str>,
+    /// Which spec patterns the client checks (the others are documented).
+    pub patterns: Patterns,
 }
 
 impl ParamBuilder {
@@ -59,14 +62,6 @@ impl ParamBuilder {
                 }
             }
         }
-    }
-}
-
-fn string_rules(view: &View) -> StringRules {
-    StringRules {
-        min_length: view.min_length.map(|v| v as u64),
-        max_length: view.max_length.map(|v| v as u64),
-        pattern: view.pattern.map(str::to_string),
     }
 }
 
@@ -176,7 +171,8 @@ pub fn operation_params<'a>(
         } else if json_text {
             query_params.push(json_text_param(param, &spec, rust_name, types, &context)?);
         } else {
-            let q = other_param(param, &spec, &at, rust_name, types, resolver, &context)?;
+            let patterns = &mut params.patterns;
+            let q = other_param(param, &spec, rust_name, types, patterns, resolver, &context)?;
             let is_envelope = q.location == ParamLocation::Query
                 && Some(data.name.as_str()) == params.envelope_param
                 && q.ty == TypeRef::Bool
@@ -214,12 +210,16 @@ fn path_type<'a>(
 ) -> Result<PathType> {
     let view = &spec.view;
     Ok(match (view.typ, view.format.as_deref()) {
-        (Some("string"), _) => PathType::Validated(params.path_type(
-            type_name(component.unwrap_or(&spec.data.name)),
-            param,
-            string_rules(view),
-            super::naming::prose(spec.data.description.as_deref()),
-        )),
+        (Some("string"), _) => {
+            let (rules, note) = params.patterns.rules(view, &spec.at, types);
+            let doc = super::naming::prose(spec.data.description.as_deref());
+            PathType::Validated(params.path_type(
+                type_name(component.unwrap_or(&spec.data.name)),
+                param,
+                rules,
+                with_note(doc, note),
+            ))
+        }
         (Some("integer"), Some("int32")) => PathType::Scalar(TypeRef::I32),
         (Some("integer"), _) => PathType::Scalar(TypeRef::I64),
         (Some("number"), Some("float")) => PathType::Scalar(TypeRef::F32),
@@ -327,9 +327,9 @@ fn encode_unreserved(raw: &str) -> String {
 fn other_param<'a>(
     param: &Parameter,
     spec: &ParamSchema<'a>,
-    at: &Ptr,
     rust_name: String,
     types: &mut TypeBuilder<'a>,
+    patterns: &mut Patterns,
     resolver: &Resolver<'a>,
     context: &str,
 ) -> Result<QueryParam> {
@@ -358,7 +358,7 @@ fn other_param<'a>(
         Parameter::Cookie { .. } => (ParamLocation::Cookie, ListStyle::Join(','), None, false),
         Parameter::Path { .. } => {
             return Err(GenError::new(
-                at.as_str(),
+                spec.at.as_str(),
                 "path parameter read as a query one",
             ))
         }
@@ -410,29 +410,42 @@ fn other_param<'a>(
     };
     // Bounds and patterns of an array parameter apply to each item.
     let item_view;
-    let rules_view = match (list, spec.view.items) {
+    let (rules_view, rules_at) = match (list, spec.view.items) {
         (Some(_), Some(SchemaRef::Ref(reference))) => {
-            item_view = View::of(resolver.schema_ref(reference, &spec.at)?.node);
-            &item_view
+            let item = resolver.schema_ref(reference, &spec.at)?;
+            item_view = View::of(item.node);
+            (&item_view, item.pointer)
         }
         (Some(_), Some(SchemaRef::Inline(item))) => {
             item_view = View::of(item);
-            &item_view
+            (&item_view, spec.at.push("items"))
         }
-        _ => &spec.view,
+        _ => (&spec.view, spec.at.clone()),
     };
+    let q = query_param(
+        spec,
+        rust_name,
+        ty,
+        location,
+        list,
+        allow_reserved,
+        rules_view,
+    );
+    let (string, note) = patterns.rules(rules_view, &rules_at, types);
     Ok(QueryParam {
         object,
-        ..query_param(
-            spec,
-            rust_name,
-            ty,
-            location,
-            list,
-            allow_reserved,
-            rules_view,
-        )
+        doc: with_note(q.doc.clone(), note),
+        rules: QueryRules { string, ..q.rules },
+        ..q
     })
+}
+
+/// A member's doc with a note appended (a paragraph of its own).
+fn with_note(doc: Option<String>, note: Option<String>) -> Option<String> {
+    match (doc, note) {
+        (Some(doc), Some(note)) => Some(format!("{doc}\n\n{note}")),
+        (doc, note) => doc.or(note),
+    }
 }
 
 /// A query, header or cookie parameter of type `ty` (not an object), bounds from `rules_view`.
@@ -459,7 +472,8 @@ fn query_param(
         rules: QueryRules {
             minimum: rules_view.minimum.map(|v| v as i64),
             maximum: rules_view.maximum.map(|v| v as i64),
-            string: string_rules(rules_view),
+            // Set by `other_param`, which decides whether the client can check the pattern.
+            string: StringRules::default(),
         },
         default: spec.node.schema_data.default.clone(),
         json_text: false,
