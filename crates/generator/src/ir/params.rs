@@ -2,7 +2,7 @@
 //! numbers, booleans; arrays of scalars, in the simple, label or matrix style) and query / header /
 //! cookie setters (scalars, string enums, arrays of them, and in the query objects).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use heck::ToUpperCamelCase;
 use openapiv3::{
@@ -11,7 +11,7 @@ use openapiv3::{
 };
 
 use super::model::*;
-use super::naming::{field_name, type_name, unique};
+use super::naming::{field_name, type_name, unique, Names};
 use super::operations::SpecOperation;
 use super::schemas::TypeBuilder;
 use super::view::{SchemaRef, View};
@@ -144,7 +144,7 @@ pub fn operation_params<'a>(
 
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
-    let mut taken: BTreeSet<String> = BUILDER_NAMES.iter().map(|s| s.to_string()).collect();
+    let mut taken: Names = BUILDER_NAMES.iter().map(|s| s.to_string()).collect();
     for (param, component, at) in all {
         let data = param.parameter_data_ref();
         let (schema, schema_at, json_text) = param_schema(param, &at)?;
