@@ -2,6 +2,7 @@
 
 pub mod calls;
 pub mod hostile;
+pub mod hostile_shapes;
 pub mod prism;
 pub mod replay;
 pub mod schema_json;
