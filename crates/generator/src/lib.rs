@@ -181,15 +181,16 @@ fn render_share(
     k: usize,
     n: usize,
 ) -> Result<Vec<(String, String)>> {
-    let files = emit::emit_share(ir, options, k, n)?;
-    let mut out = Vec::with_capacity(files.len());
-    for file in files {
+    // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
+    let mut out = Vec::new();
+    emit::emit_share_into(ir, options, k, n, &mut |file| {
         let text = match file.contents {
             emit::Contents::Rust(tokens) => format::rust(&file.path, tokens)?,
             emit::Contents::Text(text) => text,
         };
         out.push((file.path, text));
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -65,7 +65,7 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         patterns: Default::default(),
     };
     let mut examples = Vec::new();
-    let mut example_names = BTreeSet::new();
+    let mut example_names = naming::Names::default();
     let mut operations = Vec::new();
     for op in &ops {
         let mut built = build_operation(
@@ -102,8 +102,8 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         )
     };
     operations.sort_by_cached_key(key);
-    let mut fns = BTreeSet::new();
-    let mut builders = BTreeSet::new();
+    let mut fns = naming::Names::default();
+    let mut builders = naming::Names::default();
     for op in &mut operations {
         for v in &mut op.versions {
             v.fn_name = naming::unique(std::mem::take(&mut v.fn_name), &mut fns);

@@ -1,6 +1,6 @@
 //! Rust names for spec names: case conversion, keywords, and collisions, decided in one place.
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -96,15 +96,53 @@ pub fn prose(text: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Makes `candidate` unique within `taken` by appending 2, 3, ...; records the result.
-pub fn unique(candidate: String, taken: &mut BTreeSet<String>) -> String {
-    if taken.insert(candidate.clone()) {
+/// The names taken in one scope (a struct's fields, the crate's types, ...), with what makes
+/// [`unique`] linear: per base name, the next numeric suffix to try.
+#[derive(Debug, Default, Clone)]
+pub struct Names {
+    taken: HashSet<String>,
+    /// `base` -> the next suffix `unique(base)` tries. Names are only ever added, so every
+    /// `{base}{k}` below it is still taken and a later search resumes there instead of at 2: n
+    /// collisions of one base cost O(n), not O(n^2) (issue 20: 20,000 colliding names took 88 s).
+    next_suffix: HashMap<String, u64>,
+}
+
+impl Names {
+    /// Records `name` as taken; false when it already was.
+    pub fn insert(&mut self, name: String) -> bool {
+        self.taken.insert(name)
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+impl FromIterator<String> for Names {
+    fn from_iter<I: IntoIterator<Item = String>>(names: I) -> Self {
+        Self {
+            taken: names.into_iter().collect(),
+            next_suffix: HashMap::new(),
+        }
+    }
+}
+
+/// Makes `candidate` unique within `taken` by appending 2, 3, ... (the first suffix not taken);
+/// records the result.
+pub fn unique(candidate: String, taken: &mut Names) -> String {
+    if !taken.taken.contains(&candidate) {
+        taken.taken.insert(candidate.clone());
         return candidate;
     }
-    (2..)
-        .map(|n| format!("{candidate}{n}"))
-        .find(|name| taken.insert(name.clone()))
-        .unwrap_or(candidate)
+    let next = taken.next_suffix.entry(candidate.clone()).or_insert(2);
+    loop {
+        let name = format!("{candidate}{next}");
+        *next += 1;
+        if !taken.taken.contains(&name) {
+            taken.taken.insert(name.clone());
+            return name;
+        }
+    }
 }
 
 /// A version label usable in identifiers: `2023-01-01` -> `2023_01_01`.
@@ -137,9 +175,14 @@ mod tests {
         assert_eq!(variant_name("InProgress"), "InProgress");
         assert_eq!(variant_name("us-east-1"), "UsEast1");
         assert_eq!(variant_name("AWS"), "Aws");
-        let mut taken = BTreeSet::new();
+        let mut taken = Names::default();
         assert_eq!(unique("id".into(), &mut taken), "id");
         assert_eq!(unique("id".into(), &mut taken), "id2");
+        // A name taken on its own is skipped, and the search resumes after it.
+        assert!(taken.insert("id3".into()));
+        assert_eq!(unique("id".into(), &mut taken), "id4");
+        assert_eq!(unique("id3".into(), &mut taken), "id32");
+        assert_eq!(unique("id".into(), &mut taken), "id5");
         assert_eq!(version_suffix("2023-01-01"), "2023_01_01");
     }
 }

@@ -2,7 +2,7 @@
 //! numbers, booleans; arrays of scalars, in the simple, label or matrix style) and query / header /
 //! cookie setters (scalars, string enums, arrays of them, and in the query objects).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use heck::ToUpperCamelCase;
 use openapiv3::{
@@ -11,7 +11,7 @@ use openapiv3::{
 };
 
 use super::model::*;
-use super::naming::{field_name, type_name, unique};
+use super::naming::{field_name, type_name, unique, Names};
 use super::operations::SpecOperation;
 use super::patterns::Patterns;
 use super::schemas::TypeBuilder;
@@ -114,7 +114,7 @@ pub fn operation_params<'a>(
     params: &mut ParamBuilder,
     builder_base: &str,
 ) -> Result<(Vec<PathParam>, Vec<QueryParam>)> {
-    let mut all: Vec<(&Parameter, Option<String>, Ptr)> = Vec::new();
+    let mut declared: Vec<(&Parameter, Option<String>, Ptr)> = Vec::new();
     let sources = [
         (op.path_params, op.item_at.push("parameters")),
         (&op.op.parameters[..], op.at.push("parameters")),
@@ -123,23 +123,31 @@ pub fn operation_params<'a>(
         for (i, p) in list.iter().enumerate() {
             let at = list_at.push(i.to_string());
             let resolved = resolver.parameter(p, &at)?;
-            let key = (
-                resolved.node.parameter_data_ref().name.clone(),
-                std::mem::discriminant(resolved.node),
-            );
-            all.retain(|(q, _, _)| {
-                (
-                    q.parameter_data_ref().name.clone(),
-                    std::mem::discriminant(*q),
-                ) != key
-            });
-            all.push((resolved.node, resolved.component, resolved.pointer));
+            declared.push((resolved.node, resolved.component, resolved.pointer));
         }
     }
+    // A parameter declared again (same name and location, e.g. the operation overriding the path
+    // item's) counts once, where it was declared last: one map, not a scan per parameter.
+    let key = |p: &Parameter| {
+        (
+            p.parameter_data_ref().name.clone(),
+            std::mem::discriminant(p),
+        )
+    };
+    let last: HashMap<_, usize> = declared
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _, _))| (key(p), i))
+        .collect();
+    let all = declared
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (p, _, _))| last.get(&key(p)) == Some(i))
+        .map(|(_, entry)| entry);
 
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
-    let mut taken: BTreeSet<String> = BUILDER_NAMES.iter().map(|s| s.to_string()).collect();
+    let mut taken: Names = BUILDER_NAMES.iter().map(|s| s.to_string()).collect();
     for (param, component, at) in all {
         let data = param.parameter_data_ref();
         let (schema, schema_at, json_text) = param_schema(param, &at)?;
@@ -180,13 +188,16 @@ pub fn operation_params<'a>(
             query_params.push(QueryParam { is_envelope, ..q });
         }
     }
-    path_params.sort_by_key(|p| {
-        op.path
-            .find(&format!("{{{}}}", p.json_name))
-            .unwrap_or(usize::MAX)
-    });
+    let placeholders = placeholder_positions(op.path);
+    let position = |name: &str| match placeholders.get(name) {
+        Some(&at) => Some(at),
+        // A name with a `}` in it cannot be one of the placeholders found by brace pairs.
+        None if name.contains('}') => op.path.find(&format!("{{{name}}}")),
+        None => None,
+    };
+    path_params.sort_by_cached_key(|p| position(&p.json_name).unwrap_or(usize::MAX));
     for p in &path_params {
-        if !op.path.contains(&format!("{{{}}}", p.json_name)) {
+        if position(&p.json_name).is_none() {
             return Err(GenError::new(
                 op.at.as_str(),
                 format!(
@@ -533,4 +544,16 @@ fn json_text_param<'a>(
         json_text: true,
         ..query_param(spec, rust_name, ty, location, None, false, &spec.view)
     })
+}
+
+/// `{name}` placeholder -> the byte offset of its first occurrence in `path` (what
+/// `path.find("{name}")` gives for a name without `}`), in one pass over the path.
+fn placeholder_positions(path: &str) -> HashMap<&str, usize> {
+    let mut out = HashMap::new();
+    for (open, _) in path.match_indices('{') {
+        if let Some(len) = path[open + 1..].find('}') {
+            out.entry(&path[open + 1..open + 1 + len]).or_insert(open);
+        }
+    }
+    out
 }
