@@ -65,9 +65,49 @@ pub fn stale(dir: &Path, files: &[(String, String)]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Longest file or directory name written, in bytes (ext4, APFS, NTFS and most others).
+pub const MAX_COMPONENT_BYTES: usize = 255;
+
+/// Checks every output path before anything is written, so a bad one fails the run with the
+/// directory untouched rather than half-way through writing: relative, `/`-separated, each
+/// component non-empty, not `.`/`..`, at most [`MAX_COMPONENT_BYTES`], of ASCII letters, digits,
+/// `_`, `-` and `.` (names come from the spec only through `ir::naming`, which guarantees this).
+pub fn check_paths(files: &[(String, String)]) -> Result<()> {
+    for (rel, _) in files {
+        for component in rel.split('/') {
+            let problem = if component.is_empty() || component == "." || component == ".." {
+                Some(format!("has an empty, `.` or `..` component"))
+            } else if component.len() > MAX_COMPONENT_BYTES {
+                Some(format!(
+                    "has a component of {} bytes (at most {MAX_COMPONENT_BYTES})",
+                    component.len()
+                ))
+            } else if !component
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            {
+                Some(format!(
+                    "has a character other than ASCII letters, digits, `_`, `-` and `.` in `{component}`"
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(GenError::new(
+                    rel.as_str(),
+                    format!("generated file path {problem}; nothing was written"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes `files` under `dir`, skipping unchanged ones (keeps mtimes, so cargo does not rebuild), and
-/// removes files that are no longer generated. Returns the number of files written.
+/// removes files that are no longer generated. Returns the number of files written. Paths are
+/// checked ([`check_paths`]) before the directory is touched.
 pub fn write(dir: &Path, files: &[(String, String)]) -> Result<usize> {
+    check_paths(files)?;
     let io = |p: &PathBuf, e: std::io::Error| GenError::new(p.display().to_string(), e.to_string());
     let mut written = 0;
     let expected: BTreeSet<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();

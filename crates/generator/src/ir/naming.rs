@@ -35,6 +35,35 @@ const TAKEN_TYPE_NAMES: &[&str] = &[
     "ErrorBody",
 ];
 
+/// Longest identifier the generator emits from a spec name, in bytes. Names become file names
+/// (`src/types/<snake_case>.rs`), which most file systems cap at 255 bytes; snake case at most
+/// doubles this length, and suffixes (`_2023_01_01`, `_operation`, `on_`) still fit.
+pub const MAX_NAME_BYTES: usize = 96;
+
+/// `name` if it is at most `max` bytes, else its first bytes and a 16-digit hash of the whole
+/// `name` (`<prefix><sep><hash>`) in exactly `max` bytes: deterministic, and two long names that
+/// share a prefix still differ. `name` must be ASCII (every caller passes a converted identifier).
+pub fn shorten(name: &str, max: usize, sep: &str) -> String {
+    if name.len() <= max {
+        return name.to_owned();
+    }
+    let hash = format!("{sep}{:016x}", fnv1a(name.as_bytes()));
+    let mut keep = max.saturating_sub(hash.len());
+    while !name.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    // A prefix ending in `_` would give `__` before the hash (clippy and rustc warn on neither,
+    // but it reads as a mistake).
+    format!("{}{hash}", name[..keep].trim_end_matches('_'))
+}
+
+/// 64-bit FNV-1a: stable across platforms and releases (std's hashers promise neither).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Keeps only characters valid in identifiers, turning the rest into word breaks.
 fn words(raw: &str) -> String {
     raw.chars()
@@ -54,7 +83,7 @@ pub fn type_name(raw: &str) -> String {
     if TAKEN_TYPE_NAMES.contains(&name.as_str()) {
         name.push_str("Model");
     }
-    name
+    shorten(&name, MAX_NAME_BYTES, "X")
 }
 
 /// `UpperCamelCase` enum variant name for a wire value.
@@ -69,7 +98,7 @@ pub fn variant_name(raw: &str) -> String {
     if name == "Self" {
         name = "SelfValue".into();
     }
-    name
+    shorten(&name, MAX_NAME_BYTES, "X")
 }
 
 /// `snake_case` field, parameter or method name; keywords get a trailing underscore.
@@ -85,7 +114,56 @@ pub fn field_name(raw: &str) -> String {
     if RESERVED.contains(&name.as_str()) {
         name.push('_');
     }
-    name
+    shorten(&name, MAX_NAME_BYTES, "_")
+}
+
+/// Method names an operation cannot take on `Client`: its own methods (`builder`, `base_url`,
+/// `revoke_token`), methods of the std traits clippy expects by that name (`clone` on a `Clone`
+/// type shadows `Clone::clone`; `should_implement_trait`), and names whose mock method
+/// `on_<name>` would shadow the runtime mock server's `on_any` / `on_request`.
+const CLIENT_METHODS: &[&str] = &["builder", "base_url", "revoke_token", "any", "request"];
+
+/// Method names of std traits that clippy's `should_implement_trait` claims (on `Client` and on
+/// request builders, whose setters take `self` and one value like `add` / `bitor` do).
+pub const TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
+/// The `Client` method name for an operation named `name` (already [`field_name`]d): `name`, or
+/// `<name>_operation` when `name` is one of the client's own methods or a std trait method.
+/// `None` when unchanged, so the caller can list the rename.
+pub fn client_method(name: &str) -> Option<String> {
+    (CLIENT_METHODS.contains(&name) || TRAIT_METHODS.contains(&name))
+        .then(|| format!("{name}_operation"))
 }
 
 /// Spec prose worth emitting: `None` for a missing or blank description (`description: ""` is

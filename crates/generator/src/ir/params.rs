@@ -70,8 +70,19 @@ fn string_rules(view: &View) -> StringRules {
     }
 }
 
-/// Names the request builder already uses for its own fields and methods.
-const BUILDER_NAMES: &[&str] = &["client", "body", "send", "build_request"];
+/// Names the request builder already uses for its own fields and methods (pagination's too, which
+/// is detected after parameters are named).
+const BUILDER_NAMES: &[&str] = &[
+    "client",
+    "body",
+    "send",
+    "build_request",
+    "prefetch",
+    "max_items",
+    "max_pages",
+    "into_stream",
+    "into_pages",
+];
 
 /// Pass 1 for parameters: object schemas in parameters are sent, like request bodies (so a
 /// component used only as a filter gets its `required` members as plain fields).
@@ -144,7 +155,12 @@ pub fn operation_params<'a>(
 
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
-    let mut taken: BTreeSet<String> = BUILDER_NAMES.iter().map(|s| s.to_string()).collect();
+    // Std trait method names too: a setter `fn add(self, value)` is clippy's `should_implement_trait`.
+    let mut taken: BTreeSet<String> = BUILDER_NAMES
+        .iter()
+        .chain(super::naming::TRAIT_METHODS)
+        .map(|s| s.to_string())
+        .collect();
     for (param, component, at) in all {
         let data = param.parameter_data_ref();
         let (schema, schema_at, json_text) = param_schema(param, &at)?;
@@ -162,7 +178,18 @@ pub fn operation_params<'a>(
             at: schema_at,
             view: View::of(node),
         };
-        let rust_name = unique(field_name(&data.name), &mut taken);
+        let wanted = field_name(&data.name);
+        let rust_name = unique(wanted.clone(), &mut taken);
+        if rust_name != wanted {
+            types.fallback(
+                &at,
+                format!(
+                    "parameter `{}`: setter name `{wanted}` is taken (by the request builder, a std trait method or another parameter); renamed",
+                    data.name
+                ),
+                format!("{builder_base}::{rust_name}"),
+            );
+        }
         let context = format!("{builder_base}{}", data.name.to_upper_camel_case());
         if let Parameter::Path { style, .. } = param {
             let ty = path_type(&spec, component.as_deref(), param, types, params, &context)?;

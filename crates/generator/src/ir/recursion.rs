@@ -1,5 +1,7 @@
 //! Recursive types: a struct that contains itself by value (`Principal.onBehalfOf: Principal`) has
-//! infinite size in Rust. Every field that closes such a cycle is boxed.
+//! infinite size in Rust. Every field that closes such a cycle is boxed. An alias that contains
+//! itself (`A: array of A`, or `A: array of B`, `B: map of A`) is not a Rust type at all (type
+//! aliases are expanded eagerly): such aliases become newtypes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,7 +15,7 @@ fn inline_names<'t>(ty: &'t TypeRef, types: &'t BTreeMap<String, TypeDef>, out: 
     for _ in 0..=types.len() {
         let TypeRef::Named(name) = ty else { return };
         match types.get(name) {
-            Some(TypeDef::Alias(alias)) => ty = &alias.ty,
+            Some(TypeDef::Alias(alias)) if !alias.newtype => ty = &alias.ty,
             Some(_) => return out.push(name),
             None => return,
         }
@@ -42,6 +44,90 @@ pub fn alias_cycle(types: &BTreeMap<String, TypeDef>) -> Option<&str> {
         }
         None
     })
+}
+
+/// Every named type `ty` mentions, at any depth (`Vec<Map<A>>` -> `A`).
+fn mentioned<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+    let mut ty = ty;
+    loop {
+        match ty {
+            TypeRef::Named(name) => return out.push(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => ty = inner,
+            _ => return,
+        }
+    }
+}
+
+/// Marks as newtypes the aliases on a cycle of aliases (Tarjan's strongly connected components,
+/// iterative, linear in aliases and their mentions). Run after [`alias_cycle`] has refused cycles
+/// with no container in them, so every cycle left goes through a `Vec` or map and a newtype of it
+/// has a finite size. Returns the names marked, sorted.
+pub fn newtype_cycles(types: &mut BTreeMap<String, TypeDef>) -> Vec<String> {
+    let edges: BTreeMap<&str, Vec<&str>> = types
+        .iter()
+        .filter_map(|(name, def)| {
+            let TypeDef::Alias(a) = def else { return None };
+            let mut out = Vec::new();
+            mentioned(&a.ty, &mut out);
+            out.retain(|t| matches!(types.get(*t), Some(TypeDef::Alias(_))));
+            Some((name.as_str(), out))
+        })
+        .collect();
+    let mut index: BTreeMap<&str, (usize, usize)> = BTreeMap::new(); // (index, lowlink)
+    let mut on_stack = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut cyclic: Vec<String> = Vec::new();
+    for &root in edges.keys() {
+        if index.contains_key(root) {
+            continue;
+        }
+        // (node, next edge to visit)
+        let mut work: Vec<(&str, usize)> = vec![(root, 0)];
+        while let Some(&mut (node, ref mut next)) = work.last_mut() {
+            if *next == 0 && !index.contains_key(node) {
+                let i = index.len();
+                index.insert(node, (i, i));
+                stack.push(node);
+                on_stack.insert(node);
+            }
+            if let Some(&succ) = edges[node].get(*next) {
+                *next += 1;
+                if !index.contains_key(succ) {
+                    work.push((succ, 0));
+                } else if on_stack.contains(succ) {
+                    let low = index[node].1.min(index[succ].0);
+                    index.entry(node).and_modify(|e| e.1 = low);
+                }
+                continue;
+            }
+            work.pop();
+            let (i, low) = index[node];
+            if let Some(&(parent, _)) = work.last() {
+                let parent_low = index[parent].1.min(low);
+                index.entry(parent).and_modify(|e| e.1 = parent_low);
+            }
+            if i == low {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack.remove(member);
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                if component.len() > 1 || edges[node].contains(&node) {
+                    cyclic.extend(component.into_iter().map(str::to_owned));
+                }
+            }
+        }
+    }
+    cyclic.sort();
+    for name in &cyclic {
+        if let Some(TypeDef::Alias(a)) = types.get_mut(name) {
+            a.newtype = true;
+        }
+    }
+    cyclic
 }
 
 /// Type name -> the named types its values hold inline.
