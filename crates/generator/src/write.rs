@@ -138,3 +138,42 @@ pub fn write(dir: &Path, files: &[(String, String)]) -> Result<usize> {
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(paths: &[&str]) -> Vec<(String, String)> {
+        paths
+            .iter()
+            .map(|p| (p.to_string(), String::new()))
+            .collect()
+    }
+
+    #[test]
+    fn bad_paths_fail_before_anything_is_written() {
+        let dir = std::env::temp_dir().join(format!("apigen-write-{}", std::process::id()));
+        let long = format!("src/types/{}.rs", "a".repeat(253));
+        for bad in [
+            long.as_str(),
+            "src/../x.rs",
+            "src//x.rs",
+            "src/a b.rs",
+            "/abs.rs",
+        ] {
+            let err = write(&dir, &files(&["Cargo.toml", bad])).expect_err(bad);
+            assert_eq!(err.pointer, bad);
+            assert!(
+                err.message.ends_with("nothing was written"),
+                "{}",
+                err.message
+            );
+            assert!(!dir.exists(), "{bad}: the directory was touched");
+        }
+        let ok = format!("src/types/{}.rs", "a".repeat(252));
+        assert_eq!(
+            check_paths(&files(&["Cargo.toml", &ok, "src/lib.rs"])),
+            Ok(())
+        );
+    }
+}

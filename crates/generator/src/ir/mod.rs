@@ -147,9 +147,16 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
                     || "a waiter's `Client` method".to_owned(),
                     |p| format!("the operation at `{p}`"),
                 );
+                let source = if derived.contains(&(op.path.as_str(), op.method.as_str())) {
+                    "derived from method and path".to_owned()
+                } else {
+                    format!("from operationId `{}`", op.operation_id)
+                };
                 types.fallback(
                     &at,
-                    format!("method name `{wanted}` (from operationId `{}`) is already taken by {other}; renamed", op.operation_id),
+                    format!(
+                        "method name `{wanted}` ({source}) is already taken by {other}; renamed"
+                    ),
                     format!("Client::{}", v.fn_name),
                 );
             }

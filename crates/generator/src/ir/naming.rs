@@ -220,4 +220,103 @@ mod tests {
         assert_eq!(unique("id".into(), &mut taken), "id2");
         assert_eq!(version_suffix("2023-01-01"), "2023_01_01");
     }
+
+    #[test]
+    fn client_methods_and_trait_methods_are_renamed() {
+        assert_eq!(
+            client_method("builder").as_deref(),
+            Some("builder_operation")
+        );
+        assert_eq!(
+            client_method("base_url").as_deref(),
+            Some("base_url_operation")
+        );
+        assert_eq!(client_method("clone").as_deref(), Some("clone_operation"));
+        assert_eq!(client_method("list_jobs"), None);
+    }
+
+    #[test]
+    fn long_names_are_shortened_with_a_hash_of_the_whole_name() {
+        let long = "a".repeat(300);
+        let short = field_name(&long);
+        assert_eq!(short.len(), MAX_NAME_BYTES);
+        assert_eq!(short, field_name(&long), "deterministic");
+        assert_ne!(
+            short,
+            field_name(&format!("{long}b")),
+            "same prefix, different names"
+        );
+        let ty = type_name(&"Segment".repeat(40));
+        assert_eq!(ty.len(), MAX_NAME_BYTES);
+        assert!(ty.starts_with("SegmentSegment") && ty.is_ascii(), "{ty}");
+        assert!(!ty.contains('_'), "UpperCamelCase stays camel: {ty}");
+        // Names within the limit are untouched.
+        assert_eq!(shorten("short", 10, "_"), "short");
+        assert_eq!(shorten("exactly_10", 10, "_"), "exactly_10");
+    }
+
+    /// splitmix64: a seeded generator for the property test (no dependency for one test).
+    fn next(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Random names (short and long, sharing long prefixes, any characters): every converted name
+    /// is within the limit, deterministic, a valid identifier, and distinct spec names stay
+    /// distinct once `unique` has run, as the IR names them.
+    #[test]
+    fn shortened_names_are_bounded_deterministic_and_distinct() {
+        let seed = std::env::var("NAMES_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(1, |d| d.as_nanos() as u64)
+            });
+        let mut state = seed;
+        let alphabet: Vec<char> = "aAbB_-. 09zZ/é日".chars().collect();
+        let prefix: String = (0..200).map(|i| alphabet[i % 10]).collect();
+        let mut names = std::collections::BTreeSet::new();
+        for _ in 0..2000 {
+            let len = (next(&mut state) % 400) as usize;
+            let mut name: String = (0..len)
+                .map(|_| alphabet[(next(&mut state) % alphabet.len() as u64) as usize])
+                .collect();
+            if next(&mut state) % 2 == 0 {
+                name = format!("{prefix}{name}");
+            }
+            names.insert(name);
+        }
+        let reproduce = format!("reproduce with NAMES_SEED={seed} cargo test -p apigen shortened");
+        for convert in [type_name, field_name, variant_name] {
+            let mut taken = BTreeSet::new();
+            for name in &names {
+                let converted = convert(name);
+                assert!(
+                    converted.len() <= MAX_NAME_BYTES,
+                    "{name:?} -> {converted:?}; {reproduce}"
+                );
+                assert_eq!(converted, convert(name), "{name:?}; {reproduce}");
+                assert!(
+                    syn::parse_str::<syn::Ident>(&converted).is_ok(),
+                    "{name:?} -> {converted:?} is not an identifier; {reproduce}"
+                );
+                let unique_name = unique(converted, &mut taken);
+                assert!(
+                    unique_name.len() <= MAX_NAME_BYTES + 6,
+                    "{unique_name}; {reproduce}"
+                );
+            }
+            assert_eq!(taken.len(), names.len(), "{reproduce}");
+        }
+        // Long names whose shortened forms are not made unique by `unique`: the hash alone keeps
+        // them apart (a collision of 64-bit hashes among these would be a broken hash).
+        let long: Vec<&String> = names.iter().filter(|n| n.len() > 150).collect();
+        let shortened: BTreeSet<String> = long.iter().map(|n| shorten(n, 64, "_")).collect();
+        assert_eq!(shortened.len(), long.len(), "{reproduce}");
+    }
 }

@@ -192,3 +192,67 @@ pub fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::model::AliasDef;
+
+    fn alias(name: &str, ty: TypeRef) -> (String, TypeDef) {
+        let def = AliasDef {
+            name: name.into(),
+            origin: name.into(),
+            doc: None,
+            ty,
+            newtype: false,
+        };
+        (name.into(), TypeDef::Alias(def))
+    }
+
+    fn named(name: &str) -> TypeRef {
+        TypeRef::Named(name.into())
+    }
+
+    #[test]
+    fn only_aliases_on_a_cycle_become_newtypes() {
+        let mut types: BTreeMap<String, TypeDef> = [
+            alias("Tree", TypeRef::Vec(Box::new(named("Tree")))),
+            alias("Left", TypeRef::Vec(Box::new(named("Right")))),
+            alias("Right", TypeRef::Map(Box::new(named("Left")))),
+            // Reaches a cycle without being on one.
+            alias("Forest", TypeRef::Vec(Box::new(named("Tree")))),
+            alias("Plain", TypeRef::String),
+            // A three-alias cycle entered from the middle of the name order.
+            alias("C1", TypeRef::Vec(Box::new(named("C3")))),
+            alias("C3", TypeRef::Vec(Box::new(named("C2")))),
+            alias("C2", named("C1")),
+        ]
+        .into_iter()
+        .collect();
+        let marked = newtype_cycles(&mut types);
+        assert_eq!(marked, ["C1", "C2", "C3", "Left", "Right", "Tree"]);
+        let newtypes: Vec<&str> = types
+            .values()
+            .filter_map(|d| match d {
+                TypeDef::Alias(a) if a.newtype => Some(a.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(newtypes, marked);
+    }
+
+    #[test]
+    fn a_long_chain_is_walked_without_recursion() {
+        // 50_000 aliases in one cycle: a recursive walk would overflow the test thread's stack.
+        let n = 50_000;
+        let mut types: BTreeMap<String, TypeDef> = (0..n)
+            .map(|i| {
+                alias(
+                    &format!("A{i}"),
+                    TypeRef::Vec(Box::new(named(&format!("A{}", (i + 1) % n)))),
+                )
+            })
+            .collect();
+        assert_eq!(newtype_cycles(&mut types).len(), n);
+    }
+}

@@ -82,3 +82,60 @@ pub fn server_template(api: &OpenAPI) -> (String, Vec<(String, String)>) {
         .collect();
     (server.url.clone(), vars)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(servers: serde_json::Value) -> OpenAPI {
+        serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "servers": servers,
+            "paths": {}
+        }))
+        .expect("a document")
+    }
+
+    fn error(servers: serde_json::Value) -> String {
+        check(&api(servers)).expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn declared_variables_with_their_defaults_pass() {
+        let doc = api(serde_json::json!([{
+            "url": "https://{region}.example.test/{v}/",
+            "variables": {"region": {"default": "eu", "enum": ["eu", "us"]}, "v": {"default": "v1"}}
+        }]));
+        assert_eq!(check(&doc), Ok(()));
+        assert_eq!(default_base_url(&doc), "https://eu.example.test/v1");
+        assert_eq!(check(&api(serde_json::json!([]))), Ok(()));
+    }
+
+    #[test]
+    fn undeclared_unbalanced_and_off_enum_are_refused() {
+        assert!(
+            error(serde_json::json!([{"url": "https://x/{version}"}])).starts_with(
+                "at /servers/0/url: server URL `https://x/{version}` uses variable `{version}`"
+            )
+        );
+        for url in [
+            "https://x/{a",
+            "https://x/a}",
+            "https://x/{{a}}",
+            "https://x/{a{b}",
+        ] {
+            let message =
+                error(serde_json::json!([{"url": url, "variables": {"a": {"default": "1"}}}]));
+            assert!(
+                message.starts_with("at /servers/0/url: "),
+                "{url}: {message}"
+            );
+        }
+        assert!(error(serde_json::json!([{
+            "url": "https://{r}.x",
+            "variables": {"r": {"default": "mars", "enum": ["eu"]}}
+        }]))
+        .starts_with("at /servers/0/variables/r/default: "));
+    }
+}
