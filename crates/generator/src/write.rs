@@ -76,7 +76,7 @@ pub fn check_paths(files: &[(String, String)]) -> Result<()> {
     for (rel, _) in files {
         for component in rel.split('/') {
             let problem = if component.is_empty() || component == "." || component == ".." {
-                Some(format!("has an empty, `.` or `..` component"))
+                Some("has an empty, `.` or `..` component".to_owned())
             } else if component.len() > MAX_COMPONENT_BYTES {
                 Some(format!(
                     "has a component of {} bytes (at most {MAX_COMPONENT_BYTES})",
