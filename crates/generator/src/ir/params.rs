@@ -181,13 +181,18 @@ pub fn operation_params<'a>(
         let wanted = field_name(&data.name);
         let rust_name = unique(wanted.clone(), &mut taken);
         if rust_name != wanted {
+            // A query/header/cookie parameter is a builder setter; a path one a method argument.
+            let (role, rust) = match param {
+                Parameter::Path { .. } => ("argument", rust_name.clone()),
+                _ => ("setter", format!("{builder_base}::{rust_name}")),
+            };
             types.fallback(
                 &at,
                 format!(
-                    "parameter `{}`: setter name `{wanted}` is taken (by the request builder, a std trait method or another parameter); renamed",
+                    "parameter `{}`: {role} name `{wanted}` is taken (by the request builder, a std trait method or another parameter); renamed",
                     data.name
                 ),
-                format!("{builder_base}::{rust_name}"),
+                rust,
             );
         }
         let context = format!("{builder_base}{}", data.name.to_upper_camel_case());
