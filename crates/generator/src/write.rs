@@ -71,9 +71,19 @@ pub const MAX_COMPONENT_BYTES: usize = 255;
 /// Checks every output path before anything is written, so a bad one fails the run with the
 /// directory untouched rather than half-way through writing: relative, `/`-separated, each
 /// component non-empty, not `.`/`..`, at most [`MAX_COMPONENT_BYTES`], of ASCII letters, digits,
-/// `_`, `-` and `.` (names come from the spec only through `ir::naming`, which guarantees this).
+/// `_`, `-` and `.` (names come from the spec only through `ir::naming`, which guarantees this),
+/// and no two equal ignoring case.
 pub fn check_paths(files: &[(String, String)]) -> Result<()> {
+    // Two files at one path (or at paths that differ only in case, one file on macOS and
+    // Windows) would silently overwrite each other.
+    let mut seen = BTreeSet::new();
     for (rel, _) in files {
+        if !seen.insert(rel.to_ascii_lowercase()) {
+            return Err(GenError::new(
+                rel.as_str(),
+                "generated file path is generated twice (ignoring case); nothing was written",
+            ));
+        }
         for component in rel.split('/') {
             let problem = if component.is_empty() || component == "." || component == ".." {
                 Some("has an empty, `.` or `..` component".to_owned())
@@ -170,6 +180,8 @@ mod tests {
             );
             assert!(!dir.exists(), "{bad}: the directory was touched");
         }
+        let err = check_paths(&files(&["src/lib.rs", "src/Lib.rs"])).expect_err("case twins");
+        assert_eq!(err.pointer, "src/Lib.rs");
         let ok = format!("src/types/{}.rs", "a".repeat(252));
         assert_eq!(
             check_paths(&files(&["Cargo.toml", &ok, "src/lib.rs"])),
