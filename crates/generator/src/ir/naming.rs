@@ -123,9 +123,9 @@ pub fn field_name(raw: &str) -> String {
 /// `on_<name>` would shadow the runtime mock server's `on_any` / `on_request`.
 const CLIENT_METHODS: &[&str] = &["builder", "base_url", "revoke_token", "any", "request"];
 
-/// Method names of std traits that clippy's `should_implement_trait` claims (on `Client` and on
-/// request builders, whose setters take `self` and one value like `add` / `bitor` do).
-pub const TRAIT_METHODS: &[&str] = &[
+/// Method names of std traits that clippy's `should_implement_trait` claims. `Client` avoids them
+/// all (an inherent `clone` would also shadow `Clone::clone` for its users).
+const TRAIT_METHODS: &[&str] = &[
     "add",
     "as_mut",
     "as_ref",
@@ -156,6 +156,13 @@ pub const TRAIT_METHODS: &[&str] = &[
     "shl",
     "shr",
     "sub",
+];
+
+/// The operator methods among [`TRAIT_METHODS`]: the ones a request-builder setter
+/// (`fn add(mut self, value: i64) -> Self`) matches, so a parameter cannot take them. The others
+/// take `&self` or no `self`, and `next`, `index`, `default` are common parameter names.
+pub const OPERATOR_METHODS: &[&str] = &[
+    "add", "bitand", "bitor", "bitxor", "div", "mul", "rem", "shl", "shr", "sub",
 ];
 
 /// The `Client` method name for an operation named `name` (already [`field_name`]d): `name`, or

@@ -155,10 +155,10 @@ pub fn operation_params<'a>(
 
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
-    // Std trait method names too: a setter `fn add(self, value)` is clippy's `should_implement_trait`.
+    // Operator names too: a setter `fn add(self, value)` is clippy's `should_implement_trait`.
     let mut taken: BTreeSet<String> = BUILDER_NAMES
         .iter()
-        .chain(super::naming::TRAIT_METHODS)
+        .chain(super::naming::OPERATOR_METHODS)
         .map(|s| s.to_string())
         .collect();
     for (param, component, at) in all {
