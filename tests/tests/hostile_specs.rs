@@ -108,6 +108,10 @@ fn clashing_operation_names_are_renamed_and_listed() {
     );
     let client_methods = file(&files, "src/operations/builder_operation.rs");
     assert!(client_methods.contains("pub fn builder_operation("));
+    // Operator names are avoided by setters; other trait method names are fine as setters.
+    assert!(client_methods.contains("pub fn add2(mut self"));
+    assert!(client_methods.contains("pub fn next(mut self"));
+    assert!(file(&files, "src/operations/put_operators.rs").contains("pub fn add_part(mut self"));
     assert!(file(&files, "src/lib.rs").contains("pub fn builder() -> ClientBuilder"));
     // A module is never named like its parent (`types::types`) or left clashing.
     assert!(files.iter().any(|(p, _)| p == "src/types/types_.rs"));
@@ -154,6 +158,11 @@ fn aliases_that_contain_themselves_become_newtypes() {
             "pub struct Dict(pub std::collections::BTreeMap<String, crate::types::Dict>);",
         ),
         ("left", "pub struct Left(pub Vec<crate::types::Right>);"),
+        (
+            "graph",
+            "pub struct Graph(pub std::collections::BTreeMap<String, Vec<crate::types::Graph>>);",
+        ),
+        ("maybe", "pub struct Maybe(pub Vec<crate::types::Maybe>);"),
     ] {
         let text = file(&files, &format!("src/types/{name}.rs"));
         assert!(text.contains("#[serde(transparent)]"), "{name}:\n{text}");
