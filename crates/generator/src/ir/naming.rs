@@ -41,8 +41,9 @@ const TAKEN_TYPE_NAMES: &[&str] = &[
 pub const MAX_NAME_BYTES: usize = 96;
 
 /// `name` if it is at most `max` bytes, else its first bytes and a 16-digit hash of the whole
-/// `name` (`<prefix><sep><hash>`) in exactly `max` bytes: deterministic, and two long names that
-/// share a prefix still differ. `name` must be ASCII (every caller passes a converted identifier).
+/// `name` (`<prefix><sep><hash>`) in at most `max` bytes: deterministic, and two long names that
+/// share a prefix still differ (barring a 64-bit hash collision; callers still run [`unique`]).
+/// A non-ASCII `name` is cut at a character boundary.
 pub fn shorten(name: &str, max: usize, sep: &str) -> String {
     if name.len() <= max {
         return name.to_owned();
