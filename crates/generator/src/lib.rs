@@ -171,6 +171,7 @@ pub fn render(ir: &ir::model::Api, options: &Options) -> Result<Vec<(String, Str
     })?
     .concat();
     out.sort_by(|a, b| a.0.cmp(&b.0));
+    write::check_paths(&out)?;
     Ok(out)
 }
 

@@ -36,7 +36,7 @@ use proc_macro2::TokenStream;
 
 use crate::error::Result;
 use crate::ir::model::Api;
-use crate::ir::naming::field_name;
+use crate::ir::naming::{field_name, shorten, unique};
 use crate::Options;
 
 pub use crate::escape::doc_lines as sanitize_doc;
@@ -53,10 +53,19 @@ pub struct File {
 }
 
 /// Module file name for a type or operation: `DiskBackupExportJob` -> `disk_backup_export_job`.
-/// A name that is a keyword keeps `field_name`'s trailing `_` (`Type` -> `type_`).
-fn module_name(name: &str) -> String {
-    field_name(name)
+/// A name that is a keyword keeps `field_name`'s trailing `_` (`Type` -> `type_`), and so does one
+/// named like its parent module (`types::types` is clippy's `module_inception`). Snake case can
+/// lengthen a name, so it is shortened again to keep `<module>.rs` a valid file name.
+fn module_name(name: &str, parent: &str) -> String {
+    let mut module = field_name(name);
+    if module == parent {
+        module.push('_');
+    }
+    shorten(&module, MAX_MODULE_BYTES, "_")
 }
+
+/// Longest module name: `<module>.rs` stays well under the usual 255-byte file-name limit.
+const MAX_MODULE_BYTES: usize = 128;
 
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
     emit_share(api, options, 0, 1)
@@ -89,17 +98,21 @@ pub fn emit_share_into(
     };
     let mine = |i: usize| i % n == k;
 
+    // Module names only locate files (items are re-exported by glob), so two names that snake-case
+    // alike can simply be numbered.
+    let mut taken = crate::ir::naming::Names::default();
     let mut type_mods = Vec::new();
     for (i, def) in api.types.values().enumerate() {
-        let module = module_name(def.name());
+        let module = unique(module_name(def.name(), "types"), &mut taken);
         if mine(i) {
             sink(rust(format!("src/types/{module}.rs"), types::type_def(def)))?;
         }
         type_mods.push(module);
     }
+    let mut taken = crate::ir::naming::Names::default();
     let mut op_mods = Vec::new();
     for (i, op) in api.operations.iter().enumerate() {
-        let module = module_name(&op.fn_name);
+        let module = unique(module_name(&op.fn_name, "operations"), &mut taken);
         if mine(i) {
             sink(rust(
                 format!("src/operations/{module}.rs"),

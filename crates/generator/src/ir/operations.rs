@@ -232,7 +232,15 @@ pub fn build_operation<'a>(
         .and_then(|v| v.as_str())
         .unwrap_or(&operation_id)
         .to_string();
-    let fn_base = field_name(&base_name);
+    let mut fn_base = field_name(&base_name);
+    if let Some(renamed) = naming::client_method(&fn_base) {
+        types.fallback(
+            &op.at,
+            format!("operation `{base_name}` renamed: `Client::{fn_base}` is taken (a method of the client or of a std trait)"),
+            format!("Client::{renamed}"),
+        );
+        fn_base = renamed;
+    }
     let builder_base = type_name(&base_name);
 
     let (path_params, query_params) = operation_params(op, resolver, types, params, &builder_base)?;

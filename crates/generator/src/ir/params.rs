@@ -65,8 +65,19 @@ impl ParamBuilder {
     }
 }
 
-/// Names the request builder already uses for its own fields and methods.
-const BUILDER_NAMES: &[&str] = &["client", "body", "send", "build_request"];
+/// Names the request builder already uses for its own fields and methods (pagination's too, which
+/// is detected after parameters are named).
+const BUILDER_NAMES: &[&str] = &[
+    "client",
+    "body",
+    "send",
+    "build_request",
+    "prefetch",
+    "max_items",
+    "max_pages",
+    "into_stream",
+    "into_pages",
+];
 
 /// Pass 1 for parameters: object schemas in parameters are sent, like request bodies (so a
 /// component used only as a filter gets its `required` members as plain fields).
@@ -147,7 +158,12 @@ pub fn operation_params<'a>(
 
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
-    let mut taken: Names = BUILDER_NAMES.iter().map(|s| s.to_string()).collect();
+    // Operator names too: a setter `fn add(self, value)` is clippy's `should_implement_trait`.
+    let mut taken: Names = BUILDER_NAMES
+        .iter()
+        .chain(super::naming::OPERATOR_METHODS)
+        .map(|s| s.to_string())
+        .collect();
     for (param, component, at) in all {
         let data = param.parameter_data_ref();
         let (schema, schema_at, json_text) = param_schema(param, &at)?;
@@ -165,7 +181,23 @@ pub fn operation_params<'a>(
             at: schema_at,
             view: View::of(node),
         };
-        let rust_name = unique(field_name(&data.name), &mut taken);
+        let wanted = field_name(&data.name);
+        let rust_name = unique(wanted.clone(), &mut taken);
+        if rust_name != wanted {
+            // A query/header/cookie parameter is a builder setter; a path one a method argument.
+            let (role, rust) = match param {
+                Parameter::Path { .. } => ("argument", rust_name.clone()),
+                _ => ("setter", format!("{builder_base}::{rust_name}")),
+            };
+            types.fallback(
+                &at,
+                format!(
+                    "parameter `{}`: {role} name `{wanted}` is taken (by the request builder, a std trait method or another parameter); renamed",
+                    data.name
+                ),
+                rust,
+            );
+        }
         let context = format!("{builder_base}{}", data.name.to_upper_camel_case());
         if let Parameter::Path { style, .. } = param {
             let ty = path_type(&spec, component.as_deref(), param, types, params, &context)?;

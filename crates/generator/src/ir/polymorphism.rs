@@ -313,6 +313,7 @@ impl<'a> TypeBuilder<'a> {
                             None => note,
                         }),
                         ty: TypeRef::Json,
+                        newtype: false,
                     }));
                 }
             }

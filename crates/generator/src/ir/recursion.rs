@@ -1,5 +1,8 @@
 //! Recursive types: a struct that contains itself by value (`Principal.onBehalfOf: Principal`) has
-//! infinite size in Rust. Every field that closes such a cycle is boxed.
+//! infinite size in Rust. Every field that closes such a cycle is boxed. An alias that contains
+//! itself (`A: array of A`, or `A: array of B`, `B: map of A`) is not a Rust type at all (type
+//! aliases are expanded eagerly): such aliases become newtypes ([`newtype_cycles`]), which are then
+//! types of their own here, not aliases.
 //!
 //! Linear in the number of types and fields (issue 20: a search per field took 196 s on 400
 //! schemas each naming all later ones): aliases are followed once each, and a field of `S` holding
@@ -62,8 +65,9 @@ impl<'t> Graph<'t> {
             let mut at = start;
             // Walk until a non-alias, an alias already done, or one on this very path (a cycle).
             let end = loop {
-                let TypeDef::Alias(alias) = self.defs[at] else {
-                    break Some(at);
+                let alias = match self.defs[at] {
+                    TypeDef::Alias(alias) if !alias.newtype => alias,
+                    _ => break Some(at),
                 };
                 match state[at] {
                     State::Done => break self.alias_target[at],
@@ -95,7 +99,7 @@ impl<'t> Graph<'t> {
     fn inline(&self, ty: &TypeRef) -> Option<usize> {
         let i = self.named(ty)?;
         match self.defs[i] {
-            TypeDef::Alias(_) => self.alias_target[i],
+            TypeDef::Alias(a) if !a.newtype => self.alias_target[i],
             _ => Some(i),
         }
     }
@@ -133,6 +137,58 @@ pub fn alias_cycle(types: &BTreeMap<String, TypeDef>) -> Option<&str> {
         TypeDef::Alias(alias) => Some(alias.origin.as_str()),
         _ => Some(graph.names[first]),
     }
+}
+
+/// Every named type `ty` mentions, at any depth (`Vec<Map<A>>` -> `A`).
+fn mentioned<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+    let mut ty = ty;
+    loop {
+        match ty {
+            TypeRef::Named(name) => return out.push(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => ty = inner,
+            _ => return,
+        }
+    }
+}
+
+/// Marks as newtypes the aliases on a cycle of aliases (strongly connected components of the
+/// "alias mentions alias" graph, linear). Run after [`alias_cycle`] has refused cycles with no
+/// container in them, so every cycle left goes through a `Vec` or map and a newtype of it has a
+/// finite size. Returns the names marked, sorted.
+pub fn newtype_cycles(types: &mut BTreeMap<String, TypeDef>) -> Vec<String> {
+    let cyclic: Vec<String> = {
+        let names: Vec<&str> = types.keys().map(String::as_str).collect();
+        let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let edges: Vec<Vec<usize>> = types
+            .values()
+            .map(|def| {
+                let TypeDef::Alias(a) = def else {
+                    return Vec::new();
+                };
+                let mut out = Vec::new();
+                mentioned(&a.ty, &mut out);
+                out.into_iter()
+                    .filter_map(|t| index.get(t).copied())
+                    .filter(|&j| matches!(types.get(names[j]), Some(TypeDef::Alias(_))))
+                    .collect()
+            })
+            .collect();
+        let component = components(&edges);
+        let mut size = vec![0usize; names.len()];
+        for &c in &component {
+            size[c] += 1;
+        }
+        (0..names.len())
+            .filter(|&i| size[component[i]] > 1 || edges[i].contains(&i))
+            .map(|i| names[i].to_owned())
+            .collect()
+    };
+    for name in &cyclic {
+        if let Some(TypeDef::Alias(a)) = types.get_mut(name) {
+            a.newtype = true;
+        }
+    }
+    cyclic
 }
 
 /// The strongly connected component of every node (Tarjan's algorithm, with an explicit stack).
@@ -263,5 +319,65 @@ mod tests {
                 }
             }
         }
+    }
+
+    use crate::ir::model::AliasDef;
+
+    fn alias(name: &str, ty: TypeRef) -> (String, TypeDef) {
+        let def = AliasDef {
+            name: name.into(),
+            origin: name.into(),
+            doc: None,
+            ty,
+            newtype: false,
+        };
+        (name.into(), TypeDef::Alias(def))
+    }
+
+    fn named(name: &str) -> TypeRef {
+        TypeRef::Named(name.into())
+    }
+
+    #[test]
+    fn only_aliases_on_a_cycle_become_newtypes() {
+        let mut types: BTreeMap<String, TypeDef> = [
+            alias("Tree", TypeRef::Vec(Box::new(named("Tree")))),
+            alias("Left", TypeRef::Vec(Box::new(named("Right")))),
+            alias("Right", TypeRef::Map(Box::new(named("Left")))),
+            // Reaches a cycle without being on one.
+            alias("Forest", TypeRef::Vec(Box::new(named("Tree")))),
+            alias("Plain", TypeRef::String),
+            // A three-alias cycle entered from the middle of the name order.
+            alias("C1", TypeRef::Vec(Box::new(named("C3")))),
+            alias("C3", TypeRef::Vec(Box::new(named("C2")))),
+            alias("C2", named("C1")),
+        ]
+        .into_iter()
+        .collect();
+        let marked = newtype_cycles(&mut types);
+        assert_eq!(marked, ["C1", "C2", "C3", "Left", "Right", "Tree"]);
+        let newtypes: Vec<&str> = types
+            .values()
+            .filter_map(|d| match d {
+                TypeDef::Alias(a) if a.newtype => Some(a.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(newtypes, marked);
+    }
+
+    #[test]
+    fn a_long_chain_is_walked_without_recursion() {
+        // 50_000 aliases in one cycle: a recursive walk would overflow the test thread's stack.
+        let n = 50_000;
+        let mut types: BTreeMap<String, TypeDef> = (0..n)
+            .map(|i| {
+                alias(
+                    &format!("A{i}"),
+                    TypeRef::Vec(Box::new(named(&format!("A{}", (i + 1) % n)))),
+                )
+            })
+            .collect();
+        assert_eq!(newtype_cycles(&mut types).len(), n);
     }
 }

@@ -115,7 +115,7 @@ impl<'a> TypeBuilder<'a> {
         for _ in 0..=self.types.len() {
             match &ty {
                 TypeRef::Named(name) => match self.types.get(name) {
-                    Some(TypeDef::Alias(alias)) => ty = alias.ty.clone(),
+                    Some(TypeDef::Alias(alias)) if !alias.newtype => ty = alias.ty.clone(),
                     _ => return ty,
                 },
                 _ => return ty,
@@ -295,6 +295,7 @@ impl<'a> TypeBuilder<'a> {
             origin: origin.to_string(),
             doc,
             ty,
+            newtype: false,
         }))
     }
 
@@ -328,6 +329,7 @@ impl<'a> TypeBuilder<'a> {
                         origin: origin.to_string(),
                         doc,
                         ty: TypeRef::String,
+                        newtype: false,
                     }));
                 }
             }
