@@ -50,6 +50,13 @@ impl<'a> TypeBuilder<'a> {
             .flat_map(|c| c.schemas.iter())
             .map(|(name, schema)| (name.clone(), schema))
             .collect();
+        let component_parts = schemas
+            .values()
+            .map(|schema| match schema {
+                ReferenceOr::Item(schema) => View::of(schema).all_of.len(),
+                ReferenceOr::Reference { .. } => 0,
+            })
+            .sum();
         let mut taken = Names::default();
         let names = schemas
             .keys()
@@ -65,7 +72,7 @@ impl<'a> TypeBuilder<'a> {
             usage: BTreeMap::new(),
             depth: 0,
             inline_types: BTreeMap::new(),
-            flattening: Flattening::default(),
+            flattening: Flattening::new(component_parts),
             fallbacks: Vec::new(),
             profile,
         };
