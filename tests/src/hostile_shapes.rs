@@ -146,6 +146,29 @@ pub fn many_path_parameters(n: usize) -> Value {
     json!({"openapi": "3.0.3", "info": {"title": "hostile shapes", "version": "1"}, "paths": paths})
 }
 
+/// `b` discriminated bases `B{i}` without a mapping, each with one subtype `K{i}: allOf [B{i}, ..]`
+/// (an implicit mapping: the subtypes are found among all components), all reached from `C0`.
+pub fn implicit_discriminators(b: usize) -> Value {
+    let mut schemas = Map::new();
+    for i in 0..b {
+        schemas.insert(
+            format!("B{i}"),
+            json!({"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}},
+                   "discriminator": {"propertyName": "kind"}}),
+        );
+        let own = json!({"type": "object", "properties": {"x": {"type": "string"}}});
+        schemas.insert(
+            format!("K{i}"),
+            json!({"allOf": [reference(&format!("B{i}")), own]}),
+        );
+    }
+    let props: Map<String, Value> = (0..b)
+        .map(|i| (format!("b{i}"), reference(&format!("B{i}"))))
+        .collect();
+    schemas.insert("C0".into(), json!({"type": "object", "properties": props}));
+    document(schemas)
+}
+
 /// `C0.value`: an integer enum of `n` distinct values, each listed twice (`0, 0, 1, 1, ...`).
 pub fn integer_enum(n: usize) -> Value {
     let values: Vec<Value> = (0..n as i64).flat_map(|v| [json!(v), json!(v)]).collect();

@@ -175,6 +175,22 @@ fn many_path_parameters_are_taken_once_each_in_path_order() {
 }
 
 #[test]
+fn implicit_discriminator_mappings_find_each_base_its_own_subtype() {
+    let b = 300;
+    let files = generate("implicit", &shapes::implicit_discriminators(b)).expect("generates");
+    for i in 0..b {
+        let path = format!("src/types/b{i}.rs");
+        let text = &files.iter().find(|(p, _)| *p == path).expect("the base").1;
+        let variants: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.ends_with("),") && l.contains("(crate::types::"))
+            .collect();
+        assert_eq!(variants, [format!("K{i}(crate::types::K{i}),")], "{path}");
+    }
+}
+
+#[test]
 fn large_integer_enum_has_one_variant_per_distinct_value() {
     let n = 20_000;
     let files = generate("enum", &shapes::integer_enum(n)).expect("generates");

@@ -33,6 +33,8 @@ pub struct TypeBuilder<'a> {
     pub(super) depth: usize,
     /// Inline schemas already given a named type, by (pointer, usage): one type per spec node.
     inline_types: BTreeMap<(Ptr, bool, bool), TypeRef>,
+    /// Component -> the components whose `allOf` names it (implicit discriminator mappings).
+    pub(super) all_of_children: std::cell::OnceCell<Result<BTreeMap<String, Vec<String>>>>,
     /// `allOf` flattening already done, and its work bound (see [`Self::collect`]).
     pub(super) flattening: Flattening<'a>,
     /// Constructs given a looser type than the spec describes (see [`Fallback`]).
@@ -73,6 +75,7 @@ impl<'a> TypeBuilder<'a> {
             depth: 0,
             inline_types: BTreeMap::new(),
             flattening: Flattening::new(component_parts),
+            all_of_children: std::cell::OnceCell::new(),
             fallbacks: Vec::new(),
             profile,
         };
