@@ -43,10 +43,11 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
         "into_stream",
         "into_pages",
     ];
+    let taken: std::collections::HashSet<&str> = taken.iter().map(String::as_str).collect();
     if s.fields.is_empty()
-        || s.fields
-            .iter()
-            .any(|f| taken.contains(&f.rust_name) || reserved.contains(&f.rust_name.as_str()))
+        || s.fields.iter().any(|f| {
+            taken.contains(f.rust_name.as_str()) || reserved.contains(&f.rust_name.as_str())
+        })
     {
         return None;
     }
