@@ -32,6 +32,10 @@ fn cases() -> Vec<(String, String, &'static str)> {
         ),
         json("allOf ladder of 40", shapes::all_of_ladder(40)),
         json(
+            "3,000 discriminators with implicit mappings",
+            shapes::implicit_discriminators(3_000),
+        ),
+        json(
             "integer enum of 100,000 values",
             shapes::integer_enum(100_000),
         ),

@@ -114,6 +114,61 @@ pub fn all_of_ladder(k: usize) -> Value {
     document(schemas)
 }
 
+/// [`all_of_ladder`] closed into a cycle: `C_i: allOf [C_(i+1)%k, C_(i+2)%k, {p_i}]`. Flattening
+/// through a cycle cannot reuse work (a component met again is skipped, so results depend on the
+/// path), and the paths multiply: the generator bounds the walk.
+pub fn cyclic_all_of_ladder(k: usize) -> Value {
+    let schemas = (0..k)
+        .map(|i| {
+            let own =
+                json!({"type": "object", "properties": {format!("p{i}"): {"type": "string"}}});
+            let parts = json!([
+                reference(&format!("C{}", (i + 1) % k)),
+                reference(&format!("C{}", (i + 2) % k)),
+                own
+            ]);
+            (format!("C{i}"), json!({"allOf": parts}))
+        })
+        .collect();
+    document(schemas)
+}
+
+/// One operation on `/{p0}/{p1}/.../{p(n-1)}`, its integer path parameters declared on the path item
+/// in reverse order and `p1` declared again on the operation (which overrides it).
+pub fn many_path_parameters(n: usize) -> Value {
+    let param = |i: usize| json!({"name": format!("p{i}"), "in": "path", "required": true, "schema": {"type": "integer"}});
+    let path: String = (0..n).map(|i| format!("/{{p{i}}}")).collect();
+    let mut paths = Map::new();
+    paths.insert(path, json!({
+        "parameters": (0..n).rev().map(param).collect::<Vec<_>>(),
+        "get": {"operationId": "getRoot", "parameters": [param(1)], "responses": {"204": {"description": "ok"}}}
+    }));
+    json!({"openapi": "3.0.3", "info": {"title": "hostile shapes", "version": "1"}, "paths": paths})
+}
+
+/// `b` discriminated bases `B{i}` without a mapping, each with one subtype `K{i}: allOf [B{i}, ..]`
+/// (an implicit mapping: the subtypes are found among all components), all reached from `C0`.
+pub fn implicit_discriminators(b: usize) -> Value {
+    let mut schemas = Map::new();
+    for i in 0..b {
+        schemas.insert(
+            format!("B{i}"),
+            json!({"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}},
+                   "discriminator": {"propertyName": "kind"}}),
+        );
+        let own = json!({"type": "object", "properties": {"x": {"type": "string"}}});
+        schemas.insert(
+            format!("K{i}"),
+            json!({"allOf": [reference(&format!("B{i}")), own]}),
+        );
+    }
+    let props: Map<String, Value> = (0..b)
+        .map(|i| (format!("b{i}"), reference(&format!("B{i}"))))
+        .collect();
+    schemas.insert("C0".into(), json!({"type": "object", "properties": props}));
+    document(schemas)
+}
+
 /// `C0.value`: an integer enum of `n` distinct values, each listed twice (`0, 0, 1, 1, ...`).
 pub fn integer_enum(n: usize) -> Value {
     let values: Vec<Value> = (0..n as i64).flat_map(|v| [json!(v), json!(v)]).collect();

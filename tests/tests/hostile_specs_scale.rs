@@ -133,6 +133,64 @@ fn all_of_ladder_flattens_every_property_once() {
 }
 
 #[test]
+fn cycles_of_all_of_flatten_when_small_and_are_refused_with_a_pointer_when_the_paths_explode() {
+    let k = 6;
+    let files = generate("cyclic-ladder", &shapes::cyclic_all_of_ladder(k)).expect("generates");
+    for i in 0..k {
+        let mut names: Vec<String> = fields(&files, &format!("c{i}"))
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        names.sort();
+        let expected: Vec<String> = (0..k).map(|j| format!("p{j}")).collect();
+        assert_eq!(names, expected, "C{i} has every property of the cycle");
+    }
+    let error =
+        generate("cyclic-ladder-40", &shapes::cyclic_all_of_ladder(40)).expect_err("bounded");
+    assert!(
+        error.starts_with("at /components/schemas/C")
+            && error.contains("cycles of allOf with too many paths"),
+        "{error}"
+    );
+}
+
+#[test]
+fn many_path_parameters_are_taken_once_each_in_path_order() {
+    let n = 2000;
+    let files = generate("path-params", &shapes::many_path_parameters(n)).expect("generates");
+    let text = &files
+        .iter()
+        .find(|(p, _)| p == "src/operations/get_root.rs")
+        .expect("the operation")
+        .1;
+    let signature = &text[text.find("pub fn get_root(").expect("the method")..];
+    let signature = &signature[..signature.find(')').expect("its end")];
+    let params: Vec<&str> = signature
+        .split(',')
+        .map(str::trim)
+        .filter(|p| p.ends_with(": i64"))
+        .collect();
+    let expected: Vec<String> = (0..n).map(|i| format!("p{i}: i64")).collect();
+    assert_eq!(params, expected);
+}
+
+#[test]
+fn implicit_discriminator_mappings_find_each_base_its_own_subtype() {
+    let b = 300;
+    let files = generate("implicit", &shapes::implicit_discriminators(b)).expect("generates");
+    for i in 0..b {
+        let path = format!("src/types/b{i}.rs");
+        let text = &files.iter().find(|(p, _)| *p == path).expect("the base").1;
+        let variants: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.ends_with("),") && l.contains("(crate::types::"))
+            .collect();
+        assert_eq!(variants, [format!("K{i}(crate::types::K{i}),")], "{path}");
+    }
+}
+
+#[test]
 fn large_integer_enum_has_one_variant_per_distinct_value() {
     let n = 20_000;
     let files = generate("enum", &shapes::integer_enum(n)).expect("generates");

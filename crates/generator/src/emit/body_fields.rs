@@ -47,10 +47,11 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
     ];
     // An operator name (`add`) as a setter is clippy's `should_implement_trait`.
     let clashes = |name: &str| reserved.contains(&name) || OPERATOR_METHODS.contains(&name);
+    let taken: std::collections::HashSet<&str> = taken.iter().map(String::as_str).collect();
     if s.fields.is_empty()
         || s.fields
             .iter()
-            .any(|f| taken.contains(&f.rust_name) || clashes(&f.rust_name))
+            .any(|f| taken.contains(f.rust_name.as_str()) || clashes(&f.rust_name))
     {
         return None;
     }

@@ -24,13 +24,19 @@ pub fn with_inline_debug(redacted: &[(&str, bool)], item: TokenStream) -> TokenS
         deprecated,
     } = shape;
     let label = name.to_string();
+    // One lookup per member, not a scan of the redacted list (every member may be a password).
+    let mut first = std::collections::HashMap::new();
+    for &(field, optional) in redacted {
+        first.entry(field).or_insert(optional);
+    }
+    let redacted = first;
     let entries = members.iter().map(|(member, _)| {
         // The member's Rust name as the derive prints it (`r#type` as `type`).
         let name = member.to_string();
         let shown = name.trim_start_matches("r#");
-        match redacted.iter().find(|(field, _)| *field == name) {
-            Some((_, false)) => quote!((#shown, &crate::runtime::Redacted)),
-            Some((_, true)) => quote!((#shown, &crate::runtime::redact_option(&self.#member))),
+        match redacted.get(name.as_str()) {
+            Some(false) => quote!((#shown, &crate::runtime::Redacted)),
+            Some(true) => quote!((#shown, &crate::runtime::redact_option(&self.#member))),
             None => quote!((#shown, &self.#member)),
         }
     });

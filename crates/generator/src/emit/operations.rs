@@ -211,13 +211,18 @@ enum TemplatePiece<'a> {
 fn template_pieces<'a>(path: &'a str, params: &'a [PathParam]) -> Vec<TemplatePiece<'a>> {
     let mut pieces = Vec::new();
     let mut rest = path;
+    // The first parameter of each name, found by one lookup per placeholder.
+    let mut by_name = std::collections::HashMap::new();
+    for p in params {
+        by_name.entry(p.json_name.as_str()).or_insert(p);
+    }
     while let Some((before, after)) = rest.split_once('{') {
         let Some((name, tail)) = after.split_once('}') else {
             break;
         };
         pieces.push(TemplatePiece::Literal(before));
-        pieces.push(match params.iter().find(|p| p.json_name == name) {
-            Some(p) => TemplatePiece::Param(p),
+        pieces.push(match by_name.get(name) {
+            Some(&p) => TemplatePiece::Param(p),
             None => TemplatePiece::Unmatched(name),
         });
         rest = tail;

@@ -58,18 +58,28 @@ impl<'a> Members<'a> {
 }
 
 /// Flattening state shared by every struct of a document (see [`TypeBuilder::collect`]).
-#[derive(Default)]
 pub(super) struct Flattening<'a> {
     /// Components whose `allOf` closure has no cycle, by pointer: flattened once, reused.
     done: HashMap<Ptr, Rc<Members<'a>>>,
-    /// `allOf` parts visited so far in the document, against [`MAX_PART_VISITS`].
+    /// `allOf` parts visited so far in the document.
     visits: usize,
+    /// The most `visits` may reach (see [`Flattening::new`]).
+    max_visits: usize,
 }
 
-/// `allOf` parts one document may make the generator visit. Without cycles each component is
-/// flattened once (a few visits per part); through cycles of `allOf` (not reused, see
-/// [`TypeBuilder::collect`]) the paths can multiply, so they are bounded: ~1 s of work.
-const MAX_PART_VISITS: usize = 200_000;
+impl Flattening<'_> {
+    /// Without cycles each component is flattened once, a few visits per `allOf` part in the
+    /// document; through cycles of `allOf` (not reused, see [`TypeBuilder::collect`]) the paths can
+    /// multiply, so visits are bounded: a fixed allowance (~0.5 s of work) plus eight per part the
+    /// document's components list, so a large document is never refused for its size.
+    pub fn new(component_parts: usize) -> Self {
+        Self {
+            done: HashMap::new(),
+            visits: 0,
+            max_visits: 200_000 + 8 * component_parts,
+        }
+    }
+}
 
 /// Everything about a struct to build except its properties.
 pub(super) struct StructSpec<'s> {
@@ -124,10 +134,13 @@ impl<'a> TypeBuilder<'a> {
         for (i, part) in view.all_of.iter().enumerate() {
             let part_at = at.push("allOf").push(i.to_string());
             self.flattening.visits += 1;
-            if self.flattening.visits > MAX_PART_VISITS {
+            if self.flattening.visits > self.flattening.max_visits {
                 return Err(GenError::unsupported(
                     &part_at,
-                    format!("allOf parts reached by more than {MAX_PART_VISITS} paths (cycles of allOf)"),
+                    format!(
+                        "cycles of allOf with too many paths (more than {} part visits while flattening)",
+                        self.flattening.max_visits
+                    ),
                 ));
             }
             let (schema, part_at, is_component) = match part {

@@ -8,7 +8,7 @@
 //! `oneOf` / `anyOf` without a discriminator becomes an untagged [`UnionDef`] when the members have
 //! distinct JSON types, and otherwise raw JSON, listed as a fallback.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::Schema;
@@ -101,6 +101,7 @@ impl<'a> TypeBuilder<'a> {
                 .schema_ref_name(&reference, &at.push("discriminator").push("mapping"))
         };
         let mut out = Vec::new();
+        let mut tags: Option<HashMap<String, &String>> = None;
         if !view.one_of.is_empty() {
             for (i, member) in view.one_of.iter().enumerate() {
                 let SchemaRef::Ref(reference) = member else {
@@ -112,12 +113,18 @@ impl<'a> TypeBuilder<'a> {
                 let sub = self
                     .resolver
                     .schema_ref_name(reference, &at.push("oneOf").push(i.to_string()))?;
-                let mut value = sub.clone();
-                for (key, target) in &disc.mapping {
-                    if by_mapping(target)? == sub {
-                        value = key.clone();
+                // Subtype -> the last mapping key naming it, built once (not a scan per member).
+                if tags.is_none() {
+                    let mut by_sub = HashMap::new();
+                    for (key, target) in &disc.mapping {
+                        by_sub.insert(by_mapping(target)?, key);
                     }
+                    tags = Some(by_sub);
                 }
+                let value = match tags.as_ref().and_then(|t| t.get(&sub)) {
+                    Some(key) => (*key).clone(),
+                    None => sub.clone(),
+                };
                 out.push((value, sub));
             }
         } else if !disc.mapping.is_empty() {
@@ -126,20 +133,40 @@ impl<'a> TypeBuilder<'a> {
             }
         } else {
             // Implicit mapping: every schema whose allOf names the base; the tag is the schema name.
-            for (name, node) in &self.schemas {
-                let sub_at = Self::component_ptr(name);
-                let sub = self.resolver.schema(node, &sub_at)?;
-                let refs_base = View::of(sub.node).all_of.iter().any(|part| {
-                    matches!(part, SchemaRef::Ref(r) if self.resolver.schema_ref_name(r, &sub_at).ok().as_deref() == Some(base))
-                });
-                if refs_base {
-                    out.push((name.clone(), name.clone()));
-                }
+            let children = self.all_of_children().map_err(Clone::clone)?;
+            for name in children.get(base).into_iter().flatten() {
+                out.push((name.clone(), name.clone()));
             }
         }
         // No subtype: the caller types the schema without its discriminator (and says so).
         let _ = at;
         Ok(out)
+    }
+
+    /// Component -> the components whose `allOf` names it, in name order; found in one pass over the
+    /// components the first time a base needs it (a scan of every component per base was
+    /// quadratic), the first component that does not resolve an error as before.
+    fn all_of_children(&self) -> std::result::Result<&BTreeMap<String, Vec<String>>, &GenError> {
+        self.all_of_children
+            .get_or_init(|| {
+                let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for (name, node) in &self.schemas {
+                    let sub_at = Self::component_ptr(name);
+                    let sub = self.resolver.schema(node, &sub_at)?;
+                    for part in View::of(sub.node).all_of {
+                        let SchemaRef::Ref(r) = part else { continue };
+                        let Ok(parent) = self.resolver.schema_ref_name(r, &sub_at) else {
+                            continue;
+                        };
+                        let list = children.entry(parent).or_default();
+                        if list.last() != Some(name) {
+                            list.push(name.clone());
+                        }
+                    }
+                }
+                Ok(children)
+            })
+            .as_ref()
     }
 
     /// A standard discriminator: one variant per subtype component.

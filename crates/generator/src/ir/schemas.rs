@@ -33,6 +33,8 @@ pub struct TypeBuilder<'a> {
     pub(super) depth: usize,
     /// Inline schemas already given a named type, by (pointer, usage): one type per spec node.
     inline_types: BTreeMap<(Ptr, bool, bool), TypeRef>,
+    /// Component -> the components whose `allOf` names it (implicit discriminator mappings).
+    pub(super) all_of_children: std::cell::OnceCell<Result<BTreeMap<String, Vec<String>>>>,
     /// `allOf` flattening already done, and its work bound (see [`Self::collect`]).
     pub(super) flattening: Flattening<'a>,
     /// Constructs given a looser type than the spec describes (see [`Fallback`]).
@@ -50,6 +52,13 @@ impl<'a> TypeBuilder<'a> {
             .flat_map(|c| c.schemas.iter())
             .map(|(name, schema)| (name.clone(), schema))
             .collect();
+        let component_parts = schemas
+            .values()
+            .map(|schema| match schema {
+                ReferenceOr::Item(schema) => View::of(schema).all_of.len(),
+                ReferenceOr::Reference { .. } => 0,
+            })
+            .sum();
         let mut taken = Names::default();
         let names = schemas
             .keys()
@@ -65,7 +74,8 @@ impl<'a> TypeBuilder<'a> {
             usage: BTreeMap::new(),
             depth: 0,
             inline_types: BTreeMap::new(),
-            flattening: Flattening::default(),
+            flattening: Flattening::new(component_parts),
+            all_of_children: std::cell::OnceCell::new(),
             fallbacks: Vec::new(),
             profile,
         };
