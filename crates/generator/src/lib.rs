@@ -71,11 +71,12 @@ impl Default for Options {
 /// opted in with [`Options::spec_assets`]; otherwise nothing beside the document is read.
 fn with_spec_assets(options: &Options, spec_file: &Path) -> Result<Options> {
     let mut options = options.clone();
-    if !assets::is_plain_name(&options.crate_name)
-        || !options
-            .crate_name
-            .starts_with(|c: char| c.is_ascii_alphabetic())
-    {
+    // What cargo accepts as a package name (its length is not limited here: only crates.io caps it).
+    let name = &options.crate_name;
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !plain || !name.starts_with(|c: char| c.is_ascii_alphabetic()) || name.len() > 255 {
         return Err(GenError::new(
             "--crate-name",
             format!(
