@@ -5,7 +5,7 @@
 //! Spec text is data, never code:
 //! - prose (descriptions, summaries, titles) goes through [`doc_lines`]: every code block, of every
 //!   kind, is shown as `text`; HTML is escaped; control and bidirectional characters are escaped; and
-//!   the result is checked with the Markdown parser rustdoc uses ([`verify`]), falling back to one
+//!   the result is checked with the Markdown parser rustdoc uses (`verify`), falling back to one
 //!   literal `text` block when the check finds anything else;
 //! - names and values (enum values, member names, media types, pointers) go through [`code`]: an
 //!   inline code span that nothing inside can close;

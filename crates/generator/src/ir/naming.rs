@@ -159,7 +159,7 @@ const TRAIT_METHODS: &[&str] = &[
     "sub",
 ];
 
-/// The operator methods among [`TRAIT_METHODS`]: the ones a request-builder setter
+/// The operator methods among `TRAIT_METHODS`: the ones a request-builder setter
 /// (`fn add(mut self, value: i64) -> Self`) matches, so a parameter cannot take them. The others
 /// take `&self` or no `self`, and `next`, `index`, `default` are common parameter names.
 pub const OPERATOR_METHODS: &[&str] = &[
