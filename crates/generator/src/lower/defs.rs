@@ -2,20 +2,47 @@
 //! `components.schemas.<Outer>_<Name>`, and every `$ref` into them (or into something inside them)
 //! is rewritten to the component. Names are stable (from the original pointer) and unique.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::schema31::Def;
-use super::walk::push;
+use super::schema31::{lower_def, Def};
+use super::walk::{holds_names, is_data, push};
 use super::Lowered;
+use crate::error::Result;
 
-pub fn hoist(raw: &mut Value, defs: Vec<Def>, lowered: &mut Lowered) {
+pub fn hoist(raw: &mut Value, defs: Vec<Def>, lowered: &mut Lowered) -> Result<()> {
     if defs.is_empty() {
-        return;
+        return Ok(());
+    }
+    // Only what a `$ref` reaches is a type: a definition nothing references constrains nothing.
+    let mut reached = HashSet::new();
+    ref_prefixes(raw, &mut reached, false);
+    let mut pending = defs;
+    let mut used = Vec::new();
+    loop {
+        let (now, rest): (Vec<Def>, Vec<Def>) = pending
+            .into_iter()
+            .partition(|d| reached.contains(d.original.as_str()));
+        pending = rest;
+        if now.is_empty() {
+            break;
+        }
+        for mut def in now {
+            lower_def(&mut def, lowered, &mut pending)?;
+            ref_prefixes(&def.value, &mut reached, false);
+            used.push(def);
+        }
+    }
+    for def in &pending {
+        lowered.note(
+            &def.original,
+            "a nested definition no `$ref` reaches",
+            "no type: it constrains nothing",
+        );
     }
     let mut targets: HashMap<String, String> = HashMap::new();
-    for def in defs {
+    for def in used {
         let name = unique_name(raw, &def.original);
         let mut at = String::from("/components/schemas");
         push(&mut at, &name);
@@ -34,7 +61,34 @@ pub fn hoist(raw: &mut Value, defs: Vec<Def>, lowered: &mut Lowered) {
         lowered.moves.push((at.clone(), def.original.clone()));
         targets.insert(def.original, at);
     }
-    rewrite_refs(raw, &targets);
+    rewrite_refs(raw, &targets, false);
+    Ok(())
+}
+
+/// Every local `$ref` target in `node`, with each of its prefixes at a token boundary.
+fn ref_prefixes(node: &Value, out: &mut HashSet<String>, names: bool) {
+    match node {
+        Value::Object(map) => {
+            if let Some(target) = map
+                .get("$ref")
+                .filter(|_| !names)
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            {
+                let mut end = target.len();
+                while end > 0 && out.insert(target[..end].to_owned()) {
+                    end = target[..end].rfind('/').unwrap_or(0);
+                }
+            }
+            for (key, value) in map {
+                if !is_data(key, names) {
+                    ref_prefixes(value, out, holds_names(key, names));
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| ref_prefixes(v, out, false)),
+        _ => {}
+    }
 }
 
 /// `Outer_Name` from `/components/schemas/Outer/$defs/Name` (other positions: every token).
@@ -75,10 +129,10 @@ fn unique_name(raw: &Value, original: &str) -> String {
 }
 
 /// Rewrites `$ref: "#<original>[/rest]"` to `"#<component>[/rest]"`; data members are skipped.
-fn rewrite_refs(node: &mut Value, targets: &HashMap<String, String>) {
+fn rewrite_refs(node: &mut Value, targets: &HashMap<String, String>, names: bool) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+            if let (false, Some(Value::String(reference))) = (names, map.get_mut("$ref")) {
                 if let Some(new) = reference
                     .strip_prefix('#')
                     .and_then(|t| retarget(t, targets))
@@ -87,15 +141,14 @@ fn rewrite_refs(node: &mut Value, targets: &HashMap<String, String>) {
                 }
             }
             for (key, value) in map.iter_mut() {
-                if key.starts_with("x-")
-                    || matches!(key.as_str(), "example" | "examples" | "default" | "enum")
-                {
-                    continue;
+                if !is_data(key, names) {
+                    rewrite_refs(value, targets, holds_names(key, names));
                 }
-                rewrite_refs(value, targets);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, targets)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| rewrite_refs(v, targets, false)),
         _ => {}
     }
 }
@@ -128,12 +181,27 @@ mod tests {
                 "c": {"$ref": "#/components/schemas/A/$defs/B/properties/x"}}},
             "A_B": {"type": "string"}
         }}});
-        let defs = vec![Def {
-            original: "/components/schemas/A/$defs/B".into(),
-            value: json!({"type": "object", "properties": {"x": {"type": "integer"}}}),
-        }];
+        let defs = vec![
+            Def {
+                original: "/components/schemas/A/$defs/B".into(),
+                value: json!({"type": "object", "properties": {"x": {"type": "integer"}}}),
+                component: Some("/components/schemas/A".into()),
+                anchor: None,
+            },
+            Def {
+                original: "/components/schemas/A/$defs/Unused".into(),
+                value: json!({"type": {"not": "a schema"}}),
+                component: None,
+                anchor: None,
+            },
+        ];
         let mut lowered = Lowered::default();
-        hoist(&mut doc, defs, &mut lowered);
+        hoist(&mut doc, defs, &mut lowered).unwrap();
+        assert_eq!(lowered.notes.len(), 1);
+        assert_eq!(
+            lowered.notes[0].pointer,
+            "/components/schemas/A/$defs/Unused"
+        );
         let a = &doc["components"]["schemas"]["A"]["properties"];
         assert_eq!(a["b"]["$ref"], "#/components/schemas/A_B2");
         assert_eq!(a["c"]["$ref"], "#/components/schemas/A_B2/properties/x");

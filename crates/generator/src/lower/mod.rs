@@ -154,7 +154,7 @@ fn document31(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
     walk::each_schema(raw, &mut |schema, at, component| {
         schema31::lower_schema(schema, at, component, lowered, &mut defs)
     })?;
-    defs::hoist(raw, defs, lowered);
+    defs::hoist(raw, defs, lowered)?;
     webhooks::lower(raw, lowered)
 }
 

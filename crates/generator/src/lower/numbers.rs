@@ -6,20 +6,20 @@
 
 use serde_json::{Number, Value};
 
-use super::walk::push;
+use super::walk::{holds_names, is_data, push};
 use super::Lowered;
 
 /// Relaxes the bounds of every `type: integer` object in `raw` (data members are not schemas).
 pub fn relax_integer_bounds(raw: &mut Value, lowered: &mut Lowered) {
     let mut at = String::new();
-    visit(raw, &mut at, lowered);
+    visit(raw, &mut at, lowered, false);
 }
 
-fn visit(node: &mut Value, at: &mut String, lowered: &mut Lowered) {
+fn visit(node: &mut Value, at: &mut String, lowered: &mut Lowered, names: bool) {
     let len = at.len();
     match node {
         Value::Object(map) => {
-            if map.get("type").is_some_and(|t| t == "integer") {
+            if !names && map.get("type").is_some_and(|t| t == "integer") {
                 for key in ["minimum", "maximum"] {
                     let Some(Value::Number(n)) = map.get(key) else {
                         continue;
@@ -49,23 +49,18 @@ fn visit(node: &mut Value, at: &mut String, lowered: &mut Lowered) {
                 }
             }
             for (key, value) in map.iter_mut() {
-                if key.starts_with("x-")
-                    || matches!(
-                        key.as_str(),
-                        "example" | "examples" | "default" | "enum" | "const"
-                    )
-                {
+                if is_data(key, names) {
                     continue;
                 }
                 push(at, key);
-                visit(value, at, lowered);
+                visit(value, at, lowered, holds_names(key, names));
                 at.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, value) in items.iter_mut().enumerate() {
                 push(at, &i.to_string());
-                visit(value, at, lowered);
+                visit(value, at, lowered, false);
                 at.truncate(len);
             }
         }

@@ -15,7 +15,23 @@ use crate::error::{GenError, Result};
 pub struct Def {
     /// Its pointer in the original document (what `$ref`s to it name).
     pub original: String,
+    /// Not lowered yet: only the definitions something references are (see `defs.rs`).
     pub value: Value,
+    /// The component it was defined in, and that component's anchor (for self-recursion).
+    pub component: Option<String>,
+    pub anchor: Option<String>,
+}
+
+/// Lowers a nested definition (at its original pointer, in the scope of its component).
+pub fn lower_def(def: &mut Def, lowered: &mut Lowered, defs: &mut Vec<Def>) -> Result<()> {
+    let mut ctx = Ctx {
+        component: def.component.clone(),
+        anchor: def.anchor.clone(),
+        lowered,
+        defs,
+    };
+    let mut at = def.original.clone();
+    ctx.schema(&mut def.value, &mut at, false)
 }
 
 /// The OpenAPI 3.1 default schema dialect, and JSON Schema 2020-12 itself.
@@ -153,9 +169,23 @@ impl Ctx<'_> {
         for (key, value) in map.iter_mut() {
             push(at, key);
             match (key.as_str(), &mut *value) {
-                ("properties" | "$defs" | "definitions", Value::Object(subs)) => {
+                ("properties", Value::Object(subs)) => {
+                    let len = at.len();
+                    subs.retain(|name, sub| {
+                        // `name: false`: the member must be absent; the type has no field for it.
+                        let forbidden = *sub == Value::Bool(false);
+                        if forbidden {
+                            push(at, name);
+                            self.lowered.note(
+                                at,
+                                format!("property `{name}` with schema `false` (must be absent)"),
+                                "no field for it; its absence is not checked",
+                            );
+                            at.truncate(len);
+                        }
+                        !forbidden
+                    });
                     for (name, sub) in subs.iter_mut() {
-                        let len = at.len();
                         push(at, name);
                         self.schema(sub, at, false)?;
                         at.truncate(len);
@@ -185,7 +215,12 @@ impl Ctx<'_> {
             if let Some(Value::Object(subs)) = map.remove(key) {
                 for (name, value) in subs {
                     let original = key_at(&key_at(at, key), &name);
-                    self.defs.push(Def { original, value });
+                    self.defs.push(Def {
+                        original,
+                        value,
+                        component: self.component.clone(),
+                        anchor: self.anchor.clone(),
+                    });
                 }
             }
         }
@@ -289,6 +324,15 @@ impl Ctx<'_> {
                         }
                     }
                     Value::Array(_) => {}
+                    // The media-type spelling (named Example Objects) in a schema: one clear
+                    // meaning, the first `value` is the example.
+                    Value::Object(named) if named.values().any(|e| e.get("value").is_some()) => {
+                        let first = named.values().find_map(|e| e.get("value")).cloned();
+                        if let Some(first) = first {
+                            map.entry("example").or_insert(first);
+                        }
+                        map.insert("x-examples".into(), Value::Object(named));
+                    }
                     _ => {
                         return Err(GenError::new(
                             here(),
@@ -338,14 +382,22 @@ impl Ctx<'_> {
                     "keys are `String`, the constraint is not checked",
                 ),
                 _ => {
-                    let why = REJECTED
-                        .iter()
-                        .find(|(k, _)| *k == key)
-                        .map_or("not part of OpenAPI 3.1 or 3.0", |(_, why)| why);
-                    return Err(unsupported(
+                    if let Some((_, why)) = REJECTED.iter().find(|(k, _)| *k == key) {
+                        return Err(unsupported(
+                            &here(),
+                            format!("schema keyword `{key}` ({why})"),
+                        ));
+                    }
+                    // JSON Schema 2020-12 reads an unknown keyword as an annotation: it constrains
+                    // nothing. Kept as an extension and listed, so a typo does not pass unseen.
+                    self.lowered.note(
                         &here(),
-                        format!("schema keyword `{key}` ({why})"),
-                    ));
+                        format!(
+                            "unknown schema keyword `{key}` (an annotation in JSON Schema 2020-12)"
+                        ),
+                        "ignored: it constrains nothing",
+                    );
+                    map.insert(format!("x-{key}"), value);
                 }
             }
         }
@@ -516,6 +568,26 @@ fn exclusive_bound(map: &mut Map<String, Value>, key: &str, value: Value) {
     } else {
         ("maximum", false)
     };
+    // On integers a strict bound is an inclusive one, one step inside: exact, and enforceable.
+    if let (true, Some(v)) = (
+        map.get("type").is_some_and(|t| t == "integer"),
+        value.as_i64(),
+    ) {
+        let inclusive = if lower {
+            v.checked_add(1)
+        } else {
+            v.checked_sub(1)
+        };
+        if let Some(inclusive) = inclusive {
+            let stricter = match map.get(bound).and_then(Value::as_i64) {
+                Some(e) if lower => e.max(inclusive),
+                Some(e) => e.min(inclusive),
+                None => inclusive,
+            };
+            map.insert(bound.into(), Value::from(stricter));
+            return;
+        }
+    }
     let (Some(v), existing) = (value.as_f64(), map.get(bound).and_then(Value::as_f64)) else {
         return;
     };

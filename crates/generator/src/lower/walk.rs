@@ -15,11 +15,14 @@ pub fn push(at: &mut String, token: &str) {
     }
 }
 
+/// What [`each_schema`] calls on a schema: (schema, its pointer, its component name if it is one).
+pub type SchemaFn<'f> = dyn FnMut(&mut Value, &mut String, Option<&str>) -> Result<()> + 'f;
+
 /// Calls `f(schema, pointer, component)` on each top-level schema of `raw`; `component` is the
 /// `components.schemas` name the schema is, if it is one. `f` walks inside the schema itself.
 pub fn each_schema(
     raw: &mut Value,
-    f: &mut dyn FnMut(&mut Value, &mut String, Option<&str>) -> Result<()>,
+    f: &mut SchemaFn<'_>,
 ) -> Result<()> {
     let mut at = String::new();
     if let Some(Value::Object(schemas)) = raw.pointer_mut("/components/schemas") {
@@ -37,7 +40,7 @@ pub fn each_schema(
 fn members(
     node: &mut Value,
     at: &mut String,
-    f: &mut dyn FnMut(&mut Value, &mut String, Option<&str>) -> Result<()>,
+    f: &mut SchemaFn<'_>,
 ) -> Result<()> {
     let len = at.len();
     match node {
@@ -71,4 +74,18 @@ fn members(
         _ => {}
     }
     Ok(())
+}
+
+/// Whether member `key` of an object holds data (an example payload, a default, enum values,
+/// an extension), not spec: `$ref`s and schemas in it are not walked. `in_names` is true for a
+/// `properties` map, where `default` or `example` is the name of a property, not data.
+pub fn is_data(key: &str, in_names: bool) -> bool {
+    !in_names
+        && (key.starts_with("x-")
+            || matches!(key, "example" | "examples" | "default" | "enum" | "const"))
+}
+
+/// Whether the value of member `key` is a map of property names (`properties` of a schema).
+pub fn holds_names(key: &str, in_names: bool) -> bool {
+    key == "properties" && !in_names
 }
