@@ -14,6 +14,8 @@ mod defs;
 mod numbers;
 mod refs;
 mod schema31;
+#[cfg(test)]
+mod tests;
 mod walk;
 mod webhooks;
 
@@ -184,7 +186,7 @@ fn info31(root: &mut serde_json::Map<String, Value>) {
 }
 
 #[cfg(test)]
-mod tests {
+mod driver_tests {
     use super::*;
     use serde_json::json;
 

@@ -448,6 +448,21 @@ impl Ctx<'_> {
             }
             _ => {
                 if ["oneOf", "anyOf"].iter().any(|k| map.contains_key(*k)) {
+                    // Alternatives that each declare one of the listed types (or reference a
+                    // schema, whose type governs) already say it all.
+                    let typed = |k: &str| match map.get(k) {
+                        Some(Value::Array(parts)) => parts.iter().all(|p| {
+                            p.get("$ref").is_some()
+                                || p.get("type")
+                                    .and_then(Value::as_str)
+                                    .is_some_and(|t| rest.iter().any(|r| r == t))
+                        }),
+                        _ => true,
+                    };
+                    if typed("oneOf") && typed("anyOf") {
+                        map.remove("type");
+                        return Ok(());
+                    }
                     return Err(unsupported(
                         &key_at(at, "type"),
                         "a type array beside `oneOf`/`anyOf`",

@@ -20,10 +20,7 @@ pub type SchemaFn<'f> = dyn FnMut(&mut Value, &mut String, Option<&str>) -> Resu
 
 /// Calls `f(schema, pointer, component)` on each top-level schema of `raw`; `component` is the
 /// `components.schemas` name the schema is, if it is one. `f` walks inside the schema itself.
-pub fn each_schema(
-    raw: &mut Value,
-    f: &mut SchemaFn<'_>,
-) -> Result<()> {
+pub fn each_schema(raw: &mut Value, f: &mut SchemaFn<'_>) -> Result<()> {
     let mut at = String::new();
     if let Some(Value::Object(schemas)) = raw.pointer_mut("/components/schemas") {
         for (name, schema) in schemas.iter_mut() {
@@ -37,11 +34,7 @@ pub fn each_schema(
     members(raw, &mut at, f)
 }
 
-fn members(
-    node: &mut Value,
-    at: &mut String,
-    f: &mut SchemaFn<'_>,
-) -> Result<()> {
+fn members(node: &mut Value, at: &mut String, f: &mut SchemaFn<'_>) -> Result<()> {
     let len = at.len();
     match node {
         Value::Object(map) => {
