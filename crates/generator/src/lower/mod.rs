@@ -149,6 +149,7 @@ fn document31(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
         ));
     }
     info31(root);
+    operations31(root)?;
     // 3.1 makes `paths` optional (a webhooks-only document); 3.0 requires it.
     root.entry("paths")
         .or_insert_with(|| Value::Object(Default::default()));
@@ -158,6 +159,42 @@ fn document31(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
     })?;
     defs::hoist(raw, defs, lowered)?;
     webhooks::lower(raw, lowered)
+}
+
+/// 3.1 makes an operation's `responses` optional (3.0 requires it: none documented is `{}`), and
+/// adds the `mutualTLS` security scheme, which the client cannot set up (rejected).
+fn operations31(root: &mut serde_json::Map<String, Value>) -> Result<()> {
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for (method, op) in item.iter_mut() {
+                if let (true, Value::Object(op)) = (METHODS.contains(&method.as_str()), op) {
+                    op.entry("responses")
+                        .or_insert_with(|| Value::Object(Default::default()));
+                }
+            }
+        }
+    }
+    let schemes = root
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+        .and_then(Value::as_object);
+    for (name, scheme) in schemes.into_iter().flatten() {
+        if scheme.get("type").and_then(Value::as_str) == Some("mutualTLS") {
+            let at = Ptr::root()
+                .push("components")
+                .push("securitySchemes")
+                .push(name)
+                .push("type");
+            return Err(GenError::unsupported(
+                &at,
+                "security scheme `mutualTLS` (a TLS client certificate)",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `info.summary` (3.1) joins the description; `license.identifier` (SPDX) becomes its URL.

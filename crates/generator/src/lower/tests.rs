@@ -163,3 +163,17 @@ fn a_3_0_document_keeps_rejecting_3_1_keywords() {
     let e = parse(&text, true).expect_err("3.0 has no const");
     assert_eq!(e.pointer, "/components/schemas/A/const");
 }
+
+#[test]
+fn optional_responses_and_mutual_tls() {
+    let text = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "a"}}}})
+    .to_string();
+    let (raw, _, _) = parse(&text, true).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(raw["paths"]["/a"]["get"]["responses"], json!({}));
+    let text = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"securitySchemes": {"m": {"type": "mutualTLS"}}}})
+    .to_string();
+    let e = parse(&text, true).expect_err("mutualTLS is not supported");
+    assert_eq!(e.pointer, "/components/securitySchemes/m/type");
+}
