@@ -11,6 +11,8 @@ mod decode;
 #[cfg(feature = "generator")]
 mod generator;
 #[cfg(feature = "generator")]
+mod hostile;
+#[cfg(feature = "generator")]
 mod progenitor;
 mod report;
 mod server;
@@ -231,6 +233,7 @@ fn benchmark_1(root: &Path, args: &Args) -> (Vec<Row>, Option<PathBuf>) {
                 .target("< 1 s", Verdict::NotAvailable),
         ),
     }
+    rows.extend(hostile::rows(root, args.quick));
     (rows, full_api_crate)
 }
 

@@ -1,4 +1,5 @@
-//! Every good fixture's generated crate compiles warning-free (clippy `-D warnings`, all targets,
+//! Every good fixture's generated crate, and every hostile document's that must compile
+//! (`tests/hostile_specs/compile/`), compiles warning-free (clippy `-D warnings`, all targets,
 //! feature `mock` included), so a fixture that no longer builds fails `cargo test`, not only CI.
 //! The crates are generated into one scratch workspace under `target/` and checked with one cargo
 //! invocation in the workspace's own target directory (dependencies are shared).
@@ -8,8 +9,9 @@ use std::process::Command;
 
 use atlas_exports_tests::workspace_root;
 
-fn good_fixtures() -> Vec<String> {
-    let dir = workspace_root().join("tests/fixtures/good");
+/// The `.yaml` documents of `dir` (relative to the workspace root), by file stem, sorted.
+fn specs_in(dir: &str) -> Vec<String> {
+    let dir = workspace_root().join(dir);
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("fixtures directory")
         .filter_map(|e| {
@@ -21,23 +23,41 @@ fn good_fixtures() -> Vec<String> {
     names
 }
 
+/// Good fixtures are `fixture-<name>` in `<name>/`; the hostile documents that must compile
+/// (`tests/hostile_specs/compile/`: names that clash, self-containing aliases, over-long names) are
+/// `hostile-<name>` in `hostile_<name>/`, and their own tests (spec examples round-trip) run too.
 #[test]
 fn every_good_fixture_crate_passes_clippy() {
     let root = workspace_root();
     let scratch: PathBuf = root.join("target/fixture-crates");
     let mut members = Vec::new();
-    for name in good_fixtures() {
-        let out = scratch.join(&name);
+    let mut hostile = Vec::new();
+    let good = specs_in("tests/fixtures/good")
+        .into_iter()
+        .map(|n| ("tests/fixtures/good", "fixture", n));
+    let compile = specs_in("tests/hostile_specs/compile")
+        .into_iter()
+        .map(|n| ("tests/hostile_specs/compile", "hostile", n));
+    for (dir, prefix, name) in good.chain(compile) {
+        let member = match prefix {
+            "fixture" => name.clone(),
+            _ => format!("{prefix}_{name}"),
+        };
+        let out = scratch.join(&member);
+        let crate_name = format!("{prefix}-{}", name.replace('_', "-"));
         let options = apigen::Options {
-            crate_name: format!("fixture-{}", name.replace('_', "-")),
-            spec_label: format!("tests/fixtures/good/{name}.yaml"),
+            crate_name: crate_name.clone(),
+            spec_label: format!("{dir}/{name}.yaml"),
             runtime_path: apigen::workspace_runtime_path(&out),
             ..Default::default()
         };
-        let spec = root.join(format!("tests/fixtures/good/{name}.yaml"));
+        let spec = root.join(format!("{dir}/{name}.yaml"));
         let files = apigen::generate(&spec, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
         apigen::write::write(&out, &files).unwrap_or_else(|e| panic!("{name}: {e}"));
-        members.push(format!("\"{name}\""));
+        members.push(format!("\"{member}\""));
+        if prefix == "hostile" {
+            hostile.push(crate_name);
+        }
     }
     // Behaviour tests of fixture crates (tests/fixture_wire/): what they put on the wire.
     let wire = scratch.join("wire");
@@ -81,6 +101,7 @@ fn every_good_fixture_crate_passes_clippy() {
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .args(["test", "-p", "fixture-wire", "--offline", "--quiet"])
+        .args(hostile.iter().flat_map(|c| ["-p", c.as_str()]))
         .output()
         .expect("cargo runs");
     assert!(

@@ -62,6 +62,7 @@ good_fixture!(
     path_parameters,
     object_parameters,
     loose_discriminators,
+    patterns,
     oas31_schemas,
     oas31_references,
 );

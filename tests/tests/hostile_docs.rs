@@ -9,7 +9,11 @@
 //!   would read them, `doc_scan`) are exactly those of the same document with plain words;
 //! - the real toolchain on the known attacks: the generated crate passes clippy `-D warnings`,
 //!   `cargo test --doc` lists no doctest and writes no marker file, and no HTML page `cargo doc`
-//!   writes holds the payload's markup.
+//!   writes holds the payload's markup;
+//! - the real rustdoc on random text: hundreds of random strings through the escaping path
+//!   (`escape::doc_lines`, `code`, `inline`), alone and joined as the generator joins doc parts,
+//!   written as one file's doc comments: `rustdoc --test` lists no doctest and the pages hold no
+//!   markup from the text (this does not depend on the parser version the generator checks with).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,6 +21,7 @@ use std::process::Command;
 use atlas_exports_tests::doc_scan::{scan, DocFindings};
 use atlas_exports_tests::workspace_root;
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 /// Placeholders whose strings are keys or values that must stay distinct (a suffix keeps them so).
@@ -81,11 +86,44 @@ fn plain_words() -> Vec<String> {
 /// line endings, controls, bidi characters, and words.
 fn piece() -> impl Strategy<Value = String> {
     let fixed = [
+        // Fences and code-block starts, alone and behind container markers.
         "```",
         "````",
         "```rust",
+        "``` rust",
+        "```text",
+        "```ignore-x",
         "~~~",
         "~~~~rust",
+        "~~~ rust ~~~",
+        "```rust```",
+        "   ~~~",
+        "\t~~~rust",
+        "\t```",
+        "# ```rust",
+        "- ```rust",
+        "1. ```",
+        "1.  ```",
+        "- - ```rust",
+        " - ~~~",
+        "> ```rust",
+        ">- ```",
+        "- > ```rust",
+        "1.\t```rust",
+        "-\t```",
+        "- [ ] ```rust",
+        "- [x] ~~~",
+        "* [ ]     ",
+        "[^x]: ```rust",
+        "|```rust|",
+        "\\```rust",
+        "&#96;&#96;&#96;rust",
+        "a\n===\n```rust",
+        "- a\n\n      ```rust",
+        "\u{a0}```rust",
+        "\u{3000}    x",
+        "\u{a0}\u{a0}\u{a0}\u{a0}",
+        // Indentation, line endings, containers.
         "`",
         "``",
         "\n",
@@ -94,32 +132,76 @@ fn piece() -> impl Strategy<Value = String> {
         "\r",
         "    ",
         "\t",
+        "\t\t",
         "  ",
+        " \t",
         "# ",
         "- ",
+        "* ",
         "1. ",
+        "10) ",
+        "+ ",
         "> ",
+        ">> ",
+        "-- x",
+        "--- y",
+        "===",
+        "---",
+        "***",
+        "* * *",
+        "|a|b|",
+        "|-|-|",
+        "| a | `b|c` |",
+        // HTML, entities, links, images, definitions, footnotes.
         "<script>alert(1)</script>",
         "<b>",
         "</code>",
         "<!--",
         "-->",
+        "<details>",
+        "</details>",
+        "<pre>",
+        "</pre>",
+        "<?x",
+        "<![CDATA[",
+        "]]>",
+        "<img src=x onerror=alert(1)>",
+        "&#60;img src=x onerror=alert(1)&#62;",
+        "&lt;b&gt;",
         "<http://a b>",
+        "<http://a>",
         "<https://ok.example/x>",
+        "<https://a\">",
+        "<javascript:alert(1)>",
         "[x](javascript:alert(1))",
+        "[x](<javascript:alert(1)>)",
         "![i](https://t.example/p.png)",
+        "!\\[",
         "[`Client`]",
+        "[`Client`]: javascript:alert(1)",
+        "[a]: javascript:alert(1)",
+        "[a]",
+        "[^1]: foot",
+        "[^1]",
+        "`<img src=x onerror=alert(1)>`",
         "&",
         "|",
         "\\",
+        "\\`",
+        "\\\\`",
         "*",
         "_",
+        // Hidden characters.
         "\u{202e}",
         "\u{2066}",
         "\u{0}",
         "\u{7}",
+        "\u{b}",
+        "\u{c}",
+        "\u{85}",
         "\u{feff}",
         "\u{2028}",
+        // Code.
         "fn main() {}",
         PAYLOAD,
         "\"",
@@ -128,8 +210,9 @@ fn piece() -> impl Strategy<Value = String> {
         "}",
     ];
     prop_oneof![
-        3 => proptest::sample::select(fixed.to_vec()).prop_map(str::to_owned),
+        6 => proptest::sample::select(fixed.to_vec()).prop_map(str::to_owned),
         1 => "[a-zA-Z0-9 ]{1,8}",
+        2 => proptest::sample::select(vec!["\n", "\n\n", " ", "\n  ", "\n    ", "\n\t"]).prop_map(str::to_owned),
     ]
 }
 
@@ -179,7 +262,7 @@ fn random_spec_text_adds_no_doctest_html_or_link() {
 fn known_attacks() -> Vec<String> {
     let fence_escape = format!("a`\n```\n{PAYLOAD}\n```\n`");
     let attacks = [
-        "Title \\ with \0 NUL\"\n[dependencies]\nevil = { path = \"/\" }".to_owned(),
+        "[`Client`]: javascript:alert(document.domain) Title \\ with \0 NUL\"\n[dependencies]\nevil = { path = \"/\" }".to_owned(),
         format!("Tilde fence:\n\n~~~\n{PAYLOAD}\n~~~\n\nIndented:\n\n    {PAYLOAD}\n\nTab:\n\n\t{PAYLOAD}"),
         "1.0\r\u{202e}".to_owned(),
         format!("Server\n\n    {PAYLOAD}"),
@@ -198,13 +281,14 @@ fn known_attacks() -> Vec<String> {
         "<!-- hidden -->".to_owned(),
         format!("~~~~rust\n{PAYLOAD}"),
         "\u{2066}isolate\u{2069}".to_owned(),
-        format!("Created:\n\n```\n{PAYLOAD}\n```"),
+        // Seen by rustdoc's parser (pulldown-cmark 0.11) as a task item holding a code block.
+        format!("1.  A thing.\n\n      ```\n- [ ] ```\n  {PAYLOAD}\n      ```"),
         fence_escape.clone(),
-        format!("Scheme doc\n\n    {PAYLOAD}"),
-        format!("Thing.\n\n# Heading\n    {PAYLOAD}"),
+        format!("[`Secret`]: javascript:alert(document.cookie)\n\nScheme doc\n\n    {PAYLOAD}"),
+        format!("Thing.\n\n  \u{3000}x\n\n# Heading\n    {PAYLOAD}"),
         fence_escape.clone(),
         "<script>window.pwned=3</script>".to_owned(),
-        "State.".to_owned(),
+        "State\r\u{202e}".to_owned(),
         "<script>window.pwned=4</script>".to_owned(),
         fence_escape.clone(),
         "x\r".to_owned(),
@@ -340,4 +424,180 @@ fn known_attacks_neither_run_nor_render_with_the_real_toolchain() {
             );
         }
     }
+}
+
+/// One item's doc lines as the generator writes them: prose alone, a value in generator text, two
+/// parts of one item (generator text, then spec prose), and a deprecation-style inline note.
+fn doc_forms(a: &str, b: &str) -> Vec<Vec<String>> {
+    use apigen::escape::{code, doc_lines, inline};
+    vec![
+        doc_lines(a),
+        doc_lines(&format!("The {} member of the body.", code(a))),
+        doc_lines(&format!(
+            "Kept as a [`Secret`]: never in `Debug` output.\n\n{a}\n\n{b}"
+        )),
+        doc_lines(&format!(
+            "{}\n\nA typed async client from {}.",
+            apigen::escape::plain_line(a),
+            code(b)
+        )),
+        vec![format!(" {}", inline(a))],
+    ]
+}
+
+#[test]
+fn random_doc_text_neither_runs_nor_renders_with_the_real_rustdoc() {
+    let scratch = workspace_root().join("target/hostile-docs/rustdoc");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("scratch");
+    let seed = seed();
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    bytes[8] = 1;
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+    );
+    let mut source = String::from("//! Random doc text.\n#![allow(missing_docs)]\n");
+    let mut item = 0;
+    for _ in 0..300 {
+        let a = hostile_string()
+            .new_tree(&mut runner)
+            .expect("value")
+            .current();
+        let b = hostile_string()
+            .new_tree(&mut runner)
+            .expect("value")
+            .current();
+        for lines in doc_forms(&a, &b) {
+            for line in lines {
+                source.push_str(&format!("///{line}\n"));
+            }
+            source.push_str(&format!("pub struct Item{item};\n"));
+            item += 1;
+        }
+    }
+    let lib = scratch.join("lib.rs");
+    std::fs::write(&lib, &source).expect("lib.rs");
+    let rustdoc = std::env::var_os("RUSTDOC").unwrap_or_else(|| "rustdoc".into());
+    let run = |args: &[&str]| {
+        Command::new(&rustdoc)
+            .current_dir(&scratch)
+            .args([
+                "lib.rs",
+                "--crate-type",
+                "lib",
+                "--edition",
+                "2021",
+                "--crate-name",
+                "random_docs",
+            ])
+            .args(args)
+            .output()
+            .expect("rustdoc runs")
+    };
+    let reproduce = format!("reproduce with: FUZZ_SEED={seed} cargo test -p atlas-exports-tests --test hostile_docs (source in {})", lib.display());
+    let list = run(&["--test", "--test-args", "--list"]);
+    let listed = String::from_utf8_lossy(&list.stdout);
+    let doctests: Vec<&str> = listed.lines().filter(|l| l.ends_with(": test")).collect();
+    assert!(
+        list.status.success(),
+        "{}\n{reproduce}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    assert!(
+        doctests.is_empty(),
+        "doc text became doctests: {doctests:#?}\n{reproduce}"
+    );
+    let doc = run(&["-o", "doc"]);
+    assert!(
+        doc.status.success(),
+        "{}\n{reproduce}",
+        String::from_utf8_lossy(&doc.stderr)
+    );
+    let mut pages = Vec::new();
+    html_pages(&scratch.join("doc/random_docs"), &mut pages);
+    assert!(pages.len() > 100, "rustdoc wrote {} pages", pages.len());
+    for page in pages {
+        let html = std::fs::read_to_string(&page).expect("page");
+        let problems = docblock_problems(&html);
+        assert!(
+            problems.is_empty(),
+            "{}: {problems:?}\n{reproduce}",
+            page.display()
+        );
+    }
+}
+
+/// What the doc text of an item page (rustdoc's `top-doc` block) holds beyond what Markdown prose
+/// renders to: a tag outside prose's set, a link with a scheme other than http(s) or mailto, a code
+/// block not marked as text.
+fn docblock_problems(html: &str) -> Vec<String> {
+    const PROSE_TAGS: &[&str] = &[
+        "p",
+        "a",
+        "code",
+        "em",
+        "strong",
+        "del",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "hr",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "div",
+        "sup",
+        "input",
+        "br",
+        "pre",
+        "span",
+        "section",
+        "button",
+        "summary",
+        "wbr",
+        "details",
+    ];
+    let Some(start) = html.find("<details class=\"toggle top-doc\" open>") else {
+        return Vec::new();
+    };
+    let body = &html[start..];
+    let body = &body[..body.find("</div></details>").unwrap_or(body.len())];
+    let mut problems = Vec::new();
+    for (i, _) in body.match_indices('<') {
+        let tag: String = body[i + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '!' | '?'))
+            .collect();
+        let name = tag.trim_start_matches('/').to_ascii_lowercase();
+        if !PROSE_TAGS.contains(&name.as_str()) {
+            problems.push(format!("tag <{tag}"));
+        }
+        if name == "pre" && !tag.starts_with('/') {
+            let open = &body[i..i + body[i..].find('>').unwrap_or(0)];
+            if !open.contains("language-text") {
+                problems.push(format!("code block {open}"));
+            }
+        }
+    }
+    for (i, _) in body.match_indices("href=\"") {
+        let url = &body[i + 6..];
+        let url = url[..url.find('"').unwrap_or(url.len())].to_ascii_lowercase();
+        let scheme = url.split([':', '/', '?', '#']).next().unwrap_or("");
+        if url.contains(':') && !["http", "https", "mailto"].contains(&scheme) {
+            problems.push(format!("href {url}"));
+        }
+    }
+    problems
 }

@@ -252,8 +252,51 @@ fn directory(path: &Path) -> Result<bool> {
     }
 }
 
+/// Largest asset read (a README or an example program is far smaller).
+pub const MAX_ASSET_BYTES: u64 = 1 << 20;
+
+/// The text of `path`, which [`regular_file`] found to be a regular file: read from the file that
+/// was checked (the same device and inode once opened, so a swap for a link in between is refused),
+/// with no other hard link to it, and at most [`MAX_ASSET_BYTES`].
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| error(path, format!("cannot read: {e}")))
+    use std::io::Read;
+    let io = |e: std::io::Error| error(path, format!("cannot read: {e}"));
+    let checked = std::fs::symlink_metadata(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
+    let opened = file.metadata().map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (opened.dev(), opened.ino()) != (checked.dev(), checked.ino()) {
+            return Err(error(path, "changed while it was read".into()));
+        }
+        if opened.nlink() > 1 {
+            return Err(error(
+                path,
+                "has other hard links: spec assets are read only from files of their own".into(),
+            ));
+        }
+    }
+    if !opened.is_file() || !checked.is_file() {
+        return Err(error(path, "is not a regular file".into()));
+    }
+    if opened.len() > MAX_ASSET_BYTES {
+        return Err(error(
+            path,
+            format!("is larger than {MAX_ASSET_BYTES} bytes"),
+        ));
+    }
+    let mut text = String::new();
+    file.take(MAX_ASSET_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
+    if text.len() as u64 > MAX_ASSET_BYTES {
+        return Err(error(
+            path,
+            format!("is larger than {MAX_ASSET_BYTES} bytes"),
+        ));
+    }
+    Ok(text)
 }
 
 fn error(path: &Path, message: String) -> GenError {

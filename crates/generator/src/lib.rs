@@ -186,6 +186,7 @@ pub fn render(ir: &ir::model::Api, options: &Options) -> Result<Vec<(String, Str
     })?
     .concat();
     out.sort_by(|a, b| a.0.cmp(&b.0));
+    write::check_paths(&out)?;
     Ok(out)
 }
 
@@ -196,15 +197,16 @@ fn render_share(
     k: usize,
     n: usize,
 ) -> Result<Vec<(String, String)>> {
-    let files = emit::emit_share(ir, options, k, n)?;
-    let mut out = Vec::with_capacity(files.len());
-    for file in files {
+    // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
+    let mut out = Vec::new();
+    emit::emit_share_into(ir, options, k, n, &mut |file| {
         let text = match file.contents {
             emit::Contents::Rust(tokens) => format::rust(&file.path, tokens)?,
             emit::Contents::Text(text) => text,
         };
         out.push((file.path, text));
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -11,6 +11,8 @@ use serde_json::Value;
 
 use crate::error::{GenError, Ptr, Result};
 
+pub mod limits;
+
 /// A loaded spec: the typed model plus the raw tree it came from.
 pub struct LoadedSpec {
     pub path: PathBuf,
@@ -44,8 +46,7 @@ pub fn spec_file(path: &Path) -> Result<PathBuf> {
 /// Reads and parses the spec at `path` (file or directory).
 pub fn load(path: &Path) -> Result<LoadedSpec> {
     let file = spec_file(path)?;
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| GenError::new(file.display().to_string(), format!("cannot read spec: {e}")))?;
+    let text = limits::read_spec(&file)?;
     let is_json = file.extension().is_some_and(|ext| ext == "json");
     parse(&text, is_json).map(|(raw, api, lowered)| LoadedSpec {
         path: file,
@@ -56,7 +57,11 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
 }
 
 /// Spec text (JSON or YAML) -> its raw tree, nothing checked yet (also used by `spec_tools`).
+/// A document over [`limits::MAX_SPEC_BYTES`] or nested deeper than [`limits::MAX_FLOW_NESTING`]
+/// is refused before it is parsed.
 pub fn parse_raw(text: &str, is_json: bool) -> Result<Value> {
+    limits::check_size(text.len())?;
+    limits::check_nesting(text)?;
     if is_json {
         serde_json::from_str(text).map_err(|e| GenError::new("", format!("invalid JSON: {e}")))
     } else {

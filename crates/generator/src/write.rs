@@ -65,9 +65,59 @@ pub fn stale(dir: &Path, files: &[(String, String)]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Longest file or directory name written, in bytes (ext4, APFS, NTFS and most others).
+pub const MAX_COMPONENT_BYTES: usize = 255;
+
+/// Checks every output path before anything is written, so a bad one fails the run with the
+/// directory untouched rather than half-way through writing: relative, `/`-separated, each
+/// component non-empty, not `.`/`..`, at most [`MAX_COMPONENT_BYTES`], of ASCII letters, digits,
+/// `_`, `-` and `.` (names come from the spec only through `ir::naming`, which guarantees this),
+/// and no two equal ignoring case.
+pub fn check_paths(files: &[(String, String)]) -> Result<()> {
+    // Two files at one path (or at paths that differ only in case, one file on macOS and
+    // Windows) would silently overwrite each other.
+    let mut seen = BTreeSet::new();
+    for (rel, _) in files {
+        if !seen.insert(rel.to_ascii_lowercase()) {
+            return Err(GenError::new(
+                rel.as_str(),
+                "generated file path is generated twice (ignoring case); nothing was written",
+            ));
+        }
+        for component in rel.split('/') {
+            let problem = if component.is_empty() || component == "." || component == ".." {
+                Some("has an empty, `.` or `..` component".to_owned())
+            } else if component.len() > MAX_COMPONENT_BYTES {
+                Some(format!(
+                    "has a component of {} bytes (at most {MAX_COMPONENT_BYTES})",
+                    component.len()
+                ))
+            } else if !component
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            {
+                Some(format!(
+                    "has a character other than ASCII letters, digits, `_`, `-` and `.` in `{component}`"
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(GenError::new(
+                    rel.as_str(),
+                    format!("generated file path {problem}; nothing was written"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes `files` under `dir`, skipping unchanged ones (keeps mtimes, so cargo does not rebuild), and
-/// removes files that are no longer generated. Returns the number of files written.
+/// removes files that are no longer generated. Returns the number of files written. Paths are
+/// checked ([`check_paths`]) before the directory is touched.
 pub fn write(dir: &Path, files: &[(String, String)]) -> Result<usize> {
+    check_paths(files)?;
     let io = |p: &PathBuf, e: std::io::Error| GenError::new(p.display().to_string(), e.to_string());
     let mut written = 0;
     let expected: BTreeSet<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
@@ -97,4 +147,45 @@ pub fn write(dir: &Path, files: &[(String, String)]) -> Result<usize> {
         written += 1;
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(paths: &[&str]) -> Vec<(String, String)> {
+        paths
+            .iter()
+            .map(|p| (p.to_string(), String::new()))
+            .collect()
+    }
+
+    #[test]
+    fn bad_paths_fail_before_anything_is_written() {
+        let dir = std::env::temp_dir().join(format!("apigen-write-{}", std::process::id()));
+        let long = format!("src/types/{}.rs", "a".repeat(253));
+        for bad in [
+            long.as_str(),
+            "src/../x.rs",
+            "src//x.rs",
+            "src/a b.rs",
+            "/abs.rs",
+        ] {
+            let err = write(&dir, &files(&["Cargo.toml", bad])).expect_err(bad);
+            assert_eq!(err.pointer, bad);
+            assert!(
+                err.message.ends_with("nothing was written"),
+                "{}",
+                err.message
+            );
+            assert!(!dir.exists(), "{bad}: the directory was touched");
+        }
+        let err = check_paths(&files(&["src/lib.rs", "src/Lib.rs"])).expect_err("case twins");
+        assert_eq!(err.pointer, "src/Lib.rs");
+        let ok = format!("src/types/{}.rs", "a".repeat(252));
+        assert_eq!(
+            check_paths(&files(&["Cargo.toml", &ok, "src/lib.rs"])),
+            Ok(())
+        );
+    }
 }

@@ -75,5 +75,23 @@ fn assets_are_never_read_through_a_symlink() {
     std::os::unix::fs::symlink(&root, spec.join("examples")).expect("dir link");
     let err = load(&spec).expect_err("a symlinked examples directory is refused");
     assert!(err.to_string().contains("symbolic link"), "{err}");
+    std::fs::remove_file(spec.join("examples")).expect("unlink");
+    // A hard link to a file elsewhere is refused too, and so is an oversized asset.
+    std::fs::hard_link(root.join("secret.txt"), spec.join("crate-docs.md")).expect("hard link");
+    let err = load(&spec).expect_err("a hard-linked asset is refused");
+    assert!(err.to_string().contains("hard links"), "{err}");
+    std::fs::remove_file(spec.join("crate-docs.md")).expect("unlink");
+    std::fs::write(
+        spec.join("crate-docs.md"),
+        "x".repeat(MAX_ASSET_BYTES as usize + 1),
+    )
+    .expect("big");
+    let err = load(&spec).expect_err("an oversized asset is refused");
+    assert!(err.to_string().contains("larger than"), "{err}");
+    std::fs::write(spec.join("crate-docs.md"), "# Docs").expect("docs");
+    assert_eq!(
+        load(&spec).expect("a plain asset").0.as_deref(),
+        Some("# Docs")
+    );
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -11,6 +11,7 @@ use super::docs::doc_attrs;
 use super::rust_types::{ident, type_tokens};
 use crate::escape::code;
 use crate::ir::model::*;
+use crate::ir::naming::OPERATOR_METHODS;
 
 pub struct BodyFields {
     /// Builder struct fields.
@@ -44,10 +45,12 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
         "into_stream",
         "into_pages",
     ];
+    // An operator name (`add`) as a setter is clippy's `should_implement_trait`.
+    let clashes = |name: &str| reserved.contains(&name) || OPERATOR_METHODS.contains(&name);
     if s.fields.is_empty()
         || s.fields
             .iter()
-            .any(|f| taken.contains(&f.rust_name) || reserved.contains(&f.rust_name.as_str()))
+            .any(|f| taken.contains(&f.rust_name) || clashes(&f.rust_name))
     {
         return None;
     }

@@ -106,19 +106,17 @@ fn setter(setter: &CredentialSetter) -> TokenStream {
         }
     };
     // Bearer tokens serve every OAuth2 scheme: their descriptions are about the flow, not this.
-    let spec_docs = match setter.kind {
-        CredentialKind::Bearer => TokenStream::new(),
-        _ if setter.descriptions.is_empty() => TokenStream::new(),
-        _ => {
-            let text = setter.descriptions.join("\n\n");
-            let attrs = super::docs::doc_attrs(Some(&text));
-            quote!(#[doc = ""] #attrs)
+    // The schemes' descriptions join the method's text before sanitizing: one item, one check.
+    let mut doc = doc;
+    if !matches!(setter.kind, CredentialKind::Bearer) {
+        for description in &setter.descriptions {
+            doc.push_str("\n\n");
+            doc.push_str(description);
         }
-    };
+    }
     let doc = super::docs::doc_attrs(Some(&doc));
     quote! {
         #doc
-        #spec_docs
         #function
     }
 }

@@ -36,7 +36,7 @@ use proc_macro2::TokenStream;
 
 use crate::error::Result;
 use crate::ir::model::Api;
-use crate::ir::naming::field_name;
+use crate::ir::naming::{field_name, shorten, unique};
 use crate::Options;
 
 pub use crate::escape::doc_lines as sanitize_doc;
@@ -53,10 +53,19 @@ pub struct File {
 }
 
 /// Module file name for a type or operation: `DiskBackupExportJob` -> `disk_backup_export_job`.
-/// A name that is a keyword keeps `field_name`'s trailing `_` (`Type` -> `type_`).
-fn module_name(name: &str) -> String {
-    field_name(name)
+/// A name that is a keyword keeps `field_name`'s trailing `_` (`Type` -> `type_`), and so does one
+/// named like its parent module (`types::types` is clippy's `module_inception`). Snake case can
+/// lengthen a name, so it is shortened again to keep `<module>.rs` a valid file name.
+fn module_name(name: &str, parent: &str) -> String {
+    let mut module = field_name(name);
+    if module == parent {
+        module.push('_');
+    }
+    shorten(&module, MAX_MODULE_BYTES, "_")
 }
+
+/// Longest module name: `<module>.rs` stays well under the usual 255-byte file-name limit.
+const MAX_MODULE_BYTES: usize = 128;
 
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
     emit_share(api, options, 0, 1)
@@ -66,82 +75,103 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
 /// operation modules are dealt round-robin, every other file belongs to share 0.
 pub fn emit_share(api: &Api, options: &Options, k: usize, n: usize) -> Result<Vec<File>> {
     let mut files = Vec::new();
+    emit_share_into(api, options, k, n, &mut |file| {
+        files.push(file);
+        Ok(())
+    })?;
+    Ok(files)
+}
+
+/// [`emit_share`], handing each file to `sink` as soon as it is emitted: a caller that formats it
+/// there holds the tokens of one file at a time, not of every file of the share (tokens cost ~100
+/// times the text they print: a 2 MB document of 12,000 small schemas peaked at 505 MB).
+pub fn emit_share_into(
+    api: &Api,
+    options: &Options,
+    k: usize,
+    n: usize,
+    sink: &mut dyn FnMut(File) -> Result<()>,
+) -> Result<()> {
     let rust = |path: String, tokens: TokenStream| File {
         path,
         contents: Contents::Rust(tokens),
     };
     let mine = |i: usize| i % n == k;
 
+    // Module names only locate files (items are re-exported by glob), so two names that snake-case
+    // alike can simply be numbered.
+    let mut taken = crate::ir::naming::Names::default();
     let mut type_mods = Vec::new();
     for (i, def) in api.types.values().enumerate() {
-        let module = module_name(def.name());
+        let module = unique(module_name(def.name(), "types"), &mut taken);
         if mine(i) {
-            files.push(rust(format!("src/types/{module}.rs"), types::type_def(def)));
+            sink(rust(format!("src/types/{module}.rs"), types::type_def(def)))?;
         }
         type_mods.push(module);
     }
+    let mut taken = crate::ir::naming::Names::default();
     let mut op_mods = Vec::new();
     for (i, op) in api.operations.iter().enumerate() {
-        let module = module_name(&op.fn_name);
+        let module = unique(module_name(&op.fn_name, "operations"), &mut taken);
         if mine(i) {
-            files.push(rust(
+            sink(rust(
                 format!("src/operations/{module}.rs"),
                 operations::operation_module(api, op),
-            ));
+            ))?;
         }
         op_mods.push(module);
     }
     if k != 0 {
-        return Ok(files);
+        return Ok(());
     }
-    files.push(rust(
+    sink(rust(
         "src/types/mod.rs".into(),
         crate_files::module_index(
             "Types of the request and response bodies, one module per spec schema.",
             &type_mods,
             true,
         ),
-    ));
-    files.push(rust(
+    ))?;
+    sink(rust(
         "src/operations/mod.rs".into(),
         crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", &op_mods, true),
-    ));
+    ))?;
 
-    files.push(rust("src/mock.rs".into(), mock::mock_module(api)));
-    files.push(rust("src/params.rs".into(), crate_files::params(api)));
+    sink(rust("src/mock.rs".into(), mock::mock_module(api)))?;
+    sink(rust("src/params.rs".into(), crate_files::params(api)))?;
     if let Some(pages) = pagination::page_impls(api) {
-        files.push(rust("src/pagination.rs".into(), pages));
+        sink(rust("src/pagination.rs".into(), pages))?;
     }
-    files.push(rust("src/lib.rs".into(), crate_files::lib_rs(api, options)));
-    files.push(File {
+    sink(rust("src/lib.rs".into(), crate_files::lib_rs(api, options)))?;
+    sink(File {
         path: "Cargo.toml".into(),
         contents: Contents::Text(crate_files::cargo_toml(api, options)),
-    });
+    })?;
     if !api.fallbacks.is_empty() {
-        files.push(File {
+        sink(File {
             path: "FALLBACKS.md".into(),
             contents: Contents::Text(crate_files::fallbacks_md(api, options)),
-        });
+        })?;
     }
     if let Some(docs) = &options.crate_docs {
         let header = "<!-- @generated: copied from spec/crate-docs.md by `cargo xtask codegen`. Edit it there. -->\n\n";
-        files.push(File {
+        sink(File {
             path: "README.md".into(),
             contents: Contents::Text(format!("{header}{docs}")),
-        });
+        })?;
     }
     for (name, source) in &options.examples.files {
         let header = format!("// @generated: copied from spec/examples/{name} by `cargo xtask codegen`. Edit it there.\n");
-        files.push(File {
+        sink(File {
             path: format!("examples/{name}"),
             contents: Contents::Text(format!("{header}{source}")),
-        });
+        })?;
     }
     if !api.examples.is_empty() {
-        files.push(rust(
+        sink(rust(
             "tests/spec_examples.rs".into(),
             crate_files::example_tests(api, options),
-        ));
+        ))?;
     }
-    Ok(files)
+    Ok(())
 }

@@ -14,6 +14,7 @@ use super::operations::wire_text;
 use super::rust_types::{ident, type_tokens};
 use crate::escape::code;
 use crate::ir::model::{MultipartPart, PartKind, TypeRef};
+use crate::ir::naming::OPERATOR_METHODS;
 
 /// Builder methods a part setter must not shadow.
 const RESERVED: &[&str] = &["body", "send"];
@@ -31,7 +32,10 @@ pub fn part_fields(parts: &[MultipartPart], taken: &[String]) -> Option<BodyFiel
     for part in parts {
         let base = part.rust_name.trim_end_matches('_');
         let slot = format_ident!("part_{}", base);
-        let setter_name = if taken.contains(&part.rust_name) || RESERVED.contains(&base) {
+        let setter_name = if taken.contains(&part.rust_name)
+            || RESERVED.contains(&base)
+            || OPERATOR_METHODS.contains(&base)
+        {
             format!("{base}_part")
         } else {
             part.rust_name.clone()

@@ -26,7 +26,17 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
             );
             let name = ident(&a.name);
             let ty = type_tokens(&a.ty);
-            quote! { #doc pub type #name = #ty; }
+            if a.newtype {
+                // It contains itself, which an alias cannot; same JSON as the alias would have.
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[serde(transparent)]
+                    pub struct #name(pub #ty);
+                }
+            } else {
+                quote! { #doc pub type #name = #ty; }
+            }
         }
     }
 }

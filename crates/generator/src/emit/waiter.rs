@@ -37,8 +37,13 @@ pub fn waiter(op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let failure_arm = (!failure.is_empty()).then(|| {
+        // Parentheses only around alternatives: `state @ ("x")` is `unused_parens`.
+        let values = match &failure[..] {
+            [one] => quote!(#one),
+            _ => quote!((#(#failure)|*)),
+        };
         quote! {
-            Some(state @ (#(#failure)|*)) => runtime::WaitState::Failed { state: state.to_owned(), reason: #reason },
+            Some(state @ #values) => runtime::WaitState::Failed { state: state.to_owned(), reason: #reason },
         }
     });
     // Values outside the enum are reported as unknown; a plain string field has no such notion.

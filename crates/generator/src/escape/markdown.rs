@@ -59,7 +59,8 @@ pub fn code(raw: &str) -> String {
 }
 
 /// Line endings as `\n`, tabs as spaces to the next multiple of four (so indentation is measured
-/// as Markdown measures it), hidden characters as visible escapes.
+/// as Markdown measures it), other whitespace (no-break and ideographic spaces...) as a space (so
+/// the only indentation is spaces, measured in bytes), hidden characters as visible escapes.
 fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut column = 0;
@@ -86,6 +87,10 @@ fn normalize(text: &str) -> String {
                 let before = out.len();
                 visible(c, &mut out);
                 column += out.len() - before;
+            }
+            c if c.is_whitespace() => {
+                out.push(' ');
+                column += 1;
             }
             c => {
                 out.push(c);
@@ -127,7 +132,7 @@ impl Fence {
     /// `line` opens a fence when, indented less than a code block would be, it starts with three
     /// or more backticks (whose info string has none) or tildes.
     fn open(line: &str, base: usize) -> Option<Fence> {
-        let trimmed = line.trim_start();
+        let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
         let ch = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
         let len = trimmed.len() - trimmed.trim_start_matches(ch).len();
@@ -141,13 +146,15 @@ impl Fence {
 
     fn closes(&self, line: &str, base: usize) -> bool {
         let trimmed = line.trim();
-        let indent = line.len() - line.trim_start().len();
+        let indent = indent_of(line);
         let len = trimmed.len() - trimmed.trim_start_matches(self.ch).len();
         indent < base + 4 && len >= self.len && len == trimmed.len()
     }
 }
 
 /// Appends a `text` block at `indent` holding `content` verbatim, fenced so nothing inside closes it.
+/// Every content line is indented by the fence's own indentation too: a line less indented than
+/// the list item holding the block would end the item, and the block with it.
 fn push_block(out: &mut Vec<String>, indent: usize, ch: char, content: &[String]) {
     let len = content
         .iter()
@@ -156,9 +163,13 @@ fn push_block(out: &mut Vec<String>, indent: usize, ch: char, content: &[String]
         .unwrap_or(0)
         .max(2)
         + 1;
-    let fence = format!("{}{}", " ".repeat(indent), ch.to_string().repeat(len));
+    let margin = " ".repeat(indent);
+    let fence = format!("{margin}{}", ch.to_string().repeat(len));
     out.push(format!(" {fence}text"));
-    out.extend(content.iter().map(|l| format!(" {l}")));
+    out.extend(content.iter().map(|l| match l.is_empty() {
+        true => String::new(),
+        false => format!(" {margin}{l}"),
+    }));
     out.push(format!(" {fence}"));
 }
 
@@ -184,7 +195,7 @@ fn sanitize(text: &str) -> Vec<String> {
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].as_str();
-        let trimmed = line.trim_start();
+        let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
         if line.is_empty() {
             out.push(String::new());
@@ -205,7 +216,12 @@ fn sanitize(text: &str) -> Vec<String> {
             while j < lines.len() && !fence.closes(&lines[j], base) {
                 j += 1;
             }
-            push_block(&mut out, fence.indent, fence.ch, &lines[i + 1..j]);
+            // As CommonMark reads a fence's content: up to the fence's indentation removed.
+            let content: Vec<String> = lines[i + 1..j]
+                .iter()
+                .map(|l| l[indent_of(l).min(fence.indent)..].to_owned())
+                .collect();
+            push_block(&mut out, fence.indent, fence.ch, &content);
             previous = Some("```");
             i = j + 1;
             continue;
@@ -249,21 +265,15 @@ fn sanitize(text: &str) -> Vec<String> {
     out
 }
 
+/// Leading spaces (after [`normalize`] the only indentation there is), in bytes.
 fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start().len()
+    line.len() - line.trim_start_matches(' ').len()
 }
 
-/// A line of an indented code block in a container at column `base`: the four columns that made it
-/// a code block removed, the container's kept.
+/// A line of an indented code block in a container at column `base`, without the container's
+/// indentation and the four columns that made it a code block.
 fn dedent(line: &str, base: usize) -> String {
-    if line.is_empty() {
-        return String::new();
-    }
-    format!(
-        "{}{}",
-        " ".repeat(base),
-        &line[indent_of(line).min(base + 4)..]
-    )
+    line[indent_of(line).min(base + 4)..].to_owned()
 }
 
 /// Width of a list item's marker and the space after it (`* ` -> 2, `12. ` -> 4).
@@ -325,8 +335,13 @@ fn escape_prose(line: &str) -> String {
                 }
                 continue;
             }
-            // An intra-doc link to code, "[`Client::send`]", is kept.
-            '[' if chars.get(i + 1) == Some(&'`') && intra_doc_end(&chars, i).is_some() => {
+            // An intra-doc link to code, "[`Client::send`]", is kept; not as a link definition
+            // ("[`Client`]: url" would redefine the link for every doc line of the item).
+            '[' if chars.get(i + 1) == Some(&'`')
+                && intra_doc_end(&chars, i).is_some_and(|e| {
+                    chars.get(e + 1) != Some(&':') || !block_start_before(&chars, i)
+                }) =>
+            {
                 let end = intra_doc_end(&chars, i).unwrap_or(i);
                 out.extend(&chars[i..=end]);
                 i = end + 1;
@@ -386,6 +401,14 @@ fn escape_prose(line: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Whether only indentation and container markers (list items, block quotes) precede `at`: where
+/// `[label]: url` would be a link reference definition.
+fn block_start_before(chars: &[char], at: usize) -> bool {
+    chars[..at].iter().all(|c| {
+        c.is_whitespace() || matches!(c, '-' | '*' | '+' | '>' | '.' | ')') || c.is_ascii_digit()
+    })
 }
 
 /// Number of `c` in a row from `at`.

@@ -12,6 +12,7 @@ mod operation_names;
 mod operations;
 mod pagination;
 mod params;
+mod patterns;
 mod polymorphism;
 mod recursion;
 mod request_body;
@@ -50,20 +51,40 @@ pub fn component_usage(
     Ok(types.usage_map())
 }
 
+/// Pointer of an operation: `/paths/<path>/<method>`.
+fn op_pointer(op: &model::Operation) -> crate::error::Ptr {
+    crate::error::Ptr::root()
+        .push("paths")
+        .push(&op.path)
+        .push(op.method.as_str().to_ascii_lowercase())
+}
+
 /// Builds the IR for a whole document, with the conventions of `profile`.
 pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
+    servers::check(api)?;
     let resolver = Resolver::new(api);
     let ops = spec_operations(api)?;
     let mut types = TypeBuilder::new(api, profile)?;
     mark_usage(&ops, &resolver, &mut types)?;
     types.build_components()?;
+    // Aliases are component schemas only, so their cycles are known here: one with no container
+    // in it has no Rust type; one through a `Vec` or map becomes newtypes (before operations
+    // look through aliases).
+    if let Some(origin) = recursion::alias_cycle(&types.types) {
+        return Err(GenError::unsupported(
+            &schemas::TypeBuilder::component_ptr(origin),
+            "schemas that are only aliases of each other (a cycle with no type in it)",
+        ));
+    }
+    recursion::newtype_cycles(&mut types.types);
 
     let mut params = ParamBuilder {
         params: Default::default(),
         envelope_param: profile.envelope_param,
+        patterns: Default::default(),
     };
     let mut examples = Vec::new();
-    let mut example_names = BTreeSet::new();
+    let mut example_names = naming::Names::default();
     let mut operations = Vec::new();
     for op in &ops {
         let mut built = build_operation(
@@ -100,11 +121,48 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         )
     };
     operations.sort_by_cached_key(key);
-    let mut fns = BTreeSet::new();
-    let mut builders = BTreeSet::new();
+    // Waiters (`wait_for_<name>`, builder `WaitFor<Name>`) are `Client` methods too; they keep
+    // their names, which the document chose (two waiters of one name are an error).
+    let mut fns = naming::Names::default();
+    let mut builders = naming::Names::default();
+    for op in &operations {
+        let Some(w) = &op.waiter else { continue };
+        if !fns.insert(w.fn_name.clone()) || !builders.insert(w.builder_name.clone()) {
+            return Err(GenError::new(
+                op_pointer(op).push("x-waiter").push("name").as_str(),
+                format!(
+                    "x-waiter: another operation's waiter is also `Client::{}`",
+                    w.fn_name
+                ),
+            ));
+        }
+    }
+    // The first operation that took each name, to point at both when a later one is renamed.
+    let mut first_at: std::collections::BTreeMap<String, String> = Default::default();
     for op in &mut operations {
+        let at = op_pointer(op);
         for v in &mut op.versions {
-            v.fn_name = naming::unique(std::mem::take(&mut v.fn_name), &mut fns);
+            let wanted = std::mem::take(&mut v.fn_name);
+            v.fn_name = naming::unique(wanted.clone(), &mut fns);
+            if v.fn_name != wanted {
+                let other = first_at.get(&wanted).map_or_else(
+                    || "a waiter's `Client` method".to_owned(),
+                    |p| format!("the operation at `{p}`"),
+                );
+                let source = if derived.contains(&(op.path.as_str(), op.method.as_str())) {
+                    "derived from method and path".to_owned()
+                } else {
+                    format!("from operationId `{}`", op.operation_id)
+                };
+                types.fallback(
+                    &at,
+                    format!(
+                        "method name `{wanted}` ({source}) is already taken by {other}; renamed"
+                    ),
+                    format!("Client::{}", v.fn_name),
+                );
+            }
+            first_at.entry(wanted).or_insert_with(|| at.to_string());
             v.builder_name = naming::unique(std::mem::take(&mut v.builder_name), &mut builders);
         }
         op.fn_name = op.versions[0].fn_name.clone();
@@ -156,12 +214,6 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         None => None,
     };
     examples.sort_by(|a, b| a.name.cmp(&b.name));
-    if let Some(origin) = recursion::alias_cycle(&types.types) {
-        return Err(GenError::unsupported(
-            &schemas::TypeBuilder::component_ptr(origin),
-            "schemas that are only aliases of each other (a cycle with no type in it)",
-        ));
-    }
     recursion::box_recursive_fields(&mut types.types);
     let mut fallbacks = std::mem::take(&mut types.fallbacks);
     fallbacks.sort();

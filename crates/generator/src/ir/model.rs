@@ -136,13 +136,17 @@ pub struct UnionDef {
     pub variants: Vec<(String, TypeRef)>,
 }
 
-/// A component schema that is not an object (a plain string, array, map...): `pub type Name = ...;`.
+/// A component schema that is not an object (a plain string, array, map...): `pub type Name = ...;`,
+/// or a newtype `pub struct Name(pub ...)` when it contains itself (`A: array of A`), which a type
+/// alias cannot.
 #[derive(Debug, Clone)]
 pub struct AliasDef {
     pub name: String,
     pub origin: String,
     pub doc: Option<String>,
     pub ty: TypeRef,
+    /// A `#[serde(transparent)]` newtype instead of an alias (set by `recursion::newtype_cycles`).
+    pub newtype: bool,
 }
 
 impl TypeDef {

@@ -1,15 +1,17 @@
 //! Object schemas -> structs: properties flattened over `allOf`, one field per property, with
 //! optionality decided by usage (see the leniency rules in [`super::schemas`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use super::model::*;
-use super::naming::{field_name, type_name, unique};
+use super::naming::{field_name, type_name, unique, Names};
 use super::schemas::TypeBuilder;
 use super::view::{Additional, SchemaRef, View};
 use crate::error::{GenError, Ptr, Result};
 
 /// One property found while flattening an object schema and its `allOf` parts.
+#[derive(Clone)]
 pub(super) struct Prop<'a> {
     pub name: &'a str,
     pub schema: SchemaRef<'a>,
@@ -17,13 +19,57 @@ pub(super) struct Prop<'a> {
 }
 
 /// The members of an object schema, flattened over its `allOf` parts.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct Members<'a> {
     pub props: Vec<Prop<'a>>,
     pub required: BTreeSet<String>,
     /// `additionalProperties` (the last part that has it wins), with its pointer.
     pub additional: Option<(Additional<'a>, Ptr)>,
+    /// Property name -> its position in `props` (a lookup per property, not a scan).
+    index: HashMap<&'a str, usize>,
 }
+
+impl<'a> Members<'a> {
+    /// Adds `prop`; a later definition of a name replaces the earlier one in its place.
+    fn put(&mut self, prop: Prop<'a>) {
+        match self.index.get(prop.name) {
+            Some(&i) => self.props[i] = prop,
+            None => {
+                self.index.insert(prop.name, self.props.len());
+                self.props.push(prop);
+            }
+        }
+    }
+
+    /// What flattening `part`'s members after everything already here gives.
+    fn merge(&mut self, part: &Members<'a>) {
+        for prop in &part.props {
+            self.put(prop.clone());
+        }
+        self.required.extend(part.required.iter().cloned());
+        if let Some(additional) = &part.additional {
+            self.additional = Some(additional.clone());
+        }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+}
+
+/// Flattening state shared by every struct of a document (see [`TypeBuilder::collect`]).
+#[derive(Default)]
+pub(super) struct Flattening<'a> {
+    /// Components whose `allOf` closure has no cycle, by pointer: flattened once, reused.
+    done: HashMap<Ptr, Rc<Members<'a>>>,
+    /// `allOf` parts visited so far in the document, against [`MAX_PART_VISITS`].
+    visits: usize,
+}
+
+/// `allOf` parts one document may make the generator visit. Without cycles each component is
+/// flattened once (a few visits per part); through cycles of `allOf` (not reused, see
+/// [`TypeBuilder::collect`]) the paths can multiply, so they are bounded: ~1 s of work.
+const MAX_PART_VISITS: usize = 200_000;
 
 /// Everything about a struct to build except its properties.
 pub(super) struct StructSpec<'s> {
@@ -40,20 +86,31 @@ pub(super) struct StructSpec<'s> {
 
 impl<'a> TypeBuilder<'a> {
     /// Flattens properties of a schema and its allOf parts, in order; later definitions override earlier ones.
-    pub(super) fn collect(&self, view: &View<'a>, at: &Ptr, out: &mut Members<'a>) -> Result<()> {
+    ///
+    /// A component part whose own `allOf` closure met no cycle is flattened once and its members
+    /// reused (merging them gives what walking it again would): a ladder `C_i: allOf [C_i+1,
+    /// C_i+2]` took exponential time (issue 20). Through a cycle the result depends on the path
+    /// (a component met again is skipped), so those walks are not reused, and bounded.
+    pub(super) fn collect(
+        &mut self,
+        view: &View<'a>,
+        at: &Ptr,
+        out: &mut Members<'a>,
+    ) -> Result<()> {
         self.collect_within(view, at, out, &mut Vec::new())
+            .map(|_| ())
     }
 
     /// [`Self::collect`] with the components being flattened right now: a component met again among
     /// its own `allOf` parts (`A: allOf [B]`, `B: allOf [A]`) adds nothing new and is skipped, and the
-    /// nesting is bounded.
+    /// nesting is bounded. Returns whether a component was skipped so (a cycle was met).
     fn collect_within(
-        &self,
+        &mut self,
         view: &View<'a>,
         at: &Ptr,
         out: &mut Members<'a>,
         within: &mut Vec<Ptr>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         if within.len() >= super::depth::MAX_NESTING {
             return Err(GenError::unsupported(
                 at,
@@ -63,17 +120,30 @@ impl<'a> TypeBuilder<'a> {
                 ),
             ));
         }
+        let mut cycle = false;
         for (i, part) in view.all_of.iter().enumerate() {
             let part_at = at.push("allOf").push(i.to_string());
-            let (schema, part_at) = match part {
+            self.flattening.visits += 1;
+            if self.flattening.visits > MAX_PART_VISITS {
+                return Err(GenError::unsupported(
+                    &part_at,
+                    format!("allOf parts reached by more than {MAX_PART_VISITS} paths (cycles of allOf)"),
+                ));
+            }
+            let (schema, part_at, is_component) = match part {
                 SchemaRef::Ref(reference) => {
                     let r = self.resolver.schema_ref(reference, &part_at)?;
                     if within.contains(&r.pointer) || r.pointer == *at {
+                        cycle = true;
                         continue;
                     }
-                    (r.node, r.pointer)
+                    if let Some(done) = self.flattening.done.get(&r.pointer) {
+                        out.merge(&Rc::clone(done));
+                        continue;
+                    }
+                    (r.node, r.pointer, true)
                 }
-                SchemaRef::Inline(schema) => (*schema, part_at),
+                SchemaRef::Inline(schema) => (*schema, part_at, false),
             };
             let part_view = View::of(schema);
             if !part_view.one_of.is_empty() || !part_view.any_of.is_empty() || part_view.has_not {
@@ -83,27 +153,35 @@ impl<'a> TypeBuilder<'a> {
                 ));
             }
             within.push(at.clone());
-            let collected = self.collect_within(&part_view, &part_at, out, within);
-            within.pop();
-            collected?;
+            if is_component {
+                let mut own = Members::default();
+                let collected = self.collect_within(&part_view, &part_at, &mut own, within);
+                within.pop();
+                if collected? {
+                    cycle = true;
+                } else {
+                    self.flattening.done.insert(part_at, Rc::new(own.clone()));
+                }
+                out.merge(&own);
+            } else {
+                let collected = self.collect_within(&part_view, &part_at, out, within);
+                within.pop();
+                cycle |= collected?;
+            }
         }
         for (name, schema) in &view.properties {
-            let prop = Prop {
+            out.put(Prop {
                 name,
                 schema: *schema,
                 at: at.push("properties").push(name),
-            };
-            match out.props.iter_mut().find(|p| p.name == *name) {
-                Some(existing) => *existing = prop,
-                None => out.props.push(prop),
-            }
+            });
         }
         out.required
             .extend(view.required.iter().map(|r| r.to_string()));
         if let Some(additional) = view.additional {
             out.additional = Some((additional, at.push("additionalProperties")));
         }
-        Ok(())
+        Ok(cycle)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -145,7 +223,7 @@ impl<'a> TypeBuilder<'a> {
         let usage = spec.usage;
         let tag_property = spec.tag.as_ref().map(|t| t.0.clone());
         let request_only = usage.request && !usage.response;
-        let mut taken = BTreeSet::new();
+        let mut taken = Names::default();
         let mut fields = Vec::new();
         for prop in props {
             if Some(prop.name) == tag_property.as_deref() {
@@ -203,10 +281,9 @@ impl<'a> TypeBuilder<'a> {
             });
         }
         // A `required` name without a declared property still exists on the wire: keep it as raw JSON.
+        let declared: HashSet<&str> = props.iter().map(|p| p.name).collect();
         for name in required {
-            if props.iter().any(|p| p.name == name)
-                || Some(name.as_str()) == tag_property.as_deref()
-            {
+            if declared.contains(name.as_str()) || Some(name.as_str()) == tag_property.as_deref() {
                 continue;
             }
             fields.push(Field {

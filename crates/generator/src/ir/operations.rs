@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{MediaType, OpenAPI, Operation as OaOperation, Parameter, ReferenceOr, StatusCode};
 
 use super::model::*;
-use super::naming::{self, field_name, type_name, version_suffix};
+use super::naming::{self, field_name, type_name, version_suffix, Names};
 use super::params::{mark_param_usage, operation_params, ParamBuilder};
 use super::request_body;
 use super::responses::{
@@ -218,7 +218,7 @@ pub fn build_operation<'a>(
     types: &mut TypeBuilder<'a>,
     params: &mut ParamBuilder,
     examples: &mut Vec<Example>,
-    example_names: &mut BTreeSet<String>,
+    example_names: &mut Names,
 ) -> Result<Operation> {
     let spec = op.op;
     let operation_id = spec.operation_id.clone().unwrap_or_else(|| {
@@ -232,7 +232,15 @@ pub fn build_operation<'a>(
         .and_then(|v| v.as_str())
         .unwrap_or(&operation_id)
         .to_string();
-    let fn_base = field_name(&base_name);
+    let mut fn_base = field_name(&base_name);
+    if let Some(renamed) = naming::client_method(&fn_base) {
+        types.fallback(
+            &op.at,
+            format!("operation `{base_name}` renamed: `Client::{fn_base}` is taken (a method of the client or of a std trait)"),
+            format!("Client::{renamed}"),
+        );
+        fn_base = renamed;
+    }
     let builder_base = type_name(&base_name);
 
     let (path_params, query_params) = operation_params(op, resolver, types, params, &builder_base)?;
@@ -291,8 +299,8 @@ pub fn build_operation<'a>(
     let latest_version = ordered[0].1.clone();
     let mut versions = Vec::new();
     let mut used_request_types = BTreeSet::new();
-    let mut fn_names = BTreeSet::new();
-    let mut builder_names = BTreeSet::new();
+    let mut fn_names = Names::default();
+    let mut builder_names = Names::default();
     for (i, (mt, version, sunset, kind)) in ordered.iter().enumerate() {
         let is_latest = i == 0;
         let mut fn_name = fn_base.clone();
@@ -433,7 +441,7 @@ pub fn error_examples(
     resolver: &Resolver<'_>,
     error_ty: &TypeRef,
     out: &mut Vec<Example>,
-    names: &mut BTreeSet<String>,
+    names: &mut Names,
 ) -> Result<()> {
     let mut seen = BTreeSet::new();
     for op in ops {
@@ -471,10 +479,10 @@ fn extra_request_versions<'a>(
     body: &Resolved<'a, openapiv3::RequestBody>,
     used: &BTreeSet<String>,
     versions: &mut Vec<OperationVersion>,
-    fn_names: &mut BTreeSet<String>,
+    fn_names: &mut Names,
     types: &mut TypeBuilder<'a>,
     examples: &mut Vec<Example>,
-    example_names: &mut BTreeSet<String>,
+    example_names: &mut Names,
 ) -> Result<()> {
     let Some(latest) = versions.first().cloned() else {
         return Ok(());

@@ -2,7 +2,7 @@
 //! numbers, booleans; arrays of scalars, in the simple, label or matrix style) and query / header /
 //! cookie setters (scalars, string enums, arrays of them, and in the query objects).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use heck::ToUpperCamelCase;
 use openapiv3::{
@@ -11,8 +11,9 @@ use openapiv3::{
 };
 
 use super::model::*;
-use super::naming::{field_name, type_name, unique};
+use super::naming::{field_name, type_name, unique, Names};
 use super::operations::SpecOperation;
+use super::patterns::Patterns;
 use super::schemas::TypeBuilder;
 use super::view::{SchemaRef, View};
 use crate::error::{GenError, Ptr, Result};
@@ -23,6 +24,8 @@ pub struct ParamBuilder {
     pub params: BTreeMap<String, ParamType>,
     /// The profile's envelope parameter (a boolean query parameter that wraps bodies).
     pub envelope_param: Option<&'static str>,
+    /// Which spec patterns the client checks (the others are documented).
+    pub patterns: Patterns,
 }
 
 impl ParamBuilder {
@@ -62,16 +65,19 @@ impl ParamBuilder {
     }
 }
 
-fn string_rules(view: &View) -> StringRules {
-    StringRules {
-        min_length: view.min_length.map(|v| v as u64),
-        max_length: view.max_length.map(|v| v as u64),
-        pattern: view.pattern.map(str::to_string),
-    }
-}
-
-/// Names the request builder already uses for its own fields and methods.
-const BUILDER_NAMES: &[&str] = &["client", "body", "send", "build_request"];
+/// Names the request builder already uses for its own fields and methods (pagination's too, which
+/// is detected after parameters are named).
+const BUILDER_NAMES: &[&str] = &[
+    "client",
+    "body",
+    "send",
+    "build_request",
+    "prefetch",
+    "max_items",
+    "max_pages",
+    "into_stream",
+    "into_pages",
+];
 
 /// Pass 1 for parameters: object schemas in parameters are sent, like request bodies (so a
 /// component used only as a filter gets its `required` members as plain fields).
@@ -119,7 +125,7 @@ pub fn operation_params<'a>(
     params: &mut ParamBuilder,
     builder_base: &str,
 ) -> Result<(Vec<PathParam>, Vec<QueryParam>)> {
-    let mut all: Vec<(&Parameter, Option<String>, Ptr)> = Vec::new();
+    let mut declared: Vec<(&Parameter, Option<String>, Ptr)> = Vec::new();
     let sources = [
         (op.path_params, op.item_at.push("parameters")),
         (&op.op.parameters[..], op.at.push("parameters")),
@@ -128,23 +134,36 @@ pub fn operation_params<'a>(
         for (i, p) in list.iter().enumerate() {
             let at = list_at.push(i.to_string());
             let resolved = resolver.parameter(p, &at)?;
-            let key = (
-                resolved.node.parameter_data_ref().name.clone(),
-                std::mem::discriminant(resolved.node),
-            );
-            all.retain(|(q, _, _)| {
-                (
-                    q.parameter_data_ref().name.clone(),
-                    std::mem::discriminant(*q),
-                ) != key
-            });
-            all.push((resolved.node, resolved.component, resolved.pointer));
+            declared.push((resolved.node, resolved.component, resolved.pointer));
         }
     }
+    // A parameter declared again (same name and location, e.g. the operation overriding the path
+    // item's) counts once, where it was declared last: one map, not a scan per parameter.
+    let key = |p: &Parameter| {
+        (
+            p.parameter_data_ref().name.clone(),
+            std::mem::discriminant(p),
+        )
+    };
+    let last: HashMap<_, usize> = declared
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _, _))| (key(p), i))
+        .collect();
+    let all = declared
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (p, _, _))| last.get(&key(p)) == Some(i))
+        .map(|(_, entry)| entry);
 
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
-    let mut taken: BTreeSet<String> = BUILDER_NAMES.iter().map(|s| s.to_string()).collect();
+    // Operator names too: a setter `fn add(self, value)` is clippy's `should_implement_trait`.
+    let mut taken: Names = BUILDER_NAMES
+        .iter()
+        .chain(super::naming::OPERATOR_METHODS)
+        .map(|s| s.to_string())
+        .collect();
     for (param, component, at) in all {
         let data = param.parameter_data_ref();
         let (schema, schema_at, json_text) = param_schema(param, &at)?;
@@ -162,7 +181,23 @@ pub fn operation_params<'a>(
             at: schema_at,
             view: View::of(node),
         };
-        let rust_name = unique(field_name(&data.name), &mut taken);
+        let wanted = field_name(&data.name);
+        let rust_name = unique(wanted.clone(), &mut taken);
+        if rust_name != wanted {
+            // A query/header/cookie parameter is a builder setter; a path one a method argument.
+            let (role, rust) = match param {
+                Parameter::Path { .. } => ("argument", rust_name.clone()),
+                _ => ("setter", format!("{builder_base}::{rust_name}")),
+            };
+            types.fallback(
+                &at,
+                format!(
+                    "parameter `{}`: {role} name `{wanted}` is taken (by the request builder, a std trait method or another parameter); renamed",
+                    data.name
+                ),
+                rust,
+            );
+        }
         let context = format!("{builder_base}{}", data.name.to_upper_camel_case());
         if let Parameter::Path { style, .. } = param {
             let ty = path_type(&spec, component.as_deref(), param, types, params, &context)?;
@@ -176,7 +211,8 @@ pub fn operation_params<'a>(
         } else if json_text {
             query_params.push(json_text_param(param, &spec, rust_name, types, &context)?);
         } else {
-            let q = other_param(param, &spec, &at, rust_name, types, resolver, &context)?;
+            let patterns = &mut params.patterns;
+            let q = other_param(param, &spec, rust_name, types, patterns, resolver, &context)?;
             let is_envelope = q.location == ParamLocation::Query
                 && Some(data.name.as_str()) == params.envelope_param
                 && q.ty == TypeRef::Bool
@@ -184,13 +220,16 @@ pub fn operation_params<'a>(
             query_params.push(QueryParam { is_envelope, ..q });
         }
     }
-    path_params.sort_by_key(|p| {
-        op.path
-            .find(&format!("{{{}}}", p.json_name))
-            .unwrap_or(usize::MAX)
-    });
+    let placeholders = placeholder_positions(op.path);
+    let position = |name: &str| match placeholders.get(name) {
+        Some(&at) => Some(at),
+        // A name with a `}` in it cannot be one of the placeholders found by brace pairs.
+        None if name.contains('}') => op.path.find(&format!("{{{name}}}")),
+        None => None,
+    };
+    path_params.sort_by_cached_key(|p| position(&p.json_name).unwrap_or(usize::MAX));
     for p in &path_params {
-        if !op.path.contains(&format!("{{{}}}", p.json_name)) {
+        if position(&p.json_name).is_none() {
             return Err(GenError::new(
                 op.at.as_str(),
                 format!(
@@ -214,12 +253,16 @@ fn path_type<'a>(
 ) -> Result<PathType> {
     let view = &spec.view;
     Ok(match (view.typ, view.format.as_deref()) {
-        (Some("string"), _) => PathType::Validated(params.path_type(
-            type_name(component.unwrap_or(&spec.data.name)),
-            param,
-            string_rules(view),
-            super::naming::prose(spec.data.description.as_deref()),
-        )),
+        (Some("string"), _) => {
+            let (rules, note) = params.patterns.rules(view, &spec.at, types);
+            let doc = super::naming::prose(spec.data.description.as_deref());
+            PathType::Validated(params.path_type(
+                type_name(component.unwrap_or(&spec.data.name)),
+                param,
+                rules,
+                with_note(doc, note),
+            ))
+        }
         (Some("integer"), Some("int32")) => PathType::Scalar(TypeRef::I32),
         (Some("integer"), _) => PathType::Scalar(TypeRef::I64),
         (Some("number"), Some("float")) => PathType::Scalar(TypeRef::F32),
@@ -327,9 +370,9 @@ fn encode_unreserved(raw: &str) -> String {
 fn other_param<'a>(
     param: &Parameter,
     spec: &ParamSchema<'a>,
-    at: &Ptr,
     rust_name: String,
     types: &mut TypeBuilder<'a>,
+    patterns: &mut Patterns,
     resolver: &Resolver<'a>,
     context: &str,
 ) -> Result<QueryParam> {
@@ -358,7 +401,7 @@ fn other_param<'a>(
         Parameter::Cookie { .. } => (ParamLocation::Cookie, ListStyle::Join(','), None, false),
         Parameter::Path { .. } => {
             return Err(GenError::new(
-                at.as_str(),
+                spec.at.as_str(),
                 "path parameter read as a query one",
             ))
         }
@@ -410,29 +453,42 @@ fn other_param<'a>(
     };
     // Bounds and patterns of an array parameter apply to each item.
     let item_view;
-    let rules_view = match (list, spec.view.items) {
+    let (rules_view, rules_at) = match (list, spec.view.items) {
         (Some(_), Some(SchemaRef::Ref(reference))) => {
-            item_view = View::of(resolver.schema_ref(reference, &spec.at)?.node);
-            &item_view
+            let item = resolver.schema_ref(reference, &spec.at)?;
+            item_view = View::of(item.node);
+            (&item_view, item.pointer)
         }
         (Some(_), Some(SchemaRef::Inline(item))) => {
             item_view = View::of(item);
-            &item_view
+            (&item_view, spec.at.push("items"))
         }
-        _ => &spec.view,
+        _ => (&spec.view, spec.at.clone()),
     };
+    let q = query_param(
+        spec,
+        rust_name,
+        ty,
+        location,
+        list,
+        allow_reserved,
+        rules_view,
+    );
+    let (string, note) = patterns.rules(rules_view, &rules_at, types);
     Ok(QueryParam {
         object,
-        ..query_param(
-            spec,
-            rust_name,
-            ty,
-            location,
-            list,
-            allow_reserved,
-            rules_view,
-        )
+        doc: with_note(q.doc.clone(), note),
+        rules: QueryRules { string, ..q.rules },
+        ..q
     })
+}
+
+/// A member's doc with a note appended (a paragraph of its own).
+fn with_note(doc: Option<String>, note: Option<String>) -> Option<String> {
+    match (doc, note) {
+        (Some(doc), Some(note)) => Some(format!("{doc}\n\n{note}")),
+        (doc, note) => doc.or(note),
+    }
 }
 
 /// A query, header or cookie parameter of type `ty` (not an object), bounds from `rules_view`.
@@ -459,7 +515,8 @@ fn query_param(
         rules: QueryRules {
             minimum: rules_view.minimum.map(|v| v as i64),
             maximum: rules_view.maximum.map(|v| v as i64),
-            string: string_rules(rules_view),
+            // Set by `other_param`, which decides whether the client can check the pattern.
+            string: StringRules::default(),
         },
         default: spec.node.schema_data.default.clone(),
         json_text: false,
@@ -519,4 +576,16 @@ fn json_text_param<'a>(
         json_text: true,
         ..query_param(spec, rust_name, ty, location, None, false, &spec.view)
     })
+}
+
+/// `{name}` placeholder -> the byte offset of its first occurrence in `path` (what
+/// `path.find("{name}")` gives for a name without `}`), in one pass over the path.
+fn placeholder_positions(path: &str) -> HashMap<&str, usize> {
+    let mut out = HashMap::new();
+    for (open, _) in path.match_indices('{') {
+        if let Some(len) = path[open + 1..].find('}') {
+            out.entry(&path[open + 1..open + 1 + len]).or_insert(open);
+        }
+    }
+    out
 }

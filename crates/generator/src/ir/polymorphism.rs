@@ -8,14 +8,14 @@
 //! `oneOf` / `anyOf` without a discriminator becomes an untagged [`UnionDef`] when the members have
 //! distinct JSON types, and otherwise raw JSON, listed as a fallback.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::Schema;
 use serde::Deserialize;
 
 use super::model::*;
-use super::naming::{unique, variant_name};
+use super::naming::{unique, variant_name, Names};
 use super::objects::{Members, Prop, StructSpec};
 use super::schemas::TypeBuilder;
 use super::view::{SchemaRef, View};
@@ -156,7 +156,7 @@ impl<'a> TypeBuilder<'a> {
             .as_ref()
             .map(|d| d.property_name.clone())
             .unwrap_or_default();
-        let mut taken = BTreeSet::new();
+        let mut taken = Names::default();
         let variants = self
             .variants_of(base, schema, at)?
             .into_iter()
@@ -207,7 +207,7 @@ impl<'a> TypeBuilder<'a> {
         let mut listed = BTreeSet::new();
         for (tag, variant) in &disc.mapping {
             for (i, name) in variant.properties.iter().enumerate() {
-                if !props.iter().any(|p| p.name == name) {
+                if !members.has(name) {
                     return Err(GenError::new(
                         ext_at
                             .push("mapping")
@@ -221,22 +221,22 @@ impl<'a> TypeBuilder<'a> {
                 listed.insert(name.as_str());
             }
         }
-        let mut taken = BTreeSet::new();
+        let mut taken = Names::default();
         let mut variants = Vec::new();
         for (tag, variant) in &disc.mapping {
             let variant_rust = unique(variant_name(tag), &mut taken);
             let struct_name = unique(format!("{}{variant_rust}", spec.name), &mut self.taken);
+            let mine: HashSet<&str> = variant.properties.iter().map(String::as_str).collect();
             let own: Vec<&Prop<'a>> = props
                 .iter()
-                .filter(|p| {
-                    !listed.contains(p.name) || variant.properties.iter().any(|v| v == p.name)
-                })
+                .filter(|p| !listed.contains(p.name) || mine.contains(p.name))
                 .collect();
+            let own_names: HashSet<&str> = own.iter().map(|p| p.name).collect();
             // Required names of other variants' properties do not apply to this one.
             let own_required: BTreeSet<String> = required
                 .iter()
                 .chain(&variant.required)
-                .filter(|r| own.iter().any(|p| p.name == *r) || !props.iter().any(|p| p.name == *r))
+                .filter(|r| own_names.contains(r.as_str()) || !members.has(r))
                 .cloned()
                 .collect();
             let mut doc = format!("A variant of [`{0}`](crate::types::{0}).", spec.name);
@@ -313,6 +313,7 @@ impl<'a> TypeBuilder<'a> {
                             None => note,
                         }),
                         ty: TypeRef::Json,
+                        newtype: false,
                     }));
                 }
             }

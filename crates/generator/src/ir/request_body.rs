@@ -2,12 +2,10 @@
 //! text, raw bytes). A request's media types are independent of the response's; only a profile's
 //! versioning pairs them (a versioned request media type travels with the same response version).
 
-use std::collections::BTreeSet;
-
 use openapiv3::{MediaType, ReferenceOr, RequestBody, Schema};
 
 use super::model::{MultipartPart, PartKind, RequestBodyDef, RequestKind, TypeRef, Usage};
-use super::naming::{field_name, type_name, unique};
+use super::naming::{field_name, type_name, unique, Names};
 use super::responses::{collect_examples, essence, is_json, ExampleSink};
 use super::schemas::TypeBuilder;
 use super::view::{SchemaRef, View};
@@ -134,7 +132,7 @@ fn multipart_parts<'a>(
     let resolved = types.resolver.schema(schema, at)?;
     let view = View::of(resolved.node);
     let at = resolved.pointer.clone();
-    let mut taken = BTreeSet::new();
+    let mut taken = Names::default();
     let mut parts = Vec::new();
     for (name, property) in &view.properties {
         let prop_at = at.push("properties").push(name);

@@ -1,12 +1,10 @@
 //! Success responses -> [`ResponseBody`]: JSON, text or bytes by media type, and several 2xx statuses
 //! folded into one result type.
 
-use std::collections::BTreeSet;
-
 use openapiv3::{MediaType, ReferenceOr, Response, Schema};
 
 use super::model::*;
-use super::naming::{field_name, unique};
+use super::naming::{field_name, unique, Names};
 use super::schemas::TypeBuilder;
 use super::view::{SchemaRef, View};
 use crate::error::{Ptr, Result};
@@ -92,7 +90,7 @@ pub fn body_kind(
 pub struct ExampleSink<'e> {
     pub prefix: String,
     pub examples: &'e mut Vec<Example>,
-    pub names: &'e mut BTreeSet<String>,
+    pub names: &'e mut Names,
 }
 
 /// The result of one media-type version over every 2xx response. Statuses without a body for this
@@ -175,7 +173,7 @@ pub fn collect_examples(
     prefix: &str,
     at: &Ptr,
     out: &mut Vec<Example>,
-    names: &mut BTreeSet<String>,
+    names: &mut Names,
 ) {
     if let Some(value) = &content.example {
         let name = unique(field_name(prefix), names);

@@ -8,12 +8,12 @@
 //!   a float has no exact identity to match a variant on, a boolean enum is almost always a
 //!   constant (`enum: [true]`), and mixed values have no single Rust type.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use serde_json::Value;
 
 use super::model::{IntEnumDef, TypeRef};
-use super::naming::{unique, variant_name};
+use super::naming::{unique, variant_name, Names};
 use super::schemas::TypeBuilder;
 use super::view::View;
 use crate::error::Ptr;
@@ -47,16 +47,18 @@ pub(super) fn int_enum(
         let names: Option<Vec<&str>> = names.iter().map(Value::as_str).collect();
         names.filter(|n| n.len() == values.len())
     });
-    let mut taken = BTreeSet::new();
+    let mut taken = Names::default();
     let mut variants = Vec::new();
+    let mut seen = HashSet::new();
     for (i, value) in values.iter().enumerate() {
         let candidate = match names.as_ref().and_then(|n| n.get(i)) {
             Some(name) if !name.trim().is_empty() => variant_name(name),
             _ if *value < 0 => format!("Minus{}", value.unsigned_abs()),
             _ => format!("V{value}"),
         };
-        // Two values listed twice, or two names that clash: the second gets a number.
-        if variants.iter().any(|(v, _)| v == value) {
+        // A value listed twice is one variant (a set, not a scan of the variants: 100,000 values
+        // took 35 s); two names that clash: the second gets a number.
+        if !seen.insert(*value) {
             continue;
         }
         variants.push((*value, unique(candidate, &mut taken)));

@@ -6,13 +6,13 @@
 //! - a type only ever sent keeps `required` as non-`Option` fields and leaves readOnly members out entirely;
 //! - a type used both ways keeps readOnly members but never serializes them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use super::model::*;
-use super::naming::{type_name, unique, variant_name};
-use super::objects::StructSpec;
+use super::naming::{type_name, unique, variant_name, Names};
+use super::objects::{Flattening, StructSpec};
 use super::polymorphism::Subtype;
 use super::view::{Additional, SchemaRef, View};
 use crate::error::{GenError, Ptr, Result};
@@ -26,13 +26,15 @@ pub struct TypeBuilder<'a> {
     /// Component schema name -> Rust type name.
     pub(super) names: BTreeMap<String, String>,
     /// Every Rust type name given out (components, inline types, discriminator variants).
-    pub(super) taken: BTreeSet<String>,
+    pub(super) taken: Names,
     pub(super) subtypes: BTreeMap<String, Subtype>,
     usage: BTreeMap<String, Usage>,
     /// How many inline types are being built inside each other right now (see [`Self::nested`]).
     pub(super) depth: usize,
     /// Inline schemas already given a named type, by (pointer, usage): one type per spec node.
     inline_types: BTreeMap<(Ptr, bool, bool), TypeRef>,
+    /// `allOf` flattening already done, and its work bound (see [`Self::collect`]).
+    pub(super) flattening: Flattening<'a>,
     /// Constructs given a looser type than the spec describes (see [`Fallback`]).
     pub fallbacks: Vec<Fallback>,
     /// The document's vendor conventions (read by every IR step through the builder).
@@ -48,7 +50,7 @@ impl<'a> TypeBuilder<'a> {
             .flat_map(|c| c.schemas.iter())
             .map(|(name, schema)| (name.clone(), schema))
             .collect();
-        let mut taken = BTreeSet::new();
+        let mut taken = Names::default();
         let names = schemas
             .keys()
             .map(|name| (name.clone(), unique(type_name(name), &mut taken)))
@@ -63,6 +65,7 @@ impl<'a> TypeBuilder<'a> {
             usage: BTreeMap::new(),
             depth: 0,
             inline_types: BTreeMap::new(),
+            flattening: Flattening::default(),
             fallbacks: Vec::new(),
             profile,
         };
@@ -112,7 +115,7 @@ impl<'a> TypeBuilder<'a> {
         for _ in 0..=self.types.len() {
             match &ty {
                 TypeRef::Named(name) => match self.types.get(name) {
-                    Some(TypeDef::Alias(alias)) => ty = alias.ty.clone(),
+                    Some(TypeDef::Alias(alias)) if !alias.newtype => ty = alias.ty.clone(),
                     _ => return ty,
                 },
                 _ => return ty,
@@ -292,6 +295,7 @@ impl<'a> TypeBuilder<'a> {
             origin: origin.to_string(),
             doc,
             ty,
+            newtype: false,
         }))
     }
 
@@ -303,7 +307,7 @@ impl<'a> TypeBuilder<'a> {
         doc: Option<String>,
         at: &Ptr,
     ) -> Result<TypeDef> {
-        let mut taken = BTreeSet::new();
+        let mut taken = Names::default();
         let mut variants = Vec::new();
         for (i, value) in view.enumeration.iter().enumerate() {
             match value {
@@ -325,6 +329,7 @@ impl<'a> TypeBuilder<'a> {
                         origin: origin.to_string(),
                         doc,
                         ty: TypeRef::String,
+                        newtype: false,
                     }));
                 }
             }

@@ -1,7 +1,5 @@
 //! Authentication from `components.securitySchemes`, completed by the profile.
 
-use std::collections::BTreeSet;
-
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
 
 use super::model::{AuthModel, CredentialKind, CredentialSetter};
@@ -57,7 +55,7 @@ fn credential_setters(api: &OpenAPI, profile: &Profile) -> Vec<CredentialSetter>
         .iter()
         .filter(|(_, d)| matches!(d, SecurityScheme::APIKey { .. }))
         .count();
-    let mut taken: BTreeSet<String> = BUILDER_METHODS.iter().map(|m| m.to_string()).collect();
+    let mut taken: naming::Names = BUILDER_METHODS.iter().map(|m| m.to_string()).collect();
     let mut setters: Vec<CredentialSetter> = Vec::new();
     let mut add = |method: &str, (scheme, def): (&str, &SecurityScheme), kind: CredentialKind| {
         let description = scheme_description(def).filter(|d| !d.trim().is_empty());

@@ -4,7 +4,7 @@
 //! resolves `#/components/<section>/<name>`. A reference to nothing is left alone (the resolver
 //! reports it with its pointer); an external one too (rejected later, with its pointer).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
@@ -16,6 +16,7 @@ const MAX_ROUNDS: usize = 16;
 /// Rewrites every `$ref` that does not name a component of the section its position needs.
 pub fn hoist_references(raw: &mut Value) {
     let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     for _ in 0..MAX_ROUNDS {
         let found = references_to_hoist(raw);
         if found.is_empty() {
@@ -29,7 +30,7 @@ pub fn hoist_references(raw: &mut Value) {
             let name = match names.get(&key) {
                 Some(name) => name.clone(),
                 None => {
-                    let name = unique_name(raw, section, &target);
+                    let name = unique_name(raw, section, &target, &mut next_suffix);
                     insert_component(raw, section, &name, value);
                     names.insert(key, name.clone());
                     name
@@ -50,37 +51,67 @@ pub fn hoist_references(raw: &mut Value) {
 /// reference that does not name a component directly.
 fn references_to_hoist(raw: &Value) -> Vec<(String, &'static str, String)> {
     let mut out = Vec::new();
-    // (pointer, node, whether the node is a `properties` map of names)
-    let mut stack: Vec<(String, &Value, bool)> = vec![(String::new(), raw, false)];
-    while let Some((at, value, names)) = stack.pop() {
-        match value {
-            Value::Object(map) => {
-                if let (false, Some(Value::String(reference))) = (names, map.get("$ref")) {
-                    if let Some(found) = to_hoist(&at, reference) {
-                        out.push(found);
-                    }
-                }
-                for (k, v) in map {
-                    // Example payloads, defaults, enums and extensions are data: a `$ref` key in
-                    // them is not a reference (a property may still be named `default`).
-                    if is_data(k, names) {
-                        continue;
-                    }
-                    let child_names = holds_names(k, names);
-                    let k = k.replace('~', "~0").replace('/', "~1");
-                    stack.push((format!("{at}/{k}"), v, child_names));
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    stack.push((format!("{at}/{i}"), v, false));
-                }
-            }
-            _ => {}
-        }
-    }
+    collect_to_hoist(raw, false, &mut Vec::new(), &mut out);
     out.sort();
     out
+}
+
+/// The walk of [`references_to_hoist`]. The path is kept as segments and a pointer string is built
+/// only for an object holding a `$ref`: building one for every node cost memory in the product of
+/// node count, depth and key length (long keys over many leaves: a 600 KB document took 178 MB).
+/// Recursion is bounded by the parsers' nesting limit (128 levels).
+fn collect_to_hoist<'v>(
+    value: &'v Value,
+    names: bool,
+    path: &mut Vec<Seg<'v>>,
+    out: &mut Vec<(String, &'static str, String)>,
+) {
+    match value {
+        Value::Object(map) => {
+            // `names`: a `properties` map, whose keys are property names (`$ref` included).
+            if let (false, Some(Value::String(reference))) = (names, map.get("$ref")) {
+                if let Some(found) = to_hoist(&pointer_text(path), reference) {
+                    out.push(found);
+                }
+            }
+            for (k, v) in map {
+                // Example payloads, defaults, enums and extensions are data: a `$ref` key in
+                // them is not a reference (a property may still be named `default`).
+                if is_data(k, names) {
+                    continue;
+                }
+                path.push(Seg::Key(k));
+                collect_to_hoist(v, holds_names(k, names), path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.push(Seg::Index(i));
+                collect_to_hoist(v, false, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// The JSON pointer of `path` (`~` and `/` in keys escaped).
+fn pointer_text(path: &[Seg<'_>]) -> String {
+    let mut at = String::new();
+    for seg in path {
+        at.push('/');
+        match seg {
+            Seg::Key(k) => at.push_str(&k.replace('~', "~0").replace('/', "~1")),
+            Seg::Index(i) => at.push_str(&i.to_string()),
+        }
+    }
+    at
 }
 
 fn to_hoist(at: &str, reference: &str) -> Option<(String, &'static str, String)> {
@@ -200,8 +231,15 @@ fn follow<'v>(
         .find_map(|next| follow(raw, next, tokens, budget))
 }
 
-/// `Ref_paths_pets_get_responses_200` style name, not taken in the section yet.
-fn unique_name(raw: &Value, section: &str, target: &str) -> String {
+/// `Ref_paths_pets_get_responses_200` style name, not taken in the section yet. `next_suffix`
+/// remembers, per base name, where the search for a free `{base}{n}` stopped (components are only
+/// added, so the names before it stay taken): n colliding targets cost O(n), not O(n^2).
+fn unique_name(
+    raw: &Value,
+    section: &str,
+    target: &str,
+    next_suffix: &mut HashMap<String, usize>,
+) -> String {
     let base: String = target
         .split('/')
         .filter(|s| !s.is_empty())
@@ -220,13 +258,17 @@ fn unique_name(raw: &Value, section: &str, target: &str) -> String {
             .and_then(Value::as_object)
             .is_some_and(|m| m.contains_key(name))
     };
-    let mut name = base.clone();
-    let mut n = 2;
-    while taken(&name) {
-        name = format!("{base}{n}");
-        n += 1;
+    if !taken(&base) {
+        return base;
     }
-    name
+    let n = next_suffix.entry(format!("{section}/{base}")).or_insert(2);
+    loop {
+        let name = format!("{base}{n}");
+        *n += 1;
+        if !taken(&name) {
+            return name;
+        }
+    }
 }
 
 fn insert_component(raw: &mut Value, section: &str, name: &str, value: Value) {

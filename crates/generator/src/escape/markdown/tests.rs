@@ -199,3 +199,48 @@ fn inline_notes_are_one_safe_line() {
         "use `b` instead &lt;now&gt;"
     );
 }
+
+#[test]
+fn a_fence_inside_a_list_item_keeps_its_content_inside_the_item() {
+    // rustdoc's parser (pulldown-cmark 0.11) read the unindented content line as a task item
+    // holding a code block: the content must stay inside the item, and the fence with it.
+    let text = "1.  A thing.\n\n      ```\n- [ ] ```\n  std::fs::write(\"PWNED\",\"x\").unwrap();\n      ```";
+    let lines = doc_lines(text);
+    assert!(verify::is_safe_markdown(&lines), "{lines:?}");
+    assert_eq!(
+        lines,
+        [
+            " 1.  A thing.",
+            "",
+            "       ````text",
+            "       - [ ] ```",
+            "       std::fs::write(\"PWNED\",\"x\").unwrap();",
+            "       ````"
+        ]
+    );
+}
+
+#[test]
+fn task_items_and_link_definitions_are_not_prose() {
+    for text in [
+        "- [ ] ```\n  run()",
+        "[`Client`]: javascript:alert(1)",
+        "[x]: https://a.example",
+    ] {
+        let md = vec![format!(" {text}")];
+        assert!(!verify::is_safe_markdown(&md), "{text:?}");
+    }
+    // A definition never survives escaping; the same link mid-line stays a link.
+    assert_eq!(
+        escape_prose("[`Client`]: javascript:alert(1)"),
+        "\\[`Client`\\]: javascript:alert(1)"
+    );
+    assert_eq!(escape_prose("See [`Client`]: it"), "See [`Client`]: it");
+}
+
+#[test]
+fn unicode_whitespace_is_plain_indentation_and_never_splits_a_character() {
+    let lines = doc_lines("a\n\n  \u{3000}x\n\n\u{a0}\u{a0}\u{a0}\u{a0}\u{2003}code()");
+    assert!(verify::is_safe_markdown(&lines), "{lines:?}");
+    assert_eq!(lines[2], "    x");
+}
