@@ -127,7 +127,16 @@ pub fn crate_name(document: &str) -> String {
         })
         .collect();
     let parts: Vec<&str> = slug.split('-').filter(|p| !p.is_empty()).collect();
-    format!("corpus-{}", parts.join("-"))
+    let name = format!("corpus-{}", parts.join("-"));
+    // The generator takes crate names of at most 64 characters: a longer one is cut, and a hash of
+    // the whole keeps it distinct (FNV-1a, stable across runs).
+    if name.len() <= 64 {
+        return name;
+    }
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{}-{:08x}", name[..55].trim_end_matches('-'), hash as u32)
 }
 
 pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
@@ -307,4 +316,24 @@ fn compile_sample(
         println!("\n--- {} ---\n{}", c.document, c.excerpt);
     }
     Ok(!failures.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crate_name;
+
+    #[test]
+    fn crate_names_are_valid_and_distinct() {
+        assert_eq!(
+            crate_name("amazonaws.com/glacier.json"),
+            "corpus-amazonaws-com-glacier"
+        );
+        let long = "azure.com/EnterpriseKnowledgeGraph-EnterpriseKnowledgeGraphSwagger.json";
+        let other = "azure.com/EnterpriseKnowledgeGraph-EnterpriseKnowledgeGraphSwagger2.json";
+        let (a, b) = (crate_name(long), crate_name(other));
+        assert!(a.len() <= 64 && b.len() <= 64, "{a} {b}");
+        assert_ne!(a, b);
+        assert!(apigen::assets::is_plain_name(&a), "{a}");
+        assert_eq!(a, crate_name(long));
+    }
 }
