@@ -16,6 +16,7 @@ mod refs;
 mod schema31;
 #[cfg(test)]
 mod tests;
+mod vocab31;
 mod walk;
 mod webhooks;
 
@@ -131,7 +132,7 @@ fn document31(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
         return Err(GenError::new("", "the document must be an object"));
     };
     if let Some(uri) = root.remove("jsonSchemaDialect") {
-        if !schema31::is_default_dialect(&uri) {
+        if !vocab31::is_default_dialect(&uri) {
             return Err(GenError::unsupported(
                 &Ptr::root().push("jsonSchemaDialect"),
                 format!("schema dialect {uri} (only the OpenAPI 3.1 default, JSON Schema 2020-12)"),

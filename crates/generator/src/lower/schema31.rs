@@ -7,6 +7,9 @@
 
 use serde_json::{json, Map, Value};
 
+use super::vocab31::{
+    branch, exclusive_bound, is_default_dialect, json_type, type_keywords, ANNOTATIONS, REJECTED,
+};
 use super::walk::push;
 use super::Lowered;
 use crate::error::{GenError, Result};
@@ -33,54 +36,6 @@ pub fn lower_def(def: &mut Def, lowered: &mut Lowered, defs: &mut Vec<Def>) -> R
     let mut at = def.original.clone();
     ctx.schema(&mut def.value, &mut at, false)
 }
-
-/// The OpenAPI 3.1 default schema dialect, and JSON Schema 2020-12 itself.
-pub fn is_default_dialect(uri: &Value) -> bool {
-    matches!(
-        uri.as_str().map(|u| u.trim_end_matches('#')),
-        Some(
-            "https://spec.openapis.org/oas/3.1/dialect/base"
-                | "https://json-schema.org/draft/2020-12/schema"
-        )
-    )
-}
-
-/// Annotations: on a `$ref` they document the reference, they do not change the type.
-const ANNOTATIONS: &[&str] = &[
-    "description",
-    "title",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "example",
-    "default",
-    "nullable",
-    "externalDocs",
-];
-
-/// Keywords of JSON Schema 2020-12 with no faithful OpenAPI 3.0 / Rust mapping.
-const REJECTED: &[(&str, &str)] = &[
-    ("prefixItems", "tuple arrays"),
-    ("items", "tuple arrays (`items` as an array)"),
-    ("additionalItems", "tuple arrays"),
-    ("if", "conditional schemas"),
-    ("then", "conditional schemas"),
-    ("else", "conditional schemas"),
-    ("unevaluatedProperties", "evaluation-dependent validation"),
-    ("unevaluatedItems", "evaluation-dependent validation"),
-    ("dependentSchemas", "conditional schemas"),
-    ("dependentRequired", "conditional requirements"),
-    ("contains", "array content validation"),
-    ("minContains", "array content validation"),
-    ("maxContains", "array content validation"),
-    ("patternProperties", "properties named by a pattern"),
-    (
-        "$anchor",
-        "anchors (only `$ref` by JSON pointer is supported)",
-    ),
-    ("$id", "embedded schema resources"),
-    ("$vocabulary", "custom vocabularies"),
-];
 
 struct Ctx<'c> {
     /// `/components/schemas/<name>` when lowering a component (target of self-recursion).
@@ -288,14 +243,14 @@ impl Ctx<'_> {
         let old = std::mem::take(map);
         let mut exclusive = Vec::new();
         for (key, value) in old {
-            let here = || key_at(at, &key);
             if key.starts_with("x-") || crate::load::SCHEMA_KEYWORDS.contains(&key.as_str()) {
                 match key.as_str() {
                     "exclusiveMinimum" | "exclusiveMaximum" if value.is_number() => {
                         exclusive.push((key, value))
                     }
-                    // A 3.1 document may still say `example` and `examples`: the singular wins.
-                    "example" => {
+                    // A 3.1 document may still say `example` and `examples`: the singular wins;
+                    // the `type` written wins over one inferred from a `const` before it.
+                    "example" | "type" => {
                         map.insert(key, value);
                     }
                     _ => {
@@ -304,105 +259,119 @@ impl Ctx<'_> {
                 }
                 continue;
             }
-            match key.as_str() {
-                "const" => {
-                    if !map.contains_key("type") {
-                        if let Some(t) = json_type(&value) {
-                            map.insert("type".into(), Value::String(t.into()));
-                        }
-                    }
-                    map.insert("enum".into(), Value::Array(vec![value]));
-                }
-                "examples" => match value {
-                    Value::Array(mut items) if !items.is_empty() => {
-                        map.entry("example").or_insert_with(|| items[0].clone());
-                        if items.len() > 1 {
-                            map.insert(
-                                "x-examples".into(),
-                                Value::Array(std::mem::take(&mut items)),
-                            );
-                        }
-                    }
-                    Value::Array(_) => {}
-                    // The media-type spelling (named Example Objects) in a schema: one clear
-                    // meaning, the first `value` is the example.
-                    Value::Object(named) if named.values().any(|e| e.get("value").is_some()) => {
-                        let first = named.values().find_map(|e| e.get("value")).cloned();
-                        if let Some(first) = first {
-                            map.entry("example").or_insert(first);
-                        }
-                        map.insert("x-examples".into(), Value::Object(named));
-                    }
-                    _ => {
-                        return Err(GenError::new(
-                            here(),
-                            "`examples` in a schema must be an array",
-                        ))
-                    }
-                },
-                "contentEncoding" => match value.as_str() {
-                    Some("base64") => {
-                        map.insert("format".into(), Value::String("byte".into()));
-                    }
-                    _ => {
-                        return Err(unsupported(
-                            &here(),
-                            format!("contentEncoding {value} (only base64)"),
-                        ))
-                    }
-                },
-                "contentMediaType" => {
-                    let string = map.get("type").is_some_and(|t| t == "string");
-                    if string && !map.contains_key("format") {
-                        map.insert("format".into(), Value::String("binary".into()));
-                    }
-                    map.insert("x-contentMediaType".into(), value);
-                }
-                "summary" => {
-                    map.entry("description").or_insert_with(|| value.clone());
-                    map.insert("x-summary".into(), value);
-                }
-                "$comment" => {
-                    map.insert("x-comment".into(), value);
-                }
-                "$schema" if is_default_dialect(&value) => {}
-                "$recursiveAnchor" | "$dynamicAnchor" if root && self.component.is_some() => {}
-                "$recursiveRef" | "$dynamicRef" => {
-                    let target = self.self_reference(&value).ok_or_else(|| {
-                        unsupported(
-                            &here(),
-                            format!("{key} {value} (only self-recursion of a component schema)"),
-                        )
-                    })?;
-                    map.insert("$ref".into(), Value::String(target));
-                }
-                "propertyNames" => self.lowered.note(
-                    &here(),
-                    "`propertyNames` (a constraint on object keys)",
-                    "keys are `String`, the constraint is not checked",
-                ),
-                _ => {
-                    if let Some((_, why)) = REJECTED.iter().find(|(k, _)| *k == key) {
-                        return Err(unsupported(
-                            &here(),
-                            format!("schema keyword `{key}` ({why})"),
-                        ));
-                    }
-                    // JSON Schema 2020-12 reads an unknown keyword as an annotation: it constrains
-                    // nothing. Kept as an extension and listed, so a typo does not pass unseen.
-                    self.lowered.note(
-                        &here(),
-                        format!(
-                            "unknown schema keyword `{key}` (an annotation in JSON Schema 2020-12)"
-                        ),
-                        "ignored: it constrains nothing",
-                    );
-                    map.insert(format!("x-{key}"), value);
-                }
-            }
+            self.keyword31(map, key, value, at, root)?;
         }
         for (key, value) in exclusive {
             exclusive_bound(map, &key, value);
+        }
+        Ok(())
+    }
+
+    /// One keyword that is not OpenAPI 3.0's: mapped into `map`, noted, or rejected.
+    fn keyword31(
+        &mut self,
+        map: &mut Map<String, Value>,
+        key: String,
+        value: Value,
+        at: &str,
+        root: bool,
+    ) -> Result<()> {
+        let here = || key_at(at, &key);
+        match key.as_str() {
+            "const" => {
+                if !map.contains_key("type") {
+                    if let Some(t) = json_type(&value) {
+                        map.insert("type".into(), Value::String(t.into()));
+                    }
+                }
+                map.insert("enum".into(), Value::Array(vec![value]));
+            }
+            "examples" => match value {
+                Value::Array(mut items) if !items.is_empty() => {
+                    map.entry("example").or_insert_with(|| items[0].clone());
+                    if items.len() > 1 {
+                        map.insert(
+                            "x-examples".into(),
+                            Value::Array(std::mem::take(&mut items)),
+                        );
+                    }
+                }
+                Value::Array(_) => {}
+                // The media-type spelling (named Example Objects) in a schema: one clear
+                // meaning, the first `value` is the example.
+                Value::Object(named) if named.values().any(|e| e.get("value").is_some()) => {
+                    let first = named.values().find_map(|e| e.get("value")).cloned();
+                    if let Some(first) = first {
+                        map.entry("example").or_insert(first);
+                    }
+                    map.insert("x-examples".into(), Value::Object(named));
+                }
+                _ => {
+                    return Err(GenError::new(
+                        here(),
+                        "`examples` in a schema must be an array",
+                    ))
+                }
+            },
+            "contentEncoding" => match value.as_str() {
+                Some("base64") => {
+                    map.insert("format".into(), Value::String("byte".into()));
+                }
+                _ => {
+                    return Err(unsupported(
+                        &here(),
+                        format!("contentEncoding {value} (only base64)"),
+                    ))
+                }
+            },
+            "contentMediaType" => {
+                let string = map.get("type").is_some_and(|t| t == "string");
+                if string && !map.contains_key("format") {
+                    map.insert("format".into(), Value::String("binary".into()));
+                }
+                map.insert("x-contentMediaType".into(), value);
+            }
+            "summary" => {
+                map.entry("description").or_insert_with(|| value.clone());
+                map.insert("x-summary".into(), value);
+            }
+            "$comment" => {
+                map.insert("x-comment".into(), value);
+            }
+            "$schema" if is_default_dialect(&value) => {}
+            "$recursiveAnchor" | "$dynamicAnchor" if root && self.component.is_some() => {}
+            "$recursiveRef" | "$dynamicRef" => {
+                let target = self.self_reference(&value).ok_or_else(|| {
+                    unsupported(
+                        &here(),
+                        format!("{key} {value} (only self-recursion of a component schema)"),
+                    )
+                })?;
+                map.insert("$ref".into(), Value::String(target));
+            }
+            "propertyNames" => self.lowered.note(
+                &here(),
+                "`propertyNames` (a constraint on object keys)",
+                "keys are `String`, the constraint is not checked",
+            ),
+            _ => {
+                if let Some((_, why)) = REJECTED.iter().find(|(k, _)| *k == key) {
+                    return Err(unsupported(
+                        &here(),
+                        format!("schema keyword `{key}` ({why})"),
+                    ));
+                }
+                // JSON Schema 2020-12 reads an unknown keyword as an annotation: it constrains
+                // nothing. Kept as an extension and listed, so a typo does not pass unseen.
+                self.lowered.note(
+                    &here(),
+                    format!(
+                        "unknown schema keyword `{key}` (an annotation in JSON Schema 2020-12)"
+                    ),
+                    "ignored: it constrains nothing",
+                );
+                map.insert(format!("x-{key}"), value);
+            }
         }
         Ok(())
     }
@@ -513,102 +482,5 @@ impl Ctx<'_> {
                 .push((format!("{at}/allOf/1"), at.to_owned()));
         }
         map.insert("allOf".into(), Value::Array(parts));
-    }
-}
-
-/// JSON type of a `const` value, for a `const` without `type`.
-fn json_type(value: &Value) -> Option<&'static str> {
-    match value {
-        Value::String(_) => Some("string"),
-        Value::Bool(_) => Some("boolean"),
-        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
-        Value::Number(_) => Some("number"),
-        _ => None,
-    }
-}
-
-/// The keywords that only constrain values of type `t`.
-fn type_keywords(t: &str) -> &'static [&'static str] {
-    match t {
-        "string" => &["minLength", "maxLength", "pattern", "format"],
-        "integer" | "number" => &[
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "multipleOf",
-            "format",
-        ],
-        "array" => &["items", "minItems", "maxItems", "uniqueItems"],
-        "object" => &[
-            "properties",
-            "additionalProperties",
-            "required",
-            "minProperties",
-            "maxProperties",
-        ],
-        _ => &[],
-    }
-}
-
-/// One `oneOf` branch of a type array: `{type: t}` plus the keywords and enum values of `t`.
-fn branch(map: &Map<String, Value>, t: &str) -> Map<String, Value> {
-    let mut out = Map::new();
-    out.insert("type".into(), Value::String(t.to_owned()));
-    for k in type_keywords(t) {
-        if let Some(v) = map.get(*k) {
-            out.insert((*k).to_owned(), v.clone());
-        }
-    }
-    if let Some(Value::Array(values)) = map.get("enum") {
-        let matching: Vec<Value> = values
-            .iter()
-            .filter(|v| {
-                json_type(v).is_some_and(|vt| vt == t || (t == "number" && vt == "integer"))
-            })
-            .cloned()
-            .collect();
-        if !matching.is_empty() {
-            out.insert("enum".into(), Value::Array(matching));
-        }
-    }
-    out
-}
-
-/// 2020-12's numeric `exclusiveMinimum: n` -> 3.0's `minimum: n, exclusiveMinimum: true`; when the
-/// schema also has an inclusive bound that is at least as strict, that bound alone says it all.
-fn exclusive_bound(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let (bound, lower) = if key == "exclusiveMinimum" {
-        ("minimum", true)
-    } else {
-        ("maximum", false)
-    };
-    // On integers a strict bound is an inclusive one, one step inside: exact, and enforceable.
-    if let (true, Some(v)) = (
-        map.get("type").is_some_and(|t| t == "integer"),
-        value.as_i64(),
-    ) {
-        let inclusive = if lower {
-            v.checked_add(1)
-        } else {
-            v.checked_sub(1)
-        };
-        if let Some(inclusive) = inclusive {
-            let stricter = match map.get(bound).and_then(Value::as_i64) {
-                Some(e) if lower => e.max(inclusive),
-                Some(e) => e.min(inclusive),
-                None => inclusive,
-            };
-            map.insert(bound.into(), Value::from(stricter));
-            return;
-        }
-    }
-    let (Some(v), existing) = (value.as_f64(), map.get(bound).and_then(Value::as_f64)) else {
-        return;
-    };
-    let dominated = existing.is_some_and(|e| if lower { e > v } else { e < v });
-    if !dominated {
-        map.insert(bound.into(), value);
-        map.insert(key.into(), Value::Bool(true));
     }
 }

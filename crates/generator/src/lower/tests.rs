@@ -41,7 +41,12 @@ fn keywords_map_to_their_3_0_spelling() {
         "D": {"type": "string", "contentEncoding": "base64"},
         "E": {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/A"}]},
         "F": {"type": ["integer", "boolean"], "minimum": 3, "enum": [3, 4, true]},
+        "G": {"const": "x", "type": ["string", "null"]},
     }));
+    assert_eq!(
+        s["G"],
+        json!({"type": "string", "enum": ["x"], "nullable": true})
+    );
     assert_eq!(
         s["A"],
         json!({"type": "string", "nullable": true, "enum": ["x"], "example": "x", "x-examples": ["x", "y"]})
