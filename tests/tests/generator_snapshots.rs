@@ -63,6 +63,8 @@ good_fixture!(
     object_parameters,
     loose_discriminators,
     patterns,
+    oas31_schemas,
+    oas31_references,
 );
 
 bad_fixture!(
@@ -72,6 +74,7 @@ bad_fixture!(
     header_object_parameter,
     dangling_ref,
     openapi_3_1,
+    swagger_2_0,
 );
 
 #[test]
@@ -81,6 +84,8 @@ fn errors_name_a_json_pointer() {
         "dangling_ref",
         "header_object_parameter",
         "not_keyword",
+        "openapi_3_1",
+        "swagger_2_0",
     ] {
         let message = bad(name);
         assert!(message.starts_with("at /"), "{name}: {message}");

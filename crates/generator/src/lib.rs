@@ -1,7 +1,7 @@
 //! apigen: OpenAPI 3.0 document in, typed async Rust client crate out (`cargo xtask codegen`).
 //!
 //! One module per pipeline stage (see ARCHITECTURE.md):
-//! [`load`] -> [`resolve`] -> [`ir`] -> [`emit`] -> [`mod@format`] -> [`mod@write`].
+//! [`load`] -> [`lower`] -> [`resolve`] -> [`ir`] -> [`emit`] -> [`mod@format`] -> [`mod@write`].
 //! Vendor conventions come from a [`profile::Profile`]; the client's runtime is the separate
 //! `apigen-runtime` crate, which generated crates depend on by exact version ([`RUNTIME_VERSION`]).
 
@@ -12,10 +12,11 @@ pub mod escape;
 pub mod format;
 pub mod ir;
 pub mod load;
+pub mod lower;
 pub mod profile;
-mod refs;
 pub mod resolve;
 pub mod write;
+mod yaml;
 
 use std::path::Path;
 
@@ -133,7 +134,21 @@ pub fn generate_timed(
 /// The profile for `loaded` under `options`, then the IR.
 pub fn build_ir(loaded: &load::LoadedSpec, options: &Options) -> Result<ir::model::Api> {
     let profile = select_profile(&loaded.raw, options.profile.as_deref())?;
-    ir::build(&loaded.api, &profile)
+    // Pointers name the document as written, not the lowered tree.
+    let lowered = &loaded.lowered;
+    let mut api = ir::build(&loaded.api, &profile).map_err(|e| lowered.locate(e))?;
+    for fallback in &mut api.fallbacks {
+        fallback.pointer = lowered.original(&fallback.pointer);
+    }
+    api.fallbacks
+        .extend(lowered.notes.iter().map(|note| ir::model::Fallback {
+            pointer: note.pointer.clone(),
+            construct: note.construct.clone(),
+            rust: note.rust.clone(),
+        }));
+    api.fallbacks.sort();
+    api.fallbacks.dedup();
+    Ok(api)
 }
 
 /// `explicit` (a `--profile` name), else what the document declares or what recognises it.

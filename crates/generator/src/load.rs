@@ -18,6 +18,8 @@ pub struct LoadedSpec {
     pub path: PathBuf,
     pub raw: Value,
     pub api: OpenAPI,
+    /// What lowering to OpenAPI 3.0 did: the dialect, notes (FALLBACKS.md), moved pointers.
+    pub lowered: crate::lower::Lowered,
 }
 
 /// Spec file names looked for when `--spec` names a directory, in order.
@@ -46,10 +48,11 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
     let file = spec_file(path)?;
     let text = limits::read_spec(&file)?;
     let is_json = file.extension().is_some_and(|ext| ext == "json");
-    parse(&text, is_json).map(|(raw, api)| LoadedSpec {
+    parse(&text, is_json).map(|(raw, api, lowered)| LoadedSpec {
         path: file,
         raw,
         api,
+        lowered,
     })
 }
 
@@ -62,37 +65,26 @@ pub fn parse_raw(text: &str, is_json: bool) -> Result<Value> {
     if is_json {
         serde_json::from_str(text).map_err(|e| GenError::new("", format!("invalid JSON: {e}")))
     } else {
-        serde_yaml::from_str(text).map_err(|e| GenError::new("", format!("invalid YAML: {e}")))
+        crate::yaml::from_str(text).map_err(|e| GenError::new("", format!("invalid YAML: {e}")))
     }
 }
 
 /// Parses spec text; errors carry the JSON pointer where the typed model rejected the document.
-pub fn parse(text: &str, is_json: bool) -> Result<(Value, OpenAPI)> {
+pub fn parse(text: &str, is_json: bool) -> Result<(Value, OpenAPI, crate::lower::Lowered)> {
     let mut raw = parse_raw(text, is_json)?;
-    let version = raw
-        .get("openapi")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if !version.starts_with("3.0.") {
-        return Err(GenError::new(
-            "/openapi",
-            format!("unsupported construct: OpenAPI version {version:?} (only 3.0.x is supported)"),
-        ));
-    }
-    check_keywords(&raw)?;
-    // References into paths or inside schemas become references to components.
-    crate::refs::hoist_references(&mut raw);
+    // Any dialect -> the OpenAPI 3.0 tree the typed model reads (see lower/).
+    let lowered = crate::lower::lower(&mut raw, check_keywords)?;
     let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
         let pointer = e
             .path()
             .iter()
             .fold(Ptr::root(), |p, seg| p.push(segment_text(seg)));
-        GenError::new(
+        lowered.locate(GenError::new(
             pointer.as_str(),
             format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
-        )
+        ))
     })?;
-    Ok((raw, api))
+    Ok((raw, api, lowered))
 }
 
 fn segment_text(seg: &serde_path_to_error::Segment) -> String {
@@ -106,7 +98,7 @@ fn segment_text(seg: &serde_path_to_error::Segment) -> String {
 }
 
 /// Keywords of the OpenAPI 3.0 Schema Object. Anything else (besides `x-` extensions) is rejected.
-const SCHEMA_KEYWORDS: &[&str] = &[
+pub(crate) const SCHEMA_KEYWORDS: &[&str] = &[
     "$ref",
     "title",
     "multipleOf",

@@ -24,8 +24,10 @@ pub struct Document {
 pub struct Corpus {
     /// `openapi: 3.0.x`: the documents the generator is measured on.
     pub v3_0: Vec<Document>,
-    /// `openapi: 3.1.x`: expected to be refused with a clear error; counted apart.
+    /// `openapi: 3.1.x`: lowered to 3.0 by the generator; counted apart.
     pub v3_1: Vec<Document>,
+    /// `swagger: "2.0"`: refused with an error naming the dialect; counted apart.
+    pub v2_0: Vec<Document>,
     /// Anything else (other versions, unreadable JSON), with the reason.
     pub other: Vec<(Document, String)>,
 }
@@ -79,6 +81,7 @@ pub fn list(api: &Path) -> Result<Corpus, String> {
         match openapi_version(&document.path) {
             Ok(v) if v.starts_with("3.0.") => corpus.v3_0.push(document),
             Ok(v) if v.starts_with("3.1.") => corpus.v3_1.push(document),
+            Ok(v) if v == "swagger 2.0" => corpus.v2_0.push(document),
             Ok(v) => corpus.other.push((document, format!("openapi {v:?}"))),
             Err(e) => corpus.other.push((document, e)),
         }
@@ -103,13 +106,19 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
-/// The top-level `openapi` string of a JSON document (the rest is parsed but not kept).
+/// The top-level `openapi` string of a JSON document, or `swagger 2.0` for a Swagger 2.0 one (the
+/// rest is parsed but not kept).
 fn openapi_version(path: &Path) -> Result<String, String> {
     #[derive(serde::Deserialize)]
     struct Head {
         openapi: Option<String>,
+        swagger: Option<serde_json::Value>,
     }
     let text = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     let head: Head = serde_json::from_slice(&text).map_err(|e| format!("invalid JSON: {e}"))?;
-    Ok(head.openapi.unwrap_or_default())
+    Ok(match (head.openapi, head.swagger) {
+        (Some(v), _) => v,
+        (None, Some(s)) if s == "2.0" => "swagger 2.0".to_owned(),
+        _ => String::new(),
+    })
 }

