@@ -128,8 +128,8 @@ pub fn crate_name(document: &str) -> String {
         .collect();
     let parts: Vec<&str> = slug.split('-').filter(|p| !p.is_empty()).collect();
     let name = format!("corpus-{}", parts.join("-"));
-    // The generator takes crate names of at most 64 characters: a longer one is cut, and a hash of
-    // the whole keeps it distinct (FNV-1a, stable across runs).
+    // Corpus crates sit side by side in one work directory and name the report rows: a name over
+    // 64 characters is cut, and a hash of the whole keeps it distinct (FNV-1a, stable across runs).
     if name.len() <= 64 {
         return name;
     }
