@@ -16,9 +16,18 @@ async fn null_in_every_spelling_decodes_to_none() {
     server
         .on_put_pet()
         .respond_raw(MockResponse::json(200, "application/json", &body));
-    let pet = server.client().put_pet().body(Pet::default()).send().await.unwrap();
+    let pet = server
+        .client()
+        .put_pet()
+        .body(Pet::default())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(pet.kind, Some(PetKind::Pet));
-    assert_eq!((pet.nickname, pet.age, pet.owner, pet.tag), (None, None, None, None));
+    assert_eq!(
+        (pet.nickname, pet.age, pet.owner, pet.tag),
+        (None, None, None, None)
+    );
     assert_eq!(pet.id, Some(PetId::Integer(7)));
     assert_eq!(pet.nothing, None);
 }
@@ -35,7 +44,10 @@ async fn type_arrays_and_const_are_sent_as_the_spec_says() {
     };
     server.client().put_pet().body(pet).send().await.unwrap();
     let sent: serde_json::Value = put.calls()[0].json().unwrap();
-    assert_eq!(sent, serde_json::json!({"kind": "pet", "id": "p-1", "tag": 3}));
+    assert_eq!(
+        sent,
+        serde_json::json!({"kind": "pet", "id": "p-1", "tag": 3})
+    );
 }
 
 #[tokio::test]
@@ -50,7 +62,11 @@ async fn strict_integer_bounds_are_checked_before_sending() {
     }
     client.get_photo(1).size(1).send().await.unwrap();
     client.get_photo(1).size(1024).send().await.unwrap();
-    let sizes: Vec<_> = photo.calls().iter().map(|c| c.query_value("size").map(str::to_owned)).collect();
+    let sizes: Vec<_> = photo
+        .calls()
+        .iter()
+        .map(|c| c.query_value("size").map(str::to_owned))
+        .collect();
     assert_eq!(sizes, [Some("1".to_owned()), Some("1024".to_owned())]);
 }
 
@@ -64,7 +80,10 @@ fn a_webhook_delivery_decodes_into_its_payload_type() {
     let tree: Tree = payload.tree.unwrap();
     assert_eq!(tree.species, Some(TreeSpecies::Oak));
     let height = tree.height.unwrap();
-    assert_eq!((height.metres, height.unit.as_deref()), (Some(12.5), Some("m")));
+    assert_eq!(
+        (height.metres, height.unit.as_deref()),
+        (Some(12.5), Some("m"))
+    );
     assert_eq!(tree.children.unwrap()[0].species, Some(TreeSpecies::Ash));
     assert!(payload.at.is_some());
 }
