@@ -150,9 +150,12 @@ pub fn document(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
     }
     *raw = Value::Object(out);
     rewrite_refs(raw, false);
-    walk::each_schema(raw, &mut |schema, at, _| {
-        schema::lower(schema, at, lowered)
-    })
+    let mut moves = Vec::new();
+    let result = walk::each_schema(raw, &mut |schema, at, _| {
+        schema::lower(schema, at, &mut moves)
+    });
+    lowered.moves.extend(moves);
+    result.map_err(|e| lowered.locate(e))
 }
 
 /// The names `#/parameters/<name>` references of the path items and operations name.

@@ -10,22 +10,21 @@ use serde_json::{json, Map, Value};
 
 use super::super::vocab31::ANNOTATIONS;
 use super::super::walk::push;
-use super::super::Lowered;
 use super::key_at;
 use crate::error::{GenError, Result};
 
 /// Lowers the schema at `at` and everything inside it.
-pub fn lower(node: &mut Value, at: &mut String, lowered: &mut Lowered) -> Result<()> {
+pub fn lower(node: &mut Value, at: &mut String, moves: &mut Vec<(String, String)>) -> Result<()> {
     let Value::Object(map) = node else {
         return Err(GenError::new(at.as_str(), "a schema must be an object"));
     };
-    children(map, at, lowered)?;
+    children(map, at, moves)?;
     keywords(map, at)?;
-    ref_siblings(map, at, lowered);
+    ref_siblings(map, at, moves);
     Ok(())
 }
 
-fn children(map: &mut Map<String, Value>, at: &mut String, lowered: &mut Lowered) -> Result<()> {
+fn children(map: &mut Map<String, Value>, at: &mut String, moves: &mut Vec<(String, String)>) -> Result<()> {
     let len = at.len();
     for (key, value) in map.iter_mut() {
         push(at, key);
@@ -34,7 +33,7 @@ fn children(map: &mut Map<String, Value>, at: &mut String, lowered: &mut Lowered
                 let len = at.len();
                 for (name, sub) in subs.iter_mut() {
                     push(at, name);
-                    lower(sub, at, lowered)?;
+                    lower(sub, at, moves)?;
                     at.truncate(len);
                 }
             }
@@ -45,12 +44,12 @@ fn children(map: &mut Map<String, Value>, at: &mut String, lowered: &mut Lowered
                 ))
             }
             ("additionalProperties", Value::Bool(_)) => {}
-            ("items" | "additionalProperties" | "not", sub) => lower(sub, at, lowered)?,
+            ("items" | "additionalProperties" | "not", sub) => lower(sub, at, moves)?,
             ("allOf" | "anyOf" | "oneOf", Value::Array(subs)) => {
                 let len = at.len();
                 for (i, sub) in subs.iter_mut().enumerate() {
                     push(at, &i.to_string());
-                    lower(sub, at, lowered)?;
+                    lower(sub, at, moves)?;
                     at.truncate(len);
                 }
             }
@@ -97,7 +96,7 @@ pub fn file_type(map: &mut Map<String, Value>) {
 /// `$ref` with siblings (which 2.0's JSON Reference ignores, and 3.0's model would drop): the
 /// annotations stay beside `allOf: [{$ref}]` (the IR reads it as the referenced type, documented,
 /// nullable for `x-nullable`); a structural sibling becomes a second `allOf` part.
-fn ref_siblings(map: &mut Map<String, Value>, at: &str, lowered: &mut Lowered) {
+fn ref_siblings(map: &mut Map<String, Value>, at: &str, moves: &mut Vec<(String, String)>) {
     if !map.contains_key("$ref") || map.len() == 1 {
         return;
     }
@@ -115,7 +114,7 @@ fn ref_siblings(map: &mut Map<String, Value>, at: &str, lowered: &mut Lowered) {
     let mut parts = vec![Value::Object(reference)];
     if !structural.is_empty() {
         parts.push(Value::Object(structural));
-        lowered.moves.push((format!("{at}/allOf/1"), at.to_owned()));
+        moves.push((format!("{at}/allOf/1"), at.to_owned()));
     }
     map.insert("allOf".into(), Value::Array(parts));
 }
