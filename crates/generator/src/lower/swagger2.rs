@@ -56,9 +56,9 @@ pub(super) fn media_types(value: Option<&Value>, at: &str) -> Result<Option<Vec<
     let Some(value) = value else {
         return Ok(None);
     };
-    let items = value.as_array().ok_or_else(|| {
-        GenError::new(at, "must be an array of media types")
-    })?;
+    let items = value
+        .as_array()
+        .ok_or_else(|| GenError::new(at, "must be an array of media types"))?;
     items
         .iter()
         .enumerate()

@@ -14,7 +14,12 @@ use crate::error::{GenError, Result};
 const URLENCODED: &str = "application/x-www-form-urlencoded";
 const MULTIPART: &str = "multipart/form-data";
 
-pub fn body(params: &[&Param], consumes: &[String], at: &str, lowered: &mut Lowered) -> Result<Value> {
+pub fn body(
+    params: &[&Param],
+    consumes: &[String],
+    at: &str,
+    lowered: &mut Lowered,
+) -> Result<Value> {
     let file = params
         .iter()
         .any(|p| p.value.get("type").is_some_and(|t| t == "file"));
@@ -24,7 +29,13 @@ pub fn body(params: &[&Param], consumes: &[String], at: &str, lowered: &mut Lowe
             let essence = m.split(';').next().unwrap_or_default().trim();
             essence.eq_ignore_ascii_case(URLENCODED) || essence.eq_ignore_ascii_case(MULTIPART)
         })
-        .map(|m| m.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+        .map(|m| {
+            m.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
     let media = match (file, listed) {
         (true, _) => MULTIPART.to_owned(),
         (false, Some(listed)) => listed,
@@ -85,12 +96,12 @@ fn field(param: &Param, media: &str) -> Result<Map<String, Value>> {
             // Whether an empty value may be sent: the client sends what it is given.
             "allowEmptyValue" => {}
             "collectionFormat" if value == "multi" || !array => {}
-            "collectionFormat" => {
-                return Err(unsupported(
-                    &key_at(at, &key),
-                    format!("collectionFormat {value} in a {media} body (only `multi`: one field per item)"),
-                ))
-            }
+            "collectionFormat" => return Err(unsupported(
+                &key_at(at, &key),
+                format!(
+                    "collectionFormat {value} in a {media} body (only `multi`: one field per item)"
+                ),
+            )),
             _ => {
                 return Err(unsupported(
                     &key_at(at, &key),

@@ -27,7 +27,11 @@ impl Param {
     }
 }
 
-pub fn paths(paths: Map<String, Value>, doc: &Doc, lowered: &mut Lowered) -> Result<Map<String, Value>> {
+pub fn paths(
+    paths: Map<String, Value>,
+    doc: &Doc,
+    lowered: &mut Lowered,
+) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     for (path, item) in paths {
         let mut at = String::from("/paths");
@@ -100,20 +104,35 @@ fn param_list(list: Value, at: &str, doc: &Doc) -> Result<Vec<Param>> {
             Some((found, original))
         });
         let text = |map: &Map<String, Value>, key: &str| {
-            map.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+            map.get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
         };
         let param = match referenced {
             Some((found, original)) => {
                 let key = (text(found, "name"), text(found, "in"));
                 if matches!(key.1.as_str(), "body" | "formData") {
-                    Param { value: found.clone(), original, key }
+                    Param {
+                        value: found.clone(),
+                        original,
+                        key,
+                    }
                 } else {
-                    Param { value: param, original: here, key }
+                    Param {
+                        value: param,
+                        original: here,
+                        key,
+                    }
                 }
             }
             None => {
                 let key = (text(&param, "name"), text(&param, "in"));
-                Param { value: param, original: here, key }
+                Param {
+                    value: param,
+                    original: here,
+                    key,
+                }
             }
         };
         out.push(param);
@@ -162,7 +181,12 @@ fn operation(
                     ));
                 }
             }
-            _ => return Err(unsupported(&here, format!("member `{key}` of an operation"))),
+            _ => {
+                return Err(unsupported(
+                    &here,
+                    format!("member `{key}` of an operation"),
+                ))
+            }
         }
     }
     // The path item's parameters apply unless the operation redefines them (by name and location;
@@ -244,7 +268,12 @@ fn request_body(
 }
 
 /// `in: body` -> `requestBody` with the schema under each media type of `consumes`.
-fn body_param(param: &Param, consumes: &[String], at: &str, lowered: &mut Lowered) -> Result<Value> {
+fn body_param(
+    param: &Param,
+    consumes: &[String],
+    at: &str,
+    lowered: &mut Lowered,
+) -> Result<Value> {
     let mut out = Map::new();
     let mut schema = None;
     for (key, value) in &param.value {
@@ -268,9 +297,8 @@ fn body_param(param: &Param, consumes: &[String], at: &str, lowered: &mut Lowere
             }
         }
     }
-    let schema = schema.ok_or_else(|| {
-        GenError::new(param.original.as_str(), "a body parameter needs `schema`")
-    })?;
+    let schema = schema
+        .ok_or_else(|| GenError::new(param.original.as_str(), "a body parameter needs `schema`"))?;
     let media: Vec<String> = if consumes.is_empty() {
         vec!["application/json".to_owned()]
     } else {

@@ -32,14 +32,21 @@ const VALUE_KEYWORDS: &[&str] = &[
 
 /// Takes the value keywords out of `map` (a parameter, header or Items Object at `at`) as a
 /// schema. `type: file` is bytes where `file` is allowed (a form field).
-pub fn value_schema(map: &mut Map<String, Value>, at: &str, file: bool) -> Result<Map<String, Value>> {
+pub fn value_schema(
+    map: &mut Map<String, Value>,
+    at: &str,
+    file: bool,
+) -> Result<Map<String, Value>> {
     let mut schema = Map::new();
     for key in VALUE_KEYWORDS {
         if let Some(value) = map.remove(*key) {
             schema.insert((*key).to_owned(), value);
         }
     }
-    let kind = schema.get("type").and_then(Value::as_str).map(str::to_owned);
+    let kind = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     match kind.as_deref() {
         Some("string" | "number" | "integer" | "boolean") => {}
         Some("array") => {
@@ -103,7 +110,10 @@ fn style(location: &str, format: Option<&str>, at: &str) -> Result<Option<(&'sta
     let reject = |why: &str| {
         Err(unsupported(
             &key_at(at, "collectionFormat"),
-            format!("collectionFormat `{}` in {location} ({why})", format.unwrap_or("csv")),
+            format!(
+                "collectionFormat `{}` in {location} ({why})",
+                format.unwrap_or("csv")
+            ),
         ))
     };
     match (location, format.unwrap_or("csv")) {
@@ -170,7 +180,9 @@ pub fn parameter(mut param: Map<String, Value>, at: &str) -> Result<Map<String, 
     }
     // On a scalar, `collectionFormat` formats nothing.
     if array {
-        if let Some((style, explode)) = style(&location, format.as_ref().and_then(Value::as_str), at)? {
+        if let Some((style, explode)) =
+            style(&location, format.as_ref().and_then(Value::as_str), at)?
+        {
             out.insert("style".into(), Value::String(style.into()));
             out.insert("explode".into(), Value::Bool(explode));
         }

@@ -102,10 +102,18 @@ fn response_object(
             let mut schema_at = key_at(lowered_at, "content");
             push(&mut schema_at, &media_type);
             push(&mut schema_at, "schema");
-            lowered.moves.push((schema_at, key_at(lowered_at, "schema")));
+            lowered
+                .moves
+                .push((schema_at, key_at(lowered_at, "schema")));
             let mut entry = Map::new();
             entry.insert("schema".into(), schema.clone());
             if let Some(example) = examples.remove(&media_type) {
+                let mut example_at = key_at(lowered_at, "content");
+                push(&mut example_at, &media_type);
+                push(&mut example_at, "example");
+                let mut original = key_at(lowered_at, "examples");
+                push(&mut original, &media_type);
+                lowered.moves.push((example_at, original));
                 entry.insert("example".into(), example);
             }
             content.insert(media_type, Value::Object(entry));
@@ -120,7 +128,12 @@ fn response_object(
 }
 
 /// 2.0's typed response headers -> 3.0 headers whose `schema` holds the type keywords.
-fn headers(value: Value, at: &str, lowered_at: &str, lowered: &mut Lowered) -> Result<Map<String, Value>> {
+fn headers(
+    value: Value,
+    at: &str,
+    lowered_at: &str,
+    lowered: &mut Lowered,
+) -> Result<Map<String, Value>> {
     let Value::Object(headers) = value else {
         return Err(GenError::new(at, "`headers` must be an object"));
     };

@@ -24,7 +24,11 @@ pub fn lower(node: &mut Value, at: &mut String, moves: &mut Vec<(String, String)
     Ok(())
 }
 
-fn children(map: &mut Map<String, Value>, at: &mut String, moves: &mut Vec<(String, String)>) -> Result<()> {
+fn children(
+    map: &mut Map<String, Value>,
+    at: &mut String,
+    moves: &mut Vec<(String, String)>,
+) -> Result<()> {
     let len = at.len();
     for (key, value) in map.iter_mut() {
         push(at, key);
@@ -38,10 +42,7 @@ fn children(map: &mut Map<String, Value>, at: &mut String, moves: &mut Vec<(Stri
                 }
             }
             ("items", Value::Array(_)) => {
-                return Err(super::unsupported(
-                    at,
-                    "tuple arrays (`items` as an array)",
-                ))
+                return Err(super::unsupported(at, "tuple arrays (`items` as an array)"))
             }
             ("additionalProperties", Value::Bool(_)) => {}
             ("items" | "additionalProperties" | "not", sub) => lower(sub, at, moves)?,

@@ -104,9 +104,10 @@ fn scheme(
             flows.insert(flow_name.into(), Value::Object(flow));
             out.insert("type".into(), Value::String("oauth2".into()));
             out.insert("flows".into(), Value::Object(flows));
-            lowered
-                .moves
-                .push((format!("{lowered_at}/flows/{flow_name}"), lowered_at.to_owned()));
+            lowered.moves.push((
+                format!("{lowered_at}/flows/{flow_name}"),
+                lowered_at.to_owned(),
+            ));
         }
         _ => {
             return Err(unsupported(
