@@ -186,7 +186,10 @@ fn servers(root: &Map<String, Value>) -> Result<Vec<Value>> {
         match root.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(GenError::new(key_at("", key), "must be a string")),
+            Some(_) => Err(GenError::new(
+                key_at("", key),
+                format!("`{key}` must be a string"),
+            )),
         }
     };
     let host = text("host")?;

@@ -96,12 +96,14 @@ fn field(param: &Param, media: &str) -> Result<Map<String, Value>> {
             // Whether an empty value may be sent: the client sends what it is given.
             "allowEmptyValue" => {}
             "collectionFormat" if value == "multi" || !array => {}
-            "collectionFormat" => return Err(unsupported(
-                &key_at(at, &key),
-                format!(
+            "collectionFormat" => {
+                return Err(unsupported(
+                    &key_at(at, &key),
+                    format!(
                     "collectionFormat {value} in a {media} body (only `multi`: one field per item)"
                 ),
-            )),
+                ))
+            }
             _ => {
                 return Err(unsupported(
                     &key_at(at, &key),
