@@ -18,6 +18,7 @@ mod security;
 #[cfg(test)]
 mod tests;
 
+use std::cell::Cell;
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
@@ -39,6 +40,47 @@ pub(super) struct Doc {
     pub schemes: Option<Value>,
     /// Names of the document's parameters some `$ref` names.
     pub referenced: HashSet<String>,
+    /// JSON nodes copied so far (see [`Doc::copy`]).
+    pub copied: Cell<usize>,
+}
+
+/// At most this many JSON nodes are copied in all (a schema under each of N media types, a shared
+/// body parameter into each operation using it), so a document listing very many media types beside
+/// a large inline schema cannot make the lowered tree grow without bound.
+const MAX_COPIED_NODES: usize = 2_000_000;
+
+impl Doc {
+    /// A copy of `value` (at `at`), counted against [`MAX_COPIED_NODES`].
+    pub fn copy(&self, value: &Value, at: &str) -> Result<Value> {
+        let left = MAX_COPIED_NODES.saturating_sub(self.copied.get());
+        let count = nodes(value, left.saturating_add(1));
+        if count > left {
+            return Err(GenError::new(
+                at,
+                format!("copying this node once per media type or use exceeds {MAX_COPIED_NODES} copied JSON nodes"),
+            ));
+        }
+        self.copied.set(self.copied.get() + count);
+        Ok(value.clone())
+    }
+}
+
+/// The number of JSON nodes in `value`, counting stopped at `limit`.
+fn nodes(value: &Value, limit: usize) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        count += 1;
+        if count >= limit {
+            return count;
+        }
+        match node {
+            Value::Object(map) => stack.extend(map.values()),
+            Value::Array(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    count
 }
 
 pub(super) fn unsupported(at: &str, what: impl std::fmt::Display) -> GenError {
@@ -90,6 +132,7 @@ pub fn document(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
         },
         schemes: root.get("schemes").cloned(),
         referenced: referenced_parameters(root.get("paths")),
+        copied: Cell::new(0),
     };
     for (section, original) in [
         ("schemas", "definitions"),

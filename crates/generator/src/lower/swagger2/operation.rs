@@ -113,8 +113,13 @@ fn param_list(list: Value, at: &str, doc: &Doc) -> Result<Vec<Param>> {
             Some((found, original)) => {
                 let key = (text(found, "name"), text(found, "in"));
                 if matches!(key.1.as_str(), "body" | "formData") {
+                    // A copy per operation that uses it: counted (`Doc::copy`).
+                    let value = match doc.copy(&Value::Object(found.clone()), &here)? {
+                        Value::Object(map) => map,
+                        _ => Map::new(),
+                    };
                     Param {
-                        value: found.clone(),
+                        value,
                         original,
                         key,
                     }
@@ -147,10 +152,10 @@ fn operation(
     doc: &Doc,
     lowered: &mut Lowered,
 ) -> Result<Map<String, Value>> {
-    let consumes = media_types(op.get("consumes"), &key_at(at, "consumes"))?
-        .unwrap_or_else(|| doc.consumes.clone());
-    let produces = media_types(op.get("produces"), &key_at(at, "produces"))?
-        .unwrap_or_else(|| doc.produces.clone());
+    let own_consumes = media_types(op.get("consumes"), &key_at(at, "consumes"))?;
+    let own_produces = media_types(op.get("produces"), &key_at(at, "produces"))?;
+    let consumes = own_consumes.as_deref().unwrap_or(&doc.consumes);
+    let produces = own_produces.as_deref().unwrap_or(&doc.produces);
     let mut out = Map::new();
     let mut own = Vec::new();
     let mut responses = None;
@@ -205,7 +210,7 @@ fn operation(
         .chain(own.iter().filter(|p| p.is_body()))
         .collect();
     let body_at = key_at(at, "requestBody");
-    if let Some(body) = request_body(&bodies, &consumes, &body_at, lowered)? {
+    if let Some(body) = request_body(&bodies, consumes, &body_at, doc, lowered)? {
         out.insert("requestBody".into(), body);
     }
     let kept: Vec<Param> = own.into_iter().filter(|p| !p.is_body()).collect();
@@ -214,7 +219,9 @@ fn operation(
         out.insert("parameters".into(), Value::Array(list));
     }
     let responses = match responses {
-        Some(value) => responses::operation(value, &key_at(at, "responses"), &produces, lowered)?,
+        Some(value) => {
+            responses::operation(value, &key_at(at, "responses"), produces, doc, lowered)?
+        }
         None => return Err(GenError::new(at, "an operation needs `responses`")),
     };
     out.insert("responses".into(), Value::Object(responses));
@@ -248,13 +255,14 @@ fn request_body(
     bodies: &[&Param],
     consumes: &[String],
     at: &str,
+    doc: &Doc,
     lowered: &mut Lowered,
 ) -> Result<Option<Value>> {
     let (body, form): (Vec<&Param>, Vec<&Param>) =
         bodies.iter().partition(|p| p.location() == "body");
     match (body.as_slice(), form.is_empty()) {
         ([], true) => Ok(None),
-        ([one], true) => body_param(one, consumes, at, lowered).map(Some),
+        ([one], true) => body_param(one, consumes, at, doc, lowered).map(Some),
         ([], false) => super::form::body(&form, consumes, at, lowered).map(Some),
         ([_, second, ..], _) => Err(GenError::new(
             second.original.as_str(),
@@ -272,6 +280,7 @@ fn body_param(
     param: &Param,
     consumes: &[String],
     at: &str,
+    doc: &Doc,
     lowered: &mut Lowered,
 ) -> Result<Value> {
     let mut out = Map::new();
@@ -313,7 +322,8 @@ fn body_param(
             .moves
             .push((schema_at, key_at(&param.original, "schema")));
         let mut entry = Map::new();
-        entry.insert("schema".into(), schema.clone());
+        let schema_at = key_at(&param.original, "schema");
+        entry.insert("schema".into(), doc.copy(&schema, &schema_at)?);
         content.insert(media_type, Value::Object(entry));
     }
     out.insert("content".into(), Value::Object(content));

@@ -14,6 +14,7 @@ pub fn operation(
     value: Value,
     at: &str,
     produces: &[String],
+    doc: &Doc,
     lowered: &mut Lowered,
 ) -> Result<Map<String, Value>> {
     let Value::Object(responses) = value else {
@@ -26,7 +27,7 @@ pub fn operation(
             out.insert(status, response);
             continue;
         }
-        let response = response_object(response, &here, &here, produces, lowered)?;
+        let response = response_object(response, &here, &here, produces, doc, lowered)?;
         out.insert(status, Value::Object(response));
     }
     Ok(out)
@@ -44,7 +45,7 @@ pub fn components(value: Value, doc: &Doc, lowered: &mut Lowered) -> Result<Map<
         push(&mut at, &name);
         let mut lowered_at = String::from("/components/responses");
         push(&mut lowered_at, &name);
-        let response = response_object(response, &at, &lowered_at, &doc.produces, lowered)?;
+        let response = response_object(response, &at, &lowered_at, &doc.produces, doc, lowered)?;
         out.insert(name, Value::Object(response));
     }
     Ok(out)
@@ -55,6 +56,7 @@ fn response_object(
     at: &str,
     lowered_at: &str,
     produces: &[String],
+    doc: &Doc,
     lowered: &mut Lowered,
 ) -> Result<Map<String, Value>> {
     let Value::Object(response) = response else {
@@ -106,7 +108,7 @@ fn response_object(
                 .moves
                 .push((schema_at, key_at(lowered_at, "schema")));
             let mut entry = Map::new();
-            entry.insert("schema".into(), schema.clone());
+            entry.insert("schema".into(), doc.copy(&schema, &key_at(at, "schema"))?);
             if let Some(example) = examples.remove(&media_type) {
                 let mut example_at = key_at(lowered_at, "content");
                 push(&mut example_at, &media_type);

@@ -451,3 +451,34 @@ fn the_keyword_check_reports_original_pointers() {
     let e = crate::load::parse(&raw.to_string(), true).unwrap_err();
     assert_eq!(e.pointer, "/responses/R/schema/items/if", "{e}");
 }
+
+#[test]
+fn copies_per_media_type_are_bounded() {
+    let properties: serde_json::Map<String, Value> = (0..1500)
+        .map(|i| (format!("p{i}"), json!({"type": "string"})))
+        .collect();
+    let consumes: Vec<String> = (0..1000)
+        .map(|i| format!("application/x-{i}+json"))
+        .collect();
+    let body =
+        json!({"name": "b", "in": "body", "schema": {"type": "object", "properties": properties}});
+    let raw = op(
+        "post",
+        json!({"consumes": consumes, "parameters": [body], "responses": {}}),
+    );
+    let e = err(raw);
+    assert_eq!(e.pointer, "/paths/~1p/post/parameters/0/schema");
+    assert!(e.message.contains("2000000"), "{e}");
+    // The same body under ten media types is copied ten times.
+    let consumes: Vec<String> = (0..10).map(|i| format!("application/x-{i}+json")).collect();
+    let body =
+        json!({"name": "b", "in": "body", "schema": {"type": "object", "properties": {"a": {}}}});
+    let (raw, _) = ok(op(
+        "post",
+        json!({"consumes": consumes, "parameters": [body], "responses": {}}),
+    ));
+    let content = raw["paths"]["/p"]["post"]["requestBody"]["content"]
+        .as_object()
+        .unwrap();
+    assert_eq!(content.len(), 10);
+}
