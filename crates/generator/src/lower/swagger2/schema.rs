@@ -72,11 +72,9 @@ fn keywords(map: &mut Map<String, Value>, at: &str) -> Result<()> {
         file_type(map);
     }
     match map.remove("x-nullable") {
-        None => {}
-        Some(Value::Bool(nullable)) => {
-            if nullable {
-                map.insert("nullable".into(), Value::Bool(true));
-            }
+        None | Some(Value::Bool(false)) => {}
+        Some(Value::Bool(true)) => {
+            map.insert("nullable".into(), Value::Bool(true));
         }
         Some(_) => {
             return Err(GenError::new(
