@@ -12,6 +12,7 @@
 //! keyword check runs, and `$ref`s into non-component positions are hoisted (`refs.rs`).
 
 mod defs;
+mod moves;
 mod numbers;
 mod refs;
 mod schema31;
@@ -58,17 +59,17 @@ pub struct Lowered {
 
 impl Lowered {
     /// `pointer` of the lowered tree as a pointer of the original document.
+    /// Outer moves were recorded last: they are undone first (see `moves.rs`).
     pub fn original(&self, pointer: &str) -> String {
-        let mut out = pointer.to_owned();
-        // Outer moves were recorded last: undo them first.
-        for (lowered, original) in self.moves.iter().rev() {
-            if let Some(rest) = out.strip_prefix(lowered.as_str()) {
-                if rest.is_empty() || rest.starts_with('/') {
-                    out = format!("{original}{rest}");
-                }
-            }
+        moves::Index::new(&self.moves).original(pointer)
+    }
+
+    /// Each of `pointers` translated in place, indexing the moves once for all of them.
+    pub fn originals<'p>(&self, pointers: impl IntoIterator<Item = &'p mut String>) {
+        let index = moves::Index::new(&self.moves);
+        for pointer in pointers {
+            *pointer = index.original(pointer);
         }
-        out
     }
 
     /// `error` with its pointer translated to the original document.
