@@ -65,6 +65,8 @@ good_fixture!(
     patterns,
     oas31_schemas,
     oas31_references,
+    swagger2_models,
+    swagger2_parameters,
 );
 
 bad_fixture!(
@@ -74,7 +76,7 @@ bad_fixture!(
     header_object_parameter,
     dangling_ref,
     openapi_3_1,
-    swagger_2_0,
+    swagger_1_2,
 );
 
 #[test]
@@ -85,7 +87,7 @@ fn errors_name_a_json_pointer() {
         "header_object_parameter",
         "not_keyword",
         "openapi_3_1",
-        "swagger_2_0",
+        "swagger_1_2",
     ] {
         let message = bad(name);
         assert!(message.starts_with("at /"), "{name}: {message}");

@@ -137,9 +137,7 @@ pub fn build_ir(loaded: &load::LoadedSpec, options: &Options) -> Result<ir::mode
     // Pointers name the document as written, not the lowered tree.
     let lowered = &loaded.lowered;
     let mut api = ir::build(&loaded.api, &profile).map_err(|e| lowered.locate(e))?;
-    for fallback in &mut api.fallbacks {
-        fallback.pointer = lowered.original(&fallback.pointer);
-    }
+    lowered.originals(api.fallbacks.iter_mut().map(|f| &mut f.pointer));
     api.fallbacks
         .extend(lowered.notes.iter().map(|note| ir::model::Fallback {
             pointer: note.pointer.clone(),

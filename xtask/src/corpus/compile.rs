@@ -67,6 +67,8 @@ pub fn clippy(
             .args(offline.then_some("--offline"))
             .args(["--", "-D", "warnings"])
             .env("CARGO_TARGET_DIR", &target_dir)
+            // Each crate is checked once: incremental state would only fill the disk.
+            .env("CARGO_INCREMENTAL", "0")
             .output()
             .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
         let stderr = String::from_utf8_lossy(&output.stderr);

