@@ -106,19 +106,26 @@ fn bad_requests_are_refused_with_their_kind_and_the_body_start() {
     );
     assert_eq!(e.body_excerpt().as_bytes(), SHIPPED);
 
-    // A header that is not its type.
+    // A header that is not its type (an unknown enum value is kept, as in responses: `Unknown`).
     let mut invalid = shipped_headers();
-    invalid.insert("x-region", "mars".parse().unwrap());
+    invalid.insert("x-attempt", "third".parse().unwrap());
     let e = OrderShippedDelivery::decode(&invalid, SHIPPED).unwrap_err();
     assert!(
         matches!(
             e.kind(),
             WebhookErrorKind::InvalidHeader {
-                name: "X-Region",
+                name: "X-Attempt",
                 ..
             }
         ),
         "{e}"
+    );
+    let mut other_region = shipped_headers();
+    other_region.insert("x-region", "mars".parse().unwrap());
+    let d = OrderShippedDelivery::decode(&other_region, SHIPPED).unwrap();
+    assert_eq!(
+        d.headers.x_region,
+        Some(OrderShippedHeadersXRegion::Unknown("mars".into()))
     );
 
     // Oversized: refused before anything else is looked at.
