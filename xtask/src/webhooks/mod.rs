@@ -67,8 +67,15 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
         std::fs::write(&spec, text).map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
         spec
     };
+    // Distinct names: cargo's fingerprints of two path packages of one name, each its own
+    // workspace root, collide in the shared target directory (the second build is skipped).
+    let crate_name = if full {
+        "github-webhooks"
+    } else {
+        "github-webhooks-subset"
+    };
     let options = apigen::Options {
-        crate_name: "github-webhooks".into(),
+        crate_name: crate_name.into(),
         spec_label: "api.github.com.json".into(),
         runtime_path: apigen::workspace_runtime_path(&out),
         ..Default::default()
@@ -83,7 +90,7 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
         out.display(),
         started.elapsed().as_secs_f64()
     );
-    write_decode_test(&doc, &out)?;
+    write_decode_test(&doc, &out, &crate_name.replace('-', "_"))?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
     let target = root.join("target");
@@ -230,6 +237,21 @@ fn delivery_body(doc: &Value, name: &str) -> Result<Value, String> {
         }
     };
     set(&mut body, "/ref", json!("refs/heads/main"));
+    set(
+        &mut body,
+        "/before",
+        json!("6113728f27ae82c7b1a177c8d03f9e96e0adf246"),
+    );
+    set(
+        &mut body,
+        "/after",
+        json!("59b20b8d5c6ff8d09518454d4dd8b7b30f095ab5"),
+    );
+    set(
+        &mut body,
+        "/compare",
+        json!("https://github.com/octo-org/octo-repo/compare/6113728f27ae...59b20b8d5c6f"),
+    );
     set(&mut body, "/number", json!(42));
     set(
         &mut body,
@@ -245,7 +267,7 @@ fn delivery_body(doc: &Value, name: &str) -> Result<Value, String> {
 }
 
 /// Writes `tests/deliveries.rs` and the delivery bodies it reads into the generated crate.
-fn write_decode_test(doc: &Value, out: &Path) -> Result<(), String> {
+fn write_decode_test(doc: &Value, out: &Path, krate: &str) -> Result<(), String> {
     let tests = out.join("tests");
     std::fs::create_dir_all(&tests)
         .map_err(|e| format!("cannot create {}: {e}", tests.display()))?;
@@ -254,7 +276,8 @@ fn write_decode_test(doc: &Value, out: &Path) -> Result<(), String> {
         let text = serde_json::to_vec_pretty(&body).map_err(|e| e.to_string())?;
         std::fs::write(tests.join(file), text).map_err(|e| format!("cannot write {file}: {e}"))?;
     }
-    std::fs::write(tests.join("deliveries.rs"), DECODE_TEST)
+    let test = DECODE_TEST.replace("use github_webhooks::", &format!("use {krate}::"));
+    std::fs::write(tests.join("deliveries.rs"), test)
         .map_err(|e| format!("cannot write deliveries.rs: {e}"))
 }
 
