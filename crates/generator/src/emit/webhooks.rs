@@ -218,7 +218,9 @@ fn dispatch(api: &Api) -> TokenStream {
         )));
         quote!( #doc #variant(Box<#delivery>), )
     });
-    let arms = api
+    // One function per webhook, found by name: a `match` calling every `decode_with` would hold
+    // every delivery type in one stack frame (an unoptimized build overflowed with 261 webhooks).
+    let decoders = api
         .webhooks
         .iter()
         .filter(|w| seen.insert(w.name.as_str()))
@@ -226,7 +228,7 @@ fn dispatch(api: &Api) -> TokenStream {
             let variant = ident(&w.type_name);
             let delivery = ident(&format!("{}Delivery", w.type_name));
             let name = &w.name;
-            quote!( #name => #delivery::decode_with(headers, body, limits).map(|d| Self::#variant(Box::new(d))), )
+            quote!( (#name, |h, b, l| #delivery::decode_with(h, b, l).map(|d| Webhook::#variant(Box::new(d)))), )
         })
         .collect::<Vec<_>>();
     let names: Vec<&str> = {
@@ -243,6 +245,12 @@ fn dispatch(api: &Api) -> TokenStream {
         quote!( Self::#variant(_) => #name, )
     });
     quote! {
+        /// Decodes one webhook's delivery into [`Webhook`].
+        type Decoder = fn(&HeaderMap, &[u8], &WebhookLimits) -> Result<Webhook, WebhookError>;
+
+        /// Each webhook's decoder, by its name in the document.
+        const DECODERS: &[(&str, Decoder)] = &[#(#decoders)*];
+
         /// A delivery of any webhook of the document.
         #[derive(Debug, Clone, PartialEq)]
         pub enum Webhook { #(#variants)* }
@@ -261,9 +269,9 @@ fn dispatch(api: &Api) -> TokenStream {
             /// [`Self::decode`] with the given limits.
             #[inline]
             pub fn decode_with(name: &str, headers: &HeaderMap, body: &[u8], limits: &WebhookLimits) -> Result<Self, WebhookError> {
-                match name {
-                    #(#arms)*
-                    _ => Err(WebhookError::unknown(name, body)),
+                match DECODERS.iter().find(|(known, _)| *known == name) {
+                    Some((_, decode)) => decode(headers, body, limits),
+                    None => Err(WebhookError::unknown(name, body)),
                 }
             }
 

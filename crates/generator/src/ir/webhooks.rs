@@ -235,3 +235,72 @@ fn payload<'a>(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{parse, LoadedSpec};
+
+    fn build(webhooks: &str) -> crate::Result<super::super::model::Api> {
+        let text = format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "webhooks": {webhooks}}}"#
+        );
+        let (raw, api, lowered) = parse(&text, true)?;
+        let loaded = LoadedSpec {
+            path: "t.json".into(),
+            raw,
+            api,
+            lowered,
+        };
+        crate::build_ir(&loaded, &crate::Options::default())
+    }
+
+    #[test]
+    fn methods_headers_and_bodies() {
+        let api = build(
+            r#"{"a-b": {
+                "post": {"parameters": [
+                    {"name": "X-Id", "in": "header", "required": true, "schema": {"type": "integer"}},
+                    {"name": "q", "in": "query", "schema": {"type": "string"}}],
+                  "requestBody": {"required": true, "content": {
+                    "application/json": {"schema": {"type": "object"}},
+                    "text/plain": {"schema": {"type": "string"}}}}},
+                "put": {}}}"#,
+        )
+        .unwrap();
+        let hooks: Vec<(&str, &str)> = api
+            .webhooks
+            .iter()
+            .map(|w| (w.name.as_str(), w.type_name.as_str()))
+            .collect();
+        assert_eq!(hooks, [("a-b", "ABPost"), ("a-b", "ABPut")]);
+        let post = &api.webhooks[0];
+        assert_eq!(post.headers.len(), 1);
+        assert_eq!(post.headers[0].json_name, "X-Id");
+        assert!(post.headers[0].required);
+        let body = post.body.as_ref().unwrap();
+        assert_eq!(body.media_types, ["application/json"]);
+        assert!(body.required);
+        assert!(api.webhooks[1].body.is_none());
+        // What is not decoded is listed, at the document's own pointers.
+        let noted: Vec<&str> = api.fallbacks.iter().map(|f| f.pointer.as_str()).collect();
+        assert!(
+            noted.contains(&"/webhooks/a-b/post/parameters"),
+            "{noted:?}"
+        );
+        assert!(
+            noted.contains(&"/webhooks/a-b/post/requestBody/content/text~1plain"),
+            "{noted:?}"
+        );
+    }
+
+    #[test]
+    fn a_path_parameter_is_refused_at_its_pointer() {
+        let e = build(
+            r#"{"a": {"post": {"parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.pointer, "/webhooks/a/post");
+        assert!(e.message.contains("does not appear in the path"), "{e}");
+    }
+}

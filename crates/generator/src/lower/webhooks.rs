@@ -42,6 +42,11 @@ pub fn lower(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
             };
             let mut op_at = at.clone();
             push(&mut op_at, method);
+            // 3.1 makes `responses` optional (3.0, which the IR reads, requires it).
+            if let Value::Object(op) = op {
+                op.entry("responses")
+                    .or_insert_with(|| Value::Object(Map::new()));
+            }
             payloads(raw, name, op, &op_at, lowered);
         }
     }
