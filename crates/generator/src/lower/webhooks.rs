@@ -27,7 +27,7 @@ pub fn lower(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
     };
     for (name, item) in webhooks.iter_mut() {
         let mut at = String::from("/webhooks");
-        push(&mut at, &name);
+        push(&mut at, name);
         if item.get("$ref").is_some() {
             let mut here = at.clone();
             push(&mut here, "$ref");
