@@ -67,6 +67,7 @@ good_fixture!(
     oas31_references,
     swagger2_models,
     swagger2_parameters,
+    webhooks,
 );
 
 bad_fixture!(

@@ -3,8 +3,10 @@
 //! `cargo xtask spec extract|diff|equivalent ...` (the `apigen-spec-tools` crate), and
 //! `cargo xtask bench [--quick] [--full-api PATH] [--only LIST]`
 //! `cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]` (see `corpus`)
+//! `cargo xtask webhooks [--cache DIR] [--full]` (GitHub's webhooks generated, compiled, decoded)
 
 mod corpus;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +29,7 @@ const USAGE: &str =
 
        cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)
        cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]   (cargo xtask corpus --help)
+       cargo xtask webhooks [--cache DIR] [--full] [--jobs J]   (cargo xtask webhooks --help)
 
 bench: every benchmark against its baseline, as a Markdown table (see BENCHMARKS.md); runs
 `cargo run --release -p atlas-bench -- ARGS` (xtask itself stays a debug build)
@@ -58,6 +61,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if command == "corpus" {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
         return corpus::run(rest, &root.canonicalize().unwrap_or(root));
+    }
+    if command == "webhooks" {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        return webhooks::run(rest, &root.canonicalize().unwrap_or(root));
     }
     if command != "codegen" {
         return Err(format!("unknown command `{command}`\n{USAGE}"));

@@ -42,6 +42,7 @@ mod simple_pattern;
 pub mod tagged;
 pub mod validate;
 mod waiter;
+pub mod webhook;
 
 pub use api::{ApiClient, ApiConfig, ApiKeyLocation, ApiKeyScheme, EnvVars, OAuthEndpoints};
 pub use body::{FilePart, Multipart};

@@ -165,7 +165,12 @@ fn uses(api: &Api, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
                 }) || matches!(&v.response, ResponseBody::Json { ty, .. } if mentions(ty, pred))
             })
     });
-    in_types || in_operations
+    // A webhook's headers and body too.
+    let in_webhooks = api.webhooks.iter().any(|w| {
+        w.headers.iter().any(|h| mentions(&h.ty, pred))
+            || w.body.as_ref().is_some_and(|b| mentions(&b.ty, pred))
+    });
+    in_types || in_operations || in_webhooks
 }
 
 /// `FALLBACKS.md`: every construct given a looser Rust type than the spec describes, by JSON pointer.
@@ -203,6 +208,9 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         api.spec_version
     );
     doc.push_str("Modules: [`types`] (bodies), [`params`] (validated path parameters), [`operations`] (request builders); with cargo feature `mock`, `mock` (a loopback mock server with a typed method per operation, for your tests). Transport, authentication, retries and errors come from the `apigen-runtime` crate; [`Error`], [`ClientBuilder`] and [`RetryPolicy`] are its types as this API uses them.");
+    if !api.webhooks.is_empty() {
+        doc.push_str(" [`webhooks`] decodes the requests the API sends to you (its webhooks).");
+    }
     let mut doc = inner_doc_attrs(&doc);
     if options.crate_docs.is_some() {
         // README.md is the spec's crate-docs.md: one text for crates.io and rustdoc, doctests included.
@@ -221,6 +229,11 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     let params_reexport = (!api.params.is_empty()).then(|| {
         quote!(
             pub use params::*;
+        )
+    });
+    let webhooks_mod = (!api.webhooks.is_empty()).then(|| {
+        quote!(
+            pub mod webhooks;
         )
     });
     let error_items = super::client::error_items(api);
@@ -244,6 +257,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #pagination_mod
         pub mod params;
         pub mod types;
+        #webhooks_mod
 
         // The runtime is a dependency, not part of this crate's API: only the items below are public.
         use apigen_runtime as runtime;

@@ -31,6 +31,7 @@ mod serialize;
 mod types;
 mod version;
 mod waiter;
+mod webhooks;
 
 use proc_macro2::TokenStream;
 
@@ -141,6 +142,12 @@ pub fn emit_share_into(
     sink(rust("src/params.rs".into(), crate_files::params(api)))?;
     if let Some(pages) = pagination::page_impls(api) {
         sink(rust("src/pagination.rs".into(), pages))?;
+    }
+    if !api.webhooks.is_empty() {
+        sink(rust(
+            "src/webhooks.rs".into(),
+            webhooks::webhooks_module(api, options),
+        ))?;
     }
     sink(rust("src/lib.rs".into(), crate_files::lib_rs(api, options)))?;
     sink(File {

@@ -23,6 +23,7 @@ mod security;
 mod servers;
 mod view;
 mod waiter;
+mod webhooks;
 
 use std::collections::BTreeSet;
 
@@ -62,6 +63,9 @@ fn op_pointer(op: &model::Operation) -> crate::error::Ptr {
 /// Builds the IR for a whole document, with the conventions of `profile`.
 pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
     servers::check(api)?;
+    // Parsed before the resolver and types, which borrow from them as from `api`.
+    let hooks = webhooks::parse(api)?;
+    let hook_ops = webhooks::operations(&hooks);
     let resolver = Resolver::new(api);
     let ops = spec_operations(api)?;
     let mut types = TypeBuilder::new(api, profile)?;
@@ -169,6 +173,7 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         op.builder_name = op.versions[0].builder_name.clone();
     }
     pagination::detect(&mut operations, &mut types.types, &profile.pagination);
+    let webhooks = webhooks::build(&hook_ops, &resolver, &mut types, &mut params)?;
 
     let error_body = match error_schema(&ops, &resolver)? {
         Some(component) => {
@@ -241,5 +246,6 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         error_body,
         examples,
         fallbacks,
+        webhooks,
     })
 }

@@ -30,6 +30,33 @@ pub struct Api {
     pub auth: AuthModel,
     /// The vendor profile the document was generated with (its runtime-facing facts).
     pub profile: ProfileFacts,
+    /// Requests the API sends to its users (OpenAPI 3.1 `webhooks`), sorted by name.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook operation: the generated `webhooks` module decodes its deliveries.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// The webhook's name in the document (what `Webhook::decode` matches).
+    pub name: String,
+    pub method: Method,
+    /// Rust base name: `<type_name>Delivery`, `<type_name>Headers`, the enum variant `<type_name>`.
+    pub type_name: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// Its header parameters, typed as a client's header setters are.
+    pub headers: Vec<QueryParam>,
+    /// The JSON request body, if it documents one.
+    pub body: Option<WebhookBody>,
+}
+
+/// A webhook's JSON request body.
+#[derive(Debug, Clone)]
+pub struct WebhookBody {
+    pub ty: TypeRef,
+    /// The JSON media types it is documented with (a delivery's `Content-Type` must be one).
+    pub media_types: Vec<String>,
+    pub required: bool,
 }
 
 /// Authentication the spec declares.

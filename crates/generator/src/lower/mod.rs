@@ -25,6 +25,8 @@ mod webhooks;
 
 use serde_json::Value;
 
+pub use webhooks::EXTENSION as WEBHOOKS_EXTENSION;
+
 use crate::error::{GenError, Ptr, Result};
 
 /// The dialect a document is written in.
@@ -123,6 +125,10 @@ pub fn lower(raw: &mut Value, check: impl FnOnce(&Value) -> Result<()>) -> Resul
         dialect: Some(dialect),
         ..Lowered::default()
     };
+    if let Value::Object(root) = raw {
+        // Only lowering puts webhooks there (see webhooks.rs).
+        root.remove(webhooks::EXTENSION);
+    }
     match dialect {
         Dialect::OpenApi30 => {}
         Dialect::OpenApi31 => document31(raw, &mut lowered)?,

@@ -1,14 +1,18 @@
-//! OpenAPI 3.1 `webhooks`: requests the API sends to the user. The client has no operation for
-//! them, but their payloads are types a receiver needs: each webhook operation's request body
+//! OpenAPI 3.1 `webhooks`: requests the API sends to the user. Each webhook operation's request body
 //! schema becomes a component (`<Webhook>Webhook`, or the component it already references), so it
-//! is generated in `types` and can be decoded with `serde_json`. Each webhook is listed as a
-//! [`super::Note`] (FALLBACKS.md), so none is left out unannounced.
+//! is generated in `types`; the webhooks themselves, with those schemas replaced by `$ref`s to the
+//! components and a referenced request body inlined, move to the root extension [`EXTENSION`],
+//! which the IR reads (`ir/webhooks.rs`: the generated crate's `webhooks` module).
 
 use serde_json::{Map, Value};
 
 use super::walk::push;
 use super::Lowered;
 use crate::error::{GenError, Result};
+
+/// Root member holding the lowered webhooks (a 3.0 document has no place for them). One a document
+/// writes itself is removed first: only lowering puts webhooks there.
+pub const EXTENSION: &str = "x-apigen-webhooks";
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -18,12 +22,12 @@ pub fn lower(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
     let Some(webhooks) = raw.as_object_mut().and_then(|root| root.remove("webhooks")) else {
         return Ok(());
     };
-    let Value::Object(webhooks) = webhooks else {
+    let Value::Object(mut webhooks) = webhooks else {
         return Err(GenError::new("/webhooks", "`webhooks` must be an object"));
     };
-    for (name, item) in webhooks {
+    for (name, item) in webhooks.iter_mut() {
         let mut at = String::from("/webhooks");
-        push(&mut at, &name);
+        push(&mut at, name);
         if item.get("$ref").is_some() {
             let mut here = at.clone();
             push(&mut here, "$ref");
@@ -33,26 +37,31 @@ pub fn lower(raw: &mut Value, lowered: &mut Lowered) -> Result<()> {
             ));
         }
         for method in METHODS {
-            let Some(op) = item.get(*method) else {
+            let Some(op) = item.get_mut(*method) else {
                 continue;
             };
             let mut op_at = at.clone();
             push(&mut op_at, method);
-            payloads(raw, &name, method, op, &op_at, lowered);
+            // 3.1 makes `responses` optional (3.0, which the IR reads, requires it).
+            if let Value::Object(op) = op {
+                op.entry("responses")
+                    .or_insert_with(|| Value::Object(Map::new()));
+            }
+            payloads(raw, name, op, &op_at, lowered);
         }
     }
+    if let Value::Object(root) = raw {
+        root.insert(EXTENSION.into(), Value::Object(webhooks));
+    }
+    lowered
+        .moves
+        .push((format!("/{EXTENSION}"), "/webhooks".to_owned()));
     Ok(())
 }
 
-/// Makes each media type's schema of the operation's request body a component, and notes it.
-fn payloads(
-    raw: &mut Value,
-    name: &str,
-    method: &str,
-    op: &Value,
-    at: &str,
-    lowered: &mut Lowered,
-) {
+/// Makes each media type's schema of the operation's request body a component and puts a `$ref`
+/// to it in its place (a referenced request body is inlined first).
+fn payloads(raw: &mut Value, name: &str, op: &mut Value, at: &str, lowered: &mut Lowered) {
     let mut body_at = format!("{at}/requestBody");
     let mut body = op.get("requestBody").cloned();
     if let Some(reference) = body
@@ -63,55 +72,45 @@ fn payloads(
         body_at = reference.trim_start_matches('#').to_owned();
         body = raw.pointer(&body_at).cloned();
     }
-    let content = body
-        .as_ref()
-        .and_then(|b| b.get("content"))
+    let Some(mut body) = body else {
+        return;
+    };
+    let mut content = body
+        .get("content")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let mut types = Vec::new();
-    for (media, media_type) in &content {
+    for (media, media_type) in content.iter_mut() {
         let Some(schema) = media_type.get("schema") else {
             continue;
         };
-        let component = match schema.get("$ref").and_then(Value::as_str) {
-            Some(r)
-                if r.starts_with("#/components/schemas/")
-                    && schema.as_object().is_some_and(|m| m.len() == 1) =>
-            {
-                r.trim_start_matches("#/components/schemas/").to_owned()
-            }
-            _ => {
-                let base = format!("{}Webhook", camel(name));
-                let component = unique(raw, &base);
-                let mut original = format!("{body_at}/content");
-                push(&mut original, media);
-                push(&mut original, "schema");
-                let mut new = String::from("/components/schemas");
-                push(&mut new, &component);
-                insert_schema(raw, &component, schema.clone());
-                lowered.moves.push((new, original));
-                component
-            }
-        };
-        types.push(format!("`{component}` ({media})"));
+        let is_component = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .is_some_and(|r| r.starts_with("#/components/schemas/"));
+        if is_component && schema.as_object().is_some_and(|m| m.len() == 1) {
+            continue;
+        }
+        let component = unique(raw, &format!("{}Webhook", camel(name)));
+        let mut original = format!("{body_at}/content");
+        push(&mut original, media);
+        push(&mut original, "schema");
+        let mut new = String::from("/components/schemas");
+        push(&mut new, &component);
+        insert_schema(raw, &component, schema.clone());
+        lowered.moves.push((new, original));
+        let reference = format!("#/components/schemas/{}", pointer_token(&component));
+        media_type["schema"] = serde_json::json!({ "$ref": reference });
     }
-    let rust = if types.is_empty() {
-        "no payload schema: nothing generated".to_owned()
-    } else {
-        format!(
-            "payload type from component schema {}; no receiving API is generated, decode the body with serde_json",
-            types.join(", ")
-        )
-    };
-    lowered.note(
-        at,
-        format!(
-            "webhook `{name}` ({} request sent by the API)",
-            method.to_uppercase()
-        ),
-        rust,
-    );
+    if let Value::Object(b) = &mut body {
+        b.insert("content".into(), Value::Object(content));
+    }
+    op["requestBody"] = body;
+}
+
+/// `name` as one JSON pointer token in a `$ref` (`~` and `/` escaped).
+fn pointer_token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn camel(name: &str) -> String {
@@ -183,15 +182,38 @@ mod tests {
             lowered.original("/components/schemas/NewPetWebhook/properties/id"),
             "/webhooks/new-pet/post/requestBody/content/application~1json/schema/properties/id"
         );
-        let notes: Vec<(&str, &str)> = lowered
-            .notes
-            .iter()
-            .map(|n| (n.pointer.as_str(), n.rust.as_str()))
-            .collect();
-        assert_eq!(notes.len(), 2);
-        assert_eq!(notes[0].0, "/webhooks/new-pet/post");
-        assert!(notes[0].1.contains("`NewPetWebhook`"), "{notes:?}");
-        assert!(notes[1].1.contains("`Pet`"), "{notes:?}");
+        // The webhooks move to the extension, each payload schema a `$ref` to its component.
+        let hooks = &doc[EXTENSION];
+        let schema = |name: &str| {
+            hooks[name]["post"]["requestBody"]["content"]["application/json"]["schema"].clone()
+        };
+        assert_eq!(
+            schema("new-pet"),
+            json!({"$ref": "#/components/schemas/NewPetWebhook"})
+        );
+        assert_eq!(schema("gone"), json!({"$ref": "#/components/schemas/Pet"}));
+        assert_eq!(
+            lowered.original(&format!("/{EXTENSION}/gone/post/parameters/0")),
+            "/webhooks/gone/post/parameters/0"
+        );
+        assert!(lowered.notes.is_empty(), "{:?}", lowered.notes);
+    }
+
+    #[test]
+    fn a_referenced_request_body_is_inlined() {
+        let mut doc = json!({
+            "webhooks": {"a/b": {"post": {"requestBody": {"$ref": "#/components/requestBodies/B"}}}},
+            "components": {"requestBodies": {"B": {"required": true, "content": {
+                "application/json": {"schema": {"type": "string"}}}}}}
+        });
+        lower(&mut doc, &mut Lowered::default()).unwrap();
+        let body = &doc[EXTENSION]["a/b"]["post"]["requestBody"];
+        assert_eq!(body["required"], true);
+        assert_eq!(
+            body["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/ABWebhook"})
+        );
+        assert_eq!(doc["components"]["schemas"]["ABWebhook"]["type"], "string");
     }
 
     #[test]
