@@ -65,6 +65,7 @@ good_fixture!(
     patterns,
     oas31_schemas,
     oas31_references,
+    shared_subtypes,
 );
 
 bad_fixture!(

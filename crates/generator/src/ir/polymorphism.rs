@@ -23,10 +23,10 @@ use crate::error::{GenError, Ptr, Result};
 
 /// A discriminator subtype: which base it belongs to and the tag it is written with.
 #[derive(Debug, Clone)]
-pub(super) struct Subtype {
+pub(super) struct Subtype<'a> {
     /// The discriminated base component.
     pub base: String,
-    pub property: String,
+    pub property: &'a str,
     pub value: String,
 }
 
@@ -49,8 +49,11 @@ struct FlattenedVariant {
 }
 
 impl<'a> TypeBuilder<'a> {
+    /// Every subtype with the hierarchies it belongs to. A schema may be a variant of several
+    /// discriminated bases (Figma's `Node` and `SubcanvasNode` share 26 subtypes), or of one base
+    /// under several tags: one Rust type serves every enum that lists it (see [`Self::fixed_tag`]).
     pub(super) fn find_subtypes(&mut self) -> Result<()> {
-        let mut found = BTreeMap::new();
+        let mut found: BTreeMap<String, Vec<Subtype<'a>>> = BTreeMap::new();
         for (base, node) in &self.schemas {
             let at = Self::component_ptr(base);
             let resolved = self.resolver.schema(node, &at)?;
@@ -58,26 +61,26 @@ impl<'a> TypeBuilder<'a> {
                 continue;
             };
             for (value, sub) in self.variants_of(base, resolved.node, &at)? {
-                if found
-                    .insert(
-                        sub.clone(),
-                        Subtype {
-                            base: base.clone(),
-                            property: disc.property_name.clone(),
-                            value,
-                        },
-                    )
-                    .is_some()
-                {
-                    return Err(GenError::unsupported(
-                        &at,
-                        format!("schema `{sub}` is a subtype in two discriminator hierarchies"),
-                    ));
-                }
+                found.entry(sub).or_default().push(Subtype {
+                    base: base.clone(),
+                    property: &disc.property_name,
+                    value,
+                });
             }
         }
         self.subtypes = found;
         Ok(())
+    }
+
+    /// The one (property, value) tag every hierarchy gives `component`, written by its struct as a
+    /// constant; `None` when it is no subtype, or when its hierarchies give it several tags (then
+    /// each tag property is an ordinary field, so a value keeps the tag it was received with).
+    pub(super) fn fixed_tag(&self, component: &str) -> Option<(String, String)> {
+        let subs = self.subtypes.get(component)?;
+        let first = subs.first()?;
+        subs.iter()
+            .all(|s| s.property == first.property && s.value == first.value)
+            .then(|| (first.property.to_string(), first.value.clone()))
     }
 
     /// (tag value, subtype component) pairs of a discriminated base, in spec order.
@@ -101,7 +104,7 @@ impl<'a> TypeBuilder<'a> {
                 .schema_ref_name(&reference, &at.push("discriminator").push("mapping"))
         };
         let mut out = Vec::new();
-        let mut tags: Option<HashMap<String, &String>> = None;
+        let mut tags: Option<HashMap<String, Vec<&String>>> = None;
         if !view.one_of.is_empty() {
             for (i, member) in view.one_of.iter().enumerate() {
                 let SchemaRef::Ref(reference) = member else {
@@ -113,19 +116,20 @@ impl<'a> TypeBuilder<'a> {
                 let sub = self
                     .resolver
                     .schema_ref_name(reference, &at.push("oneOf").push(i.to_string()))?;
-                // Subtype -> the last mapping key naming it, built once (not a scan per member).
+                // Subtype -> the mapping keys naming it, in mapping order, built once (not a scan
+                // per member). Each key is a variant: a subtype mapped under two tags (Figma's
+                // `BlurEffect`: LAYER_BLUR and BACKGROUND_BLUR) is decoded under both.
                 if tags.is_none() {
-                    let mut by_sub = HashMap::new();
+                    let mut by_sub: HashMap<String, Vec<&String>> = HashMap::new();
                     for (key, target) in &disc.mapping {
-                        by_sub.insert(by_mapping(target)?, key);
+                        by_sub.entry(by_mapping(target)?).or_default().push(key);
                     }
                     tags = Some(by_sub);
                 }
-                let value = match tags.as_ref().and_then(|t| t.get(&sub)) {
-                    Some(key) => (*key).clone(),
-                    None => sub.clone(),
-                };
-                out.push((value, sub));
+                match tags.as_ref().and_then(|t| t.get(&sub)) {
+                    Some(keys) => out.extend(keys.iter().map(|key| ((*key).clone(), sub.clone()))),
+                    None => out.push((sub.clone(), sub)),
+                }
             }
         } else if !disc.mapping.is_empty() {
             for (value, target) in &disc.mapping {

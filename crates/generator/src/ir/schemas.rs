@@ -27,7 +27,8 @@ pub struct TypeBuilder<'a> {
     pub(super) names: BTreeMap<String, String>,
     /// Every Rust type name given out (components, inline types, discriminator variants).
     pub(super) taken: Names,
-    pub(super) subtypes: BTreeMap<String, Subtype>,
+    /// Subtype component -> every (base, tag) it is a variant under.
+    pub(super) subtypes: BTreeMap<String, Vec<Subtype<'a>>>,
     usage: BTreeMap<String, Usage>,
     /// How many inline types are being built inside each other right now (see [`Self::nested`]).
     pub(super) depth: usize,
@@ -98,9 +99,15 @@ impl<'a> TypeBuilder<'a> {
             .iter()
             .find(|(_, rust)| *rust == name)
             .map(|(c, _)| c);
-        match component.and_then(|c| self.subtypes.get(c)) {
-            Some(sub) => TypeRef::Named(self.names[&sub.base].clone()),
-            None => ty,
+        // A subtype of several bases is left as declared: no one hierarchy is the one meant.
+        match component
+            .and_then(|c| self.subtypes.get(c))
+            .map(Vec::as_slice)
+        {
+            Some([first, rest @ ..]) if rest.iter().all(|s| s.base == first.base) => {
+                TypeRef::Named(self.names[&first.base].clone())
+            }
+            _ => ty,
         }
     }
 
