@@ -66,6 +66,7 @@ good_fixture!(
     oas31_schemas,
     oas31_references,
     shared_subtypes,
+    const_tags,
 );
 
 bad_fixture!(

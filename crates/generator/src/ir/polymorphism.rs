@@ -6,7 +6,8 @@
 //!
 //! Both give a [`TaggedEnumDef`] with an `Unknown(Value)` fallback for tags this spec does not list.
 //! `oneOf` / `anyOf` without a discriminator becomes an untagged [`UnionDef`] when the members have
-//! distinct JSON types, and otherwise raw JSON, listed as a fallback.
+//! distinct JSON types, a tagged enum when they are objects told apart by a constant member
+//! (`const_tags.rs`), and otherwise raw JSON, listed as a fallback.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -326,6 +327,10 @@ impl<'a> TypeBuilder<'a> {
             match kind.filter(|k| !kinds.iter().any(|(other, _)| other == k)) {
                 Some(kind) => kinds.push((kind, member_at)),
                 None => {
+                    // Objects told apart by a constant member: that member is their tag.
+                    if let Some(tag) = self.const_tag(members, keyword, at)? {
+                        return self.const_tagged(members, keyword, tag, spec, at);
+                    }
                     self.fallback(
                         &at.push(keyword),
                         format!("{keyword} whose members share a JSON type (no discriminator)"),
