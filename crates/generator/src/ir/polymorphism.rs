@@ -143,6 +143,10 @@ impl<'a> TypeBuilder<'a> {
                 out.push((name.clone(), name.clone()));
             }
         }
+        // One variant per tag: a member listed twice, or an unmapped member named like another's
+        // tag, would be a second `match` arm for the same tag (the first one wins, as in decoding).
+        let mut seen = HashSet::new();
+        out.retain(|(value, _)| seen.insert(value.clone()));
         // No subtype: the caller types the schema without its discriminator (and says so).
         let _ = at;
         Ok(out)
