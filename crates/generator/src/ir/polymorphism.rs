@@ -332,8 +332,16 @@ impl<'a> TypeBuilder<'a> {
                 Some(kind) => kinds.push((kind, member_at)),
                 None => {
                     // Objects told apart by a constant member: that member is their tag.
+                    // An alternative that cannot be typed leaves the union raw JSON, as before
+                    // tags were read (its members were never typed then either).
                     if let Some(tag) = self.const_tag(members, keyword, at)? {
-                        return self.const_tagged(members, keyword, tag, spec, at);
+                        let spec = StructSpec {
+                            doc: spec.doc.clone(),
+                            ..spec
+                        };
+                        if let Ok(def) = self.const_tagged(members, keyword, tag, spec, at) {
+                            return Ok(def);
+                        }
                     }
                     self.fallback(
                         &at.push(keyword),

@@ -326,8 +326,12 @@ impl<'a> TypeBuilder<'a> {
     ) -> Result<TypeDef> {
         let mut taken = Names::default();
         let mut variants = Vec::new();
+        // A value listed twice (vercel.com lists `preview` twice) is one variant, not a second
+        // `match` arm that can never be reached.
+        let mut seen = std::collections::HashSet::new();
         for (i, value) in view.enumeration.iter().enumerate() {
             match value {
+                serde_json::Value::String(s) if !seen.insert(s.as_str()) => {}
                 serde_json::Value::String(s) => {
                     variants.push((s.clone(), unique(variant_name(s), &mut taken)))
                 }
