@@ -59,7 +59,8 @@ impl<'a> TypeBuilder<'a> {
             }
             let mut consts: HashMap<&'a str, String> = HashMap::new();
             for prop in flat.props.iter().filter(|p| flat.required.contains(p.name)) {
-                if let Some(value) = self.single_string(prop.schema, &prop.at)? {
+                // A member that does not resolve is no tag (its type reports it where it is built).
+                if let Ok(Some(value)) = self.single_string(prop.schema, &prop.at) {
                     consts.insert(prop.name, value);
                 }
             }
