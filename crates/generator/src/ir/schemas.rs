@@ -355,6 +355,22 @@ impl<'a> TypeBuilder<'a> {
                 }
             }
         }
+        if variants.is_empty() {
+            // `enum: [null]` (ideal-postcodes.co.uk): no string is allowed, an enum of none would
+            // be all fallback (and its match arms unreachable). As 3.1's `type: "null"` lowers.
+            self.fallback(
+                &at.push("enum"),
+                "a schema whose only value is `null`",
+                "`Option<serde_json::Value>`",
+            );
+            return Ok(TypeDef::Alias(AliasDef {
+                name: rust.to_string(),
+                origin: origin.to_string(),
+                doc,
+                ty: TypeRef::Json,
+                newtype: false,
+            }));
+        }
         let fallback = unique("Unknown".into(), &mut taken);
         Ok(TypeDef::StringEnum(StringEnumDef {
             name: rust.to_string(),
