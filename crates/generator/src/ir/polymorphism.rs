@@ -106,6 +106,9 @@ impl<'a> TypeBuilder<'a> {
         };
         let mut out = Vec::new();
         let mut tags: Option<HashMap<String, Vec<&String>>> = None;
+        // Members already listed: a repeated one adds nothing (and its keys only once, so N
+        // copies of a member mapped under M tags stay N + M steps, not N * M).
+        let mut listed = HashSet::new();
         if !view.one_of.is_empty() {
             for (i, member) in view.one_of.iter().enumerate() {
                 let SchemaRef::Ref(reference) = member else {
@@ -117,6 +120,9 @@ impl<'a> TypeBuilder<'a> {
                 let sub = self
                     .resolver
                     .schema_ref_name(reference, &at.push("oneOf").push(i.to_string()))?;
+                if !listed.insert(sub.clone()) {
+                    continue;
+                }
                 // Subtype -> the mapping keys naming it, in mapping order, built once (not a scan
                 // per member). Each key is a variant: a subtype mapped under two tags (Figma's
                 // `BlurEffect`: LAYER_BLUR and BACKGROUND_BLUR) is decoded under both.
