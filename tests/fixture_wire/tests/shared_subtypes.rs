@@ -4,7 +4,8 @@
 
 use fixture_shared_subtypes::mock::{MockResponse, MockServer};
 use fixture_shared_subtypes::types::{
-    Attachment, BlurEffect, BlurEffectType, Effect, Node, SubcanvasNode,
+    AddInvocation, AddInvocationMethod, Attachment, BlurEffect, BlurEffectType, Effect, Invocation,
+    Node, SubcanvasNode,
 };
 use serde_json::json;
 
@@ -118,4 +119,29 @@ fn a_tag_neither_union_lists_is_kept_as_received() {
         serde_json::from_value::<SubcanvasNode>(document.clone()).unwrap(),
         SubcanvasNode::Unknown(document)
     );
+}
+
+#[test]
+fn a_schema_whose_mapping_names_only_itself_is_one_struct_under_each_tag() {
+    for (tag, method) in [
+        ("Add.confirm", AddInvocationMethod::AddConfirm),
+        ("Add.handle", AddInvocationMethod::AddHandle),
+    ] {
+        let body = json!({"method": tag, "item": "song"});
+        let invocation: Invocation = serde_json::from_value(body.clone()).unwrap();
+        let own = AddInvocation {
+            method: Some(method),
+            item: Some("song".into()),
+        };
+        assert_eq!(invocation.method(), Some(tag));
+        let (Invocation::AddConfirm(inner) | Invocation::AddHandle(inner)) = &invocation else {
+            panic!("{invocation:?}");
+        };
+        assert_eq!(inner, &own);
+        assert_eq!(
+            serde_json::from_value::<AddInvocation>(body.clone()).unwrap(),
+            own
+        );
+        assert_eq!(serde_json::to_value(&invocation).unwrap(), body);
+    }
 }

@@ -275,8 +275,23 @@ impl<'a> TypeBuilder<'a> {
             context: rust,
         };
         if schema.schema_data.discriminator.is_some() {
+            let variants = match component {
+                Some(base) => self.variants_of(base, schema, at)?,
+                None => Vec::new(),
+            };
+            // A mapping that names only the schema itself (Apple's SiriKit `...Invocation`: one
+            // schema, several `method` values) describes one concrete type: a struct whose tag
+            // is an ordinary member. Beside other subtypes, the enum would have to hold itself.
+            let own = |(_, sub): &(String, String)| Some(sub.as_str()) == component;
             match component {
-                Some(base) if !self.variants_of(base, schema, at)?.is_empty() => {
+                Some(_) if !variants.is_empty() && variants.iter().all(own) => {}
+                Some(_) if variants.iter().any(own) => {
+                    return Err(GenError::unsupported(
+                        &at.push("discriminator").push("mapping"),
+                        "a discriminator mapping that names its own schema beside other subtypes",
+                    ));
+                }
+                Some(base) if !variants.is_empty() => {
                     return self.discriminated(schema, base, spec, at);
                 }
                 // Inline, or no subtype to dispatch to: typed by shape like any oneOf/object, the tag
