@@ -77,6 +77,7 @@ bad_fixture!(
     dangling_ref,
     openapi_3_1,
     swagger_2_0,
+    self_mapping_beside_subtypes,
 );
 
 #[test]
