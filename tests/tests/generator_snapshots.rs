@@ -68,6 +68,8 @@ good_fixture!(
     swagger2_models,
     swagger2_parameters,
     webhooks,
+    shared_subtypes,
+    const_tags,
 );
 
 bad_fixture!(
@@ -78,6 +80,7 @@ bad_fixture!(
     dangling_ref,
     openapi_3_1,
     swagger_1_2,
+    self_mapping_beside_subtypes,
 );
 
 #[test]

@@ -190,6 +190,65 @@ fn implicit_discriminator_mappings_find_each_base_its_own_subtype() {
     }
 }
 
+/// Variant lines (`Name(crate::types::T),`) of the enum in `src/types/<module>.rs`.
+fn enum_variants(files: &[(String, String)], module: &str) -> Vec<String> {
+    let path = format!("src/types/{module}.rs");
+    let text = &files.iter().find(|(p, _)| *p == path).expect("the enum").1;
+    text.lines()
+        .map(str::trim)
+        .filter(|l| l.ends_with("),") && l.contains("(crate::types::"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn shared_subtypes_repeated_members_and_const_tags_give_one_variant_per_tag() {
+    let (bases, copies) = (300, 2_000);
+    let mut schemas = Map::new();
+    schemas.insert(
+        "S".into(),
+        json!({"type": "object", "properties": {"t": {"type": "string"}}}),
+    );
+    // S is the one subtype of 300 unions, and listed 2,000 times in one more, under 2,000 tags.
+    for i in 0..bases {
+        let union = json!({"oneOf": [{"$ref": "#/components/schemas/S"}],
+            "discriminator": {"propertyName": "t", "mapping": {format!("k{i}"): "#/components/schemas/S"}}});
+        schemas.insert(format!("B{i}"), union);
+    }
+    let mapping: Map<String, Value> = (0..copies)
+        .map(|i| (format!("m{i}"), json!("#/components/schemas/S")))
+        .collect();
+    let members: Vec<Value> = (0..copies)
+        .map(|_| json!({"$ref": "#/components/schemas/S"}))
+        .collect();
+    schemas.insert(
+        "Many".into(),
+        json!({"oneOf": members, "discriminator": {"propertyName": "t", "mapping": mapping}}),
+    );
+    // 2,000 object alternatives told apart by a required constant.
+    let alternatives: Vec<Value> = (0..copies)
+        .map(|i| json!({"type": "object", "required": ["kind"], "properties": {"kind": {"const": format!("c{i}")}}}))
+        .collect();
+    schemas.insert("Consts".into(), json!({"oneOf": alternatives}));
+    let spec = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": schemas}});
+    let files = generate("shared", &spec).expect("generates");
+    for i in 0..bases {
+        assert_eq!(
+            enum_variants(&files, &format!("b{i}")),
+            [format!("K{i}(crate::types::S),")]
+        );
+    }
+    let many: Vec<String> = (0..copies)
+        .map(|i| format!("M{i}(crate::types::S),"))
+        .collect();
+    assert_eq!(enum_variants(&files, "many"), many);
+    let consts: Vec<String> = (0..copies)
+        .map(|i| format!("C{i}(crate::types::ConstsC{i}),"))
+        .collect();
+    assert_eq!(enum_variants(&files, "consts"), consts);
+}
+
 #[test]
 fn large_integer_enum_has_one_variant_per_distinct_value() {
     let n = 20_000;

@@ -54,7 +54,8 @@ pub fn ensure(dir: &Path) -> Result<PathBuf, String> {
     }
 }
 
-fn run(command: &mut Command) -> Result<(), String> {
+/// Runs `command`, an error unless it exits 0.
+pub(super) fn run(command: &mut Command) -> Result<(), String> {
     let status = command
         .status()
         .map_err(|e| format!("cannot run {command:?}: {e}"))?;

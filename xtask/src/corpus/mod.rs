@@ -8,6 +8,7 @@
 mod classify;
 mod compile;
 mod fetch;
+mod npm;
 mod report;
 mod rng;
 mod run;
@@ -38,7 +39,8 @@ pub const USAGE: &str = "usage: cargo xtask corpus DIR [--dialect D[,D]] [--samp
   --min-generated-percent P  exit 1 on any crash or when under P % of the 3.0 documents generate
   --min-generated-percent-3-1 P  exit 1 when under P % of the 3.1 documents generate
   --min-generated-percent-2-0 P  exit 1 when under P % of the 2.0 documents generate
-Each document: child process, 60 s timeout, 2 GB address-space cap. Report: target/corpus/report.jsonl";
+Each document: child process, 60 s timeout, 2 GB address-space cap. Report: target/corpus/report.jsonl
+       cargo xtask corpus npm NAME [--cache DIR]   one pinned npm document, generated and under clippy";
 
 struct Args {
     dir: PathBuf,
@@ -156,6 +158,10 @@ pub fn crate_name(document: &str) -> String {
 }
 
 pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
+    // `corpus npm NAME`: one pinned document from npm, generated and compiled (see `npm.rs`).
+    if let Some(("npm", rest)) = args.split_first().map(|(a, rest)| (a.as_str(), rest)) {
+        return npm::run(rest, root);
+    }
     if args.iter().any(|a| a == "-h" || a == "--help") {
         println!("{USAGE}");
         return Ok(ExitCode::SUCCESS);

@@ -459,18 +459,28 @@ fn tagged_enum(t: &TaggedEnumDef) -> TokenStream {
         quote!(#value => body.decode().map(#name::#v),)
     });
     let type_name = &t.name;
-    let froms = t.variants.iter().map(|(_, variant, ty)| {
-        let v = ident(variant);
-        let ty = ident(ty);
-        quote! {
-            impl From<crate::types::#ty> for #name {
-                #[inline]
-                fn from(value: crate::types::#ty) -> Self {
-                    #name::#v(value)
+    // `From` only for a type one variant holds: a subtype mapped under two tags has no one variant.
+    let mut holders: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (_, _, ty) in &t.variants {
+        *holders.entry(ty).or_default() += 1;
+    }
+    let once = |ty: &String| holders[ty.as_str()] == 1;
+    let froms = t
+        .variants
+        .iter()
+        .filter(|v| once(&v.2))
+        .map(|(_, variant, ty)| {
+            let v = ident(variant);
+            let ty = ident(ty);
+            quote! {
+                impl From<crate::types::#ty> for #name {
+                    #[inline]
+                    fn from(value: crate::types::#ty) -> Self {
+                        #name::#v(value)
+                    }
                 }
             }
-        }
-    });
+        });
     let accessor_doc = doc_attrs(Some(&format!(
         "The {} tag of this value (None only for an untagged unknown value).",
         code(property)

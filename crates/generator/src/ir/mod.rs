@@ -3,6 +3,7 @@
 //! Order matters: (1) find which schemas are sent and which received, (2) build component types,
 //! (3) build operations (which may add inline types), (4) pick the error body and collect examples.
 
+mod const_tags;
 mod depth;
 mod head;
 pub mod model;

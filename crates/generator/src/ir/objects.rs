@@ -210,14 +210,52 @@ impl<'a> TypeBuilder<'a> {
     ) -> Result<TypeDef> {
         let mut members = Members::default();
         self.collect(view, at, &mut members)?;
-        let subtype = component.and_then(|c| self.subtypes.get(c)).cloned();
+        let tag = component.and_then(|c| self.fixed_tag(c));
+        let mut doc = doc;
+        if let Some(subs) = component
+            .and_then(|c| self.subtypes.get(c))
+            .filter(|_| tag.is_none())
+        {
+            // Several tags: each tag property is a field holding the tag as received. One the
+            // schema does not declare is still on the wire: a string field keeps it.
+            let unions: Vec<String> = subs
+                .iter()
+                .map(|s| {
+                    let base = &self.names[&s.base];
+                    let tag = format!("{}: {}", s.property, s.value);
+                    format!(
+                        "[`{base}`](crate::types::{base}) ({})",
+                        crate::escape::code(&tag)
+                    )
+                })
+                .collect();
+            let note = format!(
+                "A variant of {}: each tag is a field, written as it was received or set.",
+                unions.join(", ")
+            );
+            doc = Some(match doc {
+                Some(doc) => format!("{doc}\n\n{note}"),
+                None => note,
+            });
+            for sub in subs {
+                if !members.has(sub.property) {
+                    members.put(Prop {
+                        name: sub.property,
+                        schema: SchemaRef::Inline(tag_schema()),
+                        at: Self::component_ptr(&sub.base)
+                            .push("discriminator")
+                            .push("propertyName"),
+                    });
+                }
+            }
+        }
         let spec = StructSpec {
             name: rust,
             origin,
             doc,
             deprecated: view.data.deprecated,
             usage,
-            tag: subtype.map(|s| (s.property, s.value)),
+            tag,
             context: rust,
         };
         let props: Vec<&Prop<'a>> = members.props.iter().collect();
@@ -357,4 +395,17 @@ impl<'a> TypeBuilder<'a> {
             usage,
         }))
     }
+}
+
+/// `type: string`: the schema of a tag property a subtype does not declare (see
+/// [`TypeBuilder::build_struct`]).
+fn tag_schema() -> &'static openapiv3::Schema {
+    static SCHEMA: std::sync::OnceLock<openapiv3::Schema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| openapiv3::Schema {
+        schema_data: openapiv3::SchemaData {
+            description: Some("The discriminator tag, as received.".into()),
+            ..Default::default()
+        },
+        schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(Default::default())),
+    })
 }

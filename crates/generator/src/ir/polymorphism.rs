@@ -6,7 +6,8 @@
 //!
 //! Both give a [`TaggedEnumDef`] with an `Unknown(Value)` fallback for tags this spec does not list.
 //! `oneOf` / `anyOf` without a discriminator becomes an untagged [`UnionDef`] when the members have
-//! distinct JSON types, and otherwise raw JSON, listed as a fallback.
+//! distinct JSON types, a tagged enum when they are objects told apart by a constant member
+//! (`const_tags.rs`), and otherwise raw JSON, listed as a fallback.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -23,10 +24,10 @@ use crate::error::{GenError, Ptr, Result};
 
 /// A discriminator subtype: which base it belongs to and the tag it is written with.
 #[derive(Debug, Clone)]
-pub(super) struct Subtype {
+pub(super) struct Subtype<'a> {
     /// The discriminated base component.
     pub base: String,
-    pub property: String,
+    pub property: &'a str,
     pub value: String,
 }
 
@@ -49,8 +50,11 @@ struct FlattenedVariant {
 }
 
 impl<'a> TypeBuilder<'a> {
+    /// Every subtype with the hierarchies it belongs to. A schema may be a variant of several
+    /// discriminated bases (Figma's `Node` and `SubcanvasNode` share 26 subtypes), or of one base
+    /// under several tags: one Rust type serves every enum that lists it (see [`Self::fixed_tag`]).
     pub(super) fn find_subtypes(&mut self) -> Result<()> {
-        let mut found = BTreeMap::new();
+        let mut found: BTreeMap<String, Vec<Subtype<'a>>> = BTreeMap::new();
         for (base, node) in &self.schemas {
             let at = Self::component_ptr(base);
             let resolved = self.resolver.schema(node, &at)?;
@@ -58,26 +62,26 @@ impl<'a> TypeBuilder<'a> {
                 continue;
             };
             for (value, sub) in self.variants_of(base, resolved.node, &at)? {
-                if found
-                    .insert(
-                        sub.clone(),
-                        Subtype {
-                            base: base.clone(),
-                            property: disc.property_name.clone(),
-                            value,
-                        },
-                    )
-                    .is_some()
-                {
-                    return Err(GenError::unsupported(
-                        &at,
-                        format!("schema `{sub}` is a subtype in two discriminator hierarchies"),
-                    ));
-                }
+                found.entry(sub).or_default().push(Subtype {
+                    base: base.clone(),
+                    property: &disc.property_name,
+                    value,
+                });
             }
         }
         self.subtypes = found;
         Ok(())
+    }
+
+    /// The one (property, value) tag every hierarchy gives `component`, written by its struct as a
+    /// constant; `None` when it is no subtype, or when its hierarchies give it several tags (then
+    /// each tag property is an ordinary field, so a value keeps the tag it was received with).
+    pub(super) fn fixed_tag(&self, component: &str) -> Option<(String, String)> {
+        let subs = self.subtypes.get(component)?;
+        let first = subs.first()?;
+        subs.iter()
+            .all(|s| s.property == first.property && s.value == first.value)
+            .then(|| (first.property.to_string(), first.value.clone()))
     }
 
     /// (tag value, subtype component) pairs of a discriminated base, in spec order.
@@ -101,7 +105,10 @@ impl<'a> TypeBuilder<'a> {
                 .schema_ref_name(&reference, &at.push("discriminator").push("mapping"))
         };
         let mut out = Vec::new();
-        let mut tags: Option<HashMap<String, &String>> = None;
+        let mut tags: Option<HashMap<String, Vec<&String>>> = None;
+        // Members already listed: a repeated one adds nothing (and its keys only once, so N
+        // copies of a member mapped under M tags stay N + M steps, not N * M).
+        let mut listed = HashSet::new();
         if !view.one_of.is_empty() {
             for (i, member) in view.one_of.iter().enumerate() {
                 let SchemaRef::Ref(reference) = member else {
@@ -113,19 +120,23 @@ impl<'a> TypeBuilder<'a> {
                 let sub = self
                     .resolver
                     .schema_ref_name(reference, &at.push("oneOf").push(i.to_string()))?;
-                // Subtype -> the last mapping key naming it, built once (not a scan per member).
+                if !listed.insert(sub.clone()) {
+                    continue;
+                }
+                // Subtype -> the mapping keys naming it, in mapping order, built once (not a scan
+                // per member). Each key is a variant: a subtype mapped under two tags (Figma's
+                // `BlurEffect`: LAYER_BLUR and BACKGROUND_BLUR) is decoded under both.
                 if tags.is_none() {
-                    let mut by_sub = HashMap::new();
+                    let mut by_sub: HashMap<String, Vec<&String>> = HashMap::new();
                     for (key, target) in &disc.mapping {
-                        by_sub.insert(by_mapping(target)?, key);
+                        by_sub.entry(by_mapping(target)?).or_default().push(key);
                     }
                     tags = Some(by_sub);
                 }
-                let value = match tags.as_ref().and_then(|t| t.get(&sub)) {
-                    Some(key) => (*key).clone(),
-                    None => sub.clone(),
-                };
-                out.push((value, sub));
+                match tags.as_ref().and_then(|t| t.get(&sub)) {
+                    Some(keys) => out.extend(keys.iter().map(|key| ((*key).clone(), sub.clone()))),
+                    None => out.push((sub.clone(), sub)),
+                }
             }
         } else if !disc.mapping.is_empty() {
             for (value, target) in &disc.mapping {
@@ -138,6 +149,10 @@ impl<'a> TypeBuilder<'a> {
                 out.push((name.clone(), name.clone()));
             }
         }
+        // One variant per tag: a member listed twice, or an unmapped member named like another's
+        // tag, would be a second `match` arm for the same tag (the first one wins, as in decoding).
+        let mut seen = HashSet::new();
+        out.retain(|(value, _)| seen.insert(value.clone()));
         // No subtype: the caller types the schema without its discriminator (and says so).
         let _ = at;
         Ok(out)
@@ -322,6 +337,18 @@ impl<'a> TypeBuilder<'a> {
             match kind.filter(|k| !kinds.iter().any(|(other, _)| other == k)) {
                 Some(kind) => kinds.push((kind, member_at)),
                 None => {
+                    // Objects told apart by a constant member: that member is their tag.
+                    // An alternative that cannot be typed leaves the union raw JSON, as before
+                    // tags were read (its members were never typed then either).
+                    if let Some(tag) = self.const_tag(members, keyword, at)? {
+                        let spec = StructSpec {
+                            doc: spec.doc.clone(),
+                            ..spec
+                        };
+                        if let Ok(def) = self.const_tagged(members, keyword, tag, spec, at) {
+                            return Ok(def);
+                        }
+                    }
                     self.fallback(
                         &at.push(keyword),
                         format!("{keyword} whose members share a JSON type (no discriminator)"),

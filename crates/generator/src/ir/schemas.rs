@@ -27,7 +27,8 @@ pub struct TypeBuilder<'a> {
     pub(super) names: BTreeMap<String, String>,
     /// Every Rust type name given out (components, inline types, discriminator variants).
     pub(super) taken: Names,
-    pub(super) subtypes: BTreeMap<String, Subtype>,
+    /// Subtype component -> every (base, tag) it is a variant under.
+    pub(super) subtypes: BTreeMap<String, Vec<Subtype<'a>>>,
     usage: BTreeMap<String, Usage>,
     /// How many inline types are being built inside each other right now (see [`Self::nested`]).
     pub(super) depth: usize,
@@ -98,9 +99,15 @@ impl<'a> TypeBuilder<'a> {
             .iter()
             .find(|(_, rust)| *rust == name)
             .map(|(c, _)| c);
-        match component.and_then(|c| self.subtypes.get(c)) {
-            Some(sub) => TypeRef::Named(self.names[&sub.base].clone()),
-            None => ty,
+        // A subtype of several bases is left as declared: no one hierarchy is the one meant.
+        match component
+            .and_then(|c| self.subtypes.get(c))
+            .map(Vec::as_slice)
+        {
+            Some([first, rest @ ..]) if rest.iter().all(|s| s.base == first.base) => {
+                TypeRef::Named(self.names[&first.base].clone())
+            }
+            _ => ty,
         }
     }
 
@@ -268,8 +275,23 @@ impl<'a> TypeBuilder<'a> {
             context: rust,
         };
         if schema.schema_data.discriminator.is_some() {
+            let variants = match component {
+                Some(base) => self.variants_of(base, schema, at)?,
+                None => Vec::new(),
+            };
+            // A mapping that names only the schema itself (Apple's SiriKit `...Invocation`: one
+            // schema, several `method` values) describes one concrete type: a struct whose tag
+            // is an ordinary member. Beside other subtypes, the enum would have to hold itself.
+            let own = |(_, sub): &(String, String)| Some(sub.as_str()) == component;
             match component {
-                Some(base) if !self.variants_of(base, schema, at)?.is_empty() => {
+                Some(_) if !variants.is_empty() && variants.iter().all(own) => {}
+                Some(_) if variants.iter().any(own) => {
+                    return Err(GenError::unsupported(
+                        &at.push("discriminator").push("mapping"),
+                        "a discriminator mapping that names its own schema beside other subtypes",
+                    ));
+                }
+                Some(base) if !variants.is_empty() => {
                     return self.discriminated(schema, base, spec, at);
                 }
                 // Inline, or no subtype to dispatch to: typed by shape like any oneOf/object, the tag
@@ -319,8 +341,12 @@ impl<'a> TypeBuilder<'a> {
     ) -> Result<TypeDef> {
         let mut taken = Names::default();
         let mut variants = Vec::new();
+        // A value listed twice (vercel.com lists `preview` twice) is one variant, not a second
+        // `match` arm that can never be reached.
+        let mut seen = std::collections::HashSet::new();
         for (i, value) in view.enumeration.iter().enumerate() {
             match value {
+                serde_json::Value::String(s) if !seen.insert(s.as_str()) => {}
                 serde_json::Value::String(s) => {
                     variants.push((s.clone(), unique(variant_name(s), &mut taken)))
                 }
@@ -343,6 +369,22 @@ impl<'a> TypeBuilder<'a> {
                     }));
                 }
             }
+        }
+        if variants.is_empty() {
+            // `enum: [null]` (ideal-postcodes.co.uk): no string is allowed, an enum of none would
+            // be all fallback (and its match arms unreachable). As 3.1's `type: "null"` lowers.
+            self.fallback(
+                &at.push("enum"),
+                "a schema whose only value is `null`",
+                "`Option<serde_json::Value>`",
+            );
+            return Ok(TypeDef::Alias(AliasDef {
+                name: rust.to_string(),
+                origin: origin.to_string(),
+                doc,
+                ty: TypeRef::Json,
+                newtype: false,
+            }));
         }
         let fallback = unique("Unknown".into(), &mut taken);
         Ok(TypeDef::StringEnum(StringEnumDef {
