@@ -284,6 +284,7 @@ impl<'a> TypeBuilder<'a> {
                 ));
             }
             let optional = presence != Presence::Required || data.nullable;
+            let untyped = ty == TypeRef::Json;
             let present = strict && presence == Presence::Required && data.nullable;
             fields.push(Field {
                 json_name: prop.name.to_string(),
@@ -304,7 +305,9 @@ impl<'a> TypeBuilder<'a> {
                 deprecated: data.deprecated,
                 sensitive: prop_view.format.as_deref() == Some("password"),
                 present,
-                null_is_error: strict && optional && !present && !data.nullable,
+                // A schema without a type allows `null` (OpenAPI 3.0.3: `nullable` only adds
+                // null to an explicit type); its `serde_json::Value` keeps decoding it.
+                null_is_error: strict && optional && !present && !data.nullable && !untyped,
                 presence,
             });
         }

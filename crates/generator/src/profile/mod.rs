@@ -209,3 +209,6 @@ impl Profile {
 
 /// The document-root extension holding the generator settings a document chooses for itself.
 pub const DOCUMENT_SETTINGS: &str = "x-apigen";
+
+#[cfg(test)]
+mod tests;
