@@ -4,8 +4,10 @@
 //! `cargo xtask spec extract|diff|equivalent ...` (the `apigen-spec-tools` crate), and
 //! `cargo xtask bench [--quick] [--full-api PATH] [--only LIST]`
 //! `cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]` (see `corpus`)
+//! `cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]` (see `github`)
 
 mod corpus;
+mod github;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +36,7 @@ const USAGE: &str =
 
        cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)
        cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]   (cargo xtask corpus --help)
+       cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]   (cargo xtask github --help)
 
 bench: every benchmark against its baseline, as a Markdown table (see BENCHMARKS.md); runs
 `cargo run --release -p atlas-bench -- ARGS` (xtask itself stays a debug build)
@@ -61,6 +64,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     if command == "bench" {
         return bench(rest);
+    }
+    if command == "github" {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        return github::run(rest, &root.canonicalize().unwrap_or(root));
     }
     if command == "corpus" {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
