@@ -81,8 +81,8 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
     println!("SimpleUser.login: {ty}");
     let counts = members(&ir);
     println!(
-        "members of response types: {} plain, {} Option (of which {} required by the spec)",
-        counts.0, counts.1, counts.2
+        "{} structs decoded from responses; their members: {} plain, {} Option (of which {} required by the spec)",
+        counts.3, counts.0, counts.1, counts.2
     );
     Ok(if login.optional == lenient {
         ExitCode::SUCCESS
@@ -91,15 +91,17 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
     })
 }
 
-/// (plain, `Option`, `Option` though required) members of the structs decoded from responses.
-fn members(ir: &apigen::ir::model::Api) -> (usize, usize, usize) {
+/// (plain, `Option`, `Option` though required) members of the structs decoded from responses, and
+/// how many such structs there are.
+fn members(ir: &apigen::ir::model::Api) -> (usize, usize, usize, usize) {
     use apigen::ir::model::Presence;
-    let mut counts = (0, 0, 0);
+    let mut counts = (0, 0, 0, 0);
     for def in ir.types.values() {
         let TypeDef::Struct(s) = def else { continue };
         if !s.usage.response {
             continue;
         }
+        counts.3 += 1;
         for f in s.fields.iter().filter(|f| !f.flatten) {
             if !f.optional {
                 counts.0 += 1;

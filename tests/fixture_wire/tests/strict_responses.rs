@@ -4,7 +4,7 @@
 //! the spec allows none is an error too. The mock writes what strict types need, so its bodies decode.
 
 use fixture_nullable_read_write::mock::{MockResponse, MockServer};
-use fixture_nullable_read_write::types::{ThingRequest, ThingView, ThingViewPartsItem};
+use fixture_nullable_read_write::types::{Problem, Thing, ThingRequest, ThingView, ThingViewPartsItem};
 use fixture_nullable_read_write::Error;
 
 const ID: &str = "8f1c3a52-3b5e-4c1f-9d2e-0a7b6c5d4e3f";
@@ -89,4 +89,21 @@ async fn the_mock_writes_bodies_strict_types_decode() {
     let got = send(&server).await.unwrap();
     // `label` is `None` and required: written as `null`, so it decodes again.
     assert_eq!(got, answer);
+}
+
+#[tokio::test]
+async fn an_error_body_with_a_required_member_gives_its_roles() {
+    let server = MockServer::start().await;
+    let mut problem = Problem::new("name taken");
+    problem.code = Some("TAKEN".into());
+    server.on_put_thing().respond_error(400, problem);
+    let error = server
+        .client()
+        .put_thing()
+        .body(Thing::new("thing"))
+        .send()
+        .await
+        .unwrap_err();
+    let failure = error.api().expect("an API failure");
+    assert_eq!((failure.detail(), failure.error_code()), (Some("name taken"), Some("TAKEN")));
 }
