@@ -395,7 +395,7 @@ impl ClientCore {
                     path: String::new(),
                     excerpt: String::new(),
                     // The body could not be read to its end: nothing whole to keep.
-                    body: Bytes::new(),
+                    body: Box::default(),
                     source: serde::de::Error::custom(message),
                 };
                 return Err((error, Failure::Permanent));

@@ -116,8 +116,9 @@ pub enum Error<B = Undecoded> {
         /// The start of the body, for diagnosis.
         excerpt: String,
         /// The whole body as received: what the server sent is still readable when it does not
-        /// fit the spec (a required member missing, `null` where none is allowed).
-        body: Bytes,
+        /// fit the spec (a required member missing, `null` where none is allowed). Boxed so that
+        /// `Error` stays small to move (see the `error_stays_small` test).
+        body: Box<Bytes>,
         /// The decoder's error.
         source: serde_json::Error,
     },
