@@ -1,11 +1,14 @@
 //! The project's command line, a thin layer over the `apigen` generator library:
-//! `cargo xtask codegen [--spec PATH] [--spec-assets] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]`,
+//! `cargo xtask codegen [--spec PATH] [--spec-assets] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]
+//! [--strict-responses|--lenient-responses]`,
 //! `cargo xtask spec extract|diff|equivalent ...` (the `apigen-spec-tools` crate), and
 //! `cargo xtask bench [--quick] [--full-api PATH] [--only LIST]`
 //! `cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]` (see `corpus`)
 //! `cargo xtask webhooks [--cache DIR] [--full]` (GitHub's webhooks generated, compiled, decoded)
+//! `cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]` (see `github`)
 
 mod corpus;
+mod github;
 mod webhooks;
 
 use std::path::PathBuf;
@@ -14,6 +17,7 @@ use std::time::Instant;
 
 const USAGE: &str =
     "usage: cargo xtask codegen [--spec PATH] [--spec-assets] [--out DIR] [--check] [--crate-name NAME] [--profile NAME]
+                           [--strict-responses | --lenient-responses]
        cargo xtask bench [--quick] [--full-api PATH] [--only LIST]
 
   --spec PATH        spec file or directory holding openapi.yaml (default: spec/, with its assets)
@@ -26,10 +30,16 @@ const USAGE: &str =
   --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)
   --profile NAME     vendor conventions: generic (or none), atlas (default: what the document
                      declares in info.x-apigen-profile, or the profile that recognises it)
+  --strict-responses   required response members are plain fields; a body missing one (or with
+                       null where the spec allows none) is a decode error naming its path
+  --lenient-responses  every member of a response type is an Option, null is None
+                       (default: the document's x-apigen: {responses: strict|lenient}, else the
+                       profile's: generic strict, atlas lenient)
 
        cargo xtask spec extract|diff|equivalent ...   (cargo xtask spec --help)
        cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]   (cargo xtask corpus --help)
        cargo xtask webhooks [--cache DIR] [--full] [--jobs J]   (cargo xtask webhooks --help)
+       cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]   (cargo xtask github --help)
 
 bench: every benchmark against its baseline, as a Markdown table (see BENCHMARKS.md); runs
 `cargo run --release -p atlas-bench -- ARGS` (xtask itself stays a debug build)
@@ -57,6 +67,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     if command == "bench" {
         return bench(rest);
+    }
+    if command == "github" {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        return github::run(rest, &root.canonicalize().unwrap_or(root));
     }
     if command == "corpus" {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -94,6 +108,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             "--out" => out = PathBuf::from(value()?),
             "--crate-name" => options.crate_name = value()?,
             "--profile" => options.profile = Some(value()?),
+            "--strict-responses" => options.responses = Some(apigen::profile::Responses::Strict),
+            "--lenient-responses" => options.responses = Some(apigen::profile::Responses::Lenient),
             "--check" => check = true,
             // Generate in memory only (what `cargo xtask corpus` measures): nothing is written.
             "--dry-run" => dry_run = true,

@@ -44,6 +44,10 @@ pub struct Options {
     /// Profile name given on the command line; `None`: the one the document declares or that
     /// recognises it, else the generic one ([`profile::Profile::for_document`]).
     pub profile: Option<String>,
+    /// How strictly response types follow the spec's `required` and `nullable`, for this run
+    /// (`--strict-responses` / `--lenient-responses`); `None`: what the document chooses
+    /// (`x-apigen: {responses: ..}`), else its profile's setting (generic: strict; Atlas: lenient).
+    pub responses: Option<profile::Responses>,
     /// Where the generated Cargo.toml finds `apigen-runtime`: a path relative to the output
     /// directory, or `None` for the registry (always pinned to `=`[`RUNTIME_VERSION`]).
     pub runtime_path: Option<String>,
@@ -63,6 +67,7 @@ impl Default for Options {
             examples: Examples::default(),
             crate_docs: None,
             profile: None,
+            responses: None,
             runtime_path: None,
         }
     }
@@ -133,7 +138,10 @@ pub fn generate_timed(
 
 /// The profile for `loaded` under `options`, then the IR.
 pub fn build_ir(loaded: &load::LoadedSpec, options: &Options) -> Result<ir::model::Api> {
-    let profile = select_profile(&loaded.raw, options.profile.as_deref())?;
+    let mut profile = select_profile(&loaded.raw, options.profile.as_deref())?;
+    if let Some(responses) = options.responses {
+        profile.responses = responses;
+    }
     // Pointers name the document as written, not the lowered tree.
     let lowered = &loaded.lowered;
     let mut api = ir::build(&loaded.api, &profile).map_err(|e| lowered.locate(e))?;
@@ -149,7 +157,8 @@ pub fn build_ir(loaded: &load::LoadedSpec, options: &Options) -> Result<ir::mode
     Ok(api)
 }
 
-/// `explicit` (a `--profile` name), else what the document declares or what recognises it.
+/// `explicit` (a `--profile` name), else what the document declares or what recognises it, with
+/// the document's own settings (`x-apigen`) applied.
 pub fn select_profile(raw: &serde_json::Value, explicit: Option<&str>) -> Result<profile::Profile> {
     let unknown = |name: &str| {
         GenError::new(
@@ -160,10 +169,11 @@ pub fn select_profile(raw: &serde_json::Value, explicit: Option<&str>) -> Result
             ),
         )
     };
-    match explicit {
+    let profile = match explicit {
         Some(name) => profile::Profile::by_name(name).ok_or_else(|| unknown(name)),
         None => profile::Profile::for_document(raw).map_err(|name| unknown(&name)),
-    }
+    }?;
+    profile.with_document_settings(raw)
 }
 
 /// Emits and formats every file of `ir`, in parallel shares, sorted by path.

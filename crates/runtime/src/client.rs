@@ -394,6 +394,8 @@ impl ClientCore {
                         .map(str::to_owned),
                     path: String::new(),
                     excerpt: String::new(),
+                    // The body could not be read to its end: nothing whole to keep.
+                    body: Box::default(),
                     source: serde::de::Error::custom(message),
                 };
                 return Err((error, Failure::Permanent));

@@ -37,6 +37,19 @@ pub fn set_required<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// The value of a required, nullable `date-time` member into `slot` (see `fields::set_present`):
+/// `null` is `Some(None)`.
+#[inline]
+pub fn set_present<'de, A: MapAccess<'de>>(
+    slot: &mut Option<Option<DateTime<Utc>>>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let mut value = None;
+    set(&mut value, map)?;
+    *slot = Some(value);
+    Ok(())
+}
+
 /// A `DateTime<Utc>` decoded through [`parse_common`] first, chrono's parser second.
 pub struct Rfc3339(pub DateTime<Utc>);
 

@@ -115,6 +115,10 @@ pub enum Error<B = Undecoded> {
         path: String,
         /// The start of the body, for diagnosis.
         excerpt: String,
+        /// The whole body as received: what the server sent is still readable when it does not
+        /// fit the spec (a required member missing, `null` where none is allowed). Boxed so that
+        /// `Error` stays small to move (see the `error_stays_small` test).
+        body: Box<Bytes>,
         /// The decoder's error.
         source: serde_json::Error,
     },
@@ -315,12 +319,14 @@ impl Error<Undecoded> {
                 media_type,
                 path,
                 excerpt,
+                body,
                 source,
             } => Error::Decode {
                 status,
                 media_type,
                 path,
                 excerpt,
+                body,
                 source,
             },
             Error::UnexpectedMediaType {
@@ -406,7 +412,7 @@ impl<B: ErrorFields> fmt::Display for Error<B> {
                 write!(f, "{what} after {} ({source})", plural_attempts(*attempts))
             }
             Error::Api(failure) => fmt::Display::fmt(failure, f),
-            Error::Decode { status, media_type, path, excerpt, source } => write!(
+            Error::Decode { status, media_type, path, excerpt, source, .. } => write!(
                 f,
                 "could not decode HTTP {status} response ({}) at `{}`: {source}; body starts with: {excerpt}",
                 media_type.as_deref().unwrap_or("no Content-Type"),

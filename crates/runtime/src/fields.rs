@@ -85,6 +85,17 @@ pub fn set_required<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
     Ok(())
 }
 
+/// The value of a required, nullable member into `slot` (`None` until it arrives): `null` is
+/// `Some(None)`, so [`required`] can still tell "absent" (an error) from "null" (a value).
+#[inline]
+pub fn set_present<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
+    slot: &mut Option<Option<T>>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value_seed(OptSeed(PhantomData))?);
+    Ok(())
+}
+
 /// A required member's decoded value, or serde's "missing field" error naming `member`.
 #[inline]
 pub fn required<T, E: serde::de::Error>(value: Option<T>, member: &'static str) -> Result<T, E> {

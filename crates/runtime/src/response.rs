@@ -90,6 +90,7 @@ impl<B> Response<B> {
             media_type: self.media_type,
             path,
             excerpt: excerpt(&self.body, 512),
+            body: Box::new(self.body),
             source,
         })
     }
@@ -113,6 +114,7 @@ impl<B> Response<B> {
                 media_type: self.media_type,
                 path: String::new(),
                 excerpt: excerpt(&self.body, 512),
+                body: Box::new(self.body),
                 source: serde::de::Error::custom(format!("body is not UTF-8 text: {e}")),
             }),
         }

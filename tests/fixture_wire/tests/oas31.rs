@@ -16,18 +16,9 @@ async fn null_in_every_spelling_decodes_to_none() {
     server
         .on_put_pet()
         .respond_raw(MockResponse::json(200, "application/json", &body));
-    let pet = server
-        .client()
-        .put_pet()
-        .body(Pet::default())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(pet.kind, Some(PetKind::Pet));
-    assert_eq!(
-        (pet.nickname, pet.age, pet.owner, pet.tag),
-        (None, None, None, None)
-    );
+    let pet = server.client().put_pet().body(Pet::new(PetKind::Pet, "Rex")).send().await.unwrap();
+    assert_eq!((pet.kind, pet.name.as_str()), (PetKind::Pet, "Rex"));
+    assert_eq!((pet.nickname, pet.age, pet.owner, pet.tag), (None, None, None, None));
     assert_eq!(pet.id, Some(PetId::Integer(7)));
     assert_eq!(pet.nothing, None);
 }
@@ -35,19 +26,15 @@ async fn null_in_every_spelling_decodes_to_none() {
 #[tokio::test]
 async fn type_arrays_and_const_are_sent_as_the_spec_says() {
     let server = MockServer::start().await;
-    let put = server.on_put_pet().respond(Pet::default());
+    let put = server.on_put_pet().respond(Pet::new(PetKind::Pet, "Rex"));
     let pet = Pet {
-        kind: Some(PetKind::Pet),
         id: Some(PetId::String("p-1".into())),
         tag: Some(PetTag::Integer(3)),
-        ..Pet::default()
+        ..Pet::new(PetKind::Pet, "Rex")
     };
     server.client().put_pet().body(pet).send().await.unwrap();
     let sent: serde_json::Value = put.calls()[0].json().unwrap();
-    assert_eq!(
-        sent,
-        serde_json::json!({"kind": "pet", "id": "p-1", "tag": 3})
-    );
+    assert_eq!(sent, serde_json::json!({"kind": "pet", "name": "Rex", "id": "p-1", "tag": 3}));
 }
 
 #[tokio::test]
@@ -77,7 +64,7 @@ fn a_webhook_delivery_decodes_into_its_payload_type() {
     let delivery = r#"{"tree": {"species": "oak", "height": {"metres": 12.5, "unit": "m"},
         "children": [{"species": "ash"}]}, "at": "2024-05-01T10:00:00Z"}"#;
     let payload: TreeFelledWebhook = serde_json::from_str(delivery).unwrap();
-    let tree: Tree = payload.tree.unwrap();
+    let tree: Tree = payload.tree;
     assert_eq!(tree.species, Some(TreeSpecies::Oak));
     let height = tree.height.unwrap();
     assert_eq!(

@@ -20,10 +20,21 @@ pub fn error_items(api: &Api) -> TokenStream {
     let (body_alias, fields_impl) = match error_body {
         Some(body) => {
             let ty = ident(&body.type_name);
+            // A required member is a plain `String` under the strict response rule.
+            let optional = |field: &str| match api.types.get(&body.type_name) {
+                Some(TypeDef::Struct(s)) => {
+                    s.fields.iter().any(|f| f.rust_name == field && f.optional)
+                }
+                _ => true,
+            };
             let getter = |field: &Option<String>| match field {
-                Some(f) => {
+                Some(f) if optional(f) => {
                     let f = ident(f);
                     quote!(self.#f.as_deref())
+                }
+                Some(f) => {
+                    let f = ident(f);
+                    quote!(Some(self.#f.as_str()))
                 }
                 None => quote!(None),
             };

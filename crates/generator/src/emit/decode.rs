@@ -3,19 +3,28 @@
 //! Why: on the whole Atlas API (700 types) serde_derive's expansion of `Deserialize` was most of the
 //! generated crate's compile time and memory (a touch-rebuild: 9.4 s / 1.20 GB -> 6 s / 0.94 GB
 //! with this). A `match` on member names per struct plus one shared generic visitor decodes the same
-//! JSON the same way. Structs with required fields (sent-only types in Atlas) decode into a local
-//! companion with every member optional, then report a missing member as serde does.
+//! JSON the same way. Structs with required fields (every type under the strict rule, sent-only
+//! types in Atlas) decode into a local companion with every member optional, then report a missing
+//! member as serde does.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::ident;
 use super::types::{allow_deprecated, field_type};
-use crate::ir::model::{StructDef, TypeRef};
+use crate::ir::model::{Field, StructDef, TypeRef};
 
 /// Whether every field of `s` starts from `Default` (it then derives `Default` and decodes in place).
+/// A member that must be present though it may be `null` ([`Field::present`]) needs the check.
 pub fn decodes_fields(s: &StructDef) -> bool {
-    s.fields.iter().all(|f| f.optional || f.flatten)
+    s.fields
+        .iter()
+        .all(|f| (f.optional && !f.present) || f.flatten)
+}
+
+/// Whether `f` is decoded as it is declared, without a presence check after.
+fn in_place(f: &Field) -> bool {
+    f.flatten || (f.optional && !f.present)
 }
 
 /// `impl Deserialize` for `s` (and `impl DecodeFields`: on `s` itself when every field is optional,
@@ -60,7 +69,7 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
     let member_fields = s.fields.iter().map(|f| {
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
-        if f.flatten || f.optional {
+        if in_place(f) {
             quote!(#rust: #ty,)
         } else {
             quote!(#rust: Option<#ty>,)
@@ -69,7 +78,7 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
     let inits = s.fields.iter().map(|f| {
         let rust = ident(&f.rust_name);
         let json = &f.json_name;
-        if f.flatten || f.optional {
+        if in_place(f) {
             quote!(#rust: members.#rust,)
         } else {
             quote!(#rust: crate::runtime::fields::required::<_, D::Error>(members.#rust, #json)?,)
@@ -103,10 +112,11 @@ fn decode_field_body(s: &StructDef) -> TokenStream {
             (TypeRef::DateTime, false) => quote!(crate::runtime::datetime),
             _ => quote!(crate::runtime::fields),
         };
-        let set = if f.optional {
-            quote!(set)
-        } else {
-            quote!(set_required)
+        // `null` is `None` only where the spec allows it (or responses are read leniently).
+        let set = match (f.optional, f.present, f.null_is_error) {
+            (true, true, _) => quote!(set_present),
+            (true, false, false) => quote!(set),
+            (true, false, true) | (false, _, _) => quote!(set_required),
         };
         quote!(#json => #module::#set(&mut self.#rust, map),)
     });

@@ -56,12 +56,44 @@ fn struct_doc(s: &StructDef) -> String {
             ))
         ));
     }
-    if s.usage.response {
-        doc.push_str(
+    match (s.usage.response, s.strict) {
+        (true, false) => doc.push_str(
             "\n\nDecoded from responses: every field is optional, unknown fields are ignored.",
-        );
+        ),
+        (true, true) => doc.push_str(
+            "\n\nDecoded from responses as the spec says: a required member missing, or `null` \
+             where the spec allows none, is a decode error (`Error::Decode`, with the member's \
+             path and the body); unknown fields are ignored.",
+        ),
+        (false, _) => {}
     }
     doc
+}
+
+/// The rule a member of `s` follows when a response is decoded, in the generator's words (the
+/// spec's own text is documented above it). Types only ever sent say nothing: nothing decodes them
+/// on the client's side.
+fn presence_doc(s: &StructDef, f: &Field) -> Option<&'static str> {
+    if !s.usage.response {
+        return None;
+    }
+    Some(match f.presence {
+        Presence::Optional => return None,
+        Presence::Lenient => {
+            "Required by the spec, but `Option` because real responses may omit it."
+        }
+        Presence::Required if f.present => {
+            "Required, may be `null` (`None`): a response without it does not decode."
+        }
+        Presence::Required => "Required: a response without it does not decode.",
+        Presence::ReadOnly => {
+            "Required in responses only (readOnly): `Option` so a request can leave it out; \
+             not checked when decoding."
+        }
+        Presence::WriteOnly => {
+            "Required in requests only (writeOnly): `Option`, since responses leave it out."
+        }
+    })
 }
 
 /// `value` as a JSON string literal (`"AWS"`), for docs that show a member as it is on the wire.
@@ -112,7 +144,17 @@ fn struct_def(s: &StructDef) -> TokenStream {
         let fallback = format!("The {} member.", code(&f.json_name));
         // A blank description documents nothing: the fallback keeps `missing_docs` satisfied.
         let described = f.doc.as_deref().filter(|d| !d.trim().is_empty());
-        let doc = doc_attrs(Some(described.unwrap_or(&fallback)));
+        // The spec's text and the generator's rule are escaped apart: a description rendered as
+        // a literal block cannot take the rule into it.
+        let doc = match (described, presence_doc(s, f)) {
+            (Some(described), Some(rule)) => {
+                let (described, rule) = (doc_attrs(Some(described)), doc_attrs(Some(rule)));
+                quote!(#described #[doc = ""] #rule)
+            }
+            (Some(described), None) => doc_attrs(Some(described)),
+            (None, Some(rule)) => doc_attrs(Some(rule)),
+            (None, None) => doc_attrs(Some(&fallback)),
+        };
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
         let json = &f.json_name;
@@ -162,7 +204,8 @@ fn struct_def(s: &StructDef) -> TokenStream {
 /// `new(required...)` for types with required fields: a struct literal would force callers to spell
 /// out (and, for deprecated members, be warned about) every optional member.
 fn constructor(s: &StructDef) -> Option<TokenStream> {
-    if s.fields.iter().all(|f| f.optional) {
+    // A struct whose every member may be `None` derives `Default` instead (see `decodes_fields`).
+    if s.fields.iter().all(|f| f.optional && !f.present) {
         return None;
     }
     let name = ident(&s.name);

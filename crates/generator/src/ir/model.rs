@@ -218,6 +218,27 @@ pub struct StructDef {
     /// For a discriminator subtype: (property, value) written on serialization.
     pub tag: Option<(String, String)>,
     pub usage: Usage,
+    /// Decoded as the spec says (the profile's [`Responses::Strict`](crate::profile::Responses)):
+    /// required members must be present, `null` only where the spec allows it.
+    pub strict: bool,
+}
+
+/// Which rule a member's presence follows, as its docs state it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Not required: `None` when absent.
+    Optional,
+    /// Required: a body without it does not decode (required and nullable: `null` is `None`).
+    Required,
+    /// Required by the spec, `Option` because responses are decoded leniently (the profile's or
+    /// the run's choice).
+    Lenient,
+    /// Required and readOnly in a type also sent: required in responses only (OpenAPI 3.0), an
+    /// `Option` so a request can leave it out.
+    ReadOnly,
+    /// Required and writeOnly in a type also received: required in requests only, an `Option`
+    /// since responses leave it out.
+    WriteOnly,
 }
 
 #[derive(Debug, Clone)]
@@ -239,6 +260,13 @@ pub struct Field {
     pub deprecated: bool,
     /// `format: password`: `Debug` prints `[redacted]` instead of the value.
     pub sensitive: bool,
+    /// `Option` that must still be present when decoding (required and nullable, strict):
+    /// absent is a missing-field error, `null` is `None`.
+    pub present: bool,
+    /// `Option` whose `null` is a decode error (optional, not nullable, strict): absent is `None`.
+    pub null_is_error: bool,
+    /// The rule its docs state.
+    pub presence: Presence,
 }
 
 #[derive(Debug, Clone)]

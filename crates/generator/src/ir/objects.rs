@@ -1,5 +1,5 @@
 //! Object schemas -> structs: properties flattened over `allOf`, one field per property, with
-//! optionality decided by usage (see the leniency rules in [`super::schemas`]).
+//! optionality decided by the response rule and usage (see [`super::schemas`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
@@ -9,6 +9,7 @@ use super::naming::{field_name, type_name, unique, Names};
 use super::schemas::TypeBuilder;
 use super::view::{Additional, SchemaRef, View};
 use crate::error::{GenError, Ptr, Result};
+use crate::profile::Responses;
 
 /// One property found while flattening an object schema and its `allOf` parts.
 #[derive(Clone)]
@@ -274,24 +275,27 @@ impl<'a> TypeBuilder<'a> {
         let usage = spec.usage;
         let tag_property = spec.tag.as_ref().map(|t| t.0.clone());
         let request_only = usage.request && !usage.response;
+        let strict = self.profile.responses == Responses::Strict;
         let mut taken = Names::default();
         let mut fields = Vec::new();
         for prop in props {
             if Some(prop.name) == tag_property.as_deref() {
                 continue;
             }
-            // readOnly is "relevant only for properties definitions" (OpenAPI 3.0): one written on a
-            // referenced component's top level does not make a property that `$ref`s it read-only
-            // (Atlas marks DedicatedHardwareSpec20240805 so, yet sends it as `analyticsSpecs`).
-            let (data, prop_view, read_only) = match prop.schema {
+            // readOnly (and writeOnly) is "relevant only for properties definitions" (OpenAPI 3.0):
+            // one written on a referenced component's top level does not make a property that
+            // `$ref`s it read-only (Atlas marks DedicatedHardwareSpec20240805 so, yet sends it as
+            // `analyticsSpecs`).
+            let (data, prop_view, read_only, write_only) = match prop.schema {
                 SchemaRef::Ref(reference) => {
                     let r = self.resolver.schema_ref(reference, &prop.at)?;
-                    (&r.node.schema_data, View::of(r.node), false)
+                    (&r.node.schema_data, View::of(r.node), false, false)
                 }
                 SchemaRef::Inline(schema) => (
                     &schema.schema_data,
                     View::of(schema),
                     schema.schema_data.read_only,
+                    schema.schema_data.write_only,
                 ),
             };
             if read_only && request_only {
@@ -299,7 +303,13 @@ impl<'a> TypeBuilder<'a> {
             }
             let context = format!("{}{}", spec.context, type_name(prop.name));
             let ty = self.type_of(prop.schema, &context, &prop.at, usage)?;
-            let is_required = required.contains(prop.name);
+            let presence = presence(
+                required.contains(prop.name),
+                strict,
+                usage,
+                read_only,
+                write_only,
+            );
             let described = data
                 .description
                 .as_deref()
@@ -311,24 +321,32 @@ impl<'a> TypeBuilder<'a> {
                     "Constraints (documented, not enforced when decoding): {c}."
                 ));
             }
-            if is_required && usage.response {
-                doc_lines.push(
-                    "Required by the spec, but `Option` because real responses may omit it.".into(),
-                );
-            }
-            let optional = usage.response || !is_required || data.nullable;
+            let optional = presence != Presence::Required || data.nullable;
+            let untyped = ty == TypeRef::Json;
+            let present = strict && presence == Presence::Required && data.nullable;
             fields.push(Field {
                 json_name: prop.name.to_string(),
                 rust_name: unique(field_name(prop.name), &mut taken),
                 ty,
                 optional,
-                serialize_null: request_only && is_required && data.nullable,
+                // Lenient types only ever send it (the Atlas rule); strict ones write what they
+                // must have, so a value decodes again (the mock's bodies).
+                serialize_null: if strict {
+                    present
+                } else {
+                    request_only && presence == Presence::Required && data.nullable
+                },
                 skip_serializing: read_only && usage.request,
                 boxed: false,
                 flatten: false,
                 doc: (!doc_lines.is_empty()).then(|| doc_lines.join("\n\n")),
                 deprecated: data.deprecated,
                 sensitive: prop_view.format.as_deref() == Some("password"),
+                present,
+                // A schema without a type allows `null` (OpenAPI 3.0.3: `nullable` only adds
+                // null to an explicit type); its `serde_json::Value` keeps decoding it.
+                null_is_error: strict && optional && !present && !data.nullable && !untyped,
+                presence,
             });
         }
         // A `required` name without a declared property still exists on the wire: keep it as raw JSON.
@@ -351,6 +369,9 @@ impl<'a> TypeBuilder<'a> {
                 ),
                 deprecated: false,
                 sensitive: false,
+                present: false,
+                null_is_error: false,
+                presence: Presence::Optional,
             });
         }
         match additional {
@@ -381,6 +402,9 @@ impl<'a> TypeBuilder<'a> {
                     ),
                     deprecated: false,
                     sensitive: false,
+                    present: false,
+                    null_is_error: false,
+                    presence: Presence::Optional,
                 });
             }
             None => {}
@@ -393,6 +417,7 @@ impl<'a> TypeBuilder<'a> {
             fields,
             tag: spec.tag,
             usage,
+            strict,
         }))
     }
 }
@@ -408,4 +433,23 @@ fn tag_schema() -> &'static openapiv3::Schema {
         },
         schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(Default::default())),
     })
+}
+
+/// The rule a member's presence follows. A required readOnly member is required in responses
+/// only and a writeOnly one in requests only (OpenAPI 3.0); one Rust type serves both sides, so
+/// a type that travels both ways (or the other way) keeps such a member an `Option`.
+fn presence(
+    required: bool,
+    strict: bool,
+    usage: Usage,
+    read_only: bool,
+    write_only: bool,
+) -> Presence {
+    match () {
+        _ if !required => Presence::Optional,
+        _ if !strict && usage.response => Presence::Lenient,
+        _ if read_only && usage.request => Presence::ReadOnly,
+        _ if write_only && usage.response => Presence::WriteOnly,
+        _ => Presence::Required,
+    }
 }

@@ -1,10 +1,17 @@
 //! Schemas -> Rust types: structs, string enums, discriminator enums and aliases.
 //!
-//! Leniency is decided here, from which side of the wire a type travels on (see [`Usage`]):
-//! - a type that is ever decoded from a response makes every field `Option`, because Atlas omits fields the
-//!   spec calls required, and never validates patterns;
-//! - a type only ever sent keeps `required` as non-`Option` fields and leaves readOnly members out entirely;
-//! - a type used both ways keeps readOnly members but never serializes them.
+//! What `required` and `nullable` become is decided here and in `objects.rs`, from the profile's
+//! response rule ([`crate::profile::Responses`]) and from which side of the wire a type travels on
+//! (see [`Usage`]):
+//! - strict (the generic profile): a required member is a plain field, and a nullable one an
+//!   `Option` that must still be present; `null` where the spec allows none is a decode error. A
+//!   required readOnly member of a type also sent, or writeOnly member of a type also received, is
+//!   an `Option` (required on the other side only);
+//! - lenient (Atlas, whose bodies omit members the spec calls required): a type that is ever decoded
+//!   from a response makes every field `Option`, `null` is `None`;
+//! - either way, a type only ever sent keeps `required` as non-`Option` fields and leaves readOnly
+//!   members out entirely, a type used both ways keeps readOnly members but never serializes them,
+//!   and patterns are never validated when decoding.
 
 use std::collections::BTreeMap;
 

@@ -42,6 +42,33 @@ pub struct Profile {
     /// Name of the `ClientBuilder` method for OAuth2 client credentials, when the vendor has its
     /// own word for them (default `client_credentials`).
     pub client_credentials_method: Option<&'static str>,
+    /// Whether response types hold the server to the spec's `required` and `nullable`
+    /// (overridden per document by `x-apigen: {responses: ..}` and per run by [`crate::Options`]).
+    pub responses: Responses,
+}
+
+/// How faithfully a response body must follow the spec's `required` and `nullable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Responses {
+    /// As the spec says: a required member is a plain field (required and nullable: an `Option`
+    /// that must be present), and a body missing one, or with `null` where the spec allows none,
+    /// is a decode error naming the member's path.
+    #[default]
+    Strict,
+    /// Every member of a type decoded from responses is an `Option`, and `null` is `None`: for
+    /// APIs whose bodies omit members their spec calls required.
+    Lenient,
+}
+
+impl Responses {
+    /// The setting called `name` (`strict`, `lenient`).
+    pub fn by_name(name: &str) -> Option<Self> {
+        match name {
+            "strict" => Some(Self::Strict),
+            "lenient" => Some(Self::Lenient),
+            _ => None,
+        }
+    }
 }
 
 /// How a media type carries an API version.
@@ -142,4 +169,46 @@ impl Profile {
 
     /// Names of the profiles `by_name` knows, for messages.
     pub const NAMES: &'static str = "generic (or none), atlas";
+
+    /// The profile with the document's own settings (`x-apigen` at its root) applied. Every key
+    /// and value is checked: a misspelt setting is an error naming its pointer, not ignored.
+    pub fn with_document_settings(mut self, raw: &Value) -> crate::Result<Self> {
+        let Some(settings) = raw.get(DOCUMENT_SETTINGS) else {
+            return Ok(self);
+        };
+        let at = crate::error::Ptr::root().push(DOCUMENT_SETTINGS);
+        let Some(settings) = settings.as_object() else {
+            return Err(crate::GenError::new(
+                at.as_str(),
+                "`x-apigen` must be an object (known keys: responses)",
+            ));
+        };
+        for (key, value) in settings {
+            let at = at.push(key);
+            match key.as_str() {
+                "responses" => {
+                    self.responses =
+                        value.as_str().and_then(Responses::by_name).ok_or_else(|| {
+                            crate::GenError::new(
+                                at.as_str(),
+                                format!("`responses` is `strict` or `lenient`, not {value}"),
+                            )
+                        })?;
+                }
+                _ => {
+                    return Err(crate::GenError::new(
+                        at.as_str(),
+                        format!("unknown `x-apigen` setting `{key}` (known: responses)"),
+                    ))
+                }
+            }
+        }
+        Ok(self)
+    }
 }
+
+/// The document-root extension holding the generator settings a document chooses for itself.
+pub const DOCUMENT_SETTINGS: &str = "x-apigen";
+
+#[cfg(test)]
+mod tests;

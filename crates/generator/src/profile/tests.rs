@@ -1,0 +1,165 @@
+//! The response rule: profile defaults, the document's `x-apigen` setting, the run's override.
+
+use serde_json::json;
+
+use super::{Profile, Responses};
+use crate::ir::model::{Field, TypeDef};
+
+/// A document whose response type has a required member (`login`), a required nullable one
+/// (`name`) and an optional one (`bio`), with `extra` merged into its root.
+fn document(extra: &str) -> String {
+    format!(
+        r##"openapi: 3.0.3
+info: {{title: t, version: "1"}}
+{extra}
+paths:
+  /user:
+    get:
+      operationId: getUser
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/User"}}
+components:
+  schemas:
+    User:
+      type: object
+      required: [login, name]
+      properties:
+        login: {{type: string}}
+        name: {{type: string, nullable: true}}
+        bio: {{type: string}}
+"##
+    )
+}
+
+/// The `User` struct's fields as generated from `text` with `options`.
+fn user_fields(text: &str, options: &crate::Options) -> crate::Result<Vec<Field>> {
+    let (raw, api, lowered) = crate::load::parse(text, false)?;
+    let loaded = crate::load::LoadedSpec {
+        path: "openapi.yaml".into(),
+        raw,
+        api,
+        lowered,
+    };
+    let ir = crate::build_ir(&loaded, options)?;
+    match ir.types.get("User") {
+        Some(TypeDef::Struct(s)) => Ok(s.fields.clone()),
+        other => panic!("User is not a struct: {other:?}"),
+    }
+}
+
+/// (optional, present, null_is_error) of each member, by JSON name.
+fn rules(fields: &[Field]) -> Vec<(String, bool, bool, bool)> {
+    fields
+        .iter()
+        .map(|f| (f.json_name.clone(), f.optional, f.present, f.null_is_error))
+        .collect()
+}
+
+fn strict_rules() -> Vec<(String, bool, bool, bool)> {
+    vec![
+        ("login".into(), false, false, false),
+        ("name".into(), true, true, false),
+        ("bio".into(), true, false, true),
+    ]
+}
+
+fn lenient_rules() -> Vec<(String, bool, bool, bool)> {
+    vec![
+        ("login".into(), true, false, false),
+        ("name".into(), true, false, false),
+        ("bio".into(), true, false, false),
+    ]
+}
+
+#[test]
+fn the_generic_profile_is_strict_and_atlas_lenient() {
+    assert_eq!(Profile::generic().responses, Responses::Strict);
+    assert_eq!(
+        Profile::by_name("atlas").map(|p| p.responses),
+        Some(Responses::Lenient)
+    );
+    let options = crate::Options::default();
+    let strict = user_fields(&document(""), &options).unwrap();
+    assert_eq!(rules(&strict), strict_rules());
+    let atlas = crate::Options {
+        profile: Some("atlas".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        rules(&user_fields(&document(""), &atlas).unwrap()),
+        lenient_rules()
+    );
+}
+
+#[test]
+fn a_document_chooses_with_x_apigen_and_a_run_overrides_it() {
+    let lenient_doc = document("x-apigen: {responses: lenient}");
+    let options = crate::Options::default();
+    assert_eq!(
+        rules(&user_fields(&lenient_doc, &options).unwrap()),
+        lenient_rules()
+    );
+    let strict_run = crate::Options {
+        responses: Some(Responses::Strict),
+        ..Default::default()
+    };
+    assert_eq!(
+        rules(&user_fields(&lenient_doc, &strict_run).unwrap()),
+        strict_rules()
+    );
+    // The run's flag wins over a vendor profile's default too.
+    let atlas_strict = crate::Options {
+        profile: Some("atlas".into()),
+        responses: Some(Responses::Strict),
+        ..Default::default()
+    };
+    assert_eq!(
+        rules(&user_fields(&document(""), &atlas_strict).unwrap()),
+        strict_rules()
+    );
+    let atlas_doc_strict = document("x-apigen: {responses: strict}");
+    let atlas = crate::Options {
+        profile: Some("atlas".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        rules(&user_fields(&atlas_doc_strict, &atlas).unwrap()),
+        strict_rules()
+    );
+}
+
+#[test]
+fn unknown_settings_and_values_are_errors_naming_their_pointer() {
+    let cases = [
+        (
+            json!({"x-apigen": {"responses": "loose"}}),
+            "/x-apigen/responses",
+        ),
+        (
+            json!({"x-apigen": {"responses": true}}),
+            "/x-apigen/responses",
+        ),
+        (json!({"x-apigen": {"pages": "x"}}), "/x-apigen/pages"),
+        (json!({"x-apigen": {"a/b": 1}}), "/x-apigen/a~1b"),
+        (json!({"x-apigen": "lenient"}), "/x-apigen"),
+    ];
+    for (raw, pointer) in cases {
+        let err = Profile::generic()
+            .with_document_settings(&raw)
+            .expect_err(&raw.to_string());
+        assert_eq!(err.pointer, pointer, "{raw}: {err}");
+    }
+    // Through the whole pipeline: the load-time checks accept the extension, the profile refuses
+    // the value.
+    let err = user_fields(
+        &document("x-apigen: {responses: sometimes}"),
+        &crate::Options::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.pointer, "/x-apigen/responses", "{err}");
+    assert!(err.message.contains("sometimes"), "{err}");
+}
