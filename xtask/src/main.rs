@@ -9,6 +9,7 @@
 
 mod corpus;
 mod github;
+mod npm;
 mod webhooks;
 
 use std::path::PathBuf;

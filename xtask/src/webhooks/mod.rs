@@ -17,7 +17,6 @@ use serde_json::{json, Value};
 
 /// The npm package pinned for this check, so results stay comparable between runs.
 pub const PACKAGE: &str = "@octokit/openapi-webhooks@12.1.0";
-const TARBALL: &str = "octokit-openapi-webhooks-12.1.0.tgz";
 const DOCUMENT: &str = "package/generated/api.github.com.json";
 /// The webhooks the decode test reads, and the files their bodies are written to.
 const DELIVERIES: &[(&str, &str)] = &[
@@ -129,31 +128,11 @@ fn ensure(dir: &Path) -> Result<PathBuf, String> {
     if document.is_file() {
         return Ok(document);
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    if !dir.join(TARBALL).is_file() {
-        eprintln!("fetching {PACKAGE} into {} (npm pack)", dir.display());
-        status(
-            Command::new("npm")
-                .args(["pack", "--silent", PACKAGE])
-                .current_dir(dir),
-        )?;
-    }
-    status(Command::new("tar").args(["xzf", TARBALL]).current_dir(dir))?;
+    crate::npm::unpack(PACKAGE, dir)?;
     if document.is_file() {
         Ok(document)
     } else {
-        Err(format!("{TARBALL} did not contain {DOCUMENT}"))
-    }
-}
-
-fn status(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed: {status}"))
+        Err(format!("{PACKAGE} did not contain {DOCUMENT}"))
     }
 }
 
@@ -171,7 +150,7 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
         .env("CARGO_TARGET_DIR", target)
         // The whole document's incremental cache alone is gigabytes; nothing here is edited.
         .env("CARGO_INCREMENTAL", "0");
-    let result = status(&mut command);
+    let result = crate::npm::run(&mut command);
     eprintln!(
         "cargo {} in {}: {:.1} s",
         args.join(" "),
