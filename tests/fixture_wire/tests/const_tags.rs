@@ -24,10 +24,10 @@ fn each_alternative_is_decoded_by_its_constant() {
         let shape: Shape = serde_json::from_value(body.clone()).unwrap();
         assert_eq!(shape.kind(), Some(tag), "{body}");
         match (&shape, tag) {
-            (Shape::Circle(c), "circle") => assert_eq!(c.radius, Some(2.0)),
-            (Shape::Square(s), "square") => assert_eq!(s.side, Some(3.0)),
+            (Shape::Circle(c), "circle") => assert_eq!(c.radius, 2.0),
+            (Shape::Square(s), "square") => assert_eq!(s.side, 3.0),
             (Shape::Triangle(t), "triangle") => {
-                assert_eq!(t.points.as_deref(), Some(&[0.0, 1.5][..]))
+                assert_eq!(t.points, [0.0, 1.5])
             }
             _ => panic!("{body} decoded as {shape:?}"),
         }
@@ -57,16 +57,16 @@ fn the_constant_that_differs_is_the_tag_and_any_of_reads_as_one_of() {
     let Noise::Monotone(monotone) = &noise else {
         panic!("{noise:?}")
     };
-    assert_eq!(monotone.noise_type, Some(MonotoneNoiseNoiseType::Monotone));
+    assert_eq!(monotone.noise_type, MonotoneNoiseNoiseType::Monotone);
     assert_eq!(serde_json::to_value(&noise).unwrap(), body);
     let duotone =
         json!({"type": "NOISE", "radius": 1.0, "noiseType": "DUOTONE", "secondaryColor": "#fff"});
     assert!(
-        matches!(serde_json::from_value(duotone).unwrap(), Noise::Duotone(d) if d.secondary_color.as_deref() == Some("#fff"))
+        matches!(serde_json::from_value(duotone).unwrap(), Noise::Duotone(d) if d.secondary_color == "#fff")
     );
     let paint: Paint = serde_json::from_value(json!({"type": "IMAGE", "url": "u"})).unwrap();
     assert!(
-        matches!(&paint, Paint::Image(i) if i.url.as_deref() == Some("u")),
+        matches!(&paint, Paint::Image(i) if i.url == "u"),
         "{paint:?}"
     );
     // Not required in every alternative: no tag, raw JSON (listed in FALLBACKS.md).
@@ -82,10 +82,7 @@ async fn the_client_sends_and_receives_tagged_alternatives() {
         server
             .on_add_shape()
             .respond_raw(MockResponse::json(200, "application/json", &triangle));
-    let circle = Circle {
-        kind: Some(CircleKind::Circle),
-        radius: Some(4.0),
-    };
+    let circle = Circle::new(CircleKind::Circle, 4.0);
     let answer = server
         .client()
         .add_shape()
@@ -94,11 +91,11 @@ async fn the_client_sends_and_receives_tagged_alternatives() {
         .await
         .unwrap();
     assert!(
-        matches!(answer, Shape::Triangle(ShapeTriangle { points: Some(ref p), .. }) if p == &[1.0])
+        matches!(answer, Shape::Triangle(ShapeTriangle { ref points, .. }) if points == &[1.0])
     );
     let sent: serde_json::Value = add.calls()[0].json().unwrap();
     assert_eq!(sent, json!({"kind": "circle", "radius": 4.0}));
-    let effects = json!({"noise": {"type": "NOISE", "noiseType": "DUOTONE", "radius": 0.5}, "paint": {"type": "SOLID", "color": "red"}});
+    let effects = json!({"noise": {"type": "NOISE", "noiseType": "DUOTONE", "radius": 0.5, "secondaryColor": "#000"}, "paint": {"type": "SOLID", "color": "red"}});
     server
         .on_list_effects()
         .respond_raw(MockResponse::json(200, "application/json", &effects));

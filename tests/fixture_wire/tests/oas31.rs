@@ -16,9 +16,18 @@ async fn null_in_every_spelling_decodes_to_none() {
     server
         .on_put_pet()
         .respond_raw(MockResponse::json(200, "application/json", &body));
-    let pet = server.client().put_pet().body(Pet::new(PetKind::Pet, "Rex")).send().await.unwrap();
+    let pet = server
+        .client()
+        .put_pet()
+        .body(Pet::new(PetKind::Pet, "Rex"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!((pet.kind, pet.name.as_str()), (PetKind::Pet, "Rex"));
-    assert_eq!((pet.nickname, pet.age, pet.owner, pet.tag), (None, None, None, None));
+    assert_eq!(
+        (pet.nickname, pet.age, pet.owner, pet.tag),
+        (None, None, None, None)
+    );
     assert_eq!(pet.id, Some(PetId::Integer(7)));
     assert_eq!(pet.nothing, None);
 }
@@ -34,7 +43,10 @@ async fn type_arrays_and_const_are_sent_as_the_spec_says() {
     };
     server.client().put_pet().body(pet).send().await.unwrap();
     let sent: serde_json::Value = put.calls()[0].json().unwrap();
-    assert_eq!(sent, serde_json::json!({"kind": "pet", "name": "Rex", "id": "p-1", "tag": 3}));
+    assert_eq!(
+        sent,
+        serde_json::json!({"kind": "pet", "name": "Rex", "id": "p-1", "tag": 3})
+    );
 }
 
 #[tokio::test]

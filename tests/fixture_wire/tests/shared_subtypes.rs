@@ -26,11 +26,9 @@ fn a_frame_decodes_through_both_unions_into_the_same_struct() {
         panic!("not frames: {node:?} / {subcanvas:?}");
     };
     assert_eq!(from_node, from_subcanvas);
-    assert_eq!(from_node.id.as_deref(), Some("f1"));
+    assert_eq!(from_node.id, "f1");
     let children = from_node.children.as_deref().unwrap();
-    assert!(
-        matches!(&children[0], SubcanvasNode::Text(t) if t.characters.as_deref() == Some("hi"))
-    );
+    assert!(matches!(&children[0], SubcanvasNode::Text(t) if t.characters == "hi"));
     assert_eq!(serde_json::to_value(&node).unwrap(), body);
     assert_eq!(serde_json::to_value(&subcanvas).unwrap(), body);
     // The struct itself writes its one tag, whichever union holds it.
@@ -73,10 +71,7 @@ fn a_subtype_mapped_under_two_tags_keeps_the_tag_it_came_with() {
     ] {
         let body = json!({"type": tag, "radius": 3.0});
         let effect: Effect = serde_json::from_value(body.clone()).unwrap();
-        let blur = BlurEffect {
-            type_: Some(field),
-            radius: Some(3.0),
-        };
+        let blur = BlurEffect::new(field, 3.0);
         let expected = match tag {
             "LAYER_BLUR" => Effect::LayerBlur(blur),
             _ => Effect::BackgroundBlur(blur),
@@ -129,10 +124,7 @@ fn a_schema_whose_mapping_names_only_itself_is_one_struct_under_each_tag() {
     ] {
         let body = json!({"method": tag, "item": "song"});
         let invocation: Invocation = serde_json::from_value(body.clone()).unwrap();
-        let own = AddInvocation {
-            method: Some(method),
-            item: Some("song".into()),
-        };
+        let own = AddInvocation::new(method, "song");
         assert_eq!(invocation.method(), Some(tag));
         let (Invocation::AddConfirm(inner) | Invocation::AddHandle(inner)) = &invocation else {
             panic!("{invocation:?}");

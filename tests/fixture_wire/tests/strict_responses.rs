@@ -4,7 +4,9 @@
 //! the spec allows none is an error too. The mock writes what strict types need, so its bodies decode.
 
 use fixture_nullable_read_write::mock::{MockResponse, MockServer};
-use fixture_nullable_read_write::types::{Problem, Thing, ThingRequest, ThingView, ThingViewPartsItem};
+use fixture_nullable_read_write::types::{
+    Problem, Thing, ThingRequest, ThingView, ThingViewPartsItem,
+};
 use fixture_nullable_read_write::Error;
 
 const ID: &str = "8f1c3a52-3b5e-4c1f-9d2e-0a7b6c5d4e3f";
@@ -105,5 +107,8 @@ async fn an_error_body_with_a_required_member_gives_its_roles() {
         .await
         .unwrap_err();
     let failure = error.api().expect("an API failure");
-    assert_eq!((failure.detail(), failure.error_code()), (Some("name taken"), Some("TAKEN")));
+    assert_eq!(
+        (failure.detail(), failure.error_code()),
+        (Some("name taken"), Some("TAKEN"))
+    );
 }

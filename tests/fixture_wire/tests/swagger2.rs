@@ -91,9 +91,15 @@ async fn a_file_parameter_makes_the_body_multipart() {
         .unwrap();
     let sent = &upload.calls()[0];
     let content_type = sent.header("content-type").unwrap();
-    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
     let text = String::from_utf8_lossy(&sent.body);
-    assert!(text.contains("name=\"file\"; filename=\"a.txt\"\r\n"), "{text}");
+    assert!(
+        text.contains("name=\"file\"; filename=\"a.txt\"\r\n"),
+        "{text}"
+    );
     assert!(text.contains("\r\n\r\nDATA\r\n"), "{text}");
     assert!(text.contains("name=\"note\"\r\n\r\nfirst\r\n"), "{text}");
 }
@@ -102,13 +108,13 @@ async fn a_file_parameter_makes_the_body_multipart() {
 async fn a_body_parameter_is_the_json_body_and_x_nullable_decodes_null() {
     let server = ModelsServer::start().await;
     let reply = serde_json::json!({"kind": "Dog", "name": "Rex", "owner": null, "barks": true});
-    let create = server
-        .on_create_pet()
-        .respond_raw(MockResponse::json(201, "application/json", &reply));
+    let create =
+        server
+            .on_create_pet()
+            .respond_raw(MockResponse::json(201, "application/json", &reply));
     let dog = Dog {
-        name: Some("Rex".to_owned()),
         barks: Some(true),
-        ..Dog::default()
+        ..Dog::new("Rex")
     };
     let created = server
         .client()

@@ -41,11 +41,11 @@ fn a_good_delivery_decodes_to_the_expected_value() {
             x_region: Some(OrderShippedHeadersXRegion::Eu),
         },
         payload: Shipment {
-            order_id: Some("o-1".into()),
-            items: Some(vec![ShipmentItemsItem {
-                sku: Some("A".into()),
-                quantity: Some(2),
-            }]),
+            order_id: "o-1".into(),
+            items: vec![ShipmentItemsItem {
+                sku: "A".into(),
+                quantity: 2,
+            }],
             carrier: Some("post".into()),
         },
     };
@@ -60,7 +60,8 @@ fn a_good_delivery_decodes_to_the_expected_value() {
 #[test]
 fn optional_headers_and_an_optional_body_may_be_absent() {
     let only_required = headers(&[("content-type", "application/json"), ("x-event-id", "e-2")]);
-    let d = OrderShippedDelivery::decode(&only_required, br#"{"orderId":"o-2"}"#).unwrap();
+    let d =
+        OrderShippedDelivery::decode(&only_required, br#"{"orderId":"o-2","items":[]}"#).unwrap();
     assert_eq!((d.headers.x_attempt, d.headers.x_tags), (None, None));
     let refund_headers = headers(&[("x-event-id", "e-3"), ("x-signature", "sig")]);
     let refund = RefundDelivery::decode(&refund_headers, b"").unwrap();
@@ -71,7 +72,7 @@ fn optional_headers_and_an_optional_body_may_be_absent() {
     assert_eq!(
         refund.payload,
         Some(RefundWebhook {
-            amount: Some(5),
+            amount: 5,
             reason: None
         })
     );
@@ -158,6 +159,16 @@ fn bad_requests_are_refused_with_their_kind_and_the_body_start() {
         e.to_string().contains("body starts with: {\"orderId\""),
         "{e}"
     );
+    // A payload without a member the spec requires is refused, naming the object that lacks it.
+    let missing = br#"{"orderId":"o-1","items":[{"sku":"A"}]}"#;
+    let e = OrderShippedDelivery::decode(&shipped_headers(), missing).unwrap_err();
+    match e.kind() {
+        WebhookErrorKind::Body { path, reason } => {
+            assert_eq!(path, "items[0]");
+            assert!(reason.contains("quantity"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
 
     // A required body missing, and a name no webhook has.
     let e = OrderShippedDelivery::decode(&shipped_headers(), b"").unwrap_err();
