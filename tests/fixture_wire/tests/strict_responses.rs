@@ -5,7 +5,7 @@
 
 use fixture_nullable_read_write::mock::{MockResponse, MockServer};
 use fixture_nullable_read_write::types::{
-    Problem, Thing, ThingRequest, ThingView, ThingViewPartsItem,
+    Problem, Thing, ThingRequest, ThingView, ThingViewPartsItem, ThingViewReview,
 };
 use fixture_nullable_read_write::Error;
 
@@ -68,6 +68,23 @@ async fn a_required_nullable_member_must_be_present_but_may_be_null() {
         decode_error(create_thing_answered(&format!(r#"{{"id":"{ID}"}}"#)).await);
     assert_eq!(path, ".");
     assert!(message.contains("missing field `label`"), "{message}");
+}
+
+#[tokio::test]
+async fn a_struct_whose_only_member_is_required_and_nullable_is_built_by_default() {
+    // Every member may be `None`, so the type derives `Default` (a `new()` would take nothing).
+    assert_eq!(ThingViewReview::default().verdict, None);
+    let got = create_thing_answered(&format!(
+        r#"{{"id":"{ID}","label":null,"review":{{"verdict":null}}}}"#
+    ))
+    .await
+    .unwrap();
+    assert_eq!(got.review, Some(ThingViewReview::default()));
+    // Still present-or-error when decoding.
+    let body = format!(r#"{{"id":"{ID}","label":null,"review":{{}}}}"#);
+    let (_, path, message, _) = decode_error(create_thing_answered(&body).await);
+    assert_eq!(path, "review");
+    assert!(message.contains("missing field `verdict`"), "{message}");
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::debug::with_inline_debug;
-use super::decode::{decode_impl, decodes_fields};
+use super::decode::decode_impl;
 use super::docs::doc_attrs;
 use super::rust_types::{ident, type_tokens};
 use super::serialize::{hand_written, serialize_impl};
@@ -123,9 +123,10 @@ fn struct_def(s: &StructDef) -> TokenStream {
     let doc = doc_attrs(Some(&struct_doc(s)));
     let name = ident(&s.name);
     let deprecated = s.deprecated.then(|| quote!(#[deprecated]));
-    // Structs without required fields derive Default so callers (and tests) can build partial
-    // values. Every struct is decoded through `runtime::fields` (see `decode.rs`).
-    let default = decodes_fields(s).then(|| quote!(Default,));
+    // Structs whose every member may be `None` (a required nullable one too) derive Default, so
+    // callers (and tests) can build partial values; `constructor` then has nothing to take. Every
+    // struct is decoded through `runtime::fields` (see `decode.rs`).
+    let default = all_optional(s).then(|| quote!(Default,));
     let decode = decode_impl(s);
     // Serialized through `runtime::ser` (see `serialize.rs`) unless a map is flattened in.
     let (derive_ser, serialize) = if hand_written(s) {
@@ -201,11 +202,18 @@ fn struct_def(s: &StructDef) -> TokenStream {
     }
 }
 
+/// Whether every member of `s` is an `Option` (or the flattened map of undeclared members, empty
+/// by default): a `Default` value is then a valid one.
+fn all_optional(s: &StructDef) -> bool {
+    s.fields.iter().all(|f| f.optional || f.flatten)
+}
+
 /// `new(required...)` for types with required fields: a struct literal would force callers to spell
 /// out (and, for deprecated members, be warned about) every optional member.
 fn constructor(s: &StructDef) -> Option<TokenStream> {
-    // A struct whose every member may be `None` derives `Default` instead (see `decodes_fields`).
-    if s.fields.iter().all(|f| f.optional && !f.present) {
+    // A struct whose every member may be `None` derives `Default` instead: a `new()` without
+    // arguments would be the same value (and clippy's `new_without_default`).
+    if s.fields.iter().all(|f| f.optional) {
         return None;
     }
     let name = ident(&s.name);
