@@ -114,7 +114,7 @@ impl Ctx<'_> {
         self.null_branches(map, at);
         self.keywords(map, at, root)?;
         self.types(map, at)?;
-        self.ref_siblings(map, at);
+        ref_siblings(map, at, &mut self.lowered.moves);
         Ok(())
     }
 
@@ -456,31 +456,30 @@ impl Ctx<'_> {
         }
         Ok(())
     }
+}
 
-    /// `$ref` with siblings: annotations stay beside `allOf: [{$ref}]` (which the IR reads as the
-    /// referenced type, documented); structural siblings become a second `allOf` part.
-    fn ref_siblings(&mut self, map: &mut Map<String, Value>, at: &str) {
-        if !map.contains_key("$ref") || map.len() == 1 {
-            return;
-        }
-        let mut reference = Map::new();
-        let mut structural = Map::new();
-        for (key, value) in std::mem::take(map) {
-            if key == "$ref" {
-                reference.insert(key, value);
-            } else if key.starts_with("x-") || ANNOTATIONS.contains(&key.as_str()) {
-                map.insert(key, value);
-            } else {
-                structural.insert(key, value);
-            }
-        }
-        let mut parts = vec![Value::Object(reference)];
-        if !structural.is_empty() {
-            parts.push(Value::Object(structural));
-            self.lowered
-                .moves
-                .push((format!("{at}/allOf/1"), at.to_owned()));
-        }
-        map.insert("allOf".into(), Value::Array(parts));
+/// `$ref` with siblings (3.1 allows them; 2.0's JSON Reference ignores them; 3.0's model would drop
+/// them): annotations stay beside `allOf: [{$ref}]` (which the IR reads as the referenced type,
+/// documented); structural siblings become a second `allOf` part, recorded in `moves`.
+pub fn ref_siblings(map: &mut Map<String, Value>, at: &str, moves: &mut Vec<(String, String)>) {
+    if !map.contains_key("$ref") || map.len() == 1 {
+        return;
     }
+    let mut reference = Map::new();
+    let mut structural = Map::new();
+    for (key, value) in std::mem::take(map) {
+        if key == "$ref" {
+            reference.insert(key, value);
+        } else if key.starts_with("x-") || ANNOTATIONS.contains(&key.as_str()) {
+            map.insert(key, value);
+        } else {
+            structural.insert(key, value);
+        }
+    }
+    let mut parts = vec![Value::Object(reference)];
+    if !structural.is_empty() {
+        parts.push(Value::Object(structural));
+        moves.push((format!("{at}/allOf/1"), at.to_owned()));
+    }
+    map.insert("allOf".into(), Value::Array(parts));
 }

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::super::vocab31::ANNOTATIONS;
+use super::super::schema31::ref_siblings;
 use super::super::walk::push;
 use super::key_at;
 use crate::error::{GenError, Result};
@@ -90,30 +90,4 @@ fn keywords(map: &mut Map<String, Value>, at: &str) -> Result<()> {
 pub fn file_type(map: &mut Map<String, Value>) {
     map.insert("type".into(), Value::String("string".into()));
     map.insert("format".into(), Value::String("binary".into()));
-}
-
-/// `$ref` with siblings (which 2.0's JSON Reference ignores, and 3.0's model would drop): the
-/// annotations stay beside `allOf: [{$ref}]` (the IR reads it as the referenced type, documented,
-/// nullable for `x-nullable`); a structural sibling becomes a second `allOf` part.
-fn ref_siblings(map: &mut Map<String, Value>, at: &str, moves: &mut Vec<(String, String)>) {
-    if !map.contains_key("$ref") || map.len() == 1 {
-        return;
-    }
-    let mut reference = Map::new();
-    let mut structural = Map::new();
-    for (key, value) in std::mem::take(map) {
-        if key == "$ref" {
-            reference.insert(key, value);
-        } else if key.starts_with("x-") || ANNOTATIONS.contains(&key.as_str()) {
-            map.insert(key, value);
-        } else {
-            structural.insert(key, value);
-        }
-    }
-    let mut parts = vec![Value::Object(reference)];
-    if !structural.is_empty() {
-        parts.push(Value::Object(structural));
-        moves.push((format!("{at}/allOf/1"), at.to_owned()));
-    }
-    map.insert("allOf".into(), Value::Array(parts));
 }
