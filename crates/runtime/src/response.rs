@@ -124,8 +124,14 @@ impl<B> Response<B> {
 /// Whether a `Content-Type` is acceptable for an operation that asked for `expected`:
 /// the same type (parameters like `;charset=utf-8` ignored, case-insensitive) or plain JSON.
 pub(crate) fn media_type_matches(content_type: &str, expected: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let essence = media_type_essence(content_type);
     essence.eq_ignore_ascii_case(expected) || essence.eq_ignore_ascii_case("application/json")
+}
+
+/// A `Content-Type`'s `type/subtype`, without parameters (`;charset=utf-8`) or spaces; compare it
+/// case-insensitively.
+pub(crate) fn media_type_essence(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or("").trim()
 }
 
 /// Removes Atlas' `envelope=true` wrapper: single objects become `{"status": N, "content": {..}}`,

@@ -215,19 +215,17 @@ impl<'a> Incoming<'a> {
         let found = headers
             .get(reqwest::header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let essence = found.as_deref().map(|t| {
-            t.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
+        let accepted = found.as_deref().is_some_and(|t| {
+            let essence = crate::response::media_type_essence(t);
+            media_types.iter().any(|m| m.eq_ignore_ascii_case(essence))
         });
-        match essence {
-            Some(e) if media_types.iter().any(|m| m.eq_ignore_ascii_case(&e)) => Ok(this),
-            _ => Err(this.error(WebhookErrorKind::ContentType {
+        if accepted {
+            Ok(this)
+        } else {
+            Err(this.error(WebhookErrorKind::ContentType {
                 found,
                 expected: media_types,
-            })),
+            }))
         }
     }
 
