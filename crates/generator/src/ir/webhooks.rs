@@ -5,6 +5,7 @@
 //! component type.
 
 use openapiv3::{OpenAPI, Operation as OaOperation, PathItem};
+use serde::Deserialize;
 
 use super::model::{Method, ParamLocation, TypeRef, Usage, Webhook, WebhookBody};
 use super::naming::{prose, type_name, unique, Names};
@@ -36,7 +37,7 @@ pub fn parse(api: &OpenAPI) -> Result<Vec<SpecWebhook>> {
     let mut out = Vec::with_capacity(map.len());
     for (name, item) in map {
         let at = root.push(name);
-        let item: PathItem = serde_json::from_value(item.clone())
+        let item = PathItem::deserialize(item)
             .map_err(|e| GenError::new(at.as_str(), format!("not an OpenAPI path item: {e}")))?;
         out.push(SpecWebhook {
             name: name.clone(),
