@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{EnvNames, ErrorRoles, PaginationRule, Profile, Responses, Versioning};
+use super::{EnvNaming, EnvRole, ErrorRoles, PaginationRule, Profile, Responses, Versioning};
 
 /// The Atlas profile.
 pub(super) fn profile() -> Profile {
@@ -37,14 +37,14 @@ pub(super) fn profile() -> Profile {
         },
         // Service accounts: the token URL is in the spec; the revocation endpoint is not.
         oauth_revoke_path: Some("/api/oauth/revoke"),
-        // The Atlas CLI's variables.
-        env: Some(EnvNames {
-            base_url: "MONGODB_ATLAS_BASE_URL",
-            client_id: "MONGODB_ATLAS_CLIENT_ID",
-            client_secret: "MONGODB_ATLAS_CLIENT_SECRET",
-            digest_user: "MONGODB_ATLAS_PUBLIC_API_KEY",
-            digest_password: "MONGODB_ATLAS_PRIVATE_API_KEY",
-        }),
+        // The Atlas CLI's variables: MONGODB_ATLAS_CLIENT_ID, .._BASE_URL, and its API key pair.
+        env: EnvNaming {
+            prefix: Some("MONGODB_ATLAS"),
+            names: &[
+                (EnvRole::User, "MONGODB_ATLAS_PUBLIC_API_KEY"),
+                (EnvRole::Password, "MONGODB_ATLAS_PRIVATE_API_KEY"),
+            ],
+        },
         // What MongoDB support asks for beside the request id.
         support_headers: &["x-mongodb-service-version", "x-envoy-upstream-service-time"],
         vendor: Some("Atlas"),

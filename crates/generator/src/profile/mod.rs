@@ -33,8 +33,8 @@ pub struct Profile {
     pub error_roles: ErrorRoles,
     /// OAuth2 token revocation endpoint (RFC 7009), relative to the token URL's server.
     pub oauth_revoke_path: Option<&'static str>,
-    /// Environment variables `ClientBuilder::from_env` reads.
-    pub env: Option<EnvNames>,
+    /// How the variables `ClientBuilder::from_env` reads are named.
+    pub env: EnvNaming,
     /// Response headers worth quoting to the vendor's support, kept on API failures.
     pub support_headers: &'static [&'static str],
     /// Word used for the API in generated docs ("Atlas sunsets this version on ...").
@@ -112,19 +112,50 @@ pub struct ErrorRoles {
     pub reason: &'static [&'static str],
 }
 
-/// Names of environment variables a client can be configured from.
-#[derive(Debug, Clone)]
-pub struct EnvNames {
-    /// Base URL.
-    pub base_url: &'static str,
-    /// OAuth2 client id.
-    pub client_id: &'static str,
-    /// OAuth2 client secret.
-    pub client_secret: &'static str,
-    /// HTTP digest user.
-    pub digest_user: &'static str,
-    /// HTTP digest password.
-    pub digest_password: &'static str,
+/// How `ClientBuilder::from_env` names its variables: `<prefix>_<ROLE>` (e.g. `ACME_TOKEN`), unless
+/// the vendor names a role's variable itself. Which credentials it reads comes from the document's
+/// security schemes (`ir::env_vars`); this is only their names.
+#[derive(Debug, Clone, Default)]
+pub struct EnvNaming {
+    /// Prefix of every variable; `None`: the crate name in SCREAMING_SNAKE_CASE.
+    pub prefix: Option<&'static str>,
+    /// Variables the vendor's own tools name differently from `<prefix>_<ROLE>`.
+    pub names: &'static [(EnvRole, &'static str)],
+}
+
+/// What an environment variable holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvRole {
+    /// The base URL (`BASE_URL`).
+    BaseUrl,
+    /// OAuth2 client id (`CLIENT_ID`).
+    ClientId,
+    /// OAuth2 client secret (`CLIENT_SECRET`).
+    ClientSecret,
+    /// HTTP Basic or Digest user (`USERNAME`).
+    User,
+    /// HTTP Basic or Digest password (`PASSWORD`).
+    Password,
+    /// A bearer token (`TOKEN`).
+    Token,
+    /// The key of the API's only `apiKey` scheme (`API_KEY`; with several schemes, each is
+    /// `<prefix>_<SCHEME>`).
+    ApiKey,
+}
+
+impl EnvRole {
+    /// The variable's suffix after `<prefix>_`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            EnvRole::BaseUrl => "BASE_URL",
+            EnvRole::ClientId => "CLIENT_ID",
+            EnvRole::ClientSecret => "CLIENT_SECRET",
+            EnvRole::User => "USERNAME",
+            EnvRole::Password => "PASSWORD",
+            EnvRole::Token => "TOKEN",
+            EnvRole::ApiKey => "API_KEY",
+        }
+    }
 }
 
 impl Profile {
