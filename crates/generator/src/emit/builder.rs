@@ -113,6 +113,13 @@ fn setter(setter: &CredentialSetter) -> TokenStream {
             quote!(user: impl Into<String>, password: impl Into<Secret>),
             quote!(digest_auth(user, password)),
         ),
+        CredentialKind::Bearer if setter.schemes.is_empty() => (
+            " A bearer token sent as `Authorization: Bearer <token>`: the API takes one although \
+             its document declares no security scheme (its vendor profile says so)."
+                .to_owned(),
+            quote!(token: impl Into<Secret>),
+            quote!(bearer_token(token)),
+        ),
         CredentialKind::Bearer => (
             format!(
                 " A bearer token sent as `Authorization: Bearer <token>` (security scheme{plural} \

@@ -52,23 +52,15 @@ pub(super) fn profile() -> Profile {
         client_credentials_method: Some("service_account"),
         // Atlas omits members its spec calls required: 3,026 of 49,026 recorded 2xx bodies lack one.
         responses: Responses::Lenient,
+        // The Atlas spec declares its schemes (Digest, OAuth2 service accounts).
+        bearer_without_scheme: false,
     }
 }
 
 /// An Atlas document: served from `cloud.mongodb.com`, or using Atlas' `x-xgen-*` extensions
 /// (the upstream documents carry both; a trimmed one or a test fixture may keep only one).
 pub(super) fn recognises(raw: &Value) -> bool {
-    let atlas_server = raw
-        .get("servers")
-        .and_then(Value::as_array)
-        .is_some_and(|servers| {
-            servers.iter().any(|s| {
-                s.get("url")
-                    .and_then(Value::as_str)
-                    .is_some_and(|u| u.contains("://cloud.mongodb.com"))
-            })
-        });
-    atlas_server || raw_mentions_xgen(raw)
+    super::servers_contain(raw, "://cloud.mongodb.com") || raw_mentions_xgen(raw)
 }
 
 /// Whether any object in the document has an `x-xgen-*` member (an explicit stack, not

@@ -11,6 +11,9 @@
 //! [`Profile::detect`].
 
 mod atlas;
+mod github;
+mod slack;
+mod stripe;
 
 use serde_json::Value;
 
@@ -42,6 +45,9 @@ pub struct Profile {
     /// Name of the `ClientBuilder` method for OAuth2 client credentials, when the vendor has its
     /// own word for them (default `client_credentials`).
     pub client_credentials_method: Option<&'static str>,
+    /// The API takes a bearer token although its document declares no security scheme (GitHub's
+    /// REST description declares none): the `ClientBuilder` gets `bearer_token` all the same.
+    pub bearer_without_scheme: bool,
     /// Whether response types hold the server to the spec's `required` and `nullable`
     /// (overridden per document by `x-apigen: {responses: ..}` and per run by [`crate::Options`]).
     pub responses: Responses,
@@ -177,6 +183,9 @@ impl Profile {
         match name {
             "none" | "generic" => Some(Self::generic()),
             "atlas" => Some(atlas::profile()),
+            "github" => Some(github::profile()),
+            "slack" => Some(slack::profile()),
+            "stripe" => Some(stripe::profile()),
             _ => None,
         }
     }
@@ -195,11 +204,20 @@ impl Profile {
 
     /// A vendor profile that recognises the document, if any.
     pub fn detect(raw: &Value) -> Option<Self> {
-        atlas::recognises(raw).then(atlas::profile)
+        let vendors: [(fn(&Value) -> bool, fn() -> Self); 4] = [
+            (atlas::recognises, atlas::profile),
+            (github::recognises, github::profile),
+            (slack::recognises, slack::profile),
+            (stripe::recognises, stripe::profile),
+        ];
+        vendors
+            .iter()
+            .find(|(recognises, _)| recognises(raw))
+            .map(|(_, profile)| profile())
     }
 
     /// Names of the profiles `by_name` knows, for messages.
-    pub const NAMES: &'static str = "generic (or none), atlas";
+    pub const NAMES: &'static str = "generic (or none), atlas, github, slack, stripe";
 
     /// The profile with the document's own settings (`x-apigen` at its root) applied. Every key
     /// and value is checked: a misspelt setting is an error naming its pointer, not ignored.
@@ -236,6 +254,19 @@ impl Profile {
         }
         Ok(self)
     }
+}
+
+/// Whether one of the document's `servers` URLs contains `needle`.
+fn servers_contain(raw: &Value, needle: &str) -> bool {
+    raw.get("servers")
+        .and_then(Value::as_array)
+        .is_some_and(|servers| {
+            servers.iter().any(|s| {
+                s.get("url")
+                    .and_then(Value::as_str)
+                    .is_some_and(|u| u.contains(needle))
+            })
+        })
 }
 
 /// The document-root extension holding the generator settings a document chooses for itself.
