@@ -204,7 +204,7 @@ impl Profile {
 
     /// A vendor profile that recognises the document, if any.
     pub fn detect(raw: &Value) -> Option<Self> {
-        let vendors: [(fn(&Value) -> bool, fn() -> Self); 4] = [
+        let vendors: [(Recognises, fn() -> Self); 4] = [
             (atlas::recognises, atlas::profile),
             (github::recognises, github::profile),
             (slack::recognises, slack::profile),
@@ -255,6 +255,9 @@ impl Profile {
         Ok(self)
     }
 }
+
+/// A vendor's test of a raw document.
+type Recognises = fn(&Value) -> bool;
 
 /// Whether one of the document's `servers` URLs contains `needle`.
 fn servers_contain(raw: &Value, needle: &str) -> bool {
