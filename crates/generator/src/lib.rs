@@ -9,12 +9,16 @@ pub mod assets;
 pub mod emit;
 pub mod error;
 pub mod escape;
+pub mod explain;
 pub mod format;
+mod generator;
 pub mod ir;
 pub mod load;
 pub mod lower;
+mod module;
 pub mod profile;
 pub mod resolve;
+mod runtime_source;
 pub mod write;
 mod yaml;
 
@@ -22,6 +26,8 @@ use std::path::Path;
 
 pub use assets::Examples;
 pub use error::{GenError, Result};
+pub use generator::{Generated, Generator, Module};
+pub use runtime_source::{relative_path, RuntimeSource};
 
 /// Options that shape the generated crate (its identity, not its contents).
 #[derive(Debug, Clone)]
@@ -48,9 +54,25 @@ pub struct Options {
     /// (`--strict-responses` / `--lenient-responses`); `None`: what the document chooses
     /// (`x-apigen: {responses: ..}`), else its profile's setting (generic: strict; Atlas: lenient).
     pub responses: Option<profile::Responses>,
-    /// Where the generated Cargo.toml finds `apigen-runtime`: a path relative to the output
-    /// directory, or `None` for the registry (always pinned to `=`[`RUNTIME_VERSION`]).
-    pub runtime_path: Option<String>,
+    /// Where the generated Cargo.toml finds `apigen-runtime` (default: the registry, pinned to
+    /// `=`[`RUNTIME_VERSION`]).
+    pub runtime: RuntimeSource,
+    /// What the files say made them (default: this repository's `cargo xtask codegen`).
+    pub provenance: format::Provenance,
+    /// A crate (default), or the sources of one module for `include!` ([`Generator::generate_module`]).
+    pub layout: Layout,
+}
+
+/// What the generated Rust sources are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// A crate of its own: `Cargo.toml`, `src/`, tests, README and examples.
+    #[default]
+    Crate,
+    /// A module of another crate ([`Generator::generate_module`]): no crate docs from the spec's
+    /// assets, and doc examples that name the API by `crate::` path are shown, not run (a doctest
+    /// is a crate of its own and cannot reach into a module's position in yours).
+    Module,
 }
 
 /// The `apigen-runtime` version generated code is written against (checked by a test against
@@ -68,7 +90,20 @@ impl Default for Options {
             crate_docs: None,
             profile: None,
             responses: None,
-            runtime_path: None,
+            runtime: RuntimeSource::default(),
+            provenance: format::Provenance::default(),
+            layout: Layout::Crate,
+        }
+    }
+}
+
+impl Options {
+    /// How the generated files name an asset beside the spec (`spec/crate-docs.md` for this
+    /// repository's `spec/openapi.yaml`): the directory of [`Options::spec_label`] joined with `name`.
+    pub fn asset_label(&self, name: &str) -> String {
+        match self.spec_label.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{name}"),
+            None => name.to_owned(),
         }
     }
 }
@@ -208,50 +243,14 @@ fn render_share(
 ) -> Result<Vec<(String, String)>> {
     // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
     let mut out = Vec::new();
+    let header = options.provenance.rust_header();
     emit::emit_share_into(ir, options, k, n, &mut |file| {
         let text = match file.contents {
-            emit::Contents::Rust(tokens) => format::rust(&file.path, tokens)?,
+            emit::Contents::Rust(tokens) => format::rust(&file.path, tokens, &header)?,
             emit::Contents::Text(text) => text,
         };
         out.push((file.path, text));
         Ok(())
     })?;
     Ok(out)
-}
-
-/// The `path = ".."` a crate generated into `out` uses for this workspace's `apigen-runtime`
-/// (`../crates/runtime` for `generated/`), or `None` when the runtime sources are not beside this
-/// generator (an installed binary): the crate then takes the pinned version from the registry.
-pub fn workspace_runtime_path(out: &Path) -> Option<String> {
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-    let runtime = runtime.canonicalize().ok()?;
-    // `out` may not exist yet: resolve its closest existing ancestor, then append the rest.
-    let mut existing = if out.is_absolute() {
-        out.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(out)
-    };
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        rest.push(existing.file_name()?.to_owned());
-        existing = existing.parent()?.to_path_buf();
-    }
-    let mut out = existing.canonicalize().ok()?;
-    for part in rest.into_iter().rev() {
-        out.push(part);
-    }
-    let common = out
-        .components()
-        .zip(runtime.components())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let ups = out.components().count() - common;
-    let mut rel: Vec<String> = vec!["..".to_owned(); ups];
-    rel.extend(
-        runtime
-            .components()
-            .skip(common)
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    Some(rel.join("/"))
 }

@@ -79,8 +79,7 @@ impl serde::Serialize for DiskBackupSnapshotAzureExportBucketResponse {
         out.end()
     }
 }
-impl crate::runtime::fields::DecodeFields
-for DiskBackupSnapshotAzureExportBucketResponse {
+impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAzureExportBucketResponse {
     const NAME: &'static str = "DiskBackupSnapshotAzureExportBucketResponse";
     #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
@@ -100,9 +99,7 @@ for DiskBackupSnapshotAzureExportBucketResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }
