@@ -245,13 +245,11 @@ impl Generated {
 /// into the module. Written by a build script and included where [`Generator::module_path`] says:
 ///
 /// ```no_run
-/// // build.rs (with `apigen` in [build-dependencies]):
-/// fn main() {
-///     apigen::Generator::new("petstore.yaml")
-///         .generate_module()
-///         .and_then(|module| module.write_to_out_dir("petstore.rs"))
-///         .unwrap_or_else(|e| panic!("{e}"));
-/// }
+/// // The body of build.rs' `main` (with `apigen` in [build-dependencies]):
+/// apigen::Generator::new("petstore.yaml")
+///     .generate_module()
+///     .and_then(|module| module.write_to_out_dir("petstore.rs"))
+///     .unwrap_or_else(|e| panic!("{e}"));
 /// ```
 ///
 /// and in `src/lib.rs`: `include!(concat!(env!("OUT_DIR"), "/petstore.rs"));`. Your crate

@@ -71,7 +71,9 @@ impl crate::runtime::fields::DecodeFields for ApiError {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "badRequestDetail" => crate::runtime::fields::set(&mut self.bad_request_detail, map),
+            "badRequestDetail" => {
+                crate::runtime::fields::set(&mut self.bad_request_detail, map)
+            }
             "detail" => crate::runtime::fields::set(&mut self.detail, map),
             "error" => crate::runtime::fields::set(&mut self.error, map),
             "errorCode" => crate::runtime::fields::set(&mut self.error_code, map),
@@ -82,7 +84,9 @@ impl crate::runtime::fields::DecodeFields for ApiError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

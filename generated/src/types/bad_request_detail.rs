@@ -17,7 +17,11 @@ impl std::fmt::Debug for BadRequestDetail {
 impl serde::Serialize for BadRequestDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = crate::runtime::ser::present(0usize, &[self.fields.is_some()]);
-        let mut out = crate::runtime::ser::Struct::new(serializer, "BadRequestDetail", len);
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "BadRequestDetail",
+            len,
+        );
         out.opt("fields", &self.fields);
         out.end()
     }
@@ -37,7 +41,9 @@ impl crate::runtime::fields::DecodeFields for BadRequestDetail {
     }
 }
 impl<'de> serde::Deserialize<'de> for BadRequestDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

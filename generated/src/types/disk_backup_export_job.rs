@@ -82,7 +82,11 @@ impl serde::Serialize for DiskBackupExportJob {
                 self.state_reason.is_some(),
             ],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "DiskBackupExportJob", len);
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "DiskBackupExportJob",
+            len,
+        );
         out.opt("components", &self.components);
         out.opt("createdAt", &self.created_at);
         out.opt("customData", &self.custom_data);
@@ -110,7 +114,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
             "components" => crate::runtime::fields::set(&mut self.components, map),
             "createdAt" => crate::runtime::datetime::set(&mut self.created_at, map),
             "customData" => crate::runtime::fields::set(&mut self.custom_data, map),
-            "exportBucketId" => crate::runtime::fields::set(&mut self.export_bucket_id, map),
+            "exportBucketId" => {
+                crate::runtime::fields::set(&mut self.export_bucket_id, map)
+            }
             "exportStatus" => crate::runtime::fields::set(&mut self.export_status, map),
             "finishedAt" => crate::runtime::datetime::set(&mut self.finished_at, map),
             "id" => crate::runtime::fields::set(&mut self.id, map),
@@ -124,7 +130,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJob {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -31,7 +31,11 @@ impl serde::Serialize for DiskBackupExportMember {
             0usize,
             &[self.export_id.is_some(), self.replica_set_name.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "DiskBackupExportMember", len);
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "DiskBackupExportMember",
+            len,
+        );
         out.opt("exportId", &self.export_id);
         out.opt("replicaSetName", &self.replica_set_name);
         out.end()
@@ -47,13 +51,17 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportMember {
     ) -> Result<(), A::Error> {
         match key {
             "exportId" => crate::runtime::fields::set(&mut self.export_id, map),
-            "replicaSetName" => crate::runtime::fields::set(&mut self.replica_set_name, map),
+            "replicaSetName" => {
+                crate::runtime::fields::set(&mut self.replica_set_name, map)
+            }
             _ => crate::runtime::fields::skip(map),
         }
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportMember {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

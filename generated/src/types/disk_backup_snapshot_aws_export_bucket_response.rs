@@ -44,10 +44,7 @@ impl std::fmt::Debug for DiskBackupSnapshotAwsExportBucketResponse {
                 ("iam_role_id", &self.iam_role_id),
                 ("links", &self.links),
                 ("region", &self.region),
-                (
-                    "require_private_networking",
-                    &self.require_private_networking,
-                ),
+                ("require_private_networking", &self.require_private_networking),
             ],
         )
     }
@@ -98,7 +95,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAwsExportBucketR
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

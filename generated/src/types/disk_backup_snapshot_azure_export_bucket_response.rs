@@ -79,7 +79,8 @@ impl serde::Serialize for DiskBackupSnapshotAzureExportBucketResponse {
         out.end()
     }
 }
-impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAzureExportBucketResponse {
+impl crate::runtime::fields::DecodeFields
+for DiskBackupSnapshotAzureExportBucketResponse {
     const NAME: &'static str = "DiskBackupSnapshotAzureExportBucketResponse";
     #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
@@ -99,7 +100,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAzureExportBucke
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

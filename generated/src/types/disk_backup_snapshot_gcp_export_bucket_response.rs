@@ -81,7 +81,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotGcpExportBucketR
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -30,7 +30,11 @@ impl serde::Serialize for FieldViolation {
             0usize,
             &[self.description.is_some(), self.field.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "FieldViolation", len);
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "FieldViolation",
+            len,
+        );
         out.opt("description", &self.description);
         out.opt("field", &self.field);
         out.end()
@@ -52,7 +56,9 @@ impl crate::runtime::fields::DecodeFields for FieldViolation {
     }
 }
 impl<'de> serde::Deserialize<'de> for FieldViolation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -13,12 +13,19 @@ pub struct Link {
 impl std::fmt::Debug for Link {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(f, "Link", &[("href", &self.href), ("rel", &self.rel)])
+        crate::runtime::debug_struct(
+            f,
+            "Link",
+            &[("href", &self.href), ("rel", &self.rel)],
+        )
     }
 }
 impl serde::Serialize for Link {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = crate::runtime::ser::present(0usize, &[self.href.is_some(), self.rel.is_some()]);
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.href.is_some(), self.rel.is_some()],
+        );
         let mut out = crate::runtime::ser::Struct::new(serializer, "Link", len);
         out.opt("href", &self.href);
         out.opt("rel", &self.rel);
@@ -41,7 +48,9 @@ impl crate::runtime::fields::DecodeFields for Link {
     }
 }
 impl<'de> serde::Deserialize<'de> for Link {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

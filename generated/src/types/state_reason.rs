@@ -48,7 +48,9 @@ impl crate::runtime::fields::DecodeFields for StateReason {
     }
 }
 impl<'de> serde::Deserialize<'de> for StateReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }
