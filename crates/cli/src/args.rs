@@ -80,10 +80,7 @@ pub struct GenerationArgs {
     /// Package version of the generated crate [default: 0.1.0]
     #[arg(long, value_name = "VERSION")]
     pub crate_version: Option<String>,
-    /// How the crate depends on apigen-runtime: `version:REQ` (crates.io), `path:DIR` (a
-    /// checkout; DIR from the current directory) or `git:URL`; every source keeps the exact
-    /// version the code is written against [default: version:=RUNTIME_VERSION]
-    #[arg(long, value_name = "SOURCE")]
+    #[arg(long, value_name = "SOURCE", help = runtime_help())]
     pub runtime: Option<String>,
     /// Also read crate-docs.md (README and crate docs, doctests included) and examples/ beside the
     /// document: code the crate compiles and runs, so only for a directory you trust; never
@@ -107,6 +104,15 @@ pub struct ProfileArgs {
     /// `x-apigen: {responses: ..}`, else the profile's]
     #[arg(long)]
     pub lenient_responses: bool,
+}
+
+fn runtime_help() -> String {
+    format!(
+        "How the crate depends on apigen-runtime: `version:REQ` (crates.io), `path:DIR` (a \
+         checkout; DIR from the current directory) or `git:URL`; path and git keep the exact \
+         version the code is written against [default: version:={}]",
+        apigen::RUNTIME_VERSION
+    )
 }
 
 fn profile_help() -> String {
