@@ -1,9 +1,14 @@
-//! apigen: OpenAPI 3.0 document in, typed async Rust client crate out (`cargo xtask codegen`).
+#![doc = include_str!("../README.md")]
 //!
-//! One module per pipeline stage (see ARCHITECTURE.md):
+//! # Where things are
+//!
+//! [`Generator`] (with [`Generated`] and [`Module`]) is the API for other projects; [`explain`]
+//! what `apigen explain` prints; [`RuntimeSource`] where a generated crate finds the runtime.
+//! Underneath, one module per pipeline stage (the repository's ARCHITECTURE.md):
 //! [`load`] -> [`lower`] -> [`resolve`] -> [`ir`] -> [`emit`] -> [`mod@format`] -> [`mod@write`].
-//! Vendor conventions come from a [`profile::Profile`]; the client's runtime is the separate
-//! `apigen-runtime` crate, which generated crates depend on by exact version ([`RUNTIME_VERSION`]).
+//! Vendor conventions come from a [`profile::Profile`]; [`generate`] with [`Options`] runs the
+//! whole pipeline in memory. The runtime is the separate `apigen-runtime` crate, which generated
+//! crates depend on by exact version ([`RUNTIME_VERSION`]).
 
 pub mod assets;
 pub mod emit;
