@@ -21,7 +21,7 @@ use apigen_cli::{GenerationArgs, Mode};
 
 /// The project's command line.
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask")]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
 enum Xtask {
     /// Regenerate generated/ from spec/ (this repository's defaults; `apigen generate` is the same
     /// code for any document)

@@ -261,7 +261,10 @@ mod tests {
         }
         // Macro arguments are printed with prettyplease's token spacing.
         let unspaced = text.replace(' ', "");
-        assert!(unspaced.contains("m!(crate::apis::petstore::Client);"), "{text}");
+        assert!(
+            unspaced.contains("m!(crate::apis::petstore::Client);"),
+            "{text}"
+        );
     }
 
     #[test]
