@@ -134,7 +134,7 @@ pub fn measure(
     let file = apigen::load::spec_file(spec).map_err(|e| e.to_string())?;
     let mut options = options_for(spec, crate_name);
     // The crate is written to `scratch` (the full API's is built later): find the runtime from there.
-    options.runtime_path = apigen::workspace_runtime_path(scratch);
+    options.runtime = apigen::RuntimeSource::workspace(scratch);
     // Warm-up (`generate` is `generate_timed` without the times: one pipeline).
     let (files, _) = apigen::generate_timed(spec, &options).map_err(|e| e.to_string())?;
     let loaded = apigen::load::load(spec).map_err(|e| e.to_string())?;

@@ -81,7 +81,7 @@ struct Generated {
 
 fn generate_ours(spec: &Path, out: &Path, package: &str) -> Result<f64, String> {
     let mut options = crate::generator::options_for(spec, package);
-    options.runtime_path = apigen::workspace_runtime_path(out);
+    options.runtime = apigen::RuntimeSource::workspace(out);
     let started = Instant::now();
     let files = apigen::generate(spec, &options).map_err(|e| e.to_string())?;
     apigen::write::write(out, &files).map_err(|e| e.to_string())?;

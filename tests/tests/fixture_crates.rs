@@ -48,7 +48,7 @@ fn every_good_fixture_crate_passes_clippy() {
         let options = apigen::Options {
             crate_name: crate_name.clone(),
             spec_label: format!("{dir}/{name}.yaml"),
-            runtime_path: apigen::workspace_runtime_path(&out),
+            runtime: apigen::RuntimeSource::workspace(&out),
             ..Default::default()
         };
         let spec = root.join(format!("{dir}/{name}.yaml"));

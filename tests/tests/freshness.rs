@@ -6,11 +6,14 @@ use atlas_exports_tests::workspace_root;
 fn generated_crate_is_fresh() {
     let root = workspace_root();
     let options = apigen::Options {
-        runtime_path: apigen::workspace_runtime_path(&root.join("generated")),
+        runtime: apigen::RuntimeSource::workspace(&root.join("generated")),
         spec_assets: true,
         ..Default::default()
     };
-    assert_eq!(options.runtime_path.as_deref(), Some("../crates/runtime"));
+    assert_eq!(
+        options.runtime,
+        apigen::RuntimeSource::Path("../crates/runtime".into())
+    );
     let files = apigen::generate(&root.join("spec"), &options).expect("spec/ generates");
     let stale =
         apigen::write::stale(&root.join("generated"), &files).expect("generated/ is readable");

@@ -72,7 +72,7 @@ fn generate(strings: &[String], scratch: &Path) -> Result<Vec<(String, String)>,
     let options = apigen::Options {
         crate_name: "hostile-docs".into(),
         spec_label: "openapi.json".into(),
-        runtime_path: apigen::workspace_runtime_path(scratch),
+        runtime: apigen::RuntimeSource::workspace(scratch),
         ..Default::default()
     };
     apigen::generate(&spec, &options).map_err(|e| e.to_string())

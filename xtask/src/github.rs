@@ -51,7 +51,7 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
     let options = apigen::Options {
         crate_name: "github-rest".into(),
         spec_label: "api.github.com.json".into(),
-        runtime_path: apigen::workspace_runtime_path(&out),
+        runtime: apigen::RuntimeSource::workspace(&out),
         responses: lenient.then_some(apigen::profile::Responses::Lenient),
         ..Default::default()
     };

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use crate::error::{GenError, Result};
 use crate::escape::toml_string;
+use crate::runtime_source::is_version_requirement;
 
 /// Example programs for the generated crate, read from `<spec dir>/examples/`.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +65,21 @@ pub fn load(dir: &Path) -> Result<(Option<String>, Examples)> {
         false => None,
     };
     Ok((crate_docs, load_examples(&dir.join("examples"))?))
+}
+
+/// The asset files and directories of `dir` that exist, which [`load`] reads (for a build script's
+/// `cargo:rerun-if-changed`; a directory is watched whole by cargo).
+pub fn paths(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    let docs = dir.join("crate-docs.md");
+    if regular_file(&docs)? {
+        out.push(docs);
+    }
+    let examples = dir.join("examples");
+    if directory(&examples)? {
+        out.push(examples);
+    }
+    Ok(out)
 }
 
 /// `examples/*.rs` and `examples/dev-dependencies.toml`; a missing directory means no examples.
@@ -210,20 +226,6 @@ fn is_feature(name: &str) -> bool {
     name.split_once('/').map_or(is_plain_name(name), |(a, b)| {
         is_plain_name(a) && is_plain_name(b)
     })
-}
-
-/// Digits, dots, comparison operators, `*`, commas, spaces and pre-release letters: what a cargo
-/// version requirement is made of (cargo checks the rest when it reads the manifest).
-fn is_version_requirement(version: &str) -> bool {
-    !version.trim().is_empty()
-        && version.len() <= 64
-        && version.chars().all(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    '.' | '=' | '<' | '>' | '^' | '~' | '*' | ',' | ' ' | '-' | '+'
-                )
-        })
 }
 
 /// Whether `path` is a regular file (false when absent); a symbolic link is an error, never followed.

@@ -1,20 +1,29 @@
-//! apigen: OpenAPI 3.0 document in, typed async Rust client crate out (`cargo xtask codegen`).
+#![doc = include_str!("../README.md")]
 //!
-//! One module per pipeline stage (see ARCHITECTURE.md):
+//! # Where things are
+//!
+//! [`Generator`] (with [`Generated`] and [`Module`]) is the API for other projects; [`explain`]
+//! what `apigen explain` prints; [`RuntimeSource`] where a generated crate finds the runtime.
+//! Underneath, one module per pipeline stage (the repository's ARCHITECTURE.md):
 //! [`load`] -> [`lower`] -> [`resolve`] -> [`ir`] -> [`emit`] -> [`mod@format`] -> [`mod@write`].
-//! Vendor conventions come from a [`profile::Profile`]; the client's runtime is the separate
-//! `apigen-runtime` crate, which generated crates depend on by exact version ([`RUNTIME_VERSION`]).
+//! Vendor conventions come from a [`profile::Profile`]; [`generate`] with [`Options`] runs the
+//! whole pipeline in memory. The runtime is the separate `apigen-runtime` crate, which generated
+//! crates depend on by exact version ([`RUNTIME_VERSION`]).
 
 pub mod assets;
 pub mod emit;
 pub mod error;
 pub mod escape;
+pub mod explain;
 pub mod format;
+mod generator;
 pub mod ir;
 pub mod load;
 pub mod lower;
+mod module;
 pub mod profile;
 pub mod resolve;
+mod runtime_source;
 pub mod write;
 mod yaml;
 
@@ -22,6 +31,8 @@ use std::path::Path;
 
 pub use assets::Examples;
 pub use error::{GenError, Result};
+pub use generator::{Generated, Generator, Module};
+pub use runtime_source::{relative_path, RuntimeSource};
 
 /// Options that shape the generated crate (its identity, not its contents).
 #[derive(Debug, Clone)]
@@ -32,9 +43,6 @@ pub struct Options {
     pub crate_version: String,
     /// Spec path shown in file headers (kept relative so output is identical on every machine).
     pub spec_label: String,
-    /// The command that regenerates the crate from the user's side, named in every generated
-    /// file's header (`cargo xtask codegen` in this repository).
-    pub regenerate: String,
     /// Read the assets beside the spec file (`crate-docs.md`, `examples/`): code the generated crate
     /// compiles and runs, so only when the user asks (`cargo xtask codegen --spec-assets`, and this
     /// repository's own `spec/`). Off by default: a document never brings files in by itself.
@@ -51,9 +59,25 @@ pub struct Options {
     /// (`--strict-responses` / `--lenient-responses`); `None`: what the document chooses
     /// (`x-apigen: {responses: ..}`), else its profile's setting (generic: strict; Atlas: lenient).
     pub responses: Option<profile::Responses>,
-    /// Where the generated Cargo.toml finds `apigen-runtime`: a path relative to the output
-    /// directory, or `None` for the registry (always pinned to `=`[`RUNTIME_VERSION`]).
-    pub runtime_path: Option<String>,
+    /// Where the generated Cargo.toml finds `apigen-runtime` (default: the registry, pinned to
+    /// `=`[`RUNTIME_VERSION`]).
+    pub runtime: RuntimeSource,
+    /// What the files say made them (default: this repository's `cargo xtask codegen`).
+    pub provenance: format::Provenance,
+    /// A crate (default), or the sources of one module for `include!` ([`Generator::generate_module`]).
+    pub layout: Layout,
+}
+
+/// What the generated Rust sources are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// A crate of its own: `Cargo.toml`, `src/`, tests, README and examples.
+    #[default]
+    Crate,
+    /// A module of another crate ([`Generator::generate_module`]): no crate docs from the spec's
+    /// assets, and doc examples that name the API by `crate::` path are shown, not run (a doctest
+    /// is a crate of its own and cannot reach into a module's position in yours).
+    Module,
 }
 
 /// The `apigen-runtime` version generated code is written against (checked by a test against
@@ -66,13 +90,25 @@ impl Default for Options {
             crate_name: "atlas-backup-exports".into(),
             crate_version: "0.1.0".into(),
             spec_label: "spec/openapi.yaml".into(),
-            regenerate: "cargo xtask codegen".into(),
             spec_assets: false,
             examples: Examples::default(),
             crate_docs: None,
             profile: None,
             responses: None,
-            runtime_path: None,
+            runtime: RuntimeSource::default(),
+            provenance: format::Provenance::default(),
+            layout: Layout::Crate,
+        }
+    }
+}
+
+impl Options {
+    /// How the generated files name an asset beside the spec (`spec/crate-docs.md` for this
+    /// repository's `spec/openapi.yaml`): the directory of [`Options::spec_label`] joined with `name`.
+    pub fn asset_label(&self, name: &str) -> String {
+        match self.spec_label.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{name}"),
+            None => name.to_owned(),
         }
     }
 }
@@ -213,7 +249,7 @@ fn render_share(
 ) -> Result<Vec<(String, String)>> {
     // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
     let mut out = Vec::new();
-    let header = format::header(options);
+    let header = options.provenance.rust_header();
     emit::emit_share_into(ir, options, k, n, &mut |file| {
         let text = match file.contents {
             emit::Contents::Rust(tokens) => format::rust(&file.path, tokens, &header)?,
@@ -223,41 +259,4 @@ fn render_share(
         Ok(())
     })?;
     Ok(out)
-}
-
-/// The `path = ".."` a crate generated into `out` uses for this workspace's `apigen-runtime`
-/// (`../crates/runtime` for `generated/`), or `None` when the runtime sources are not beside this
-/// generator (an installed binary): the crate then takes the pinned version from the registry.
-pub fn workspace_runtime_path(out: &Path) -> Option<String> {
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-    let runtime = runtime.canonicalize().ok()?;
-    // `out` may not exist yet: resolve its closest existing ancestor, then append the rest.
-    let mut existing = if out.is_absolute() {
-        out.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(out)
-    };
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        rest.push(existing.file_name()?.to_owned());
-        existing = existing.parent()?.to_path_buf();
-    }
-    let mut out = existing.canonicalize().ok()?;
-    for part in rest.into_iter().rev() {
-        out.push(part);
-    }
-    let common = out
-        .components()
-        .zip(runtime.components())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let ups = out.components().count() - common;
-    let mut rel: Vec<String> = vec!["..".to_owned(); ups];
-    rel.extend(
-        runtime
-            .components()
-            .skip(common)
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    Some(rel.join("/"))
 }

@@ -76,7 +76,7 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
     let options = apigen::Options {
         crate_name: crate_name.into(),
         spec_label: "api.github.com.json".into(),
-        runtime_path: apigen::workspace_runtime_path(&out),
+        runtime: apigen::RuntimeSource::workspace(&out),
         ..Default::default()
     };
     let started = Instant::now();

@@ -161,14 +161,21 @@ pub fn emit_share_into(
         })?;
     }
     if let Some(docs) = &options.crate_docs {
-        let header = "<!-- @generated: copied from spec/crate-docs.md by `cargo xtask codegen`. Edit it there. -->\n\n";
+        let from = format!(": copied from {}", options.asset_label("crate-docs.md"));
+        let header = options
+            .provenance
+            .markdown_comment(&from, " Edit it there.");
         sink(File {
             path: "README.md".into(),
-            contents: Contents::Text(format!("{header}{docs}")),
+            contents: Contents::Text(format!("{header}\n\n{docs}")),
         })?;
     }
     for (name, source) in &options.examples.files {
-        let header = format!("// @generated: copied from spec/examples/{name} by `cargo xtask codegen`. Edit it there.\n");
+        let from = format!(
+            ": copied from {}",
+            options.asset_label(&format!("examples/{name}"))
+        );
+        let header = format!("// {}\n", options.provenance.line(&from, " Edit it there."));
         sink(File {
             path: format!("examples/{name}"),
             contents: Contents::Text(format!("{header}{source}")),

@@ -29,7 +29,12 @@ pub fn webhooks_module(api: &Api, options: &Options) -> TokenStream {
 /// The module docs: the generator's own text only (no spec text), so its example is compiled and
 /// run by rustdoc as written.
 fn module_doc(api: &Api, options: &Options) -> TokenStream {
-    let krate = options.crate_name.replace('-', "_");
+    // In a module of the user's crate (`Layout::Module`) the example names the module by its
+    // `crate::` path and is shown, not run: a doctest is a crate of its own.
+    let (krate, fence) = match options.layout {
+        crate::Layout::Crate => (options.crate_name.replace('-', "_"), "```"),
+        crate::Layout::Module => ("crate".to_owned(), "```ignore"),
+    };
     let mut text = String::from(
         "Webhooks: the requests the API sends to you (the document's `webhooks`), decoded from what \
          your HTTP server received.\n\n\
@@ -51,7 +56,7 @@ fn module_doc(api: &Api, options: &Options) -> TokenStream {
             "    let _headers = &delivery.headers;\n"
         };
         text.push_str(&format!(
-            "\n# Example\n\n```\n\
+            "\n# Example\n\n{fence}\n\
              use {krate}::webhooks::{{HeaderMap, {delivery}, Webhook, WebhookError}};\n\n\
              /// What an HTTP handler does with a request's headers and body.\n\
              fn receive(headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {{\n\
