@@ -206,7 +206,6 @@ impl PaginationPatterns {
             &["total_results"],
             &["total_items"],
             &["@odata.count"],
-            &["count"],
             &["meta", "total"],
             &["meta", "total_count"],
             &["pagination", "total"],
