@@ -155,7 +155,9 @@ impl PaginationPatterns {
         limit_params: &["limit", "$top", "count", "max_results", "page_size"],
         cursor_params: &[
             "cursor",
+            "start_cursor",
             "page_token",
+            "next_page_token",
             "next_token",
             "continuation_token",
             "after",
@@ -183,6 +185,7 @@ impl PaginationPatterns {
             &["next"],
             &["next_url"],
             &["next_page_url"],
+            &["next_page", "uri"],
             &["next_link"],
             &["links", "next"],
             &["links", "next", "href"],

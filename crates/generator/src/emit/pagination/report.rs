@@ -164,3 +164,53 @@ fn why(p: &Pagination) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::profile::{PageMembers, PaginationRule, Profile};
+
+    /// Spec names reach the report only as code spans, with `|` escaped so a cell cannot end early.
+    #[test]
+    fn names_are_escaped_and_rows_keep_their_cells() {
+        let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: "pa|ge`x", in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+"#;
+        let (_, api, _) = crate::load::parse(text, false).expect("parses");
+        let mut profile = Profile::generic();
+        profile.pagination = vec![PaginationRule::PageNumber {
+            page_param: "pa|ge`x",
+            size_param: None,
+            default_size: None,
+            page: PageMembers::default(),
+        }];
+        let api = crate::ir::build(&api, &profile).expect("builds");
+        let options = crate::Options {
+            spec_label: "a|b.yaml".into(),
+            ..Default::default()
+        };
+        let report = super::pagination_md(&api, &options).expect("one listing");
+        let row = report
+            .lines()
+            .find(|l| l.starts_with("| `Client::list_items`"))
+            .expect("row");
+        assert!(row.contains("``pa\\|ge`x``"), "{row}");
+        // Five cells: six unescaped bars.
+        let bars = row
+            .match_indices('|')
+            .filter(|(i, _)| !row[..*i].ends_with('\\'));
+        assert_eq!(bars.count(), 6, "{row}");
+        assert_eq!(report, super::pagination_md(&api, &options).expect("again"));
+    }
+}
