@@ -198,30 +198,34 @@ impl<'a> runtime::Paginated for ListExportBuckets<'a> {
     type ErrorBody = crate::ErrorBody;
     type Future = runtime::Call<
         'a,
-        crate::types::PaginatedBackupSnapshotExportBucketsView,
+        runtime::Fetched<crate::types::PaginatedBackupSnapshotExportBucketsView>,
         crate::ErrorBody,
-        runtime::call::Json,
+        runtime::call::JsonPage,
     >;
     #[inline]
     fn page_settings(&self) -> runtime::PageSettings {
         runtime::PageSettings {
-            first_page: self.page_num.unwrap_or(1),
-            page_size: self.items_per_page.unwrap_or(100i64),
+            walk: runtime::Walk::Number {
+                first: self.page_num.unwrap_or(1),
+            },
+            page_size: Some(self.items_per_page.unwrap_or(100i64)),
             prefetch: self.prefetch,
             max_items: self.max_items,
             max_pages: self.max_pages,
         }
     }
     #[inline]
-    fn fetch_page(&self, page: i64) -> Self::Future {
+    fn fetch_page(&self, at: runtime::PageAt) -> Self::Future {
         let mut request = self.clone();
-        request.page_num = Some(page);
+        if let runtime::PageAt::Number(page) = at {
+            request.page_num = Some(page);
+        }
         let core = &request.client.core;
         runtime::Call::<
             'a,
-            crate::types::PaginatedBackupSnapshotExportBucketsView,
+            runtime::Fetched<crate::types::PaginatedBackupSnapshotExportBucketsView>,
             crate::ErrorBody,
-            runtime::call::Json,
+            runtime::call::JsonPage,
         >::new(core, request.build_request())
     }
 }
@@ -427,30 +431,34 @@ impl<'a> runtime::Paginated for ListExportBuckets20230101<'a> {
     type ErrorBody = crate::ErrorBody;
     type Future = runtime::Call<
         'a,
-        crate::types::PaginatedBackupSnapshotExportBucketView,
+        runtime::Fetched<crate::types::PaginatedBackupSnapshotExportBucketView>,
         crate::ErrorBody,
-        runtime::call::Json,
+        runtime::call::JsonPage,
     >;
     #[inline]
     fn page_settings(&self) -> runtime::PageSettings {
         runtime::PageSettings {
-            first_page: self.page_num.unwrap_or(1),
-            page_size: self.items_per_page.unwrap_or(100i64),
+            walk: runtime::Walk::Number {
+                first: self.page_num.unwrap_or(1),
+            },
+            page_size: Some(self.items_per_page.unwrap_or(100i64)),
             prefetch: self.prefetch,
             max_items: self.max_items,
             max_pages: self.max_pages,
         }
     }
     #[inline]
-    fn fetch_page(&self, page: i64) -> Self::Future {
+    fn fetch_page(&self, at: runtime::PageAt) -> Self::Future {
         let mut request = self.clone();
-        request.page_num = Some(page);
+        if let runtime::PageAt::Number(page) = at {
+            request.page_num = Some(page);
+        }
         let core = &request.client.core;
         runtime::Call::<
             'a,
-            crate::types::PaginatedBackupSnapshotExportBucketView,
+            runtime::Fetched<crate::types::PaginatedBackupSnapshotExportBucketView>,
             crate::ErrorBody,
-            runtime::call::Json,
+            runtime::call::JsonPage,
         >::new(core, request.build_request())
     }
 }

@@ -78,7 +78,7 @@ pub fn page_impls(api: &Api) -> Option<TokenStream> {
                     #total
                 }
                 #[inline]
-                fn has_next_link(&self) -> Option<bool> {
+                fn has_more(&self) -> Option<bool> {
                     #next
                 }
             }
@@ -153,8 +153,9 @@ pub fn builder_methods(v: &OperationVersion) -> TokenStream {
 }
 
 /// `impl runtime::Paginated` for the builder of a paginated version: how the runtime's `Pages` /
-/// `Items` walk it. Named types instead of `impl Stream` closures: the trait solver works each
-/// builder out once, and the walk is compiled where a listing is polled.
+/// `Items` walk it (a page-number walk; `call_type` / `call` decode with `call::JsonPage`). Named
+/// types instead of `impl Stream` closures: the trait solver works each builder out once, and the
+/// walk is compiled where a listing is polled.
 pub fn paginated_impl(
     v: &OperationVersion,
     builder: &proc_macro2::Ident,
@@ -190,13 +191,15 @@ pub fn paginated_impl(
 
             #[inline]
             fn page_settings(&self) -> runtime::PageSettings {
-                runtime::PageSettings { first_page: #first_page, page_size: #page_size, prefetch: self.prefetch, max_items: self.max_items, max_pages: self.max_pages }
+                runtime::PageSettings { walk: runtime::Walk::Number { first: #first_page }, page_size: Some(#page_size), prefetch: self.prefetch, max_items: self.max_items, max_pages: self.max_pages }
             }
 
             #[inline]
-            fn fetch_page(&self, page: i64) -> Self::Future {
+            fn fetch_page(&self, at: runtime::PageAt) -> Self::Future {
                 let mut request = self.clone();
-                #set_page
+                if let runtime::PageAt::Number(page) = at {
+                    #set_page
+                }
                 #call
             }
         }

@@ -56,23 +56,26 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
     let (query_checks, required_query, query_sets) = (&query.checks, &query.required, &query.sets);
     let (body_field, body_setter, body_send) = (&body.field, &body.setter, &body.send);
     // A JSON body is serialized by the runtime when the call is first polled (`Call::with_json`).
-    let (call_args, built, built_value, json_media_type) = match &body.deferred {
+    let (call_args, page_call_args, built, built_value, json_media_type) = match &body.deferred {
         Some((ty, media_type)) => (
             quote!('a, #ret, crate::ErrorBody, #decoder, #ty),
+            quote!('a, runtime::Fetched<#ret>, crate::ErrorBody, runtime::call::JsonPage, #ty),
             quote!((runtime::Request, Option<#ty>)),
             quote!((request, body)),
             Some(media_type),
         ),
         None => (
             quote!('a, #ret, crate::ErrorBody, #decoder),
+            quote!('a, runtime::Fetched<#ret>, crate::ErrorBody, runtime::call::JsonPage),
             quote!(runtime::Request),
             quote!(request),
             None,
         ),
     };
     let call_type = quote!(runtime::Call<#call_args>);
-    // The call of the builder `receiver`: `send()`'s, and each page's of a listing.
-    let call = |receiver: TokenStream| {
+    // The call of the builder `receiver`: `send()`'s, and each page's of a listing (decoded with
+    // the page's `Link` header by `call::JsonPage`).
+    let call = |receiver: TokenStream, call_args: &TokenStream| {
         let start = match json_media_type {
             Some(media_type) => quote!(with_json(core, #receiver.build_request(), #media_type)),
             None => quote!(new(core, #receiver.build_request())),
@@ -82,8 +85,10 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
             runtime::Call::<#call_args>::#start #empty_statuses
         }
     };
-    let paginated_impl = pagination::paginated_impl(v, &builder, &call_type, call(quote!(request)));
-    let send_call = call(quote!(self));
+    let page_call_type = quote!(runtime::Call<#page_call_args>);
+    let page_call = call(quote!(request), &page_call_args);
+    let paginated_impl = pagination::paginated_impl(v, &builder, &page_call_type, page_call);
+    let send_call = call(quote!(self), &call_args);
     let redacted: Vec<(&str, bool)> = body.redacted.iter().map(|f| (f.as_str(), true)).collect();
     let builder_struct = with_inline_debug(
         &redacted,
