@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::client::ClientCore;
 use crate::error::Error;
+use crate::pagination::Fetched;
 use crate::request::Request;
 use crate::response::Response;
 
@@ -178,6 +179,10 @@ pub trait Decode<T> {
 
 /// The JSON body, decoded as `T` (media type checked).
 pub enum Json {}
+/// A page of a listing: the JSON body decoded as `T` (as [`Json`] does) with the `Link` header's
+/// `rel="next"` target (RFC 8288), resolved against the request URL, as a
+/// [`Fetched<T>`](crate::Fetched).
+pub enum JsonPage {}
 /// `None` for a status documented without a body, else the JSON body as `Some(T)`.
 pub enum JsonOrEmpty {}
 /// No body expected: `()`.
@@ -192,6 +197,13 @@ pub enum Location {}
 impl<T: DeserializeOwned> Decode<T> for Json {
     fn decode<B>(response: Response<B>, _: &[u16]) -> Result<T, Error<B>> {
         response.json()
+    }
+}
+
+impl<T: DeserializeOwned> Decode<Fetched<T>> for JsonPage {
+    fn decode<B>(mut response: Response<B>, _: &[u16]) -> Result<Fetched<T>, Error<B>> {
+        let next_link = response.take_next_link();
+        response.json().map(|page| Fetched { page, next_link })
     }
 }
 

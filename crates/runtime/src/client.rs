@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE, LINK,
     RETRY_AFTER, USER_AGENT,
 };
 use reqwest::Url;
@@ -19,6 +19,7 @@ use super::auth::Auth;
 use super::compression;
 use super::error::{classify_transport, ApiFailure, AuthErrorKind, SUPPORT_HEADERS};
 use super::limits::{read_body, BodyError};
+use super::link;
 use super::request::check_path;
 use super::response::envelope_status;
 use super::retry::{is_retryable, parse_retry_after, Failure};
@@ -173,25 +174,7 @@ impl ClientCore {
     /// once in this crate.
     pub(crate) async fn execute_raw(&self, request: Request) -> Result<Response, Error> {
         let op = request.operation;
-        check_path(&request.path)?;
-        let mut text = String::with_capacity(
-            self.inner
-                .base_url
-                .len()
-                .saturating_add(request.path.len())
-                .saturating_add(64),
-        );
-        text.push_str(&self.inner.base_url);
-        request.push_path_and_query(&mut text);
-        let url = Url::parse(&text)
-            .map_err(|e| Error::invalid("path", format!("does not form a valid URL: {e}")))?;
-        // Defence in depth: the URL parser must not have rewritten the path.
-        if url.path().strip_prefix(self.inner.base_path.as_str()) != Some(request.path.as_str()) {
-            return Err(Error::invalid(
-                "path",
-                "would be rewritten by URL normalisation",
-            ));
-        }
+        let url = self.request_url(&request)?;
         let policy = &self.inner.retry;
         let started = Instant::now();
         // Saturates instead of overflowing: an absurd total timeout means "no total deadline".
@@ -216,7 +199,8 @@ impl ClientCore {
             if let Ok(raw) = &outcome {
                 span.record("status", raw.status);
             }
-            let (error, failure) = match outcome.and_then(|raw| self.to_response(&request, raw)) {
+            let outcome = outcome.and_then(|raw| self.to_response(&request, &url, raw));
+            let (error, failure) = match outcome {
                 Ok(response) => return Ok(response),
                 Err(e) => e,
             };
@@ -241,6 +225,33 @@ impl ClientCore {
             };
             tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// The URL `request` goes to: base + path + query, or the page URL it follows.
+    fn request_url(&self, request: &Request) -> Result<Url, Error> {
+        check_path(&request.path)?;
+        let mut text = String::with_capacity(
+            self.inner
+                .base_url
+                .len()
+                .saturating_add(request.path.len())
+                .saturating_add(64),
+        );
+        text.push_str(&self.inner.base_url);
+        request.push_path_and_query(&mut text);
+        let url = Url::parse(&text)
+            .map_err(|e| Error::invalid("path", format!("does not form a valid URL: {e}")))?;
+        // Defence in depth: the URL parser must not have rewritten the path.
+        if url.path().strip_prefix(self.inner.base_path.as_str()) != Some(request.path.as_str()) {
+            return Err(Error::invalid(
+                "path",
+                "would be rewritten by URL normalisation",
+            ));
+        }
+        match &request.follow {
+            None => Ok(url),
+            Some(next) => followed_url(&url, next),
         }
     }
 
@@ -411,9 +422,12 @@ impl ClientCore {
     }
 
     /// 2xx => `Response` (unless an envelope says otherwise); anything else => `Error::Api`.
+    /// `url` is the URL asked for (before a query credential was added), against which a `Link`
+    /// header's targets are resolved.
     fn to_response(
         &self,
         request: &Request,
+        url: &Url,
         raw: RawResponse,
     ) -> Result<Response, (Error, Failure)> {
         let media_type = raw
@@ -435,6 +449,8 @@ impl ClientCore {
                 .flatten()
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
+            // One header lookup when there is no `Link` (the common case).
+            let next_link = link::next_link(raw.headers.get_all(LINK), url);
             return Ok(Response {
                 status,
                 media_type,
@@ -442,6 +458,7 @@ impl ClientCore {
                 expected: request.operation.media_type,
                 envelope: request.envelope,
                 location,
+                next_link,
                 error_body: PhantomData,
             });
         }
@@ -462,6 +479,29 @@ impl ClientCore {
         };
         Err((Error::Api(Box::new(failure)), Failure::Status(status)))
     }
+}
+
+/// `next` (a page URL the server named) resolved against `request_url`, if it is on the same
+/// origin: credentials are only ever sent to the client's base URL's origin. Refused before
+/// anything is sent, without quoting the URL (a server may echo a query credential into it).
+fn followed_url(request_url: &Url, next: &str) -> Result<Url, Error> {
+    let refuse = |reason: String| Error::Pagination { page: 0, reason };
+    let mut url = request_url
+        .join(next)
+        .map_err(|e| refuse(format!("the next page's URL is not a valid URL ({e})")))?;
+    url.set_fragment(None);
+    if !same_origin(&url, request_url) {
+        return Err(refuse(format!(
+            "the next page's URL points to another origin ({}) than the base URL's; not followed, so credentials stay with the API",
+            url.origin().ascii_serialization()
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse(
+            "the next page's URL carries user info; not following it".into(),
+        ));
+    }
+    Ok(url)
 }
 
 /// Whether two URLs have the same origin (scheme, host, port), compared without building the

@@ -140,9 +140,14 @@ pub enum Error<B = Undecoded> {
         /// The limit in bytes.
         limit: usize,
     },
-    /// A paginated listing stopped because the server misbehaved (e.g. served the same page twice).
+    /// A paginated listing stopped because the server misbehaved (e.g. served the same page twice,
+    /// or named the same cursor again), the listing passed its `max_pages`, or the next page's URL
+    /// was refused (another origin than the client's base URL, or not a URL).
     Pagination {
-        /// The page number (`pageNum`) at which the problem was seen.
+        /// The page at which the problem was seen: its page number for a page-number listing;
+        /// for every other kind (offset, cursor, next URL, `Link` header) its 1-based index in the
+        /// listing (the count of pages fetched up to and including it). 0 when the request was
+        /// not part of a walk (e.g. `Request::follow` used directly).
         page: i64,
         /// What went wrong.
         reason: String,

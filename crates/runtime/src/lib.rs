@@ -28,6 +28,7 @@ mod decode;
 mod error;
 pub mod fields;
 mod limits;
+mod link;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod pagination;
@@ -55,7 +56,9 @@ pub use debug::{debug_struct, redact_option, Redacted};
 pub use decode::decode_slice;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
 pub use futures_util::stream::Stream;
-pub use pagination::{Items, Page, PageSettings, Pages, Paginated, DEFAULT_MAX_PAGES};
+pub use pagination::{
+    Fetched, Items, Page, PageAt, PageSettings, Pages, Paginated, Walk, DEFAULT_MAX_PAGES,
+};
 pub use params::ObjectStyle;
 pub use request::{encode_segment, path, Method, Operation, QueryValue, Request};
 /// The HTTP client crate, for `client_builder!`'s `http_client` setter.

@@ -212,6 +212,8 @@ pub struct Request {
     pub(crate) envelope: bool,
     pub(crate) body: Option<crate::body::Body>,
     pub(crate) redirect_is_success: bool,
+    /// A URL the server named for the next page of a listing: sent instead of base + path + query.
+    pub(crate) follow: Option<String>,
 }
 
 impl fmt::Debug for Request {
@@ -224,6 +226,14 @@ impl fmt::Debug for Request {
             .field("headers", &self.headers)
             .field("envelope", &self.envelope)
             .field("body_bytes", &self.body.as_ref().map(|b| b.bytes.len()))
+            // Without its query: a server may echo a query credential into its next-page URLs.
+            .field(
+                "follow",
+                &self
+                    .follow
+                    .as_deref()
+                    .map(|url| url.split(['?', '#']).next().unwrap_or_default()),
+            )
             .finish()
     }
 }
@@ -239,7 +249,18 @@ impl Request {
             envelope: false,
             redirect_is_success: false,
             body: None,
+            follow: None,
         }
+    }
+
+    /// Sends the request to `url`, a page URL the server named (a next URL in the body or the
+    /// `Link` header), instead of base + path + query; method, headers, body, authentication,
+    /// retries and limits stay as they are. A relative `url` is resolved against the request's own
+    /// URL (base + path + query). Before anything is sent the client refuses, with
+    /// [`Error::Pagination`], a URL whose origin (scheme, host, port) is not the base URL's:
+    /// credentials never go to another host.
+    pub fn follow(&mut self, url: String) {
+        self.follow = Some(url);
     }
 
     /// Adds a request header (a spec `in: header` parameter); `None` is not sent.
@@ -475,6 +496,15 @@ pub(crate) mod tests {
         r.query("y", Some(&String::from("t")));
         r.query("z", Some(1.5f64));
         assert_eq!(r.path_and_query(), "/p?x=s&y=t&z=1.5");
+    }
+
+    #[test]
+    fn a_followed_urls_query_stays_out_of_debug() {
+        let mut r = Request::new(&OP, "/p".into());
+        r.follow("https://api.example.com/p?api_key=s3cret&page=2#x".into());
+        let debug = format!("{r:?}");
+        assert!(debug.contains("https://api.example.com/p"), "{debug}");
+        assert!(!debug.contains("s3cret"), "{debug}");
     }
 
     #[test]

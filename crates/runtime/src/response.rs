@@ -21,6 +21,9 @@ pub struct Response<B = crate::error::Undecoded> {
     pub(crate) envelope: bool,
     /// `Location` of a redirect answer (see [`Request::redirect_is_success`]).
     pub(crate) location: Option<String>,
+    /// The `Link` header's `rel="next"` target, resolved against the request URL (read only when
+    /// the answer has a `Link` header).
+    pub(crate) next_link: Option<String>,
     pub(crate) error_body: PhantomData<fn() -> B>,
 }
 
@@ -44,6 +47,7 @@ impl Response<crate::error::Undecoded> {
             expected: self.expected,
             envelope: self.envelope,
             location: self.location,
+            next_link: self.next_link,
             error_body: PhantomData,
         }
     }
@@ -58,6 +62,11 @@ impl<B> Response<B> {
     /// The `Location` of a redirect answer, when the operation documents only redirects.
     pub fn location(&self) -> Option<String> {
         self.location.clone()
+    }
+
+    /// The `Link` header's `rel="next"` target (RFC 8288), resolved against the request URL.
+    pub(crate) fn take_next_link(&mut self) -> Option<String> {
+        self.next_link.take()
     }
 
     /// The raw body.
@@ -219,6 +228,7 @@ mod tests {
             expected: OP.media_type,
             envelope,
             location: None,
+            next_link: None,
             error_body: PhantomData,
         }
     }

@@ -154,6 +154,12 @@ pub fn emit_share_into(
         path: "Cargo.toml".into(),
         contents: Contents::Text(crate_files::cargo_toml(api, options)),
     })?;
+    if let Some(report) = pagination::pagination_md(api, options) {
+        sink(File {
+            path: "PAGINATION.md".into(),
+            contents: Contents::Text(report),
+        })?;
+    }
     if !api.fallbacks.is_empty() {
         sink(File {
             path: "FALLBACKS.md".into(),

@@ -82,7 +82,7 @@ pub fn version(api: &Api, op: &Operation, v: &OperationVersion) -> TokenStream {
             runtime::Call::<#call_args>::#start #empty_statuses
         }
     };
-    let paginated_impl = pagination::paginated_impl(v, &builder, &call_type, call(quote!(request)));
+    let paginated_impl = pagination::paginated_impl(v, &builder, body.deferred.as_ref());
     let send_call = call(quote!(self));
     let redacted: Vec<(&str, bool)> = body.redacted.iter().map(|f| (f.as_str(), true)).collect();
     let builder_struct = with_inline_debug(

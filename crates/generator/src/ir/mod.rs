@@ -174,7 +174,7 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         op.fn_name = op.versions[0].fn_name.clone();
         op.builder_name = op.versions[0].builder_name.clone();
     }
-    pagination::detect(&mut operations, &mut types.types, &profile.pagination);
+    pagination::detect(&mut operations, &mut types.types, profile);
     let webhooks = webhooks::build(&hook_ops, &resolver, &mut types, &mut params)?;
 
     let error_body = match error_schema(&ops, &resolver)? {

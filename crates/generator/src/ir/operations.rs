@@ -418,6 +418,14 @@ pub fn build_operation<'a>(
         .chain(spec.responses.default.iter().map(|_| "default".to_string()))
         .collect();
 
+    let mut success_headers: Vec<String> = successes
+        .iter()
+        .flat_map(|(_, response, _)| response.headers.keys())
+        .map(|name| name.to_ascii_lowercase())
+        .collect();
+    success_headers.sort();
+    success_headers.dedup();
+
     Ok(Operation {
         operation_id,
         fn_name: fn_base,
@@ -431,6 +439,7 @@ pub fn build_operation<'a>(
         query_params,
         versions,
         error_statuses,
+        success_headers,
         waiter: None,
     })
 }

@@ -2,7 +2,10 @@
 
 use serde_json::Value;
 
-use super::{EnvNaming, EnvRole, ErrorRoles, PaginationRule, Profile, Responses, Versioning};
+use super::{
+    EnvNaming, EnvRole, ErrorRoles, LinksRelation, PageMembers, PaginationPatterns, PaginationRule,
+    Profile, Responses, Versioning,
+};
 
 /// The Atlas profile.
 pub(super) fn profile() -> Profile {
@@ -19,16 +22,24 @@ pub(super) fn profile() -> Profile {
         // The Go SDK's encoding of polymorphism: one flattened object plus, per tag, its members.
         polymorphism_extension: Some("x-xgen-discriminator"),
         envelope_param: Some("envelope"),
-        pagination: vec![PaginationRule {
+        // Page numbers, a `results` array, `totalCount`, and `links` whose `next` relation is
+        // absent on the last page; nothing detected beyond this rule.
+        pagination: vec![PaginationRule::PageNumber {
             page_param: "pageNum",
-            size_param: "itemsPerPage",
+            size_param: Some("itemsPerPage"),
             // Atlas' page size when `itemsPerPage` is not sent.
-            default_size: 100,
-            items_member: "results",
-            total_member: Some("totalCount"),
-            links_member: Some("links"),
-            link_rel_member: "rel",
+            default_size: Some(100),
+            page: PageMembers {
+                items: Some("results"),
+                total: Some(&["totalCount"]),
+                has_more: None,
+                links: Some(LinksRelation {
+                    member: "links",
+                    rel_member: "rel",
+                }),
+            },
         }],
+        pagination_patterns: PaginationPatterns::default(),
         // ApiError: `errorCode` is documented as required but absent from 401 bodies.
         error_roles: ErrorRoles {
             code: &["errorCode"],

@@ -4,18 +4,25 @@
 //! A document gets a profile by `--profile NAME` (`none` for the generic one), by its own
 //! declaration (`info.x-apigen-profile: NAME`), or by detection ([`Profile::detect`]: a profile
 //! recognises its vendor's extensions or servers). Anything else gets [`Profile::generic`]:
-//! the base URL from `servers[0]`, pagination only where a declared rule matches (none), error
-//! bodies from the spec's own documented error responses.
+//! the base URL from `servers[0]`, pagination detected from the document's own parameters,
+//! members and headers ([`PaginationPatterns::COMMON`]), error bodies from the spec's own
+//! documented error responses.
 //!
 //! A new vendor: a new file here returning a `Profile`, plus one line in [`Profile::by_name`] and
 //! [`Profile::detect`].
 
 mod atlas;
 mod github;
+mod pagination;
 mod slack;
 mod stripe;
 
 use serde_json::Value;
+
+pub use pagination::{
+    normalized, CursorSource, LinksRelation, MemberPath, PageMembers, PaginationPatterns,
+    PaginationRule,
+};
 
 /// How an API family departs from plain OpenAPI. All fields are data; see the module docs.
 #[derive(Debug, Clone, Default)]
@@ -30,8 +37,11 @@ pub struct Profile {
     pub polymorphism_extension: Option<&'static str>,
     /// Boolean query parameter asking the server to wrap every body in an envelope.
     pub envelope_param: Option<&'static str>,
-    /// Page-walking conventions; an operation matching one gets `into_stream()` / `into_pages()`.
+    /// Page-walking conventions the profile states, tried in order; an operation matching one
+    /// gets `into_stream()` / `into_pages()`.
     pub pagination: Vec<PaginationRule>,
+    /// Names pagination detection looks for where no rule matches (empty: rules only).
+    pub pagination_patterns: PaginationPatterns,
     /// Members of the error schema that play the error-code / detail / reason roles.
     pub error_roles: ErrorRoles,
     /// OAuth2 token revocation endpoint (RFC 7009), relative to the token URL's server.
@@ -86,25 +96,6 @@ pub struct Versioning {
     pub sunset_extension: Option<&'static str>,
     /// `application/vnd.<vendor>.<YYYY-MM-DD>+json` carries a date version.
     pub dated_vendor_media_types: bool,
-}
-
-/// A page-number pagination convention: query parameters and page members by JSON name.
-#[derive(Debug, Clone)]
-pub struct PaginationRule {
-    /// Integer query parameter with the 1-based page number.
-    pub page_param: &'static str,
-    /// Integer query parameter with the page size.
-    pub size_param: &'static str,
-    /// Page size the server uses when the parameter is not sent and the spec gives no default.
-    pub default_size: i64,
-    /// Array member of the page holding the items.
-    pub items_member: &'static str,
-    /// Integer member with the total number of items (only ever ends a listing early).
-    pub total_member: Option<&'static str>,
-    /// Array member of link objects; a listing ends on a page without a `next` relation.
-    pub links_member: Option<&'static str>,
-    /// String member of a link object holding its relation.
-    pub link_rel_member: &'static str,
 }
 
 /// JSON names of the error schema's members that play each role (first present wins).
@@ -169,6 +160,7 @@ impl Profile {
     pub fn generic() -> Self {
         Profile {
             name: "generic",
+            pagination_patterns: PaginationPatterns::COMMON,
             error_roles: ErrorRoles {
                 code: &["code", "error_code", "errorCode"],
                 detail: &["message", "detail", "error_description"],

@@ -3,6 +3,7 @@
 
 mod auth;
 mod methods;
+mod pagination;
 mod transport;
 
 use std::collections::HashMap;
