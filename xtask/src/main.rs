@@ -122,6 +122,15 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     options.spec_assets |= !spec_given;
+    // The headers name the command that regenerates these files: this one, without `--check`.
+    options.regenerate = std::iter::once("cargo xtask codegen")
+        .chain(
+            rest.iter()
+                .map(String::as_str)
+                .filter(|a| !matches!(*a, "--check" | "--dry-run")),
+        )
+        .collect::<Vec<_>>()
+        .join(" ");
     if let Ok(file) = apigen::load::spec_file(&spec) {
         options.spec_label = file
             .file_name()

@@ -32,6 +32,9 @@ pub struct Options {
     pub crate_version: String,
     /// Spec path shown in file headers (kept relative so output is identical on every machine).
     pub spec_label: String,
+    /// The command that regenerates the crate from the user's side, named in every generated
+    /// file's header (`cargo xtask codegen` in this repository).
+    pub regenerate: String,
     /// Read the assets beside the spec file (`crate-docs.md`, `examples/`): code the generated crate
     /// compiles and runs, so only when the user asks (`cargo xtask codegen --spec-assets`, and this
     /// repository's own `spec/`). Off by default: a document never brings files in by itself.
@@ -63,6 +66,7 @@ impl Default for Options {
             crate_name: "atlas-backup-exports".into(),
             crate_version: "0.1.0".into(),
             spec_label: "spec/openapi.yaml".into(),
+            regenerate: "cargo xtask codegen".into(),
             spec_assets: false,
             examples: Examples::default(),
             crate_docs: None,
@@ -145,6 +149,7 @@ pub fn build_ir(loaded: &load::LoadedSpec, options: &Options) -> Result<ir::mode
     // Pointers name the document as written, not the lowered tree.
     let lowered = &loaded.lowered;
     let mut api = ir::build(&loaded.api, &profile).map_err(|e| lowered.locate(e))?;
+    api.profile.env = ir::env_vars::names(&profile.env, &api.auth, &options.crate_name);
     lowered.originals(api.fallbacks.iter_mut().map(|f| &mut f.pointer));
     api.fallbacks
         .extend(lowered.notes.iter().map(|note| ir::model::Fallback {
@@ -208,9 +213,10 @@ fn render_share(
 ) -> Result<Vec<(String, String)>> {
     // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
     let mut out = Vec::new();
+    let header = format::header(options);
     emit::emit_share_into(ir, options, k, n, &mut |file| {
         let text = match file.contents {
-            emit::Contents::Rust(tokens) => format::rust(&file.path, tokens)?,
+            emit::Contents::Rust(tokens) => format::rust(&file.path, tokens, &header)?,
             emit::Contents::Text(text) => text,
         };
         out.push((file.path, text));

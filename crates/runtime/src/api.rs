@@ -74,14 +74,65 @@ pub enum ApiKeyLocation {
 pub struct EnvVars {
     /// Base URL (optional).
     pub base_url: &'static str,
-    /// OAuth2 client id.
-    pub client_id: &'static str,
-    /// OAuth2 client secret.
-    pub client_secret: &'static str,
-    /// HTTP digest user name.
-    pub digest_user: &'static str,
-    /// HTTP digest password.
-    pub digest_password: &'static str,
+    /// The credentials the API accepts, in order of preference:
+    /// [`ClientBuilder::from_env`](crate::ClientBuilder::from_env) uses the first whose variables
+    /// are all set.
+    pub credentials: &'static [EnvCredential],
+}
+
+/// One credential kind and the variables that hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvCredential {
+    /// OAuth2 client credentials (used only when the API declares a token URL).
+    ClientCredentials {
+        /// Client id variable.
+        client_id: &'static str,
+        /// Client secret variable.
+        client_secret: &'static str,
+    },
+    /// HTTP Digest user and password.
+    Digest {
+        /// User variable.
+        user: &'static str,
+        /// Password variable.
+        password: &'static str,
+    },
+    /// HTTP Basic user and password.
+    Basic {
+        /// User variable.
+        user: &'static str,
+        /// Password variable.
+        password: &'static str,
+    },
+    /// A bearer token.
+    Bearer {
+        /// Token variable.
+        token: &'static str,
+    },
+    /// The key of one `apiKey` security scheme.
+    ApiKey {
+        /// The scheme's name in `securitySchemes`.
+        scheme: &'static str,
+        /// Key variable.
+        key: &'static str,
+    },
+}
+
+impl EnvCredential {
+    /// The variables this credential needs, every one set and non-empty.
+    pub fn variables(&self) -> Vec<&'static str> {
+        match *self {
+            EnvCredential::ClientCredentials {
+                client_id,
+                client_secret,
+            } => vec![client_id, client_secret],
+            EnvCredential::Digest { user, password } | EnvCredential::Basic { user, password } => {
+                vec![user, password]
+            }
+            EnvCredential::Bearer { token } => vec![token],
+            EnvCredential::ApiKey { key, .. } => vec![key],
+        }
+    }
 }
 
 /// Implemented by a generated `Client`: ties it to its [`ApiConfig`] and error body, and lets

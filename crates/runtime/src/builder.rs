@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use reqwest::Url;
 
-use super::api::{ApiClient, ApiConfig};
+use super::api::{ApiClient, ApiConfig, EnvCredential};
 use super::auth::{Auth, Credentials};
 use super::client::{ClientCore, Http, Inner};
 use super::{Error, RetryPolicy, Secret};
@@ -116,46 +116,70 @@ impl fmt::Debug for Settings {
 }
 
 impl<C: ApiClient> ClientBuilder<C> {
-    /// A builder configured from the environment variables the API's profile names (for Atlas, the
-    /// Atlas CLI's): OAuth2 client credentials when the client id and secret are set, else a digest
-    /// user and password, and the base URL when set.
+    /// A builder configured from the environment variables the generated crate names (its
+    /// profile's, e.g. the Atlas CLI's, or `<CRATE>_...`): the first credential of the API whose
+    /// variables are all set, and the base URL when set.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidConfig`] when neither credential pair is complete (the message names the
-    /// variables, never their values), or when the API names no environment variables.
+    /// [`Error::InvalidConfig`] when the API takes credentials and no credential's variables are
+    /// all set (the message names the variables, never their values), or when the API names no
+    /// environment variables.
     pub fn from_env() -> Result<Self, Error<C::ErrorBody>> {
-        Self::from_env_inner().map_err(Error::into_body_type)
+        Self::from_env_with(|name| std::env::var(name).ok()).map_err(Error::into_body_type)
     }
 
-    fn from_env_inner() -> Result<Self, Error> {
+    /// [`from_env`](Self::from_env) reading variables through `var` (tests, or a configuration
+    /// source other than the process environment).
+    pub(crate) fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let Some(env) = &C::CONFIG.env else {
             return Err(Error::config(
                 "this API declares no environment variables; configure the builder in code",
             ));
         };
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let var = |name: &str| var(name).filter(|v| !v.is_empty());
         let mut builder = Self::new();
         if let Some(url) = var(env.base_url) {
             builder = builder.base_url(url);
         }
-        match (
-            var(env.client_id),
-            var(env.client_secret),
-            var(env.digest_user),
-            var(env.digest_password),
-        ) {
-            (Some(id), Some(secret), _, _) if C::CONFIG.oauth.is_some() => {
-                Ok(builder.client_credentials(id, secret))
-            }
-            (_, _, Some(user), Some(password)) => Ok(builder.digest_auth(user, password)),
-            _ => Err(Error::InvalidConfig {
-                message: format!(
-                    "set {} and {}, or {} and {}",
-                    env.client_id, env.client_secret, env.digest_user, env.digest_password
-                ),
-            }),
+        let usable = |credential: &&EnvCredential| {
+            let needs_oauth = matches!(credential, EnvCredential::ClientCredentials { .. });
+            !(needs_oauth && C::CONFIG.oauth.is_none())
+        };
+        for credential in env.credentials.iter().filter(usable) {
+            let values: Option<Vec<String>> = credential.variables().into_iter().map(var).collect();
+            let Some(values) = values else { continue };
+            let mut values = values.into_iter();
+            let mut next = || values.next().unwrap_or_default();
+            return Ok(match *credential {
+                EnvCredential::ClientCredentials { .. } => {
+                    let id = next();
+                    builder.client_credentials(id, next())
+                }
+                EnvCredential::Digest { .. } => {
+                    let user = next();
+                    builder.digest_auth(user, next())
+                }
+                EnvCredential::Basic { .. } => {
+                    let user = next();
+                    builder.basic_auth(user, next())
+                }
+                EnvCredential::Bearer { .. } => builder.bearer_token(next()),
+                EnvCredential::ApiKey { scheme, .. } => builder.api_key_for(scheme, next()),
+            });
         }
+        if env.credentials.is_empty() {
+            return Ok(builder);
+        }
+        let choices: Vec<String> = env
+            .credentials
+            .iter()
+            .filter(usable)
+            .map(|c| c.variables().join(" and "))
+            .collect();
+        Err(Error::InvalidConfig {
+            message: format!("set {}", choices.join(", or ")),
+        })
     }
 }
 
@@ -490,6 +514,82 @@ fn redact_userinfo(url: &str) -> String {
 mod tests {
     use super::*;
     use crate::testing::TestClient as Client;
+
+    /// What `from_env` makes of `vars`: the credential kind chosen (or the error) and the base URL.
+    fn from_vars(vars: &[(&str, &str)]) -> Result<(String, String), String> {
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let builder = ClientBuilder::<Client>::from_env_with(lookup).map_err(|e| e.to_string())?;
+        let kind = match &builder.settings.credentials {
+            Some(Credentials::ServiceAccount { client_id, .. }) => format!("oauth {client_id}"),
+            Some(Credentials::Digest { public_key, .. }) => format!("digest {public_key}"),
+            Some(Credentials::Bearer { .. }) => "bearer".to_owned(),
+            Some(Credentials::ApiKey { scheme, .. }) => format!("key {scheme:?}"),
+            Some(Credentials::Basic { user, .. }) => format!("basic {user}"),
+            None => "none".to_owned(),
+        };
+        Ok((kind, builder.settings.base_url.clone()))
+    }
+
+    #[test]
+    fn from_env_takes_the_first_complete_credential_in_the_apis_order() {
+        let all = [
+            ("TEST_CLIENT_ID", "id"),
+            ("TEST_CLIENT_SECRET", "s"),
+            ("TEST_USERNAME", "user"),
+            ("TEST_PASSWORD", "p"),
+            ("TEST_TOKEN", "t"),
+            ("TEST_API_KEY", "k"),
+        ];
+        assert_eq!(from_vars(&all).map(|r| r.0), Ok("oauth id".to_owned()));
+        // An incomplete pair (or an empty value) is skipped, not half-used.
+        assert_eq!(
+            from_vars(&[
+                ("TEST_CLIENT_ID", "id"),
+                ("TEST_USERNAME", "u"),
+                ("TEST_PASSWORD", "p")
+            ])
+            .map(|r| r.0),
+            Ok("digest u".to_owned())
+        );
+        assert_eq!(
+            from_vars(&[
+                ("TEST_CLIENT_SECRET", ""),
+                ("TEST_CLIENT_ID", "id"),
+                ("TEST_TOKEN", "t")
+            ])
+            .map(|r| r.0),
+            Ok("bearer".to_owned())
+        );
+        assert_eq!(
+            from_vars(&[
+                ("TEST_API_KEY", "k"),
+                ("TEST_BASE_URL", "http://127.0.0.1:9")
+            ]),
+            Ok((
+                "key Some(\"KeyHeader\")".to_owned(),
+                "http://127.0.0.1:9".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn from_env_without_a_credential_names_every_variable_and_no_value() {
+        let err = from_vars(&[("TEST_PASSWORD", "hunter2"), ("TEST_BASE_URL", "x")])
+            .expect_err("no complete credential");
+        assert!(!err.contains("hunter2"), "{err}");
+        for name in [
+            "TEST_CLIENT_ID and TEST_CLIENT_SECRET",
+            "TEST_USERNAME and TEST_PASSWORD",
+            "TEST_TOKEN",
+            "TEST_API_KEY",
+        ] {
+            assert!(err.contains(name), "{name} missing from: {err}");
+        }
+    }
 
     #[test]
     fn loopback_detection() {

@@ -45,7 +45,9 @@ pub mod validate;
 mod waiter;
 pub mod webhook;
 
-pub use api::{ApiClient, ApiConfig, ApiKeyLocation, ApiKeyScheme, EnvVars, OAuthEndpoints};
+pub use api::{
+    ApiClient, ApiConfig, ApiKeyLocation, ApiKeyScheme, EnvCredential, EnvVars, OAuthEndpoints,
+};
 pub use body::{FilePart, Multipart};
 pub use builder::ClientBuilder;
 pub use call::Call;

@@ -14,7 +14,26 @@ pub(crate) static CONFIG: ApiConfig = ApiConfig {
     server_template: "https://{host}.example.com",
     server_variables: &[("host", "api")],
     oauth: Some(CONFIG_OAUTH),
-    env: None,
+    env: Some(crate::EnvVars {
+        base_url: "TEST_BASE_URL",
+        credentials: &[
+            crate::EnvCredential::ClientCredentials {
+                client_id: "TEST_CLIENT_ID",
+                client_secret: "TEST_CLIENT_SECRET",
+            },
+            crate::EnvCredential::Digest {
+                user: "TEST_USERNAME",
+                password: "TEST_PASSWORD",
+            },
+            crate::EnvCredential::Bearer {
+                token: "TEST_TOKEN",
+            },
+            crate::EnvCredential::ApiKey {
+                scheme: "KeyHeader",
+                key: "TEST_API_KEY",
+            },
+        ],
+    }),
     support_headers: &["x-service-version"],
     api_keys: &[crate::ApiKeyScheme {
         scheme: "KeyHeader",

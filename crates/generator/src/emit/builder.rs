@@ -6,41 +6,72 @@ use quote::quote;
 
 use super::rust_types::ident;
 use crate::escape::code;
-use crate::ir::model::{Api, CredentialKind, CredentialSetter};
+use crate::ir::model::{Api, CredentialKind, CredentialSetter, EnvCredentialNames, EnvVarNames};
 
-/// `runtime::client_builder!()` and this API's credential methods (and `from_env` when the
-/// profile names environment variables).
+/// `runtime::client_builder!()`, `from_env` and this API's credential methods.
 pub fn builder_items(api: &Api) -> TokenStream {
     let setters: Vec<TokenStream> = api.auth.setters.iter().map(setter).collect();
-    let from_env = api.profile.env.as_ref().map(|env| {
-        let doc = format!(
-            " A builder configured from the environment: `{}` and `{}` (OAuth2 client \
-             credentials), else `{}` and `{}` (HTTP Digest); `{}` sets the base URL.",
-            env.client_id, env.client_secret, env.digest_user, env.digest_password, env.base_url
-        );
-        quote! {
-            #[doc = #doc]
-            ///
-            /// # Errors
-            ///
-            /// [`Error::InvalidConfig`] when neither credential pair is complete (the message names
-            /// the variables, never their values).
-            pub fn from_env() -> Result<Self, Error> {
-                Ok(ClientBuilder {
-                    inner: runtime::ClientBuilder::from_env()?,
-                })
-            }
-        }
-    });
-    if setters.is_empty() && from_env.is_none() {
-        return quote!(runtime::client_builder!(););
-    }
+    let from_env = from_env(&api.profile.env);
     quote! {
         runtime::client_builder!();
 
         impl ClientBuilder {
             #from_env
             #(#setters)*
+        }
+    }
+}
+
+/// `from_env`, whose docs name every variable it reads.
+fn from_env(env: &EnvVarNames) -> TokenStream {
+    let both = |a: &str, b: &str| format!("{} and {}", code(a), code(b));
+    let choices: Vec<String> = env
+        .credentials
+        .iter()
+        .map(|c| match c {
+            EnvCredentialNames::ClientCredentials {
+                client_id,
+                client_secret,
+            } => format!(
+                "{} (OAuth2 client credentials)",
+                both(client_id, client_secret)
+            ),
+            EnvCredentialNames::Digest { user, password } => {
+                format!("{} (HTTP Digest)", both(user, password))
+            }
+            EnvCredentialNames::Basic { user, password } => {
+                format!("{} (HTTP Basic)", both(user, password))
+            }
+            EnvCredentialNames::Bearer { token } => format!("{} (a bearer token)", code(token)),
+            EnvCredentialNames::ApiKey { scheme, key } => {
+                format!("{} (the {} API key)", code(key), code(scheme))
+            }
+        })
+        .collect();
+    let doc = if choices.is_empty() {
+        format!(
+            " A builder configured from the environment: {} sets the base URL.",
+            code(&env.base_url)
+        )
+    } else {
+        format!(
+            " A builder configured from the environment: the first of {} whose variables are \
+             all set; {} sets the base URL.",
+            choices.join(", "),
+            code(&env.base_url)
+        )
+    };
+    quote! {
+        #[doc = #doc]
+        ///
+        /// # Errors
+        ///
+        /// [`Error::InvalidConfig`] when the API takes credentials and none of them is complete
+        /// (the message names the variables, never their values).
+        pub fn from_env() -> Result<Self, Error> {
+            Ok(ClientBuilder {
+                inner: runtime::ClientBuilder::from_env()?,
+            })
         }
     }
 }
@@ -81,6 +112,13 @@ fn setter(setter: &CredentialSetter) -> TokenStream {
             ),
             quote!(user: impl Into<String>, password: impl Into<Secret>),
             quote!(digest_auth(user, password)),
+        ),
+        CredentialKind::Bearer if setter.schemes.is_empty() => (
+            " A bearer token sent as `Authorization: Bearer <token>`: the API takes one although \
+             its document declares no security scheme (its vendor profile says so)."
+                .to_owned(),
+            quote!(token: impl Into<Secret>),
+            quote!(bearer_token(token)),
         ),
         CredentialKind::Bearer => (
             format!(

@@ -7,7 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::ident;
-use crate::ir::model::{Api, CredentialKind, RequestKind, TypeDef};
+use crate::ir::model::{
+    Api, CredentialKind, EnvCredentialNames, EnvVarNames, RequestKind, TypeDef,
+};
 
 /// `ErrorBody`, `Error`, `ApiFailure`, `WaitError` and the runtime's error-field roles.
 pub fn error_items(api: &Api) -> TokenStream {
@@ -109,25 +111,7 @@ pub fn client_items(api: &Api) -> TokenStream {
         }
         None => quote!(None),
     };
-    let env = match &api.profile.env {
-        Some(e) => {
-            let (base, id, secret, user, password) = (
-                e.base_url,
-                e.client_id,
-                e.client_secret,
-                e.digest_user,
-                e.digest_password,
-            );
-            quote!(Some(runtime::EnvVars {
-                base_url: #base,
-                client_id: #id,
-                client_secret: #secret,
-                digest_user: #user,
-                digest_password: #password,
-            }))
-        }
-        None => quote!(None),
-    };
+    let env = env_vars(&api.profile.env);
     // One setter per apiKey scheme, in declaration order: the runtime's list of them.
     let api_keys = api
         .auth
@@ -213,4 +197,26 @@ pub fn client_items(api: &Api) -> TokenStream {
 
         }
     }
+}
+
+/// The runtime's `EnvVars` for `from_env`.
+fn env_vars(env: &EnvVarNames) -> TokenStream {
+    let base_url = &env.base_url;
+    let credentials = env.credentials.iter().map(|c| match c {
+        EnvCredentialNames::ClientCredentials {
+            client_id,
+            client_secret,
+        } => quote!(runtime::EnvCredential::ClientCredentials { client_id: #client_id, client_secret: #client_secret }),
+        EnvCredentialNames::Digest { user, password } => {
+            quote!(runtime::EnvCredential::Digest { user: #user, password: #password })
+        }
+        EnvCredentialNames::Basic { user, password } => {
+            quote!(runtime::EnvCredential::Basic { user: #user, password: #password })
+        }
+        EnvCredentialNames::Bearer { token } => quote!(runtime::EnvCredential::Bearer { token: #token }),
+        EnvCredentialNames::ApiKey { scheme, key } => {
+            quote!(runtime::EnvCredential::ApiKey { scheme: #scheme, key: #key })
+        }
+    });
+    quote!(Some(runtime::EnvVars { base_url: #base_url, credentials: &[#(#credentials),*] }))
 }

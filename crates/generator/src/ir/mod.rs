@@ -5,6 +5,7 @@
 
 mod const_tags;
 mod depth;
+pub mod env_vars;
 mod head;
 pub mod model;
 pub mod naming;
@@ -33,7 +34,7 @@ use openapiv3::OpenAPI;
 use crate::error::{GenError, Result};
 use crate::profile::Profile;
 use crate::resolve::Resolver;
-use model::{Api, ErrorBody, ProfileFacts, TypeDef, TypeRef};
+use model::{Api, EnvVarNames, ErrorBody, ProfileFacts, TypeDef, TypeRef};
 use operations::{build_operation, error_examples, error_schema, mark_usage, spec_operations};
 use params::ParamBuilder;
 pub use responses::essence;
@@ -234,7 +235,8 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
         profile: ProfileFacts {
             name: profile.name,
             vendor: profile.vendor,
-            env: profile.env.clone(),
+            // Named in `crate::build_ir`, which knows the crate name.
+            env: EnvVarNames::default(),
             support_headers: profile.support_headers,
         },
         title: api.info.title.clone(),

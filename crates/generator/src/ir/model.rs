@@ -97,6 +97,40 @@ pub enum CredentialKind {
     ClientCredentials,
 }
 
+/// The environment variables `ClientBuilder::from_env` reads (`ir::env_vars`); the runtime's
+/// `EnvVars` / `EnvCredential` with owned names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvVarNames {
+    /// Base URL variable.
+    pub base_url: String,
+    /// Credentials in order of preference.
+    pub credentials: Vec<EnvCredentialNames>,
+}
+
+/// One credential kind and the variables holding it (see the runtime's `EnvCredential`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvCredentialNames {
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+    },
+    Digest {
+        user: String,
+        password: String,
+    },
+    Basic {
+        user: String,
+        password: String,
+    },
+    Bearer {
+        token: String,
+    },
+    ApiKey {
+        scheme: String,
+        key: String,
+    },
+}
+
 /// What the emitted crate needs to know of the profile.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileFacts {
@@ -105,7 +139,7 @@ pub struct ProfileFacts {
     /// Vendor word for docs (e.g. "Atlas sunsets this version ...").
     pub vendor: Option<&'static str>,
     /// Environment variables `ClientBuilder::from_env` reads.
-    pub env: Option<crate::profile::EnvNames>,
+    pub env: EnvVarNames,
     /// Response headers kept on API failures beside the standard ones.
     pub support_headers: &'static [&'static str],
 }

@@ -124,6 +124,15 @@ fn credential_setters(api: &OpenAPI, profile: &Profile) -> Vec<CredentialSetter>
             }
         }
     }
+    let has_bearer = setters.iter().any(|s| s.kind == CredentialKind::Bearer);
+    if profile.bearer_without_scheme && !has_bearer {
+        setters.push(CredentialSetter {
+            method: "bearer_token".to_owned(),
+            schemes: Vec::new(),
+            kind: CredentialKind::Bearer,
+            descriptions: Vec::new(),
+        });
+    }
     setters
 }
 

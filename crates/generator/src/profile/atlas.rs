@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::{
-    EnvNames, ErrorRoles, LinksRelation, PageMembers, PaginationPatterns, PaginationRule, Profile,
-    Responses, Versioning,
+    EnvNaming, EnvRole, ErrorRoles, LinksRelation, PageMembers, PaginationPatterns, PaginationRule,
+    Profile, Responses, Versioning,
 };
 
 /// The Atlas profile.
@@ -48,14 +48,14 @@ pub(super) fn profile() -> Profile {
         },
         // Service accounts: the token URL is in the spec; the revocation endpoint is not.
         oauth_revoke_path: Some("/api/oauth/revoke"),
-        // The Atlas CLI's variables.
-        env: Some(EnvNames {
-            base_url: "MONGODB_ATLAS_BASE_URL",
-            client_id: "MONGODB_ATLAS_CLIENT_ID",
-            client_secret: "MONGODB_ATLAS_CLIENT_SECRET",
-            digest_user: "MONGODB_ATLAS_PUBLIC_API_KEY",
-            digest_password: "MONGODB_ATLAS_PRIVATE_API_KEY",
-        }),
+        // The Atlas CLI's variables: MONGODB_ATLAS_CLIENT_ID, .._BASE_URL, and its API key pair.
+        env: EnvNaming {
+            prefix: Some("MONGODB_ATLAS"),
+            names: &[
+                (EnvRole::User, "MONGODB_ATLAS_PUBLIC_API_KEY"),
+                (EnvRole::Password, "MONGODB_ATLAS_PRIVATE_API_KEY"),
+            ],
+        },
         // What MongoDB support asks for beside the request id.
         support_headers: &["x-mongodb-service-version", "x-envoy-upstream-service-time"],
         vendor: Some("Atlas"),
@@ -63,23 +63,15 @@ pub(super) fn profile() -> Profile {
         client_credentials_method: Some("service_account"),
         // Atlas omits members its spec calls required: 3,026 of 49,026 recorded 2xx bodies lack one.
         responses: Responses::Lenient,
+        // The Atlas spec declares its schemes (Digest, OAuth2 service accounts).
+        bearer_without_scheme: false,
     }
 }
 
 /// An Atlas document: served from `cloud.mongodb.com`, or using Atlas' `x-xgen-*` extensions
 /// (the upstream documents carry both; a trimmed one or a test fixture may keep only one).
 pub(super) fn recognises(raw: &Value) -> bool {
-    let atlas_server = raw
-        .get("servers")
-        .and_then(Value::as_array)
-        .is_some_and(|servers| {
-            servers.iter().any(|s| {
-                s.get("url")
-                    .and_then(Value::as_str)
-                    .is_some_and(|u| u.contains("://cloud.mongodb.com"))
-            })
-        });
-    atlas_server || raw_mentions_xgen(raw)
+    super::servers_contain(raw, "://cloud.mongodb.com") || raw_mentions_xgen(raw)
 }
 
 /// Whether any object in the document has an `x-xgen-*` member (an explicit stack, not

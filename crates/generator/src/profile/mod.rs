@@ -12,7 +12,10 @@
 //! [`Profile::detect`].
 
 mod atlas;
+mod github;
 mod pagination;
+mod slack;
+mod stripe;
 
 use serde_json::Value;
 
@@ -43,8 +46,8 @@ pub struct Profile {
     pub error_roles: ErrorRoles,
     /// OAuth2 token revocation endpoint (RFC 7009), relative to the token URL's server.
     pub oauth_revoke_path: Option<&'static str>,
-    /// Environment variables `ClientBuilder::from_env` reads.
-    pub env: Option<EnvNames>,
+    /// How the variables `ClientBuilder::from_env` reads are named.
+    pub env: EnvNaming,
     /// Response headers worth quoting to the vendor's support, kept on API failures.
     pub support_headers: &'static [&'static str],
     /// Word used for the API in generated docs ("Atlas sunsets this version on ...").
@@ -52,6 +55,9 @@ pub struct Profile {
     /// Name of the `ClientBuilder` method for OAuth2 client credentials, when the vendor has its
     /// own word for them (default `client_credentials`).
     pub client_credentials_method: Option<&'static str>,
+    /// The API takes a bearer token although its document declares no security scheme (GitHub's
+    /// REST description declares none): the `ClientBuilder` gets `bearer_token` all the same.
+    pub bearer_without_scheme: bool,
     /// Whether response types hold the server to the spec's `required` and `nullable`
     /// (overridden per document by `x-apigen: {responses: ..}` and per run by [`crate::Options`]).
     pub responses: Responses,
@@ -103,19 +109,50 @@ pub struct ErrorRoles {
     pub reason: &'static [&'static str],
 }
 
-/// Names of environment variables a client can be configured from.
-#[derive(Debug, Clone)]
-pub struct EnvNames {
-    /// Base URL.
-    pub base_url: &'static str,
-    /// OAuth2 client id.
-    pub client_id: &'static str,
-    /// OAuth2 client secret.
-    pub client_secret: &'static str,
-    /// HTTP digest user.
-    pub digest_user: &'static str,
-    /// HTTP digest password.
-    pub digest_password: &'static str,
+/// How `ClientBuilder::from_env` names its variables: `<prefix>_<ROLE>` (e.g. `ACME_TOKEN`), unless
+/// the vendor names a role's variable itself. Which credentials it reads comes from the document's
+/// security schemes (`ir::env_vars`); this is only their names.
+#[derive(Debug, Clone, Default)]
+pub struct EnvNaming {
+    /// Prefix of every variable; `None`: the crate name in SCREAMING_SNAKE_CASE.
+    pub prefix: Option<&'static str>,
+    /// Variables the vendor's own tools name differently from `<prefix>_<ROLE>`.
+    pub names: &'static [(EnvRole, &'static str)],
+}
+
+/// What an environment variable holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvRole {
+    /// The base URL (`BASE_URL`).
+    BaseUrl,
+    /// OAuth2 client id (`CLIENT_ID`).
+    ClientId,
+    /// OAuth2 client secret (`CLIENT_SECRET`).
+    ClientSecret,
+    /// HTTP Basic or Digest user (`USERNAME`).
+    User,
+    /// HTTP Basic or Digest password (`PASSWORD`).
+    Password,
+    /// A bearer token (`TOKEN`).
+    Token,
+    /// The key of the API's only `apiKey` scheme (`API_KEY`; with several schemes, each is
+    /// `<prefix>_<SCHEME>`).
+    ApiKey,
+}
+
+impl EnvRole {
+    /// The variable's suffix after `<prefix>_`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            EnvRole::BaseUrl => "BASE_URL",
+            EnvRole::ClientId => "CLIENT_ID",
+            EnvRole::ClientSecret => "CLIENT_SECRET",
+            EnvRole::User => "USERNAME",
+            EnvRole::Password => "PASSWORD",
+            EnvRole::Token => "TOKEN",
+            EnvRole::ApiKey => "API_KEY",
+        }
+    }
 }
 
 impl Profile {
@@ -138,6 +175,9 @@ impl Profile {
         match name {
             "none" | "generic" => Some(Self::generic()),
             "atlas" => Some(atlas::profile()),
+            "github" => Some(github::profile()),
+            "slack" => Some(slack::profile()),
+            "stripe" => Some(stripe::profile()),
             _ => None,
         }
     }
@@ -156,11 +196,20 @@ impl Profile {
 
     /// A vendor profile that recognises the document, if any.
     pub fn detect(raw: &Value) -> Option<Self> {
-        atlas::recognises(raw).then(atlas::profile)
+        let vendors: [(Recognises, fn() -> Self); 4] = [
+            (atlas::recognises, atlas::profile),
+            (github::recognises, github::profile),
+            (slack::recognises, slack::profile),
+            (stripe::recognises, stripe::profile),
+        ];
+        vendors
+            .iter()
+            .find(|(recognises, _)| recognises(raw))
+            .map(|(_, profile)| profile())
     }
 
     /// Names of the profiles `by_name` knows, for messages.
-    pub const NAMES: &'static str = "generic (or none), atlas";
+    pub const NAMES: &'static str = "generic (or none), atlas, github, slack, stripe";
 
     /// The profile with the document's own settings (`x-apigen` at its root) applied. Every key
     /// and value is checked: a misspelt setting is an error naming its pointer, not ignored.
@@ -197,6 +246,22 @@ impl Profile {
         }
         Ok(self)
     }
+}
+
+/// A vendor's test of a raw document.
+type Recognises = fn(&Value) -> bool;
+
+/// Whether one of the document's `servers` URLs contains `needle`.
+fn servers_contain(raw: &Value, needle: &str) -> bool {
+    raw.get("servers")
+        .and_then(Value::as_array)
+        .is_some_and(|servers| {
+            servers.iter().any(|s| {
+                s.get("url")
+                    .and_then(Value::as_str)
+                    .is_some_and(|u| u.contains(needle))
+            })
+        })
 }
 
 /// The document-root extension holding the generator settings a document chooses for itself.

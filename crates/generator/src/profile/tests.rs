@@ -163,3 +163,99 @@ fn unknown_settings_and_values_are_errors_naming_their_pointer() {
     assert_eq!(err.pointer, "/x-apigen/responses", "{err}");
     assert!(err.message.contains("sometimes"), "{err}");
 }
+
+/// The IR of `text` under the profile it declares or that recognises it.
+fn ir_of(text: &str) -> crate::ir::model::Api {
+    let (raw, api, lowered) = crate::load::parse(text, false).expect("parses");
+    let loaded = crate::load::LoadedSpec {
+        path: "openapi.yaml".into(),
+        raw,
+        api,
+        lowered,
+    };
+    let options = crate::Options {
+        crate_name: "vendor-client".into(),
+        ..crate::Options::default()
+    };
+    crate::build_ir(&loaded, &options).expect("builds")
+}
+
+#[test]
+fn vendors_are_recognised_by_their_servers_and_name_their_variables() {
+    use crate::ir::model::{CredentialKind, EnvCredentialNames};
+    let cases = [
+        (
+            "https://api.github.com",
+            "github",
+            "GITHUB_API_URL",
+            "GITHUB_TOKEN",
+        ),
+        (
+            "https://api.stripe.com/",
+            "stripe",
+            "STRIPE_BASE_URL",
+            "STRIPE_API_KEY",
+        ),
+        (
+            "https://slack.com/api",
+            "slack",
+            "SLACK_BASE_URL",
+            "SLACK_TOKEN",
+        ),
+        (
+            "https://api.example.com",
+            "generic",
+            "VENDOR_CLIENT_BASE_URL",
+            "",
+        ),
+    ];
+    for (server, name, base_url, token) in cases {
+        let ir = ir_of(&document(&format!("servers: [{{url: \"{server}\"}}]")));
+        assert_eq!(ir.profile.name, name, "{server}");
+        assert_eq!(ir.profile.env.base_url, base_url, "{server}");
+        // GitHub's document declares no security scheme: its profile adds the bearer token; the
+        // others get what their (here: no) schemes declare.
+        let bearer = ir
+            .auth
+            .setters
+            .iter()
+            .any(|s| s.kind == CredentialKind::Bearer && s.method == "bearer_token");
+        assert_eq!(bearer, name == "github", "{server}");
+        let tokens: Vec<&str> = ir
+            .profile
+            .env
+            .credentials
+            .iter()
+            .filter_map(|c| match c {
+                EnvCredentialNames::Bearer { token } => Some(token.as_str()),
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<&str> = if name == "github" {
+            vec![token]
+        } else {
+            vec![]
+        };
+        assert_eq!(tokens, expected, "{server}");
+    }
+    // The names the profiles use for a bearer token, when the document declares one.
+    for (name, token) in [("stripe", "STRIPE_API_KEY"), ("slack", "SLACK_TOKEN")] {
+        let profile = Profile::by_name(name).expect("known");
+        let auth = crate::ir::model::AuthModel {
+            setters: vec![crate::ir::model::CredentialSetter {
+                method: "bearer_token".into(),
+                schemes: vec!["bearerAuth".into()],
+                kind: CredentialKind::Bearer,
+                descriptions: vec![],
+            }],
+            ..Default::default()
+        };
+        let env = crate::ir::env_vars::names(&profile.env, &auth, "x");
+        assert_eq!(
+            env.credentials,
+            [EnvCredentialNames::Bearer {
+                token: token.into()
+            }]
+        );
+    }
+}
