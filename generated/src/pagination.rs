@@ -17,7 +17,7 @@ impl runtime::Page for crate::types::PaginatedApiAtlasDiskBackupExportJobView {
         self.total_count.and_then(|total| u64::try_from(total).ok())
     }
     #[inline]
-    fn has_next_link(&self) -> Option<bool> {
+    fn has_more(&self) -> Option<bool> {
         self.links
             .as_ref()
             .map(|links| links.iter().any(|link| link.rel.as_deref() == Some("next")))
@@ -38,7 +38,7 @@ impl runtime::Page for crate::types::PaginatedBackupSnapshotExportBucketView {
         self.total_count.and_then(|total| u64::try_from(total).ok())
     }
     #[inline]
-    fn has_next_link(&self) -> Option<bool> {
+    fn has_more(&self) -> Option<bool> {
         self.links
             .as_ref()
             .map(|links| links.iter().any(|link| link.rel.as_deref() == Some("next")))
@@ -59,7 +59,7 @@ impl runtime::Page for crate::types::PaginatedBackupSnapshotExportBucketsView {
         self.total_count.and_then(|total| u64::try_from(total).ok())
     }
     #[inline]
-    fn has_next_link(&self) -> Option<bool> {
+    fn has_more(&self) -> Option<bool> {
         self.links
             .as_ref()
             .map(|links| links.iter().any(|link| link.rel.as_deref() == Some("next")))

@@ -129,19 +129,15 @@ impl<'a> ListBackupExports<'a> {
         self.max_pages = Some(pages);
         self
     }
-    /// Every page from the current `page_num` (default 1) to the end of the listing, as a
-    /// `Stream` of `Result<page, Error>`.
+    /// Every page from the current `page_num` (default 1) to the end of the listing, as a `Stream` of `Result<page, Error>`.
     ///
-    /// The stream ends on an empty or short page, a page without a `next` link, or once the
-    /// server's `totalCount` is reached; a server that repeats any earlier page, or a listing
-    /// longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is
-    /// yielded once, after every page received before it.
+    /// Page numbers go up by one. The stream ends on an empty or short page, a page whose `links` lack a `next` relation, or once the server's `totalCount` is reached; a server that repeats any earlier page, or a listing longer than [`Self::max_pages`], ends it with `Error::Pagination`. An error is yielded once, after every page received before it.
     #[inline]
     pub fn into_pages(self) -> runtime::Pages<Self> {
         runtime::Pages::new(self)
     }
     /// Every item of every page, in order, as a `Stream` of `Result<item, Error>` (see
-    /// [`Self::into_pages`] for when it ends).
+    /// [`Self::into_pages`] for how pages are walked and when the stream ends).
     #[inline]
     pub fn into_stream(self) -> runtime::Items<Self> {
         runtime::Items::new(self)
@@ -203,30 +199,35 @@ impl<'a> runtime::Paginated for ListBackupExports<'a> {
     type ErrorBody = crate::ErrorBody;
     type Future = runtime::Call<
         'a,
-        crate::types::PaginatedApiAtlasDiskBackupExportJobView,
+        runtime::Fetched<crate::types::PaginatedApiAtlasDiskBackupExportJobView>,
         crate::ErrorBody,
-        runtime::call::Json,
+        runtime::call::JsonPage,
     >;
     #[inline]
     fn page_settings(&self) -> runtime::PageSettings {
         runtime::PageSettings {
-            first_page: self.page_num.unwrap_or(1),
-            page_size: self.items_per_page.unwrap_or(100i64),
+            walk: runtime::Walk::Number {
+                first: self.page_num.unwrap_or(1),
+            },
+            page_size: Some(self.items_per_page.unwrap_or(100i64)),
             prefetch: self.prefetch,
             max_items: self.max_items,
             max_pages: self.max_pages,
         }
     }
     #[inline]
-    fn fetch_page(&self, page: i64) -> Self::Future {
+    fn fetch_page(&self, at: runtime::PageAt) -> Self::Future {
         let mut request = self.clone();
-        request.page_num = Some(page);
+        if let runtime::PageAt::Number(page) = at {
+            request.page_num = Some(page);
+        }
         let core = &request.client.core;
+        let built = request.build_request();
         runtime::Call::<
             'a,
-            crate::types::PaginatedApiAtlasDiskBackupExportJobView,
+            runtime::Fetched<crate::types::PaginatedApiAtlasDiskBackupExportJobView>,
             crate::ErrorBody,
-            runtime::call::Json,
-        >::new(core, request.build_request())
+            runtime::call::JsonPage,
+        >::new(core, built)
     }
 }
