@@ -6,10 +6,14 @@
 //! `cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]` (see `corpus`)
 //! `cargo xtask webhooks [--cache DIR] [--full]` (GitHub's webhooks generated, compiled, decoded)
 //! `cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]` (see `github`)
+//! `cargo xtask vendors [github|stripe|slack|all] [--full] [--jobs J]` (see `vendors`)
 
 mod corpus;
+mod crate_build;
 mod github;
+mod instance;
 mod npm;
+mod vendors;
 mod webhooks;
 
 use std::path::PathBuf;
@@ -29,8 +33,9 @@ const USAGE: &str =
   --check            write nothing; exit 1 naming each stale file
   --dry-run          generate in memory, write nothing (used by `cargo xtask corpus`)
   --crate-name NAME  package name of the generated crate (default: atlas-backup-exports)
-  --profile NAME     vendor conventions: generic (or none), atlas (default: what the document
-                     declares in info.x-apigen-profile, or the profile that recognises it)
+  --profile NAME     vendor conventions: generic (or none), atlas, github, slack, stripe
+                     (default: what the document declares in info.x-apigen-profile, or the
+                     profile that recognises it)
   --strict-responses   required response members are plain fields; a body missing one (or with
                        null where the spec allows none) is a decode error naming its path
   --lenient-responses  every member of a response type is an Option, null is None
@@ -41,6 +46,7 @@ const USAGE: &str =
        cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]   (cargo xtask corpus --help)
        cargo xtask webhooks [--cache DIR] [--full] [--jobs J]   (cargo xtask webhooks --help)
        cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]   (cargo xtask github --help)
+       cargo xtask vendors [github|stripe|slack|all] [--full] [--jobs J]   (cargo xtask vendors --help)
 
 bench: every benchmark against its baseline, as a Markdown table (see BENCHMARKS.md); runs
 `cargo run --release -p atlas-bench -- ARGS` (xtask itself stays a debug build)
@@ -76,6 +82,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if command == "corpus" {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
         return corpus::run(rest, &root.canonicalize().unwrap_or(root));
+    }
+    if command == "vendors" {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        return vendors::run(rest, &root.canonicalize().unwrap_or(root));
     }
     if command == "webhooks" {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
