@@ -321,6 +321,42 @@ async fn request_bodies_can_be_matched_and_read_back_typed() {
 }
 
 #[tokio::test]
+async fn a_request_without_a_body_matches_an_expectation_naming_a_body_media_type() {
+    // An optional body may be left out (Stripe documents every list GET with an optional form
+    // body): there is no media type to tell methods apart by. A body of another type is refused.
+    let server = MockServer::start().await;
+    let patch = server
+        .on_update_backup_export_bucket(GROUP, BUCKET)
+        .respond(
+            serde_json::from_str(r#"{"_id":"66b0f3d2a81c4e5f9d7a1b20","cloudProvider":"AWS"}"#)
+                .unwrap(),
+        );
+    server
+        .client()
+        .update_backup_export_bucket(GROUP, BUCKET)
+        .body(UpdateRequirePrivateNetworkingRequestView::new(true))
+        .send()
+        .await
+        .expect("patched");
+    let sent = server.received()[0].clone();
+    let url = format!("{}{}", server.uri(), sent.path);
+    let accept = sent.header("accept").expect("accept").to_owned();
+    let http = reqwest::Client::new();
+    let bodiless = http.patch(&url).header("accept", &accept).send().await;
+    assert_eq!(bodiless.expect("answered").status(), 200);
+    let other = http
+        .patch(&url)
+        .header("accept", &accept)
+        .header("content-type", "text/plain")
+        .body("requirePrivateNetworking")
+        .send()
+        .await;
+    assert_eq!(other.expect("answered").status(), 501);
+    assert_eq!(patch.call_count(), 2);
+    assert_eq!(server.unmatched().len(), 1);
+}
+
+#[tokio::test]
 async fn expectations_match_the_version_and_query_they_name() {
     let server = MockServer::start().await;
     server.on_get_export_bucket(GROUP, BUCKET).respond(

@@ -1,6 +1,7 @@
 //! `cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]`: GitHub's REST API
-//! (`@octokit/openapi`, `generated/api.github.com.json`) through the generic profile, the check of
-//! issue 22 that a non-Atlas user gets the spec's own strictness: `SimpleUser.login` is `String`.
+//! (`@octokit/openapi`, `generated/api.github.com.json`) through its profile (strict responses, as
+//! the generic one), the check of issue 22 that a non-Atlas user gets the spec's own strictness:
+//! `SimpleUser.login` is `String`. Its pagination: `cargo xtask vendors github`.
 //!
 //! The package is fetched once with `npm pack` into the cache directory (never committed); the
 //! crate is written to `--out` (default `target/github-rest`) so it can be compiled by hand.
@@ -12,8 +13,10 @@ use std::time::Instant;
 use apigen::ir::model::TypeDef;
 
 /// Pinned so figures stay comparable between runs.
-const PACKAGE: &str = "@octokit/openapi@23.0.2";
-const DOCUMENT: &str = "package/generated/api.github.com.json";
+pub const PACKAGE: &str = "@octokit/openapi@23.0.2";
+pub const DOCUMENT: &str = "package/generated/api.github.com.json";
+/// The cache directory's name (under `$XDG_CACHE_HOME` or `~/.cache`).
+pub const CACHE: &str = "octokit-openapi";
 
 pub const USAGE: &str = "usage: cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]
 
@@ -23,10 +26,7 @@ pub const USAGE: &str = "usage: cargo xtask github [--cache DIR] [--out DIR] [--
 Exit 1 when SimpleUser.login is not a plain String (strict) or not an Option (lenient).";
 
 pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let mut cache = home.join(".cache/octokit-openapi");
+    let mut cache = crate::npm::cache_dir(CACHE);
     let mut out = root.join("target/github-rest");
     let mut lenient = false;
     let mut it = args.iter();
@@ -47,7 +47,7 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
-    let spec = ensure(&cache)?;
+    let spec = document(&cache)?;
     let options = apigen::Options {
         crate_name: "github-rest".into(),
         spec_label: "api.github.com.json".into(),
@@ -115,16 +115,7 @@ fn members(ir: &apigen::ir::model::Api) -> (usize, usize, usize, usize) {
     counts
 }
 
-/// The document in `dir`, fetched and unpacked first when missing.
-fn ensure(dir: &Path) -> Result<PathBuf, String> {
-    let spec = dir.join(DOCUMENT);
-    if spec.is_file() {
-        return Ok(spec);
-    }
-    crate::npm::unpack(PACKAGE, dir)?;
-    if spec.is_file() {
-        Ok(spec)
-    } else {
-        Err(format!("{PACKAGE} did not contain {DOCUMENT}"))
-    }
+/// GitHub's REST description in `dir` (fetched and unpacked first when missing).
+pub fn document(dir: &Path) -> Result<PathBuf, String> {
+    crate::npm::document(PACKAGE, dir, DOCUMENT)
 }

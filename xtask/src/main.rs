@@ -6,10 +6,14 @@
 //! `cargo xtask corpus DIR [--sample N --seed S] [--compile K] [--jobs J]` (see `corpus`)
 //! `cargo xtask webhooks [--cache DIR] [--full]` (GitHub's webhooks generated, compiled, decoded)
 //! `cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]` (see `github`)
+//! `cargo xtask vendors [github|stripe|slack|all] [--full] [--jobs J]` (see `vendors`)
 
 mod corpus;
+mod crate_build;
 mod github;
+mod instance;
 mod npm;
+mod vendors;
 mod webhooks;
 
 use std::path::PathBuf;
@@ -37,6 +41,8 @@ enum Xtask {
     Webhooks(Passed),
     /// GitHub's REST API through the generic profile (`cargo xtask github --help`)
     Github(Passed),
+    /// The vendor profiles (GitHub, Stripe, Slack) on their real documents (`cargo xtask vendors --help`)
+    Vendors(Passed),
 }
 
 /// Arguments a command parses itself (`--help` included).
@@ -89,6 +95,7 @@ fn run(command: Xtask) -> Result<ExitCode, String> {
         Xtask::Corpus(passed) => corpus::run(&passed.args, &root),
         Xtask::Webhooks(passed) => webhooks::run(&passed.args, &root),
         Xtask::Github(passed) => github::run(&passed.args, &root),
+        Xtask::Vendors(passed) => vendors::run(&passed.args, &root),
     }
 }
 

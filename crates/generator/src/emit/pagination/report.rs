@@ -25,7 +25,7 @@ pub fn pagination_md(api: &Api, options: &Options) -> Option<String> {
          | method | request | kind | walked by | why |\n|---|---|---|---|---|\n{}",
         code(&options.spec_label),
         code(api.profile.name),
-        code(&options.regenerate),
+        options.provenance.command_code(),
         rows.concat()
     ))
 }
@@ -46,7 +46,7 @@ fn row(op: &Operation, v: &OperationVersion, p: &Pagination) -> String {
     )
 }
 
-fn kind_name(kind: &PageKind) -> &'static str {
+pub(crate) fn kind_name(kind: &PageKind) -> &'static str {
     match kind {
         PageKind::PageNumber { .. } => "page number",
         PageKind::Offset { .. } => "offset",
@@ -64,7 +64,7 @@ fn kind_name(kind: &PageKind) -> &'static str {
 }
 
 /// The parameters and members the walk uses.
-fn walked_by(p: &Pagination) -> String {
+pub(crate) fn walked_by(p: &Pagination) -> String {
     let param = |p: &PageParam| code(&p.json_name);
     let mut parts = match &p.kind {
         PageKind::PageNumber { page, first, .. } => {
@@ -120,7 +120,7 @@ fn walked_by(p: &Pagination) -> String {
 }
 
 /// Why the operation got this kind.
-fn why(p: &Pagination) -> String {
+pub(crate) fn why(p: &Pagination) -> String {
     match p.reason {
         PageReason::ProfileRule(profile) => {
             format!("the {} profile's rule", code(profile))

@@ -92,6 +92,7 @@ pub(super) fn apply<'t>(
         PaginationRule::LinkHeader {
             page_param,
             size_param,
+            default_size,
             ..
         } => {
             if !on.link_header {
@@ -102,7 +103,7 @@ pub(super) fn apply<'t>(
                 None => None,
             };
             PageKind::LinkHeader {
-                size: size(*size_param, None, page.as_ref())?,
+                size: size(*size_param, *default_size, page.as_ref())?,
                 page,
             }
         }

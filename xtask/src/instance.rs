@@ -1,6 +1,7 @@
 //! A minimal valid instance of a JSON Schema (2020-12 as OpenAPI 3.1 writes it): only required
 //! members, null where null is allowed, the first of an enum, a plausible value per string format.
-//! Used to build webhook deliveries from a document's own schemas instead of copying its examples.
+//! Used to build webhook deliveries (`cargo xtask webhooks`) and vendors' pages and items (`cargo
+//! xtask vendors`) from a document's own schemas instead of copying its examples.
 
 use serde_json::{json, Map, Value};
 
