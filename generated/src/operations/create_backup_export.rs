@@ -167,6 +167,7 @@ impl<'a> CreateBackupExport<'a> {
                         Some(value) => value,
                         None => return Err(runtime::validate::missing("snapshotId")),
                     },
+                    _undeclared: crate::Undeclared::new(),
                 };
                 Some(body)
             }

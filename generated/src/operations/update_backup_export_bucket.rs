@@ -160,6 +160,7 @@ impl<'a> UpdateBackupExportBucket<'a> {
                             );
                         }
                     },
+                    _undeclared: crate::Undeclared::new(),
                 };
                 Some(body)
             }
