@@ -187,7 +187,6 @@ async fn create_bucket(
         bucket_name: "acme-atlas-exports".into(),
         iam_role_id: "65e9d1c07f3a2b4c8d6e0f11".into(),
         require_private_networking: None,
-        _undeclared: Default::default(),
     };
     bounded(client.create_export_bucket(GROUP).body(body).send()).await
 }

@@ -70,6 +70,8 @@ good_fixture!(
     webhooks,
     shared_subtypes,
     const_tags,
+    undeclared_members,
+    undeclared_members_lenient,
 );
 
 bad_fixture!(

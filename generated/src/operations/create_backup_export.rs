@@ -167,7 +167,6 @@ impl<'a> CreateBackupExport<'a> {
                         Some(value) => value,
                         None => return Err(runtime::validate::missing("snapshotId")),
                     },
-                    _undeclared: crate::Undeclared::new(),
                 };
                 Some(body)
             }

@@ -303,7 +303,6 @@ impl<'a> CreateExportBucket20230101<'a> {
                         None => return Err(runtime::validate::missing("iamRoleId")),
                     },
                     require_private_networking: self.body_require_private_networking,
-                    _undeclared: crate::Undeclared::new(),
                 };
                 Some(body)
             }

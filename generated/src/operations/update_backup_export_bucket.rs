@@ -160,7 +160,6 @@ impl<'a> UpdateBackupExportBucket<'a> {
                             );
                         }
                     },
-                    _undeclared: crate::Undeclared::new(),
                 };
                 Some(body)
             }

@@ -3,8 +3,6 @@
 /// Registers an AWS S3 bucket (`cloudProvider: AWS`). Also the whole request body of the 2023-01-01 version.
 ///
 /// Serialized with `"cloudProvider": "AWS"`.
-///
-/// Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq)]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Name of the S3 bucket (3 to 63 characters). The IAM role must be allowed to write to it.
@@ -17,13 +15,11 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
     pub iam_role_id: String,
     /// Export over AWS PrivateLink instead of public endpoints. Defaults to false when omitted.
     pub require_private_networking: Option<bool>,
-    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
-    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for DiskBackupSnapshotAwsExportBucketRequest {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct_kept(
+        crate::runtime::debug_struct(
             f,
             "DiskBackupSnapshotAwsExportBucketRequest",
             &[
@@ -31,18 +27,16 @@ impl std::fmt::Debug for DiskBackupSnapshotAwsExportBucketRequest {
                 ("iam_role_id", &self.iam_role_id),
                 ("require_private_networking", &self.require_private_networking),
             ],
-            &self._undeclared,
         )
     }
 }
 impl DiskBackupSnapshotAwsExportBucketRequest {
-    /// A value with the required members (`bucketName`, `iamRoleId`) set and every optional member `None` (and no undeclared member).
+    /// A value with the required members (`bucketName`, `iamRoleId`) set and every optional member `None`.
     pub fn new(bucket_name: impl Into<String>, iam_role_id: impl Into<String>) -> Self {
         DiskBackupSnapshotAwsExportBucketRequest {
             bucket_name: bucket_name.into(),
             iam_role_id: iam_role_id.into(),
             require_private_networking: None,
-            _undeclared: crate::Undeclared::new(),
         }
     }
 }
@@ -52,12 +46,7 @@ impl serde::Serialize for DiskBackupSnapshotAwsExportBucketRequest {
             3usize,
             &[self.require_private_networking.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::keeping(
-            serializer,
-            "AWS",
-            len,
-            &self._undeclared,
-        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "AWS", len);
         out.field("cloudProvider", "AWS");
         out.field("bucketName", &self.bucket_name);
         out.field("iamRoleId", &self.iam_role_id);
@@ -75,7 +64,6 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketRequest {
             bucket_name: Option<String>,
             iam_role_id: Option<String>,
             require_private_networking: Option<bool>,
-            _undeclared: crate::Undeclared,
         }
         impl crate::runtime::fields::DecodeFields for Members {
             const NAME: &'static str = "DiskBackupSnapshotAwsExportBucketRequest";
@@ -99,7 +87,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketRequest {
                         )
                     }
                     "cloudProvider" => crate::runtime::fields::skip(map),
-                    _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
+                    _ => crate::runtime::fields::skip(map),
                 }
             }
         }
@@ -114,7 +102,6 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketRequest {
                 D::Error,
             >(members.iam_role_id, "iamRoleId")?,
             require_private_networking: members.require_private_networking,
-            _undeclared: members._undeclared,
         })
     }
 }

@@ -3,8 +3,6 @@
 /// Registers an Azure Blob Storage container (`cloudProvider: AZURE`).
 ///
 /// Serialized with `"cloudProvider": "AZURE"`.
-///
-/// Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq)]
 pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// Name of the Azure container (3 to 63 characters). Optional when `serviceUrl` already ends with the container, e.g. `https://acct.blob.core.windows.net/snapshots` gives `snapshots`; required otherwise.
@@ -22,14 +20,12 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// Azure AD tenant id. Deprecated and ignored: Atlas uses the tenant of the access role given in `roleId`.
     #[deprecated]
     pub tenant_id: Option<uuid::Uuid>,
-    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
-    pub _undeclared: crate::Undeclared,
 }
 #[allow(deprecated)]
 impl std::fmt::Debug for DiskBackupSnapshotAzureExportBucketRequest {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct_kept(
+        crate::runtime::debug_struct(
             f,
             "DiskBackupSnapshotAzureExportBucketRequest",
             &[
@@ -38,12 +34,11 @@ impl std::fmt::Debug for DiskBackupSnapshotAzureExportBucketRequest {
                 ("service_url", &self.service_url),
                 ("tenant_id", &self.tenant_id),
             ],
-            &self._undeclared,
         )
     }
 }
 impl DiskBackupSnapshotAzureExportBucketRequest {
-    /// A value with the required members (`roleId`, `serviceUrl`) set and every optional member `None` (and no undeclared member).
+    /// A value with the required members (`roleId`, `serviceUrl`) set and every optional member `None`.
     #[allow(deprecated)]
     pub fn new(role_id: impl Into<String>, service_url: impl Into<String>) -> Self {
         DiskBackupSnapshotAzureExportBucketRequest {
@@ -51,7 +46,6 @@ impl DiskBackupSnapshotAzureExportBucketRequest {
             role_id: role_id.into(),
             service_url: service_url.into(),
             tenant_id: None,
-            _undeclared: crate::Undeclared::new(),
         }
     }
 }
@@ -62,12 +56,7 @@ impl serde::Serialize for DiskBackupSnapshotAzureExportBucketRequest {
             3usize,
             &[self.bucket_name.is_some(), self.tenant_id.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::keeping(
-            serializer,
-            "AZURE",
-            len,
-            &self._undeclared,
-        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "AZURE", len);
         out.field("cloudProvider", "AZURE");
         out.opt("bucketName", &self.bucket_name);
         out.field("roleId", &self.role_id);
@@ -88,7 +77,6 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketRequest
             role_id: Option<String>,
             service_url: Option<String>,
             tenant_id: Option<uuid::Uuid>,
-            _undeclared: crate::Undeclared,
         }
         #[allow(deprecated)]
         impl crate::runtime::fields::DecodeFields for Members {
@@ -111,7 +99,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketRequest
                     }
                     "tenantId" => crate::runtime::fields::set(&mut self.tenant_id, map),
                     "cloudProvider" => crate::runtime::fields::skip(map),
-                    _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
+                    _ => crate::runtime::fields::skip(map),
                 }
             }
         }
@@ -127,7 +115,6 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketRequest
                 D::Error,
             >(members.service_url, "serviceUrl")?,
             tenant_id: members.tenant_id,
-            _undeclared: members._undeclared,
         })
     }
 }

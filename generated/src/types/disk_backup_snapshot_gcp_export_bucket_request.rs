@@ -3,8 +3,6 @@
 /// Registers a Google Cloud Storage bucket (`cloudProvider: GCP`).
 ///
 /// Serialized with `"cloudProvider": "GCP"`.
-///
-/// Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq)]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
     /// Name of the GCS bucket (3 to 63 characters). The access role must be allowed to write to it.
@@ -15,39 +13,30 @@ pub struct DiskBackupSnapshotGcpExportBucketRequest {
     ///
     /// Constraints (documented, not enforced when decoding): pattern `^([a-f0-9]{24})$`.
     pub role_id: String,
-    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
-    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for DiskBackupSnapshotGcpExportBucketRequest {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct_kept(
+        crate::runtime::debug_struct(
             f,
             "DiskBackupSnapshotGcpExportBucketRequest",
             &[("bucket_name", &self.bucket_name), ("role_id", &self.role_id)],
-            &self._undeclared,
         )
     }
 }
 impl DiskBackupSnapshotGcpExportBucketRequest {
-    /// A value with the required members (`bucketName`, `roleId`) set and every optional member `None` (and no undeclared member).
+    /// A value with the required members (`bucketName`, `roleId`) set and every optional member `None`.
     pub fn new(bucket_name: impl Into<String>, role_id: impl Into<String>) -> Self {
         DiskBackupSnapshotGcpExportBucketRequest {
             bucket_name: bucket_name.into(),
             role_id: role_id.into(),
-            _undeclared: crate::Undeclared::new(),
         }
     }
 }
 impl serde::Serialize for DiskBackupSnapshotGcpExportBucketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = crate::runtime::ser::present(3usize, &[]);
-        let mut out = crate::runtime::ser::Struct::keeping(
-            serializer,
-            "GCP",
-            len,
-            &self._undeclared,
-        );
+        let mut out = crate::runtime::ser::Struct::new(serializer, "GCP", len);
         out.field("cloudProvider", "GCP");
         out.field("bucketName", &self.bucket_name);
         out.field("roleId", &self.role_id);
@@ -63,7 +52,6 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketRequest {
         struct Members {
             bucket_name: Option<String>,
             role_id: Option<String>,
-            _undeclared: crate::Undeclared,
         }
         impl crate::runtime::fields::DecodeFields for Members {
             const NAME: &'static str = "DiskBackupSnapshotGcpExportBucketRequest";
@@ -81,7 +69,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketRequest {
                         crate::runtime::fields::set_required(&mut self.role_id, map)
                     }
                     "cloudProvider" => crate::runtime::fields::skip(map),
-                    _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
+                    _ => crate::runtime::fields::skip(map),
                 }
             }
         }
@@ -95,7 +83,6 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketRequest {
                 _,
                 D::Error,
             >(members.role_id, "roleId")?,
-            _undeclared: members._undeclared,
         })
     }
 }

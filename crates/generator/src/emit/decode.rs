@@ -145,6 +145,7 @@ fn decode_field_body(s: &StructDef) -> TokenStream {
             let type_name = &s.name;
             quote!(crate::runtime::fields::keep_reported(&mut self.#field, #type_name, key, map))
         }
+        UndeclaredMembers::Ignore => quote!(crate::runtime::fields::skip(map)),
         UndeclaredMembers::Reject => {
             let expected = s
                 .fields
@@ -165,6 +166,7 @@ fn decode_field_body(s: &StructDef) -> TokenStream {
         }
     } else {
         quote! {
+            let _ = key;
             #other
         }
     }

@@ -80,7 +80,7 @@ fn struct_doc(s: &StructDef) -> String {
             "The spec allows no other member (`additionalProperties: false`): one is a decode \
              error."
         }
-        UndeclaredMembers::Map => "",
+        UndeclaredMembers::Map | UndeclaredMembers::Ignore => "",
     };
     // In the response rule's paragraph, or a paragraph of its own.
     if !undeclared.is_empty() {

@@ -239,6 +239,9 @@ pub enum UndeclaredMembers {
     Reject,
     /// A typed `additionalProperties` map (the `flatten` field) holds them.
     Map,
+    /// Skipped when decoding, as serde does: a type only ever sent (a request body or parameter
+    /// object) is decoded by nothing on the client's side, and its values are built in code.
+    Ignore,
 }
 
 impl UndeclaredMembers {

@@ -374,9 +374,20 @@ impl<'a> TypeBuilder<'a> {
                 presence: Presence::Optional,
             });
         }
+        // What a struct keeps of the members its schema does not declare: everything, when the
+        // client decodes it (responses; webhook payloads), nothing when it is only ever sent.
         let undeclared = match additional {
-            None => UndeclaredMembers::Keep,
             Some((Additional::Forbidden, _)) if strict => UndeclaredMembers::Reject,
+            None | Some((Additional::Forbidden, _)) if request_only => UndeclaredMembers::Ignore,
+            None => UndeclaredMembers::Keep,
+            Some((_, at)) if spec.tag.is_some() && request_only => {
+                self.fallback(
+                    &at,
+                    "additionalProperties on a discriminator variant (other members are ignored)",
+                    "(none)",
+                );
+                UndeclaredMembers::Ignore
+            }
             Some((Additional::Forbidden, at)) => {
                 self.fallback(
                     &at,
