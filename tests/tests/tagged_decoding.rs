@@ -29,7 +29,10 @@ fn known_variant_with_the_tag_first_last_or_between() {
                     "{text}"
                 );
                 let back = serde_json::to_value(Bucket::Azure(azure.clone())).unwrap();
-                assert_eq!(back, serde_json::from_str::<serde_json::Value>(&text).unwrap());
+                assert_eq!(
+                    back,
+                    serde_json::from_str::<serde_json::Value>(&text).unwrap()
+                );
                 assert_eq!(
                     azure.tenant_id.map(|t| t.to_string()).as_deref(),
                     Some(TENANT)
