@@ -23,9 +23,8 @@ impl ClusterName {
             Some(1usize),
             Some(64usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new(
-                    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-                );
+                static PATTERN: runtime::Pattern =
+                    runtime::Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
                 &PATTERN
             }),
         )?;
@@ -95,9 +94,7 @@ impl ExportBucketId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new(
-                    "^([a-f0-9]{24})$",
-                );
+                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
                 &PATTERN
             }),
         )?;
@@ -167,9 +164,7 @@ impl ExportId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new(
-                    "^([a-f0-9]{24})$",
-                );
+                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
                 &PATTERN
             }),
         )?;
@@ -239,9 +234,7 @@ impl GroupId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new(
-                    "^([a-f0-9]{24})$",
-                );
+                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
                 &PATTERN
             }),
         )?;

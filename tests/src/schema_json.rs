@@ -252,8 +252,12 @@ impl Shapes {
             TypeRef::Bool => any::<bool>().prop_map(Value::from).boxed(),
             TypeRef::I32 => any::<i32>().prop_map(Value::from).boxed(),
             TypeRef::I64 => any::<i64>().prop_map(Value::from).boxed(),
-            // Multiples of 1/8 are exact in binary and in decimal: they round-trip bit for bit.
-            TypeRef::F32 | TypeRef::F64 => any::<i32>()
+            // Multiples of 1/8 are exact in binary and in decimal: they round-trip bit for bit
+            // (within 24 bits for an `f32`).
+            TypeRef::F32 => any::<i16>()
+                .prop_map(|i| Value::from(f64::from(i) / 8.0))
+                .boxed(),
+            TypeRef::F64 => any::<i32>()
                 .prop_map(|i| Value::from(f64::from(i) / 8.0))
                 .boxed(),
             TypeRef::DateTime => (0i64..4_102_444_800, 0u32..1_000_000_000)

@@ -49,9 +49,7 @@ impl crate::runtime::fields::DecodeFields for BadRequestDetail {
     }
 }
 impl<'de> serde::Deserialize<'de> for BadRequestDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

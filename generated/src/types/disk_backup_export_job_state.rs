@@ -20,13 +20,8 @@ pub enum DiskBackupExportJobState {
 }
 impl DiskBackupExportJobState {
     /// Every value the spec lists, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Cancelled",
-        "Failed",
-        "InProgress",
-        "Queued",
-        "Successful",
-    ];
+    pub const VALUES: &'static [&'static str] =
+        &["Cancelled", "Failed", "InProgress", "Queued", "Successful"];
     /// The value as sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -57,9 +52,7 @@ impl From<String> for DiskBackupExportJobState {
     #[inline]
     fn from(value: String) -> Self {
         match DiskBackupExportJobState::from(value.as_str()) {
-            DiskBackupExportJobState::Unknown(_) => {
-                DiskBackupExportJobState::Unknown(value)
-            }
+            DiskBackupExportJobState::Unknown(_) => DiskBackupExportJobState::Unknown(value),
             known => known,
         }
     }
@@ -83,9 +76,7 @@ impl serde::Serialize for DiskBackupExportJobState {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJobState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_str_enum(deserializer)
     }
 }

@@ -57,12 +57,8 @@ impl serde::Serialize for DiskBackupSnapshotGcpExportBucketResponse {
                 self.role_id.is_some(),
             ],
         );
-        let mut out = crate::runtime::ser::Struct::keeping(
-            serializer,
-            "GCP",
-            len,
-            &self._undeclared,
-        );
+        let mut out =
+            crate::runtime::ser::Struct::keeping(serializer, "GCP", len, &self._undeclared);
         out.field("cloudProvider", "GCP");
         out.opt("_id", &self.id);
         out.opt("bucketName", &self.bucket_name);
@@ -90,9 +86,7 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotGcpExportBucketR
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

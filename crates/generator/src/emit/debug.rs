@@ -34,9 +34,9 @@ pub fn with_inline_debug(redacted: &[(&str, bool)], item: TokenStream) -> TokenS
     let kept = members
         .iter()
         .any(|(member, _)| *member == crate::ir::model::UNDECLARED_FIELD);
-    let entries = members.iter().filter(|(member, _)| {
-        *member != crate::ir::model::UNDECLARED_FIELD
-    });
+    let entries = members
+        .iter()
+        .filter(|(member, _)| *member != crate::ir::model::UNDECLARED_FIELD);
     let entries = entries.map(|(member, _)| {
         // The member's Rust name as the derive prints it (`r#type` as `type`).
         let name = member.to_string();

@@ -125,12 +125,17 @@ fn decode_field_body(s: &StructDef) -> TokenStream {
         quote!(#json => #module::#set(&mut self.#rust, map),)
     });
     // A subtype's tag: the struct writes it itself, so it is neither a field nor kept.
-    let tag = s.tag.as_ref().map(|(property, _)| {
-        quote!(#property => crate::runtime::fields::skip(map),)
-    });
+    let tag = s
+        .tag
+        .as_ref()
+        .map(|(property, _)| quote!(#property => crate::runtime::fields::skip(map),));
     let other = match s.undeclared {
         UndeclaredMembers::Map => {
-            let f = s.fields.iter().find(|f| f.flatten).map(|f| ident(&f.rust_name));
+            let f = s
+                .fields
+                .iter()
+                .find(|f| f.flatten)
+                .map(|f| ident(&f.rust_name));
             quote!({
                 self.#f.insert(key.to_owned(), map.next_value()?);
                 Ok(())
