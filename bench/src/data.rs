@@ -97,6 +97,24 @@ pub fn job(i: usize) -> Value {
     job
 }
 
+/// Export job `i` with three members the spec does not declare, as a server ahead of its
+/// published spec sends them: a string, a number and an object (spread among the declared
+/// members in alphabetical order, as Atlas sends them).
+pub fn job_with_undeclared(i: usize) -> Value {
+    let mut job = job(i);
+    let map = job.as_object_mut().expect("object");
+    map.insert("bytesExported".into(), json!(52_428_800 + i as u64 * 4096));
+    map.insert(
+        "exportType".into(),
+        json!(if i % 2 == 0 { "FULL" } else { "INCREMENTAL" }),
+    );
+    map.insert(
+        "targetDeployment".into(),
+        json!({ "itemName": format!("atlas-k3x9qa-{i}"), "region": "EU_WEST_1" }),
+    );
+    job
+}
+
 /// Export bucket number `i`: AWS, AZURE and GCP in turn.
 pub fn bucket(i: usize) -> Value {
     let id = oid(3, i);
@@ -160,6 +178,11 @@ pub fn buckets_path() -> String {
 /// A single-page listing of `n` export jobs.
 pub fn job_page(n: usize) -> String {
     page(&jobs_path(), 1, 1, n, job)
+}
+
+/// A single-page listing of `n` export jobs, each with three undeclared members.
+pub fn job_page_undeclared(n: usize) -> String {
+    page(&jobs_path(), 1, 1, n, job_with_undeclared)
 }
 
 /// A single-page listing of `n` export buckets, providers mixed.
@@ -251,6 +274,15 @@ pub mod baseline {
         pub state_reason: Option<StateReason>,
     }
 
+    /// `T` plus the members it does not declare, kept the way serde offers: a flattened map.
+    #[derive(Debug, Deserialize)]
+    pub struct Kept<T> {
+        #[serde(flatten)]
+        pub value: T,
+        #[serde(flatten)]
+        pub undeclared: serde_json::Map<String, serde_json::Value>,
+    }
+
     #[derive(Debug, Deserialize)]
     #[serde(tag = "cloudProvider")]
     pub enum Bucket {
@@ -337,6 +369,23 @@ mod tests {
             (10, 10, 10)
         );
         assert_eq!(base.results.len(), 30);
+    }
+
+    #[test]
+    fn undeclared_members_are_kept_on_the_generated_side_and_the_kept_baseline() {
+        let jobs = job_page_undeclared(20);
+        let gen: PaginatedApiAtlasDiskBackupExportJobView = serde_json::from_str(&jobs).unwrap();
+        let gen = gen.results.unwrap();
+        assert!(gen.iter().all(|j| j._undeclared.len() == 3));
+        assert_eq!(
+            gen[0]._undeclared.names().collect::<Vec<_>>(),
+            ["bytesExported", "exportType", "targetDeployment"]
+        );
+        let kept: baseline::Page<baseline::Kept<baseline::Job>> =
+            serde_json::from_str(&jobs).unwrap();
+        assert!(kept.results.iter().all(|j| j.undeclared.len() == 3));
+        let ignored: baseline::Page<baseline::Job> = serde_json::from_str(&jobs).unwrap();
+        assert_eq!(ignored.results.len(), 20);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //!
 //! Modules: [`types`] (bodies), [`params`] (validated path parameters), [`operations`] (request builders); with cargo feature `mock`, `mock` (a loopback mock server with a typed method per operation, for your tests). Transport, authentication, retries and errors come from the `apigen-runtime` crate; [`Error`], [`ClientBuilder`] and [`RetryPolicy`] are its types as this API uses them.
 //!
+//! Nothing received is lost: a struct keeps the members the spec does not declare in its `_undeclared` field ([`Undeclared`], raw JSON in the order received) and writes them back when serialized, so a value read, changed and sent back keeps them.
+//!
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -37,7 +39,7 @@ pub type Error = runtime::Error<ErrorBody>;
 pub type ApiFailure = runtime::ApiFailure<ErrorBody>;
 /// Why a `wait_for_*` ended without success.
 pub type WaitError<T> = runtime::WaitError<T, ErrorBody>;
-pub use runtime::{AuthErrorKind, RetryPolicy, Secret, TransportKind};
+pub use runtime::{AuthErrorKind, RetryPolicy, Secret, TransportKind, Undeclared};
 runtime::client_builder!();
 impl ClientBuilder {
     /// A builder configured from the environment: the first of `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET` (OAuth2 client credentials), `MONGODB_ATLAS_TOKEN` (a bearer token), `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY` (HTTP Digest) whose variables are all set; `MONGODB_ATLAS_BASE_URL` sets the base URL.

@@ -59,10 +59,25 @@ fn send<F: std::future::Future + Send>(future: F) -> F {
     future
 }
 
+/// A call's decoded result: as pretty `Debug` text (what the snapshots show) and serialized again
+/// (what the round-trip test compares with the body received).
+pub struct Decoded {
+    pub debug: String,
+    pub json: serde_json::Value,
+}
+
 /// The decoded value as pretty `Debug` text (what the snapshot shows), or the typed error.
 pub async fn make(client: &Client, call: &Call) -> Result<String, Error> {
-    fn show<T: std::fmt::Debug>(value: T) -> String {
-        format!("{value:#?}")
+    decode(client, call).await.map(|decoded| decoded.debug)
+}
+
+/// [`make`], with the decoded value serialized again.
+pub async fn decode(client: &Client, call: &Call) -> Result<Decoded, Error> {
+    fn show<T: std::fmt::Debug + serde::Serialize>(value: T) -> Decoded {
+        Decoded {
+            debug: format!("{value:#?}"),
+            json: serde_json::to_value(&value).expect("a decoded value serializes"),
+        }
     }
     let group = || path(call, "groupId");
     #[allow(deprecated)]

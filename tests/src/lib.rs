@@ -4,6 +4,7 @@ pub mod calls;
 pub mod doc_scan;
 pub mod hostile;
 pub mod hostile_shapes;
+pub mod lossless;
 pub mod prism;
 pub mod replay;
 pub mod schema_json;

@@ -20,7 +20,13 @@ use serde_json::{Map, Value};
 pub struct Shapes {
     api: Arc<Api>,
     keys: Arc<Vec<String>>,
+    /// Objects of structs that keep undeclared members get up to three (see [`Shapes::extended`]).
+    extras: bool,
 }
+
+/// The first character of every member [`Shapes::extended`] adds: no spec member name has it, so
+/// an added member is never a declared one.
+pub const UNDECLARED_MARK: char = '~';
 
 /// Nesting deeper than this stops adding optional members (guards recursive schemas).
 const MAX_DEPTH: u32 = 6;
@@ -61,6 +67,7 @@ impl Shapes {
         Shapes {
             api: Arc::new(api),
             keys: Arc::new(keys),
+            extras: false,
         }
     }
 
@@ -76,6 +83,15 @@ impl Shapes {
     /// When the API has no type of that name.
     pub fn valid(&self, name: &str) -> BoxedStrategy<Value> {
         self.named(name, 0)
+    }
+
+    /// [`valid`](Self::valid) JSON where every object of a struct that keeps undeclared members
+    /// also has zero to three members its schema does not declare (named `~...`, see
+    /// [`UNDECLARED_MARK`]), with arbitrary JSON values, before, between and after the declared ones.
+    pub fn extended(&self, name: &str) -> BoxedStrategy<Value> {
+        let mut with = self.clone();
+        with.extras = true;
+        with.named(name, 0)
     }
 
     /// [`valid`](Self::valid) JSON with one to three nodes replaced by [`arbitrary_json`].
@@ -206,13 +222,26 @@ impl Shapes {
             })
             .collect();
         let tag = s.tag.clone();
-        members
-            .prop_map(move |members| {
-                let mut object: Map<String, Value> = members.into_iter().flatten().collect();
+        let extras = if self.extras && s.undeclared.kept() {
+            let name = word(1, 6).prop_map(|w| format!("{UNDECLARED_MARK}{w}"));
+            let member = (any::<Index>(), name, self.arbitrary());
+            prop::collection::vec(member, 0..=3).boxed()
+        } else {
+            Just(Vec::new()).boxed()
+        };
+        (members, extras)
+            .prop_map(move |(members, extras)| {
+                let mut object: Vec<(String, Value)> = members.into_iter().flatten().collect();
                 if let Some((property, value)) = &tag {
-                    object.insert(property.clone(), Value::from(value.clone()));
+                    object.push((property.clone(), Value::from(value.clone())));
                 }
-                Value::Object(object)
+                // Anywhere among the declared members (the order is kept when serde_json has
+                // `preserve_order`, as in this workspace's tests).
+                for (at, name, value) in extras {
+                    let i = at.index(object.len() + 1);
+                    object.insert(i, (name, value));
+                }
+                Value::Object(object.into_iter().collect())
             })
             .boxed()
     }
@@ -223,8 +252,12 @@ impl Shapes {
             TypeRef::Bool => any::<bool>().prop_map(Value::from).boxed(),
             TypeRef::I32 => any::<i32>().prop_map(Value::from).boxed(),
             TypeRef::I64 => any::<i64>().prop_map(Value::from).boxed(),
-            // Multiples of 1/8 are exact in binary and in decimal: they round-trip bit for bit.
-            TypeRef::F32 | TypeRef::F64 => any::<i32>()
+            // Multiples of 1/8 are exact in binary and in decimal: they round-trip bit for bit
+            // (within 24 bits for an `f32`).
+            TypeRef::F32 => any::<i16>()
+                .prop_map(|i| Value::from(f64::from(i) / 8.0))
+                .boxed(),
+            TypeRef::F64 => any::<i32>()
                 .prop_map(|i| Value::from(f64::from(i) / 8.0))
                 .boxed(),
             TypeRef::DateTime => (0i64..4_102_444_800, 0u32..1_000_000_000)

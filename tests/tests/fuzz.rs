@@ -10,7 +10,10 @@
 //!    with one to three nodes replaced by any JSON, per type.
 //! 3. `every_value_round_trips`: 256 values per type (JSON fitting the schema, decoded): serialize then
 //!    deserialize gives the same value. Valid JSON must decode, too.
-//! 4. `arbitrary_answers_give_typed_outcomes_by_status_class`: 64 answers per operation, for four
+//! 4. `random_undeclared_members_survive_decode_and_serialize`: 256 values per type with zero to
+//!    three members its schemas do not declare in every object of a struct that keeps them: each
+//!    is written back at its place with its value (issue 23).
+//! 5. `arbitrary_answers_give_typed_outcomes_by_status_class`: 64 answers per operation, for four
 //!    operations, from the generated mock server to the real client: any status, media type and body
 //!    (random bytes, any JSON, mutated and valid JSON, valid API errors), with and without `envelope`.
 //!    A non-2xx answer is `Error::Api` with that status and the raw body kept; a 2xx answer is a value,
@@ -24,7 +27,7 @@
 //! The types are listed once below; `the_list_covers_every_generated_type` checks the list against the
 //! generator's IR, so a type a spec change adds fails here until it is listed.
 //!
-//! Cases: 23 types x (256 + 512 + 256) = 23 552 serde decodes, plus 256 HTTP exchanges.
+//! Cases: 23 types x (256 + 512 + 256 + 256) = 29 440 serde decodes, plus 256 HTTP exchanges.
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
@@ -32,7 +35,7 @@ use std::sync::OnceLock;
 
 use atlas_backup_exports::mock::{MockResponse, MockServer};
 use atlas_backup_exports::{types, Client, Error, RetryPolicy};
-use atlas_exports_tests::schema_json::Shapes;
+use atlas_exports_tests::schema_json::{Shapes, UNDECLARED_MARK};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde::de::DeserializeOwned;
@@ -47,6 +50,8 @@ struct Decoder {
     /// Decodes the bytes and checks the outcome's property (see the module docs).
     bytes: fn(&[u8]) -> Result<(), String>,
     round_trip: fn(&Value) -> Result<(), String>,
+    /// Decodes JSON with undeclared members and serializes it: how many it found written back.
+    undeclared: fn(&Value) -> Result<usize, String>,
 }
 
 macro_rules! decoders {
@@ -55,6 +60,7 @@ macro_rules! decoders {
             name: stringify!($t),
             bytes: decode_property::<types::$t>,
             round_trip: round_trip::<types::$t>,
+            undeclared: undeclared_survive::<types::$t>,
         }),*]
     };
 }
@@ -216,6 +222,48 @@ fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(
     }
 }
 
+/// Decode JSON carrying undeclared members (`~name`, see `Shapes::extended`), serialize: each of
+/// them is written back, at the same place, with the same value. Returns how many there were.
+fn undeclared_survive<T: Serialize + DeserializeOwned>(json: &Value) -> Result<usize, String> {
+    let wire = serde_json::to_vec(json).map_err(|e| e.to_string())?;
+    let value: T = serde_json::from_slice(&wire)
+        .map_err(|e| format!("JSON with undeclared members does not decode: {e}"))?;
+    let written =
+        serde_json::to_value(&value).map_err(|e| format!("the value does not serialize: {e}"))?;
+    let mut added = Vec::new();
+    undeclared_members(json, String::new(), &mut added);
+    for (pointer, expected) in &added {
+        match written.pointer(pointer) {
+            Some(found) if found == *expected => {}
+            found => return Err(format!("{pointer}: {expected} written back as {found:?}")),
+        }
+    }
+    Ok(added.len())
+}
+
+/// Every member named `~...` in `value`, by JSON pointer.
+fn undeclared_members<'v>(value: &'v Value, at: String, out: &mut Vec<(String, &'v Value)>) {
+    let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
+    match value {
+        Value::Object(members) => {
+            for (key, member) in members {
+                let pointer = format!("{at}/{}", escape(key));
+                if key.starts_with(UNDECLARED_MARK) {
+                    out.push((pointer, member));
+                } else {
+                    undeclared_members(member, pointer, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                undeclared_members(item, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn shapes() -> &'static Shapes {
     static SHAPES: OnceLock<Shapes> = OnceLock::new();
     SHAPES.get_or_init(|| {
@@ -352,6 +400,31 @@ fn every_value_round_trips() {
         "{} types x {SERDE_CASES} values round-tripped",
         decoders().len()
     );
+}
+
+/// Issue 23: members a response type does not declare, anywhere in a value, survive decode ->
+/// serialize (at their place, with their value: raw JSON of any shape).
+#[test]
+fn random_undeclared_members_survive_decode_and_serialize() {
+    let found = std::sync::atomic::AtomicUsize::new(0);
+    for decoder in decoders() {
+        check(
+            decoder.name,
+            SERDE_CASES,
+            shapes().extended(decoder.name),
+            |json| {
+                let n = (decoder.undeclared)(&json)
+                    .map_err(|e| TestCaseError::fail(format!("{e}\ninput: {json}")))?;
+                found.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                Ok(())
+            },
+        );
+    }
+    // The property was exercised: thousands of members over 23 types (half of them keep none:
+    // enums and types only sent).
+    let found = found.into_inner();
+    assert!(found > 1_000, "only {found} undeclared members generated");
+    eprintln!("{found} undeclared members written back");
 }
 
 /// What the mock server answers in one case.

@@ -75,6 +75,8 @@ good_fixture!(
     pagination_cursor,
     pagination_next_url,
     pagination_link_header,
+    undeclared_members,
+    undeclared_members_lenient,
 );
 
 bad_fixture!(

@@ -531,3 +531,57 @@ async fn client_errors_never_reach_the_server() {
     assert!(matches!(error, Error::InvalidRequest { .. }));
     assert!(server.received().is_empty());
 }
+
+/// Issue 23: a value's undeclared members travel both ways through the mock: `.respond(value)`
+/// sends them and the client keeps them; `.bodies()` decodes what the client sent with them (a
+/// label, a type both sent and received, inside a request body).
+#[tokio::test]
+async fn undeclared_members_travel_through_respond_and_bodies() {
+    use atlas_backup_exports::types::BackupLabel;
+    use serde_json::json;
+    let server = MockServer::start().await;
+    let mut job = DiskBackupExportJob {
+        id: Some(JOB.to_owned()),
+        ..DiskBackupExportJob::default()
+    };
+    job._undeclared.insert("exportType", json!("FULL"));
+    job._undeclared.insert("diffs", json!([{"field": "state"}]));
+    server
+        .on_get_backup_export(GROUP, CLUSTER, JOB)
+        .respond(job.clone());
+    let got = server
+        .client()
+        .get_backup_export(GROUP, CLUSTER, JOB)
+        .send()
+        .await
+        .expect("decodes");
+    assert_eq!(got, job);
+    assert_eq!(
+        got._undeclared.names().collect::<Vec<_>>(),
+        ["exportType", "diffs"]
+    );
+
+    let mut label = BackupLabel {
+        key: Some("team".into()),
+        ..BackupLabel::default()
+    };
+    label._undeclared.insert("source", json!("ci"));
+    let create = server
+        .on_create_backup_export(GROUP, CLUSTER)
+        .respond(job.clone());
+    server
+        .client()
+        .create_backup_export(GROUP, CLUSTER)
+        .snapshot_id("67c6866f2b9e4d1a0c3f5e21")
+        .export_bucket_id(BUCKET)
+        .custom_data([label.clone()])
+        .send()
+        .await
+        .expect("created");
+    let sent = create.bodies();
+    assert_eq!(sent[0].custom_data.as_deref(), Some(&[label][..]));
+    assert_eq!(
+        create.calls()[0].json::<serde_json::Value>().unwrap()["customData"][0]["source"],
+        "ci"
+    );
+}

@@ -144,6 +144,7 @@ fn no_runtime_internals_are_public() {
         "runtime::RetryPolicy",
         "runtime::Secret",
         "runtime::TransportKind",
+        "runtime::Undeclared",
         "runtime::Method",
         "runtime::mock::Expectation",
         "runtime::mock::MockResponse",

@@ -48,6 +48,7 @@ async fn body_members_are_assembled_into_the_exact_json() {
         .custom_data([BackupLabel {
             key: Some("team".into()),
             value: Some("payments".into()),
+            ..BackupLabel::default()
         }])
         .send()
         .await

@@ -22,6 +22,17 @@ fn known_variant_with_the_tag_first_last_or_between() {
         match serde_json::from_str::<Bucket>(&text).unwrap() {
             Bucket::Azure(azure) => {
                 assert_eq!(azure.id.as_deref(), Some(ID), "{text}");
+                // Before or after the tag, an undeclared member is kept; the tag is not.
+                assert_eq!(
+                    azure._undeclared.iter().collect::<Vec<_>>(),
+                    [("other", &json!([1]))],
+                    "{text}"
+                );
+                let back = serde_json::to_value(Bucket::Azure(azure.clone())).unwrap();
+                assert_eq!(
+                    back,
+                    serde_json::from_str::<serde_json::Value>(&text).unwrap()
+                );
                 assert_eq!(
                     azure.tenant_id.map(|t| t.to_string()).as_deref(),
                     Some(TENANT)
@@ -79,7 +90,8 @@ fn string_enums_keep_unknown_values() {
 
 /// Request bodies (structs with required members) decode as serde_derive decoded them: what they
 /// encode decodes back equal, a missing required member is serde's "missing field" error naming it,
-/// `null` for one is a type error, unknown members (the tag of a variant included) are ignored.
+/// `null` for one is a type error, unknown members (the tag of a variant included) are ignored: a
+/// type only ever sent keeps no undeclared members (nothing on the client's side decodes it).
 #[test]
 fn request_bodies_with_required_members_decode_like_serde_derive() {
     use atlas_backup_exports::types::{BackupLabel, DiskBackupExportJobRequest as Job};
@@ -87,6 +99,7 @@ fn request_bodies_with_required_members_decode_like_serde_derive() {
     job.custom_data = Some(vec![BackupLabel {
         key: Some("k".into()),
         value: Some("v".into()),
+        ..BackupLabel::default()
     }]);
     let encoded = serde_json::to_value(&job).expect("encodes");
     assert_eq!(

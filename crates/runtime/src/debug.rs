@@ -19,6 +19,24 @@ pub fn debug_struct(
     out.finish()
 }
 
+/// [`debug_struct`] for a struct that keeps undeclared members: they are shown last, as
+/// `_undeclared: {..}`, only when there are any (so a value without them prints as the derive's).
+pub fn debug_struct_kept(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    members: &[(&str, &dyn fmt::Debug)],
+    undeclared: &crate::Undeclared,
+) -> fmt::Result {
+    let mut out = f.debug_struct(name);
+    for (member, value) in members {
+        out.field(member, value);
+    }
+    if !undeclared.is_empty() {
+        out.field("_undeclared", undeclared);
+    }
+    out.finish()
+}
+
 /// What `Debug` prints for a member holding a secret (schema `format: password`): `[redacted]`, as
 /// for [`crate::Secret`].
 pub struct Redacted;
@@ -92,6 +110,23 @@ mod tests {
         );
         login.token = None;
         assert!(format!("{login:#?}").contains("token: None"));
+    }
+
+    #[test]
+    fn undeclared_members_shown_only_when_present() {
+        struct Kept(u8, crate::Undeclared);
+        impl fmt::Debug for Kept {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                debug_struct_kept(f, "Kept", &[("n", &self.0)], &self.1)
+            }
+        }
+        let mut kept = Kept(1, crate::Undeclared::new());
+        assert_eq!(format!("{kept:?}"), "Kept { n: 1 }");
+        kept.1.insert("x", serde_json::json!(2));
+        assert_eq!(
+            format!("{kept:?}"),
+            r#"Kept { n: 1, _undeclared: {"x": Number(2)} }"#
+        );
     }
 
     #[test]

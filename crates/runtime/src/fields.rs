@@ -3,7 +3,8 @@
 //!
 //! This replaces `#[derive(serde::Deserialize)]`. On the whole Atlas API (700 types) the derive's
 //! expansion was most of the crate's compile time and memory; the behaviour is the same for JSON
-//! objects: unknown members are ignored, `null` and missing optional members are `None`. A struct with
+//! objects (`null` and missing optional members are `None`), except that a member the struct does
+//! not declare is kept ([`keep`], into its [`Undeclared`]) rather than ignored. A struct with
 //! required members is decoded into a companion with every member optional ([`set_required`] for
 //! the required ones: `null` is an error), then checked with [`required`] (a missing one is serde's
 //! "missing field" error).
@@ -14,13 +15,16 @@ use std::marker::PhantomData;
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use crate::Undeclared;
+
 /// A struct decoded member by member from a JSON object, starting from `Default`.
 pub trait DecodeFields: Default {
     /// The type's name, for error messages.
     const NAME: &'static str;
 
-    /// Decodes the value of member `key` from `map` into the matching field; an unknown member's
-    /// value is skipped with [`skip`] (or kept, for a struct with `additionalProperties`).
+    /// Decodes the value of member `key` from `map` into the matching field; an undeclared
+    /// member's value is kept with [`keep`] (or in the typed `additionalProperties` map, or
+    /// refused with [`reject`]).
     fn decode_field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -31,6 +35,57 @@ pub trait DecodeFields: Default {
 /// Skips the value of a member the struct does not know.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// The value of a member the struct does not declare, kept in `slot` as raw JSON (see
+/// [`Undeclared`]): what a generated `decode_field` does with any other member.
+pub fn keep<'de, A: MapAccess<'de>>(
+    slot: &mut Undeclared,
+    key: &str,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let value: serde_json::Value = map.next_value()?;
+    slot.insert(key, value);
+    Ok(())
+}
+
+/// [`keep`] for a struct whose schema forbids undeclared members (`additionalProperties: false`)
+/// but whose responses are read leniently: the member is kept, and reported once per type as a
+/// `tracing` warning (its name and the type's; never its value).
+pub fn keep_reported<'de, A: MapAccess<'de>>(
+    slot: &mut Undeclared,
+    type_name: &'static str,
+    key: &str,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    report_forbidden(type_name, key);
+    keep(slot, key, map)
+}
+
+/// Warns once per type (a set of the type names seen, bounded by the crate's types).
+fn report_forbidden(type_name: &'static str, key: &str) {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static REPORTED: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let first = REPORTED
+        .get_or_init(Default::default)
+        .lock()
+        .is_ok_and(|mut seen| seen.insert(type_name));
+    if first {
+        tracing::warn!(
+            type_name,
+            member = key,
+            "a member the spec forbids (additionalProperties: false) was received: kept in \
+             `_undeclared` (reported once per type)"
+        );
+    }
+}
+
+/// A member the struct does not declare where its schema forbids any (`additionalProperties:
+/// false`, responses read strictly): serde's "unknown field" error, naming the member and the
+/// `expected` ones.
+pub fn reject<E: serde::de::Error>(key: &str, expected: &'static [&'static str]) -> Result<(), E> {
+    Err(E::unknown_field(key, expected))
 }
 
 /// `Deserialize::deserialize` for a [`DecodeFields`] struct.
@@ -250,6 +305,134 @@ mod tests {
         assert!(err.to_string().contains("invalid type"), "{err}");
         let err = serde_json::from_str::<Thing>("[1]").unwrap_err();
         assert!(err.to_string().contains("a JSON object (Thing)"), "{err}");
+    }
+
+    /// A struct as generated for a schema without `additionalProperties`: the rest is kept.
+    #[derive(Debug, Default, PartialEq)]
+    struct Open {
+        id: Option<String>,
+        rest: Undeclared,
+    }
+
+    impl DecodeFields for Open {
+        const NAME: &'static str = "Open";
+        fn decode_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key {
+                "id" => set(&mut self.id, map),
+                _ => keep(&mut self.rest, key, map),
+            }
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Open {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_fields(deserializer)
+        }
+    }
+
+    #[test]
+    fn undeclared_members_kept_in_order_as_raw_json() {
+        let json = r#"{"z":{"a":[1,2.5,"x\"y",null]},"id":"i","a":18446744073709551615,"m":-1}"#;
+        let open: Open = serde_json::from_str(json).unwrap();
+        assert_eq!(open.id.as_deref(), Some("i"));
+        assert_eq!(open.rest.names().collect::<Vec<_>>(), ["z", "a", "m"]);
+        assert_eq!(open.rest.get("z").unwrap()["a"][2], "x\"y");
+        assert_eq!(open.rest.get("a").unwrap().as_u64(), Some(u64::MAX));
+        // From a `Value`, in the `Value`'s own order (sorted without `preserve_order`).
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        let from_value: Open = serde_json::from_value(value).unwrap();
+        assert_eq!(from_value, open);
+        let none: Open = serde_json::from_str(r#"{"id":"i"}"#).unwrap();
+        assert!(none.rest.is_empty());
+    }
+
+    #[test]
+    fn forbidden_members_are_refused_or_kept_and_reported_once() {
+        #[derive(Default)]
+        struct Closed;
+        impl DecodeFields for Closed {
+            const NAME: &'static str = "Closed";
+            fn decode_field<'de, A: MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key {
+                    "id" => skip(map),
+                    _ => reject(key, &["id"]),
+                }
+            }
+        }
+        let err = decode_fields::<_, Closed>(&mut serde_json::Deserializer::from_str(
+            r#"{"id":1,"extra":2}"#,
+        ))
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "unknown field `extra`, expected `id` at line 1 column 15"
+        );
+
+        #[derive(Default)]
+        struct Lenient(Undeclared);
+        impl DecodeFields for Lenient {
+            const NAME: &'static str = "LenientReportedOnce";
+            fn decode_field<'de, A: MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                keep_reported(&mut self.0, Self::NAME, key, map)
+            }
+        }
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let subscriber = Events(seen.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            for _ in 0..3 {
+                let kept = decode_fields::<_, Lenient>(&mut serde_json::Deserializer::from_str(
+                    r#"{"secretish":"value-not-logged","b":2}"#,
+                ))
+                .unwrap();
+                assert_eq!(kept.0.len(), 2);
+            }
+        });
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0].contains("LenientReportedOnce") && seen[0].contains("secretish"));
+        assert!(!seen[0].contains("value-not-logged"), "{seen:?}");
+    }
+
+    /// Every event's fields as one line of text.
+    struct Events(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+    struct Line(String);
+
+    impl tracing::field::Visit for Line {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+            self.0.push_str(&format!("{}={value:?} ", field.name()));
+        }
+    }
+
+    impl tracing::Subscriber for Events {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            let mut line = Line(String::new());
+            event.record(&mut line);
+            self.0.lock().unwrap().push(line.0);
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
     }
 
     #[derive(Debug, PartialEq)]

@@ -3,7 +3,7 @@
 //! `mock`) a loopback mock server.
 //!
 //! A generated crate depends on this one by exact version, re-exports only its user-facing types
-//! (`Error`, `RetryPolicy`, `Secret`, `WaitError`) and declares its own `ClientBuilder`
+//! (`Error`, `RetryPolicy`, `Secret`, `Undeclared`, `WaitError`) and declares its own `ClientBuilder`
 //! ([`client_builder!`]) with one credential method per security scheme of its spec. Everything
 //! else here (`Request`, `Operation`, `fields`, `validate`, …) is the contract with generated code,
 //! described in `CONTRACT.md`: the compiler checks it, since generated code is compiled against
@@ -41,6 +41,7 @@ mod secret;
 pub mod ser;
 mod simple_pattern;
 pub mod tagged;
+mod undeclared;
 pub mod validate;
 mod waiter;
 pub mod webhook;
@@ -52,7 +53,7 @@ pub use body::{FilePart, Multipart};
 pub use builder::ClientBuilder;
 pub use call::Call;
 pub use client::ClientCore;
-pub use debug::{debug_struct, redact_option, Redacted};
+pub use debug::{debug_struct, debug_struct_kept, redact_option, Redacted};
 pub use decode::decode_slice;
 pub use error::{ApiFailure, AuthErrorKind, Error, ErrorFields, TransportKind, Undecoded};
 pub use futures_util::stream::Stream;
@@ -67,6 +68,7 @@ pub use reqwest;
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use undeclared::{Iter as UndeclaredIter, Undeclared};
 pub use validate::Pattern;
 pub use waiter::{
     wait, PollFuture, Progress, WaitConfig, WaitError, WaitState, DEFAULT_WAIT_TIMEOUT,

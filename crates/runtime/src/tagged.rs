@@ -176,7 +176,7 @@ impl<'de, T: TaggedEnum> Visitor<'de> for TaggedVisitor<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fields::{decode_fields, skip, DecodeFields};
+    use crate::fields::{decode_fields, keep, skip, DecodeFields};
     use serde_json::json;
 
     #[derive(Debug, Default, PartialEq)]
@@ -184,6 +184,7 @@ mod tests {
         id: Option<String>,
         region: Option<String>,
         private: Option<bool>,
+        rest: crate::Undeclared,
     }
 
     impl DecodeFields for Aws {
@@ -197,7 +198,9 @@ mod tests {
                 "_id" => self.id = map.next_value()?,
                 "region" => self.region = map.next_value()?,
                 "private" => self.private = map.next_value()?,
-                _ => skip(map)?,
+                // The tag: written by the variant itself, not kept.
+                "cloud" => skip(map)?,
+                _ => keep(&mut self.rest, key, map)?,
             }
             Ok(())
         }
@@ -253,6 +256,7 @@ mod tests {
             id: Some("a\"b".into()),
             region: Some("eu".into()),
             private: Some(true),
+            rest: [("x", json!([1, {"y": null}]))].into_iter().collect(),
         })
     }
 
@@ -274,6 +278,18 @@ mod tests {
         }
         let gcp: Bucket = serde_json::from_str(r#"{"roleId":7,"cloud":"GCP"}"#).unwrap();
         assert_eq!(gcp, Bucket::Gcp(Gcp { role_id: 7 }));
+    }
+
+    /// Undeclared members before and after the tag reach the variant, in the order received.
+    #[test]
+    fn undeclared_members_around_the_tag_are_kept_in_order() {
+        let json = r#"{"b":1,"_id":"i","a":{"k":[true]},"cloud":"AWS","c":"after","region":"eu"}"#;
+        let Bucket::Aws(aws) = serde_json::from_str::<Bucket>(json).unwrap() else {
+            panic!("AWS variant expected");
+        };
+        assert_eq!(aws.rest.names().collect::<Vec<_>>(), ["b", "a", "c"]);
+        assert_eq!(aws.rest.get("a"), Some(&json!({"k": [true]})));
+        assert_eq!(aws.id.as_deref(), Some("i"));
     }
 
     #[test]

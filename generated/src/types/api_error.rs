@@ -2,7 +2,7 @@
 
 /// Body of every error response. `error` repeats the HTTP status and `errorCode` is a stable machine-readable code (such as `RESOURCE_NOT_FOUND` or `RATE_LIMITED`); `detail` and `reason` are for humans.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct ApiError {
     /// Field-level details of a rejected request.
@@ -21,11 +21,13 @@ pub struct ApiError {
     pub parameters: Option<Vec<serde_json::Value>>,
     /// Standard reason phrase for the status, e.g. `Not Found`. May be null.
     pub reason: Option<String>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for ApiError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "ApiError",
             &[
@@ -36,6 +38,7 @@ impl std::fmt::Debug for ApiError {
                 ("parameters", &self.parameters),
                 ("reason", &self.reason),
             ],
+            &self._undeclared,
         )
     }
 }
@@ -52,7 +55,12 @@ impl serde::Serialize for ApiError {
                 self.reason.is_some(),
             ],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "ApiError", len);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "ApiError",
+            len,
+            &self._undeclared,
+        );
         out.opt("badRequestDetail", &self.bad_request_detail);
         out.opt("detail", &self.detail);
         out.opt("error", &self.error);
@@ -79,7 +87,7 @@ impl crate::runtime::fields::DecodeFields for ApiError {
             "errorCode" => crate::runtime::fields::set(&mut self.error_code, map),
             "parameters" => crate::runtime::fields::set(&mut self.parameters, map),
             "reason" => crate::runtime::fields::set(&mut self.reason, map),
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

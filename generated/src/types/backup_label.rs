@@ -2,21 +2,24 @@
 
 /// One custom key/value pair. Atlas copies these pairs into the metadata file it uploads to the bucket once the export finishes.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct BackupLabel {
     /// Name of the entry.
     pub key: Option<String>,
     /// Value of the entry.
     pub value: Option<String>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for BackupLabel {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "BackupLabel",
             &[("key", &self.key), ("value", &self.value)],
+            &self._undeclared,
         )
     }
 }
@@ -26,7 +29,12 @@ impl serde::Serialize for BackupLabel {
             0usize,
             &[self.key.is_some(), self.value.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "BackupLabel", len);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "BackupLabel",
+            len,
+            &self._undeclared,
+        );
         out.opt("key", &self.key);
         out.opt("value", &self.value);
         out.end()
@@ -43,7 +51,7 @@ impl crate::runtime::fields::DecodeFields for BackupLabel {
         match key {
             "key" => crate::runtime::fields::set(&mut self.key, map),
             "value" => crate::runtime::fields::set(&mut self.value, map),
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

@@ -2,25 +2,33 @@
 
 /// Field-level details of a rejected request.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct BadRequestDetail {
     /// One entry per request element that failed validation.
     pub fields: Option<Vec<crate::types::FieldViolation>>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for BadRequestDetail {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(f, "BadRequestDetail", &[("fields", &self.fields)])
+        crate::runtime::debug_struct_kept(
+            f,
+            "BadRequestDetail",
+            &[("fields", &self.fields)],
+            &self._undeclared,
+        )
     }
 }
 impl serde::Serialize for BadRequestDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = crate::runtime::ser::present(0usize, &[self.fields.is_some()]);
-        let mut out = crate::runtime::ser::Struct::new(
+        let mut out = crate::runtime::ser::Struct::keeping(
             serializer,
             "BadRequestDetail",
             len,
+            &self._undeclared,
         );
         out.opt("fields", &self.fields);
         out.end()
@@ -36,7 +44,7 @@ impl crate::runtime::fields::DecodeFields for BadRequestDetail {
     ) -> Result<(), A::Error> {
         match key {
             "fields" => crate::runtime::fields::set(&mut self.fields, map),
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 /// A snapshot export job: Atlas copying one Cloud Backup snapshot into an export bucket. Jobs are asynchronous; poll until `state` is final.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupExportJob {
     /// Per-shard sub-jobs. Present only for sharded clusters: the export of each shard's replica set has its own id.
@@ -39,11 +39,13 @@ pub struct DiskBackupExportJob {
     pub state: Option<crate::types::DiskBackupExportJobState>,
     /// Why a job is in its current state; set when `state` is `Failed`.
     pub state_reason: Option<crate::types::StateReason>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for DiskBackupExportJob {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "DiskBackupExportJob",
             &[
@@ -60,6 +62,7 @@ impl std::fmt::Debug for DiskBackupExportJob {
                 ("state", &self.state),
                 ("state_reason", &self.state_reason),
             ],
+            &self._undeclared,
         )
     }
 }
@@ -82,10 +85,11 @@ impl serde::Serialize for DiskBackupExportJob {
                 self.state_reason.is_some(),
             ],
         );
-        let mut out = crate::runtime::ser::Struct::new(
+        let mut out = crate::runtime::ser::Struct::keeping(
             serializer,
             "DiskBackupExportJob",
             len,
+            &self._undeclared,
         );
         out.opt("components", &self.components);
         out.opt("createdAt", &self.created_at);
@@ -125,7 +129,7 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
             "snapshotId" => crate::runtime::fields::set(&mut self.snapshot_id, map),
             "state" => crate::runtime::fields::set(&mut self.state, map),
             "stateReason" => crate::runtime::fields::set(&mut self.state_reason, map),
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

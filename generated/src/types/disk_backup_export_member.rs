@@ -2,7 +2,7 @@
 
 /// The export of one shard's replica set within a sharded-cluster export job.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupExportMember {
     /// Id of this shard's export (24 hex characters).
@@ -11,17 +11,20 @@ pub struct DiskBackupExportMember {
     pub export_id: Option<String>,
     /// Name of the shard's replica set, e.g. `atlas-abc123-shard-0`.
     pub replica_set_name: Option<String>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for DiskBackupExportMember {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "DiskBackupExportMember",
             &[
                 ("export_id", &self.export_id),
                 ("replica_set_name", &self.replica_set_name),
             ],
+            &self._undeclared,
         )
     }
 }
@@ -31,10 +34,11 @@ impl serde::Serialize for DiskBackupExportMember {
             0usize,
             &[self.export_id.is_some(), self.replica_set_name.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(
+        let mut out = crate::runtime::ser::Struct::keeping(
             serializer,
             "DiskBackupExportMember",
             len,
+            &self._undeclared,
         );
         out.opt("exportId", &self.export_id);
         out.opt("replicaSetName", &self.replica_set_name);
@@ -54,7 +58,7 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportMember {
             "replicaSetName" => {
                 crate::runtime::fields::set(&mut self.replica_set_name, map)
             }
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

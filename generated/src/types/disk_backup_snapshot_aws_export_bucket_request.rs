@@ -86,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketRequest {
                             map,
                         )
                     }
+                    "cloudProvider" => crate::runtime::fields::skip(map),
                     _ => crate::runtime::fields::skip(map),
                 }
             }

@@ -4,7 +4,7 @@
 ///
 /// Serialized with `"cloudProvider": "AWS"`.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
@@ -31,11 +31,13 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     pub region: Option<String>,
     /// Whether exports to this bucket must go over AWS PrivateLink.
     pub require_private_networking: Option<bool>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for DiskBackupSnapshotAwsExportBucketResponse {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "DiskBackupSnapshotAwsExportBucketResponse",
             &[
@@ -46,6 +48,7 @@ impl std::fmt::Debug for DiskBackupSnapshotAwsExportBucketResponse {
                 ("region", &self.region),
                 ("require_private_networking", &self.require_private_networking),
             ],
+            &self._undeclared,
         )
     }
 }
@@ -62,7 +65,12 @@ impl serde::Serialize for DiskBackupSnapshotAwsExportBucketResponse {
                 self.require_private_networking.is_some(),
             ],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "AWS", len);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "AWS",
+            len,
+            &self._undeclared,
+        );
         out.field("cloudProvider", "AWS");
         out.opt("_id", &self.id);
         out.opt("bucketName", &self.bucket_name);
@@ -90,7 +98,8 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAwsExportBucketR
             "requirePrivateNetworking" => {
                 crate::runtime::fields::set(&mut self.require_private_networking, map)
             }
-            _ => crate::runtime::fields::skip(map),
+            "cloudProvider" => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

@@ -98,6 +98,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketRequest
                         crate::runtime::fields::set_required(&mut self.service_url, map)
                     }
                     "tenantId" => crate::runtime::fields::set(&mut self.tenant_id, map),
+                    "cloudProvider" => crate::runtime::fields::skip(map),
                     _ => crate::runtime::fields::skip(map),
                 }
             }

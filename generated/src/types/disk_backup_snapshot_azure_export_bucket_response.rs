@@ -4,7 +4,7 @@
 ///
 /// Serialized with `"cloudProvider": "AZURE"`.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAzureExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
@@ -37,11 +37,13 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
     pub tenant_id: Option<uuid::Uuid>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for DiskBackupSnapshotAzureExportBucketResponse {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "DiskBackupSnapshotAzureExportBucketResponse",
             &[
@@ -52,6 +54,7 @@ impl std::fmt::Debug for DiskBackupSnapshotAzureExportBucketResponse {
                 ("service_url", &self.service_url),
                 ("tenant_id", &self.tenant_id),
             ],
+            &self._undeclared,
         )
     }
 }
@@ -68,7 +71,12 @@ impl serde::Serialize for DiskBackupSnapshotAzureExportBucketResponse {
                 self.tenant_id.is_some(),
             ],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "AZURE", len);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "AZURE",
+            len,
+            &self._undeclared,
+        );
         out.field("cloudProvider", "AZURE");
         out.opt("_id", &self.id);
         out.opt("bucketName", &self.bucket_name);
@@ -95,7 +103,8 @@ for DiskBackupSnapshotAzureExportBucketResponse {
             "roleId" => crate::runtime::fields::set(&mut self.role_id, map),
             "serviceUrl" => crate::runtime::fields::set(&mut self.service_url, map),
             "tenantId" => crate::runtime::fields::set(&mut self.tenant_id, map),
-            _ => crate::runtime::fields::skip(map),
+            "cloudProvider" => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

@@ -68,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketRequest {
                     "roleId" => {
                         crate::runtime::fields::set_required(&mut self.role_id, map)
                     }
+                    "cloudProvider" => crate::runtime::fields::skip(map),
                     _ => crate::runtime::fields::skip(map),
                 }
             }

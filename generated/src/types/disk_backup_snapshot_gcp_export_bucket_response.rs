@@ -4,7 +4,7 @@
 ///
 /// Serialized with `"cloudProvider": "GCP"`.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotGcpExportBucketResponse {
     /// Id of the export bucket (24 hex characters).
@@ -27,11 +27,13 @@ pub struct DiskBackupSnapshotGcpExportBucketResponse {
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
     pub role_id: Option<String>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for DiskBackupSnapshotGcpExportBucketResponse {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "DiskBackupSnapshotGcpExportBucketResponse",
             &[
@@ -40,6 +42,7 @@ impl std::fmt::Debug for DiskBackupSnapshotGcpExportBucketResponse {
                 ("links", &self.links),
                 ("role_id", &self.role_id),
             ],
+            &self._undeclared,
         )
     }
 }
@@ -54,7 +57,12 @@ impl serde::Serialize for DiskBackupSnapshotGcpExportBucketResponse {
                 self.role_id.is_some(),
             ],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "GCP", len);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "GCP",
+            len,
+            &self._undeclared,
+        );
         out.field("cloudProvider", "GCP");
         out.opt("_id", &self.id);
         out.opt("bucketName", &self.bucket_name);
@@ -76,7 +84,8 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotGcpExportBucketR
             "bucketName" => crate::runtime::fields::set(&mut self.bucket_name, map),
             "links" => crate::runtime::fields::set(&mut self.links, map),
             "roleId" => crate::runtime::fields::set(&mut self.role_id, map),
-            _ => crate::runtime::fields::skip(map),
+            "cloudProvider" => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

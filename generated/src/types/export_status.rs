@@ -2,24 +2,27 @@
 
 /// Progress of an export job, counted in collections.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct ExportStatus {
     /// Collections exported so far.
     pub exported_collections: Option<i32>,
     /// Collections the job exports in total.
     pub total_collections: Option<i32>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for ExportStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "ExportStatus",
             &[
                 ("exported_collections", &self.exported_collections),
                 ("total_collections", &self.total_collections),
             ],
+            &self._undeclared,
         )
     }
 }
@@ -29,7 +32,12 @@ impl serde::Serialize for ExportStatus {
             0usize,
             &[self.exported_collections.is_some(), self.total_collections.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "ExportStatus", len);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "ExportStatus",
+            len,
+            &self._undeclared,
+        );
         out.opt("exportedCollections", &self.exported_collections);
         out.opt("totalCollections", &self.total_collections);
         out.end()
@@ -50,7 +58,7 @@ impl crate::runtime::fields::DecodeFields for ExportStatus {
             "totalCollections" => {
                 crate::runtime::fields::set(&mut self.total_collections, map)
             }
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

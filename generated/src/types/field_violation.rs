@@ -2,7 +2,7 @@
 
 /// One rejected element of a request.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct FieldViolation {
     /// Why the element was rejected.
@@ -13,14 +13,17 @@ pub struct FieldViolation {
     ///
     /// Required by the spec, but `Option` because real responses may omit it.
     pub field: Option<String>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for FieldViolation {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "FieldViolation",
             &[("description", &self.description), ("field", &self.field)],
+            &self._undeclared,
         )
     }
 }
@@ -30,10 +33,11 @@ impl serde::Serialize for FieldViolation {
             0usize,
             &[self.description.is_some(), self.field.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(
+        let mut out = crate::runtime::ser::Struct::keeping(
             serializer,
             "FieldViolation",
             len,
+            &self._undeclared,
         );
         out.opt("description", &self.description);
         out.opt("field", &self.field);
@@ -51,7 +55,7 @@ impl crate::runtime::fields::DecodeFields for FieldViolation {
         match key {
             "description" => crate::runtime::fields::set(&mut self.description, map),
             "field" => crate::runtime::fields::set(&mut self.field, map),
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

@@ -2,21 +2,24 @@
 
 /// A hypermedia link to a related API resource.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct Link {
     /// Absolute URL of the linked resource, normally under `https://cloud.mongodb.com/api/atlas`.
     pub href: Option<String>,
     /// How the linked resource relates to this one, e.g. `self`, `next` or `previous`.
     pub rel: Option<String>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for Link {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "Link",
             &[("href", &self.href), ("rel", &self.rel)],
+            &self._undeclared,
         )
     }
 }
@@ -26,7 +29,12 @@ impl serde::Serialize for Link {
             0usize,
             &[self.href.is_some(), self.rel.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "Link", len);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "Link",
+            len,
+            &self._undeclared,
+        );
         out.opt("href", &self.href);
         out.opt("rel", &self.rel);
         out.end()
@@ -43,7 +51,7 @@ impl crate::runtime::fields::DecodeFields for Link {
         match key {
             "href" => crate::runtime::fields::set(&mut self.href, map),
             "rel" => crate::runtime::fields::set(&mut self.rel, map),
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

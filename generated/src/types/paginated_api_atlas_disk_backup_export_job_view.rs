@@ -2,7 +2,7 @@
 
 /// One page of snapshot export jobs.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct PaginatedApiAtlasDiskBackupExportJobView {
     /// Links to this page and, where they exist, the previous and next pages.
@@ -15,11 +15,13 @@ pub struct PaginatedApiAtlasDiskBackupExportJobView {
     ///
     /// Constraints (documented, not enforced when decoding): minimum 0.
     pub total_count: Option<i64>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for PaginatedApiAtlasDiskBackupExportJobView {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "PaginatedApiAtlasDiskBackupExportJobView",
             &[
@@ -27,6 +29,7 @@ impl std::fmt::Debug for PaginatedApiAtlasDiskBackupExportJobView {
                 ("results", &self.results),
                 ("total_count", &self.total_count),
             ],
+            &self._undeclared,
         )
     }
 }
@@ -36,10 +39,11 @@ impl serde::Serialize for PaginatedApiAtlasDiskBackupExportJobView {
             0usize,
             &[self.links.is_some(), self.results.is_some(), self.total_count.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(
+        let mut out = crate::runtime::ser::Struct::keeping(
             serializer,
             "PaginatedApiAtlasDiskBackupExportJobView",
             len,
+            &self._undeclared,
         );
         out.opt("links", &self.links);
         out.opt("results", &self.results);
@@ -59,7 +63,7 @@ impl crate::runtime::fields::DecodeFields for PaginatedApiAtlasDiskBackupExportJ
             "links" => crate::runtime::fields::set(&mut self.links, map),
             "results" => crate::runtime::fields::set(&mut self.results, map),
             "totalCount" => crate::runtime::fields::set(&mut self.total_count, map),
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

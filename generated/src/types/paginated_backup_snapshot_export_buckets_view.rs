@@ -2,7 +2,7 @@
 
 /// One page of export buckets of any provider, 2024-05-30 version.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct PaginatedBackupSnapshotExportBucketsView {
     /// Links to this page and, where they exist, the previous and next pages.
@@ -15,11 +15,13 @@ pub struct PaginatedBackupSnapshotExportBucketsView {
     ///
     /// Constraints (documented, not enforced when decoding): minimum 0.
     pub total_count: Option<i64>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for PaginatedBackupSnapshotExportBucketsView {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "PaginatedBackupSnapshotExportBucketsView",
             &[
@@ -27,6 +29,7 @@ impl std::fmt::Debug for PaginatedBackupSnapshotExportBucketsView {
                 ("results", &self.results),
                 ("total_count", &self.total_count),
             ],
+            &self._undeclared,
         )
     }
 }
@@ -36,10 +39,11 @@ impl serde::Serialize for PaginatedBackupSnapshotExportBucketsView {
             0usize,
             &[self.links.is_some(), self.results.is_some(), self.total_count.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(
+        let mut out = crate::runtime::ser::Struct::keeping(
             serializer,
             "PaginatedBackupSnapshotExportBucketsView",
             len,
+            &self._undeclared,
         );
         out.opt("links", &self.links);
         out.opt("results", &self.results);
@@ -59,7 +63,7 @@ impl crate::runtime::fields::DecodeFields for PaginatedBackupSnapshotExportBucke
             "links" => crate::runtime::fields::set(&mut self.links, map),
             "results" => crate::runtime::fields::set(&mut self.results, map),
             "totalCount" => crate::runtime::fields::set(&mut self.total_count, map),
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

@@ -2,21 +2,24 @@
 
 /// Why a job is in its current state; set when `state` is `Failed`.
 ///
-/// Decoded from responses: every field is optional, unknown fields are ignored.
+/// Decoded from responses: every field is optional. Members the spec does not declare are kept in `_undeclared` and written back.
 #[derive(Clone, PartialEq, Default)]
 pub struct StateReason {
     /// Machine-readable code for the failure.
     pub error_code: Option<String>,
     /// Human-readable explanation of the failure.
     pub message: Option<String>,
+    /// Members the spec does not declare, as received (raw JSON, in order): written back when this value is serialized, so reading a value, changing a field and sending it back keeps them. Empty (no allocation) when there are none.
+    pub _undeclared: crate::Undeclared,
 }
 impl std::fmt::Debug for StateReason {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::runtime::debug_struct(
+        crate::runtime::debug_struct_kept(
             f,
             "StateReason",
             &[("error_code", &self.error_code), ("message", &self.message)],
+            &self._undeclared,
         )
     }
 }
@@ -26,7 +29,12 @@ impl serde::Serialize for StateReason {
             0usize,
             &[self.error_code.is_some(), self.message.is_some()],
         );
-        let mut out = crate::runtime::ser::Struct::new(serializer, "StateReason", len);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "StateReason",
+            len,
+            &self._undeclared,
+        );
         out.opt("errorCode", &self.error_code);
         out.opt("message", &self.message);
         out.end()
@@ -43,7 +51,7 @@ impl crate::runtime::fields::DecodeFields for StateReason {
         match key {
             "errorCode" => crate::runtime::fields::set(&mut self.error_code, map),
             "message" => crate::runtime::fields::set(&mut self.message, map),
-            _ => crate::runtime::fields::skip(map),
+            _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }

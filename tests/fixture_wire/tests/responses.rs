@@ -9,6 +9,7 @@ async fn default_only_operation_decodes_a_success() {
     let server = MockServer::start().await;
     server.on_get_status().respond(Status {
         state: Some("up".into()),
+        ..Status::default()
     });
     let got = server.client().get_status().send().await.unwrap();
     assert_eq!(got.state.as_deref(), Some("up"));

@@ -8,6 +8,7 @@ use fixture_webhooks::webhooks::{
     HeaderMap, OrderShippedDelivery, OrderShippedHeaders, RefundDelivery, Webhook,
     WebhookErrorKind, WebhookLimits,
 };
+use fixture_webhooks::Undeclared;
 
 const SHIPPED: &[u8] = br#"{"orderId":"o-1","items":[{"sku":"A","quantity":2}],"carrier":"post"}"#;
 
@@ -45,8 +46,10 @@ fn a_good_delivery_decodes_to_the_expected_value() {
             items: vec![ShipmentItemsItem {
                 sku: "A".into(),
                 quantity: 2,
+                _undeclared: Undeclared::new(),
             }],
             carrier: Some("post".into()),
+            _undeclared: Undeclared::new(),
         },
     };
     assert_eq!(delivery, expected);
@@ -55,6 +58,24 @@ fn a_good_delivery_decodes_to_the_expected_value() {
     assert_eq!(any, Webhook::OrderShipped(Box::new(expected)));
     assert_eq!(any.name(), OrderShippedDelivery::NAME);
     assert_eq!(Webhook::NAMES, ["order-shipped", "refund"]);
+}
+
+/// A delivery's payload keeps the members the document does not declare (issue 23).
+#[test]
+fn a_payload_keeps_members_the_document_does_not_declare() {
+    let body = br#"{"orderId":"o-1","items":[{"sku":"A","quantity":2,"lot":"L7"}],"trackingUrl":"https://t.example/1"}"#;
+    let delivery = OrderShippedDelivery::decode(&shipped_headers(), body).unwrap();
+    let kept: Vec<&str> = delivery.payload._undeclared.names().collect();
+    assert_eq!(kept, ["trackingUrl"]);
+    assert_eq!(
+        delivery.payload.items[0]._undeclared.get("lot"),
+        Some(&serde_json::json!("L7"))
+    );
+    let written = serde_json::to_value(&delivery.payload).unwrap();
+    assert_eq!(
+        written,
+        serde_json::from_slice::<serde_json::Value>(body).unwrap()
+    );
 }
 
 #[test]
@@ -73,7 +94,8 @@ fn optional_headers_and_an_optional_body_may_be_absent() {
         refund.payload,
         Some(RefundWebhook {
             amount: 5,
-            reason: None
+            reason: None,
+            _undeclared: Undeclared::new(),
         })
     );
 }

@@ -122,6 +122,10 @@ pub fn body_fields(api: &Api, ty: &TypeRef, taken: &[String]) -> Option<BodyFiel
         });
         any_set.push(quote!(self.#slot.is_some()));
     }
+    if s.undeclared.kept() {
+        let field = ident(UNDECLARED_FIELD);
+        members.extend(quote!(#field: crate::Undeclared::new(),));
+    }
     let body_ty = ident(name);
     let allow = s
         .fields

@@ -91,7 +91,7 @@ pub fn error_items(api: &Api) -> TokenStream {
         pub type ApiFailure = runtime::ApiFailure<ErrorBody>;
         /// Why a `wait_for_*` ended without success.
         pub type WaitError<T> = runtime::WaitError<T, ErrorBody>;
-        pub use runtime::{AuthErrorKind, RetryPolicy, Secret, TransportKind};
+        pub use runtime::{AuthErrorKind, RetryPolicy, Secret, TransportKind, Undeclared};
     }
 }
 

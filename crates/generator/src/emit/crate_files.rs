@@ -213,6 +213,17 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     if !api.webhooks.is_empty() {
         doc.push_str(" [`webhooks`] decodes the requests the API sends to you (its webhooks).");
     }
+    let keeps = api
+        .types
+        .values()
+        .any(|t| matches!(t, TypeDef::Struct(s) if s.undeclared.kept()));
+    if keeps {
+        doc.push_str(
+            "\n\nNothing received is lost: a struct keeps the members the spec does not declare in \
+             its `_undeclared` field ([`Undeclared`], raw JSON in the order received) and writes \
+             them back when serialized, so a value read, changed and sent back keeps them.",
+        );
+    }
     let mut doc = inner_doc_attrs(&doc);
     if options.crate_docs.is_some() && options.layout == crate::Layout::Crate {
         // README.md is the spec's crate-docs.md: one text for crates.io and rustdoc, doctests included.

@@ -30,7 +30,14 @@ pub fn with_inline_debug(redacted: &[(&str, bool)], item: TokenStream) -> TokenS
         first.entry(field).or_insert(optional);
     }
     let redacted = first;
-    let entries = members.iter().map(|(member, _)| {
+    // The undeclared members (generated structs): shown after the others, only when present.
+    let kept = members
+        .iter()
+        .any(|(member, _)| *member == crate::ir::model::UNDECLARED_FIELD);
+    let entries = members
+        .iter()
+        .filter(|(member, _)| *member != crate::ir::model::UNDECLARED_FIELD);
+    let entries = entries.map(|(member, _)| {
         // The member's Rust name as the derive prints it (`r#type` as `type`).
         let name = member.to_string();
         let shown = name.trim_start_matches("r#");
@@ -42,6 +49,15 @@ pub fn with_inline_debug(redacted: &[(&str, bool)], item: TokenStream) -> TokenS
     });
     let allow = (deprecated || members.iter().any(|(_, deprecated)| *deprecated))
         .then(|| quote!(#[allow(deprecated)]));
+    let call = if kept {
+        let field = proc_macro2::Ident::new(
+            crate::ir::model::UNDECLARED_FIELD,
+            proc_macro2::Span::call_site(),
+        );
+        quote!(crate::runtime::debug_struct_kept(f, #label, &[#(#entries),*], &self.#field))
+    } else {
+        quote!(crate::runtime::debug_struct(f, #label, &[#(#entries),*]))
+    };
     quote! {
         #item
 
@@ -49,7 +65,7 @@ pub fn with_inline_debug(redacted: &[(&str, bool)], item: TokenStream) -> TokenS
         impl #generics std::fmt::Debug for #name #generics {
             #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::runtime::debug_struct(f, #label, &[#(#entries),*])
+                #call
             }
         }
     }

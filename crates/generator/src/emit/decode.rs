@@ -12,7 +12,7 @@ use quote::quote;
 
 use super::rust_types::ident;
 use super::types::{allow_deprecated, field_type};
-use crate::ir::model::{Field, StructDef, TypeRef};
+use crate::ir::model::{Field, StructDef, TypeRef, UndeclaredMembers, UNDECLARED_FIELD};
 
 /// Whether every field of `s` starts from `Default` (it then derives `Default` and decodes in place).
 /// A member that must be present though it may be `null` ([`Field::present`]) needs the check.
@@ -75,6 +75,10 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
             quote!(#rust: Option<#ty>,)
         }
     });
+    // The undeclared members are decoded in place, like an optional member.
+    let kept = s.undeclared.kept().then(|| ident(UNDECLARED_FIELD));
+    let kept_field = kept.as_ref().map(|f| quote!(#f: crate::Undeclared,));
+    let kept_init = kept.as_ref().map(|f| quote!(#f: members.#f,));
     let inits = s.fields.iter().map(|f| {
         let rust = ident(&f.rust_name);
         let json = &f.json_name;
@@ -90,12 +94,12 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 /// The members decoded so far.
                 #[derive(Default)]
-                struct Members { #(#member_fields)* }
+                struct Members { #(#member_fields)* #kept_field }
 
                 #fields_impl
 
                 let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
-                Ok(Self { #(#inits)* })
+                Ok(Self { #(#inits)* #kept_init })
             }
         }
     }
@@ -120,21 +124,48 @@ fn decode_field_body(s: &StructDef) -> TokenStream {
         };
         quote!(#json => #module::#set(&mut self.#rust, map),)
     });
-    // Members no property names: kept in the `additionalProperties` map, or skipped.
-    let other = match s.fields.iter().find(|f| f.flatten) {
-        Some(f) => {
-            let rust = ident(&f.rust_name);
+    // A subtype's tag: the struct writes it itself, so it is neither a field nor kept.
+    let tag = s
+        .tag
+        .as_ref()
+        .map(|(property, _)| quote!(#property => crate::runtime::fields::skip(map),));
+    let other = match s.undeclared {
+        UndeclaredMembers::Map => {
+            let f = s
+                .fields
+                .iter()
+                .find(|f| f.flatten)
+                .map(|f| ident(&f.rust_name));
             quote!({
-                self.#rust.insert(key.to_owned(), map.next_value()?);
+                self.#f.insert(key.to_owned(), map.next_value()?);
                 Ok(())
             })
         }
-        None => quote!(crate::runtime::fields::skip(map)),
+        UndeclaredMembers::Keep => {
+            let field = ident(UNDECLARED_FIELD);
+            quote!(crate::runtime::fields::keep(&mut self.#field, key, map))
+        }
+        UndeclaredMembers::KeepReported => {
+            let field = ident(UNDECLARED_FIELD);
+            let type_name = &s.name;
+            quote!(crate::runtime::fields::keep_reported(&mut self.#field, #type_name, key, map))
+        }
+        UndeclaredMembers::Ignore => quote!(crate::runtime::fields::skip(map)),
+        UndeclaredMembers::Reject => {
+            let expected = s
+                .fields
+                .iter()
+                .filter(|f| !f.flatten)
+                .map(|f| f.json_name.as_str())
+                .chain(s.tag.as_ref().map(|(property, _)| property.as_str()));
+            quote!(crate::runtime::fields::reject(key, &[#(#expected),*]))
+        }
     };
-    if s.fields.iter().any(|f| !f.flatten) {
+    if s.fields.iter().any(|f| !f.flatten) || tag.is_some() {
         quote! {
             match key {
                 #(#arms)*
+                #tag
                 _ => #other,
             }
         }

@@ -3,16 +3,16 @@
 //! Why: on the whole Atlas API (650 structs) the derive's expansion was the largest share of the
 //! generated crate's type checking (per member: two presence tests, `serialize_field`,
 //! `skip_field`, a `?`). Here each member is one call on `runtime::ser::Struct`; the JSON is the
-//! same (the subtype tag first, members in declaration order, readOnly members never, `None` left out
-//! unless the member is nullable). Structs with a flattened map keep the derive (serde writes them
-//! as a map, not a struct).
+//! same (the subtype tag first, members in declaration order, readOnly members never, `None` left
+//! out unless the member is nullable), then the members the schema does not declare, as received.
+//! Structs with a flattened map keep the derive (serde writes them as a map, not a struct).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_types::ident;
 use super::types::allow_deprecated;
-use crate::ir::model::StructDef;
+use crate::ir::model::{StructDef, UNDECLARED_FIELD};
 
 /// Whether `s` gets [`serialize_impl`] (otherwise `#[derive(serde::Serialize)]`).
 pub fn hand_written(s: &StructDef) -> bool {
@@ -54,13 +54,20 @@ pub fn serialize_impl(s: &StructDef) -> TokenStream {
     } else {
         quote!(mut out)
     };
+    // Undeclared members are written after the declared ones (`Struct::end`).
+    let start = if s.undeclared.kept() {
+        let field = ident(UNDECLARED_FIELD);
+        quote!(crate::runtime::ser::Struct::keeping(serializer, #serde_name, len, &self.#field))
+    } else {
+        quote!(crate::runtime::ser::Struct::new(serializer, #serde_name, len))
+    };
     let allow = allow_deprecated(s);
     quote! {
         #allow
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let len = crate::runtime::ser::present(#always, &[#(#present),*]);
-                let #out = crate::runtime::ser::Struct::new(serializer, #serde_name, len);
+                let #out = #start;
                 #tag
                 #(#members)*
                 out.end()

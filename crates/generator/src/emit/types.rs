@@ -57,15 +57,35 @@ fn struct_doc(s: &StructDef) -> String {
         ));
     }
     match (s.usage.response, s.strict) {
-        (true, false) => doc.push_str(
-            "\n\nDecoded from responses: every field is optional, unknown fields are ignored.",
-        ),
+        (true, false) => {
+            doc.push_str("\n\nDecoded from responses: every field is optional.");
+        }
         (true, true) => doc.push_str(
             "\n\nDecoded from responses as the spec says: a required member missing, or `null` \
              where the spec allows none, is a decode error (`Error::Decode`, with the member's \
-             path and the body); unknown fields are ignored.",
+             path and the body).",
         ),
         (false, _) => {}
+    }
+    let undeclared = match s.undeclared {
+        UndeclaredMembers::Keep => {
+            "Members the spec does not declare are kept in `_undeclared` and written back."
+        }
+        UndeclaredMembers::KeepReported => {
+            "The spec allows no other member (`additionalProperties: false`); one received \
+             anyway is kept in `_undeclared`, written back, and reported once per type (a \
+             `tracing` warning)."
+        }
+        UndeclaredMembers::Reject => {
+            "The spec allows no other member (`additionalProperties: false`): one is a decode \
+             error."
+        }
+        UndeclaredMembers::Map | UndeclaredMembers::Ignore => "",
+    };
+    // In the response rule's paragraph, or a paragraph of its own.
+    if !undeclared.is_empty() {
+        doc.push_str(if s.usage.response { " " } else { "\n\n" });
+        doc.push_str(undeclared);
     }
     doc
 }
@@ -175,6 +195,15 @@ fn struct_def(s: &StructDef) -> TokenStream {
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         quote! { #doc #deprecated #rename #optional pub #rust: #ty, }
     });
+    let undeclared = s.undeclared.kept().then(|| {
+        let field = ident(UNDECLARED_FIELD);
+        let doc = doc_attrs(Some(
+            "Members the spec does not declare, as received (raw JSON, in order): written back \
+             when this value is serialized, so reading a value, changing a field and sending it \
+             back keeps them. Empty (no allocation) when there are none.",
+        ));
+        quote!(#doc pub #field: crate::Undeclared,)
+    });
     let constructor = constructor(s);
     let redacted: Vec<(&str, bool)> = s
         .fields
@@ -189,7 +218,7 @@ fn struct_def(s: &StructDef) -> TokenStream {
             #deprecated
             #[derive(Clone, PartialEq, #default #derive_ser)]
             #tag
-            pub struct #name { #(#fields)* }
+            pub struct #name { #(#fields)* #undeclared }
         },
     );
     quote! {
@@ -237,6 +266,10 @@ fn constructor(s: &StructDef) -> Option<TokenStream> {
             (false, _) => quote!(#rust,),
         }
     });
+    let undeclared = s.undeclared.kept().then(|| {
+        let field = ident(UNDECLARED_FIELD);
+        quote!(#field: crate::Undeclared::new(),)
+    });
     let required: Vec<String> = s
         .fields
         .iter()
@@ -244,8 +277,13 @@ fn constructor(s: &StructDef) -> Option<TokenStream> {
         .map(|f| code(&f.json_name))
         .collect();
     let doc = doc_attrs(Some(&format!(
-        "A value with the required members ({}) set and every optional member `None`.",
-        required.join(", ")
+        "A value with the required members ({}) set and every optional member `None`{}.",
+        required.join(", "),
+        if s.undeclared.kept() {
+            " (and no undeclared member)"
+        } else {
+            ""
+        }
     )));
     let allow = s
         .fields
@@ -260,7 +298,7 @@ fn constructor(s: &StructDef) -> Option<TokenStream> {
             #allow
             #many
             pub fn new(#(#args),*) -> Self {
-                #name { #(#inits)* }
+                #name { #(#inits)* #undeclared }
             }
         }
     })

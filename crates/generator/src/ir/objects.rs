@@ -374,19 +374,45 @@ impl<'a> TypeBuilder<'a> {
                 presence: Presence::Optional,
             });
         }
-        match additional {
-            // serde cannot keep the tag out of a flattened map: a subtype keeps only its properties.
-            Some((_, at)) if spec.tag.is_some() => self.fallback(
-                &at,
-                "additionalProperties on a discriminator variant (other members are ignored)",
-                "(none)",
-            ),
+        // What a struct keeps of the members its schema does not declare: everything, when the
+        // client decodes it (responses; webhook payloads), nothing when it is only ever sent.
+        let undeclared = match additional {
+            Some((Additional::Forbidden, _)) if strict => UndeclaredMembers::Reject,
+            None | Some((Additional::Forbidden, _)) if request_only => UndeclaredMembers::Ignore,
+            None => UndeclaredMembers::Keep,
+            Some((_, at)) if spec.tag.is_some() && request_only => {
+                self.fallback(
+                    &at,
+                    "additionalProperties on a discriminator variant (other members are ignored)",
+                    "(none)",
+                );
+                UndeclaredMembers::Ignore
+            }
+            Some((Additional::Forbidden, at)) => {
+                self.fallback(
+                    &at,
+                    "additionalProperties: false, responses read leniently: an undeclared member \
+                     is kept and reported (a warning once per type), not refused",
+                    UNDECLARED_FIELD,
+                );
+                UndeclaredMembers::KeepReported
+            }
+            // serde cannot keep the tag out of a flattened map: a subtype keeps the other members
+            // as raw JSON instead, whatever their declared schema.
+            Some((_, at)) if spec.tag.is_some() => {
+                self.fallback(
+                    &at,
+                    "additionalProperties on a discriminator variant (other members kept untyped)",
+                    UNDECLARED_FIELD,
+                );
+                UndeclaredMembers::Keep
+            }
             Some((additional, at)) => {
                 let ty = match additional {
-                    Additional::Any => TypeRef::Json,
                     Additional::Schema(schema) => {
                         self.type_of(schema, &format!("{}Value", spec.context), &at, usage)?
                     }
+                    Additional::Any | Additional::Forbidden => TypeRef::Json,
                 };
                 fields.push(Field {
                     json_name: String::new(),
@@ -406,9 +432,9 @@ impl<'a> TypeBuilder<'a> {
                     null_is_error: false,
                     presence: Presence::Optional,
                 });
+                UndeclaredMembers::Map
             }
-            None => {}
-        }
+        };
         Ok(TypeDef::Struct(StructDef {
             name: spec.name.to_string(),
             origin: spec.origin.to_string(),
@@ -418,6 +444,7 @@ impl<'a> TypeBuilder<'a> {
             tag: spec.tag,
             usage,
             strict,
+            undeclared,
         }))
     }
 }

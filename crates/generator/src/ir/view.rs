@@ -37,6 +37,8 @@ pub enum Additional<'a> {
     /// `additionalProperties: true` (or `{}`).
     Any,
     Schema(SchemaRef<'a>),
+    /// `additionalProperties: false`: no member beyond the properties.
+    Forbidden,
 }
 
 /// Every keyword the generator uses, whatever shape `openapiv3` parsed the schema into.
@@ -67,7 +69,8 @@ pub struct View<'a> {
 
 fn additional(ap: &Option<AdditionalProperties>) -> Option<Additional<'_>> {
     match ap {
-        None | Some(AdditionalProperties::Any(false)) => None,
+        None => None,
+        Some(AdditionalProperties::Any(false)) => Some(Additional::Forbidden),
         Some(AdditionalProperties::Any(true)) => Some(Additional::Any),
         Some(AdditionalProperties::Schema(schema)) => match schema.as_ref() {
             ReferenceOr::Item(s) if is_empty_schema(s) => Some(Additional::Any),

@@ -259,7 +259,39 @@ pub struct StructDef {
     /// Decoded as the spec says (the profile's [`Responses::Strict`](crate::profile::Responses)):
     /// required members must be present, `null` only where the spec allows it.
     pub strict: bool,
+    /// What becomes of the members its schema does not declare.
+    pub undeclared: UndeclaredMembers,
 }
+
+/// What a struct does with a member its schema does not declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UndeclaredMembers {
+    /// Kept as raw JSON, in order, in the `_undeclared` field (`runtime::Undeclared`), and written
+    /// back when the value is serialized.
+    Keep,
+    /// `additionalProperties: false`, responses read leniently: kept as [`Self::Keep`] and
+    /// reported (a warning naming the type and member, once per type).
+    KeepReported,
+    /// `additionalProperties: false`, responses read strictly: a decode error naming the member.
+    /// The struct has no `_undeclared` field.
+    Reject,
+    /// A typed `additionalProperties` map (the `flatten` field) holds them.
+    Map,
+    /// Skipped when decoding, as serde does: a type only ever sent (a request body or parameter
+    /// object) is decoded by nothing on the client's side, and its values are built in code.
+    Ignore,
+}
+
+impl UndeclaredMembers {
+    /// Whether the struct has the `_undeclared` field.
+    pub fn kept(self) -> bool {
+        matches!(self, Self::Keep | Self::KeepReported)
+    }
+}
+
+/// The Rust name of the field holding a struct's undeclared members: member names are `snake_case`
+/// identifiers, which never start with `_` (`naming::field_name`), so none can take it.
+pub const UNDECLARED_FIELD: &str = "_undeclared";
 
 /// Which rule a member's presence follows, as its docs state it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
