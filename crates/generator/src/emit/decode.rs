@@ -5,7 +5,8 @@
 //! with this). A `match` on member names per struct plus one shared generic visitor decodes the same
 //! JSON the same way. Structs with required fields (every type under the strict rule, sent-only
 //! types in Atlas) decode into a local companion with every member optional, then report a missing
-//! member as serde does.
+//! member as serde does. The last arm takes every member the struct does not declare: kept in its
+//! `_undeclared` field (`runtime::fields::keep`), refused, or skipped, as `StructDef::undeclared` says.
 
 use proc_macro2::TokenStream;
 use quote::quote;
