@@ -70,6 +70,11 @@ good_fixture!(
     webhooks,
     shared_subtypes,
     const_tags,
+    pagination_page_number,
+    pagination_offset,
+    pagination_cursor,
+    pagination_next_url,
+    pagination_link_header,
 );
 
 bad_fixture!(

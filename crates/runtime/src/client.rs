@@ -492,7 +492,7 @@ fn followed_url(request_url: &Url, next: &str) -> Result<Url, Error> {
     url.set_fragment(None);
     if !same_origin(&url, request_url) {
         return Err(refuse(format!(
-            "the next page's URL is on another origin ({}) than the client's base URL; not following it, so credentials stay with the API",
+            "the next page's URL points to another origin ({}) than the base URL's; not followed, so credentials stay with the API",
             url.origin().ascii_serialization()
         )));
     }

@@ -499,6 +499,15 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_followed_urls_query_stays_out_of_debug() {
+        let mut r = Request::new(&OP, "/p".into());
+        r.follow("https://api.example.com/p?api_key=s3cret&page=2#x".into());
+        let debug = format!("{r:?}");
+        assert!(debug.contains("https://api.example.com/p"), "{debug}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+    }
+
+    #[test]
     fn headers_are_kept_apart_from_the_query() {
         let mut r = Request::new(&OP, "/p".into());
         r.header("Use-Effective-Fields", Some(true));

@@ -218,15 +218,14 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         // README.md is the spec's crate-docs.md: one text for crates.io and rustdoc, doctests included.
         doc.extend(quote!(#![doc = ""] #![doc = include_str!("../README.md")]));
     }
-    // `src/pagination.rs` holds the page structs' `impl Page`: a crate whose every page is a bare
-    // array (the runtime's `impl Page for Vec<T>`) has none.
-    let has_page_structs = api
+    // `src/pagination.rs` holds the page structs' impls (an array page is the runtime's `Vec<T>`).
+    let has_pagination = api
         .operations
         .iter()
         .flat_map(|o| &o.versions)
         .filter_map(|v| v.pagination.as_ref())
         .any(|p| matches!(p.page, PageBody::Object { .. }));
-    let pagination_mod = has_page_structs.then(|| {
+    let pagination_mod = has_pagination.then(|| {
         quote!(
             mod pagination;
         )

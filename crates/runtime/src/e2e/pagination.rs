@@ -474,3 +474,32 @@ async fn a_next_page_on_another_origin_is_refused_before_anything_is_sent() {
     assert!(elsewhere.requests().is_empty());
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn a_followed_url_is_retried_like_any_request() {
+    let first = std::sync::Mutex::new(true);
+    let server = Server::start(move |_| {
+        if std::mem::take(&mut *first.lock().unwrap()) {
+            reply(503, "")
+        } else {
+            json_reply(serde_json::json!([{ "id": "t0" }]))
+        }
+    });
+    let client = Client::builder()
+        .base_url(&server.base)
+        .bearer_token("page-token")
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let mut request = Request::new(&LIST, "/v1/things".into());
+    request.header("X-Trace", Some("t-1"));
+    request.follow("things?page=2".into());
+    let page: Vec<Thing> = client
+        .execute::<TestErrorBody>(request)
+        .await
+        .expect("retried")
+        .json()
+        .expect("page");
+    assert_eq!(page.len(), 1);
+    assert_eq!(targets(&server), ["/v1/things?page=2", "/v1/things?page=2"]);
+}

@@ -97,11 +97,15 @@ fn into_pages_doc(p: &Pagination) -> String {
         PageKind::Offset { offset, limit, first } => (
             format!("from the current {} (default {first})", code(&offset.rust_name)),
             match limit {
-                Some(limit) => format!(
-                    "The offset goes up by the page size ({})",
-                    code(&limit.param.rust_name)
+                Some(PageSize { param, default: Some(default) }) => format!(
+                    "The offset goes up by the page size ({}, default {default})",
+                    code(&param.rust_name)
                 ),
-                None => "The offset goes up by the page size".to_owned(),
+                Some(PageSize { param, default: None }) => format!(
+                    "The offset goes up by {} when it is set, else by the number of items received (then pages are fetched one at a time)",
+                    code(&param.rust_name)
+                ),
+                None => "The offset goes up by the number of items received (pages are fetched one at a time)".to_owned(),
             },
         ),
         PageKind::Cursor { cursor, source, .. } => (
@@ -139,10 +143,15 @@ fn into_pages_doc(p: &Pagination) -> String {
     let mut ends = Vec::new();
     let size = p.kind.size();
     if p.kind.addressable() {
-        ends.push(if size.is_some() {
-            "an empty or short page".to_owned()
-        } else {
-            "an empty page".to_owned()
+        ends.push(match size {
+            Some(PageSize {
+                default: Some(_), ..
+            }) => "an empty or short page".to_owned(),
+            Some(PageSize { param, .. }) => format!(
+                "an empty page, a short page (when {} is set)",
+                code(&param.rust_name)
+            ),
+            None => "an empty page".to_owned(),
         });
     } else {
         ends.push(match &p.kind {

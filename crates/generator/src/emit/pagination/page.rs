@@ -69,16 +69,11 @@ fn page_impl(page: &str, i: &Impl<'_>) -> TokenStream {
         (quote!(&self.#items), quote!(self.#items))
     };
     let total = p.total.as_ref().map(|total| {
-        let body = match total.steps.as_slice() {
-            [step] if step.optional => {
-                let f = ident(&step.rust_name);
-                quote!(self.#f.and_then(|total| u64::try_from(total).ok()))
-            }
-            _ => {
-                let (value, is_ref) = access(total);
-                let value = if is_ref { quote!(*#value) } else { value };
-                quote!(u64::try_from(#value).ok())
-            }
+        let (value, optional) = access(total);
+        let body = if optional {
+            quote!(#value.and_then(|total| u64::try_from(total).ok()))
+        } else {
+            quote!(u64::try_from(#value).ok())
         };
         quote! {
             #[inline]
@@ -88,19 +83,9 @@ fn page_impl(page: &str, i: &Impl<'_>) -> TokenStream {
         }
     });
     let has_more = match (&p.has_more, &p.links) {
-        (Some(flag), _) => Some(match flag.steps.as_slice() {
-            [step] if step.optional => {
-                let f = ident(&step.rust_name);
-                quote!(self.#f)
-            }
-            _ => {
-                let (value, is_ref) = access(flag);
-                if is_ref {
-                    quote!(Some(*#value))
-                } else {
-                    quote!(Some(#value))
-                }
-            }
+        (Some(flag), _) => Some(match access(flag) {
+            (value, true) => value,
+            (value, false) => quote!(Some(#value)),
         }),
         (None, Some(links)) => Some(links_next(links)),
         (None, None) => None,
@@ -165,44 +150,31 @@ fn page_impl(page: &str, i: &Impl<'_>) -> TokenStream {
     }
 }
 
-/// The member at `path` from `self`: an expression that returns `None` from the enclosing function
-/// at an absent optional member, and whether it is a reference (its last member is optional) or
-/// the member itself.
+/// The member at `path` from `self` (an optional member on the way returns `None` from the
+/// enclosing function), and whether the member itself is an `Option`. The leaf types a page
+/// reads through it (integers, booleans) are `Copy`; strings are cloned by [`text_of`].
 fn access(path: &MemberPath) -> (TokenStream, bool) {
     let mut value = quote!(self);
-    let mut is_ref = false;
+    let mut optional = false;
     for step in &path.steps {
+        if optional {
+            value = quote!(#value.as_ref()?);
+        }
         let f = ident(&step.rust_name);
-        value = if step.optional {
-            quote!(#value.#f.as_ref()?)
-        } else {
-            quote!(#value.#f)
-        };
-        is_ref = step.optional;
+        value = quote!(#value.#f);
+        optional = step.optional;
     }
-    (value, is_ref)
+    (value, optional)
 }
 
 /// The text of a string or integer member (a cursor, a URL), as `Option<String>`.
 fn text_of(path: &MemberPath) -> TokenStream {
     let string = path.leaf == TypeRef::String;
-    match path.steps.as_slice() {
-        [step] if step.optional => {
-            let f = ident(&step.rust_name);
-            if string {
-                quote!(self.#f.clone())
-            } else {
-                quote!(self.#f.map(|value| value.to_string()))
-            }
-        }
-        _ => {
-            let (value, _) = access(path);
-            if string {
-                quote!(Some(#value.clone()))
-            } else {
-                quote!(Some(#value.to_string()))
-            }
-        }
+    match (access(path), string) {
+        ((value, true), true) => quote!(#value.clone()),
+        ((value, true), false) => quote!(#value.map(|value| value.to_string())),
+        ((value, false), true) => quote!(Some(#value.clone())),
+        ((value, false), false) => quote!(Some(#value.to_string())),
     }
 }
 

@@ -1,9 +1,11 @@
 //! Which list operations paginate, and how: page number, offset, cursor (a next-cursor member or
 //! the last item's id), a next URL in the body, or the `Link` header.
 //!
-//! Only a GET without a request body whose success body is a page can paginate: an array, or a
-//! struct with one items array (or, when it has several arrays, one the profile names). The
-//! profile's rules ([`crate::profile::PaginationRule`]) are tried first, by exact names; then its detection
+//! Detection only considers a GET whose success body is a page: an array, or a struct with one
+//! items array (or, when it has several arrays, one named like items); a profile's rule may also
+//! match another method (some APIs list pages of a POST). A listing that follows URLs the server
+//! names (next URL, `Link` header) must be a GET without a request body. The profile's rules
+//! ([`crate::profile::PaginationRule`]) are tried first, by exact names; then its detection
 //! patterns ([`crate::profile::PaginationPatterns`]), by names compared loosely, in this order:
 //!
 //! 1. a cursor parameter and a next-cursor member (`cursor` + `response_metadata.next_cursor`);
@@ -34,7 +36,7 @@ use page::{Body, Fields, Names};
 
 /// Fills `OperationVersion::pagination` of every version that lists pages.
 ///
-/// A page's single-member integer total count becomes `i64` whatever its declared format: Atlas
+/// A page's single-member integer total count becomes `i64` whatever its declared format: an API
 /// documents it as an int32 estimate, and a count beyond `i32::MAX` must not make every page of a
 /// listing fail to decode (the member is only read, so widening loses nothing).
 pub fn detect(
@@ -77,20 +79,20 @@ fn decide(
                 params: &params,
                 link_header,
             };
-            // A rule may list the pages of another method (a search by POST); a next URL is
-            // fetched with GET, so only a GET follows one.
+            // A next URL is fetched as it stands, with GET: only a GET without a body follows one.
+            let follows = get && v.request.is_none();
+            // A rule may list the pages of another method (a search by POST).
             let by_rule = profile.pagination.iter().enumerate().find_map(|(r, rule)| {
                 rules::apply(rule, r, profile.name, &on, &mut fields, &mut sides)
-                    .filter(|p| get || !p.kind.follows_urls())
+                    .filter(|p| follows || !p.kind.follows_urls())
             });
-            // Detection only looks at plain listings: a GET without a body.
-            let plain = get && v.request.is_none();
+            // Detection only looks at GETs (some documents give a GET an empty form body).
             let found = by_rule.or_else(|| {
-                plain
-                    .then(|| {
-                        patterns::detect(&profile.pagination_patterns, &on, &mut fields, &mut sides)
-                    })
-                    .flatten()
+                get.then(|| {
+                    patterns::detect(&profile.pagination_patterns, &on, &mut fields, &mut sides)
+                })
+                .flatten()
+                .filter(|p| follows || !p.kind.follows_urls())
             });
             if let Some(p) = found.filter(|p| PageFacts::merge(&mut facts, p)) {
                 decided.push((i, j, p));
