@@ -140,7 +140,7 @@ fn pagination_kind(p: &Pagination) -> String {
     use crate::emit::pagination::report;
     format!(
         "{}: {}; {}; into_pages() / into_stream()",
-        report::kind_name(&p.kind),
+        p.kind.name(),
         report::walked_by(p),
         report::why(p)
     )

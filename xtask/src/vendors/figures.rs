@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use apigen::ir::model::{Api, CursorSource, Method, Operation, PageKind, PageReason, Pagination};
+use apigen::ir::model::{Api, Method, Operation, PageReason};
 
 /// What a GET offers a walk: its query parameters and its success response's headers.
 pub struct Offer<'a> {
@@ -40,7 +40,7 @@ pub fn report(name: &str, api: &Api, classify: Classify) -> String {
         gets += usize::from(op.method == Method::Get);
         let pagination = op.versions.iter().find_map(|v| v.pagination.as_ref());
         if let Some(p) = pagination {
-            *kinds.entry(kind(p)).or_default() += 1;
+            *kinds.entry(p.kind.name()).or_default() += 1;
             match p.reason {
                 PageReason::ProfileRule(_) => by_rule += 1,
                 PageReason::Detected => detected += 1,
@@ -53,7 +53,9 @@ pub fn report(name: &str, api: &Api, classify: Classify) -> String {
             continue;
         };
         let (tally, missed) = classes.entry(class).or_default();
-        *tally.entry(pagination.map_or("none", kind)).or_default() += 1;
+        *tally
+            .entry(pagination.map_or("none", |p| p.kind.name()))
+            .or_default() += 1;
         if pagination.is_none() {
             missed.push(format!("GET {}", op.path));
         }
@@ -96,22 +98,5 @@ fn tally(kinds: &BTreeMap<&str, usize>) -> String {
         "none".to_owned()
     } else {
         parts.join(", ")
-    }
-}
-
-fn kind(p: &Pagination) -> &'static str {
-    match &p.kind {
-        PageKind::PageNumber { .. } => "page number",
-        PageKind::Offset { .. } => "offset",
-        PageKind::Cursor {
-            source: CursorSource::Member(_),
-            ..
-        } => "cursor (next-cursor member)",
-        PageKind::Cursor {
-            source: CursorSource::LastItemId { .. },
-            ..
-        } => "cursor (last item's id)",
-        PageKind::NextUrl { .. } => "next URL",
-        PageKind::LinkHeader { .. } => "Link header",
     }
 }

@@ -40,27 +40,10 @@ fn row(op: &Operation, v: &OperationVersion, p: &Pagination) -> String {
         "| {} | {} | {} | {} | {} |\n",
         cell(code(&format!("Client::{}", v.fn_name))),
         cell(code(&format!("{} {}", op.method.as_str(), op.path))),
-        kind_name(&p.kind),
+        p.kind.name(),
         cell(walked_by(p)),
         cell(why(p)),
     )
-}
-
-pub(crate) fn kind_name(kind: &PageKind) -> &'static str {
-    match kind {
-        PageKind::PageNumber { .. } => "page number",
-        PageKind::Offset { .. } => "offset",
-        PageKind::Cursor {
-            source: CursorSource::Member(_),
-            ..
-        } => "cursor (next-cursor member)",
-        PageKind::Cursor {
-            source: CursorSource::LastItemId { .. },
-            ..
-        } => "cursor (last item's id)",
-        PageKind::NextUrl { .. } => "next URL in the body",
-        PageKind::LinkHeader { .. } => "`Link` header",
-    }
 }
 
 /// The parameters and members the walk uses.

@@ -77,6 +77,24 @@ pub enum PageKind {
 }
 
 impl PageKind {
+    /// The kind in words (PAGINATION.md, `apigen explain`, `cargo xtask vendors`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            PageKind::PageNumber { .. } => "page number",
+            PageKind::Offset { .. } => "offset",
+            PageKind::Cursor {
+                source: CursorSource::Member(_),
+                ..
+            } => "cursor (next-cursor member)",
+            PageKind::Cursor {
+                source: CursorSource::LastItemId { .. },
+                ..
+            } => "cursor (last item's id)",
+            PageKind::NextUrl { .. } => "next URL in the body",
+            PageKind::LinkHeader { .. } => "`Link` header",
+        }
+    }
+
     /// Whether pages can be asked for by position (page number, offset): then prefetch applies.
     pub fn addressable(&self) -> bool {
         matches!(self, PageKind::PageNumber { .. } | PageKind::Offset { .. })
