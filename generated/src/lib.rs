@@ -56,7 +56,11 @@ impl ClientBuilder {
     /// HTTP Digest authentication, RFC 7616 (security scheme `DigestAuth`). The server's challenge is cached: one request per call once it is known.
     ///
     /// HTTP Digest authentication with a programmatic API key: the public key is the user name, the private key the password. Legacy; service accounts are preferred.
-    pub fn digest_auth(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn digest_auth(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<Secret>,
+    ) -> Self {
         self.inner = self.inner.digest_auth(user, password);
         self
     }

@@ -58,21 +58,25 @@ impl MockServer {
         &self,
         group_id: impl AsRef<str>,
         cluster_name: impl AsRef<str>,
-    ) -> Expectation<'_, crate::types::DiskBackupExportJob, crate::types::DiskBackupExportJobRequest>
-    {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "createGroupClusterBackupExport",
-            method: runtime::Method::Post,
-            path: format!(
-                "/api/atlas/v2/groups/{}/clusters/{}/backup/exports",
-                runtime::encode_segment(group_id.as_ref()),
-                runtime::encode_segment(cluster_name.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-            content_type: Some("application/vnd.atlas.2023-01-01+json"),
-            success_status: 200,
-            empty: false,
-        })
+    ) -> Expectation<
+        '_,
+        crate::types::DiskBackupExportJob,
+        crate::types::DiskBackupExportJobRequest,
+    > {
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "createGroupClusterBackupExport",
+                method: runtime::Method::Post,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/clusters/{}/backup/exports",
+                    runtime::encode_segment(group_id.as_ref()),
+                    runtime::encode_segment(cluster_name.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: Some("application/vnd.atlas.2023-01-01+json"),
+                success_status: 200,
+                empty: false,
+            })
     }
     /// Expects the request [`Client::create_export_bucket`](crate::Client::create_export_bucket) sends: `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets` with `Accept: application/vnd.atlas.2024-05-30+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -85,18 +89,19 @@ impl MockServer {
         crate::types::DiskBackupSnapshotExportBucketResponse,
         crate::types::DiskBackupSnapshotExportBucketRequest,
     > {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "createGroupBackupExportBucket",
-            method: runtime::Method::Post,
-            path: format!(
-                "/api/atlas/v2/groups/{}/backup/exportBuckets",
-                runtime::encode_segment(group_id.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2024-05-30+json",
-            content_type: Some("application/vnd.atlas.2024-05-30+json"),
-            success_status: 200,
-            empty: false,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "createGroupBackupExportBucket",
+                method: runtime::Method::Post,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/backup/exportBuckets",
+                    runtime::encode_segment(group_id.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+                content_type: Some("application/vnd.atlas.2024-05-30+json"),
+                success_status: 200,
+                empty: false,
+            })
     }
     /// Expects the request [`Client::create_export_bucket_2023_01_01`](crate::Client::create_export_bucket_2023_01_01) sends: `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets` with `Accept: application/vnd.atlas.2023-01-01+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -109,18 +114,19 @@ impl MockServer {
         crate::types::DiskBackupSnapshotExportBucketResponse,
         crate::types::DiskBackupSnapshotAwsExportBucketRequest,
     > {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "createGroupBackupExportBucket",
-            method: runtime::Method::Post,
-            path: format!(
-                "/api/atlas/v2/groups/{}/backup/exportBuckets",
-                runtime::encode_segment(group_id.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-            content_type: Some("application/vnd.atlas.2023-01-01+json"),
-            success_status: 200,
-            empty: false,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "createGroupBackupExportBucket",
+                method: runtime::Method::Post,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/backup/exportBuckets",
+                    runtime::encode_segment(group_id.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: Some("application/vnd.atlas.2023-01-01+json"),
+                success_status: 200,
+                empty: false,
+            })
     }
     /// Expects the request [`Client::delete_export_bucket`](crate::Client::delete_export_bucket) sends: `DELETE /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}` with `Accept: application/vnd.atlas.2023-01-01+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -130,19 +136,20 @@ impl MockServer {
         group_id: impl AsRef<str>,
         export_bucket_id: impl AsRef<str>,
     ) -> Expectation<'_, (), ()> {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "deleteGroupBackupExportBucket",
-            method: runtime::Method::Delete,
-            path: format!(
-                "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
-                runtime::encode_segment(group_id.as_ref()),
-                runtime::encode_segment(export_bucket_id.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-            content_type: None,
-            success_status: 204,
-            empty: true,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "deleteGroupBackupExportBucket",
+                method: runtime::Method::Delete,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
+                    runtime::encode_segment(group_id.as_ref()),
+                    runtime::encode_segment(export_bucket_id.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
+                success_status: 204,
+                empty: true,
+            })
     }
     /// Expects the request [`Client::get_backup_export`](crate::Client::get_backup_export) sends: `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}` with `Accept: application/vnd.atlas.2023-01-01+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -153,20 +160,21 @@ impl MockServer {
         cluster_name: impl AsRef<str>,
         export_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::DiskBackupExportJob, ()> {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "getGroupClusterBackupExport",
-            method: runtime::Method::Get,
-            path: format!(
-                "/api/atlas/v2/groups/{}/clusters/{}/backup/exports/{}",
-                runtime::encode_segment(group_id.as_ref()),
-                runtime::encode_segment(cluster_name.as_ref()),
-                runtime::encode_segment(export_id.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-            content_type: None,
-            success_status: 200,
-            empty: false,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "getGroupClusterBackupExport",
+                method: runtime::Method::Get,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/clusters/{}/backup/exports/{}",
+                    runtime::encode_segment(group_id.as_ref()),
+                    runtime::encode_segment(cluster_name.as_ref()),
+                    runtime::encode_segment(export_id.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
+                success_status: 200,
+                empty: false,
+            })
     }
     /// Expects the request [`Client::get_export_bucket`](crate::Client::get_export_bucket) sends: `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}` with `Accept: application/vnd.atlas.2024-05-30+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -176,19 +184,20 @@ impl MockServer {
         group_id: impl AsRef<str>,
         export_bucket_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::DiskBackupSnapshotExportBucketResponse, ()> {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "getGroupBackupExportBucket",
-            method: runtime::Method::Get,
-            path: format!(
-                "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
-                runtime::encode_segment(group_id.as_ref()),
-                runtime::encode_segment(export_bucket_id.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2024-05-30+json",
-            content_type: None,
-            success_status: 200,
-            empty: false,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "getGroupBackupExportBucket",
+                method: runtime::Method::Get,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
+                    runtime::encode_segment(group_id.as_ref()),
+                    runtime::encode_segment(export_bucket_id.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+                content_type: None,
+                success_status: 200,
+                empty: false,
+            })
     }
     /// Expects the request [`Client::get_export_bucket_2023_01_01`](crate::Client::get_export_bucket_2023_01_01) sends: `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}` with `Accept: application/vnd.atlas.2023-01-01+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -198,19 +207,20 @@ impl MockServer {
         group_id: impl AsRef<str>,
         export_bucket_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::DiskBackupSnapshotExportBucketResponse, ()> {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "getGroupBackupExportBucket",
-            method: runtime::Method::Get,
-            path: format!(
-                "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
-                runtime::encode_segment(group_id.as_ref()),
-                runtime::encode_segment(export_bucket_id.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-            content_type: None,
-            success_status: 200,
-            empty: false,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "getGroupBackupExportBucket",
+                method: runtime::Method::Get,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
+                    runtime::encode_segment(group_id.as_ref()),
+                    runtime::encode_segment(export_bucket_id.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
+                success_status: 200,
+                empty: false,
+            })
     }
     /// Expects the request [`Client::list_backup_exports`](crate::Client::list_backup_exports) sends: `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports` with `Accept: application/vnd.atlas.2023-01-01+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -220,19 +230,20 @@ impl MockServer {
         group_id: impl AsRef<str>,
         cluster_name: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::PaginatedApiAtlasDiskBackupExportJobView, ()> {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "listGroupClusterBackupExports",
-            method: runtime::Method::Get,
-            path: format!(
-                "/api/atlas/v2/groups/{}/clusters/{}/backup/exports",
-                runtime::encode_segment(group_id.as_ref()),
-                runtime::encode_segment(cluster_name.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-            content_type: None,
-            success_status: 200,
-            empty: false,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "listGroupClusterBackupExports",
+                method: runtime::Method::Get,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/clusters/{}/backup/exports",
+                    runtime::encode_segment(group_id.as_ref()),
+                    runtime::encode_segment(cluster_name.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
+                success_status: 200,
+                empty: false,
+            })
     }
     /// Expects the request [`Client::list_export_buckets`](crate::Client::list_export_buckets) sends: `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets` with `Accept: application/vnd.atlas.2024-05-30+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -241,18 +252,19 @@ impl MockServer {
         &self,
         group_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::PaginatedBackupSnapshotExportBucketsView, ()> {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "listGroupBackupExportBuckets",
-            method: runtime::Method::Get,
-            path: format!(
-                "/api/atlas/v2/groups/{}/backup/exportBuckets",
-                runtime::encode_segment(group_id.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2024-05-30+json",
-            content_type: None,
-            success_status: 200,
-            empty: false,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "listGroupBackupExportBuckets",
+                method: runtime::Method::Get,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/backup/exportBuckets",
+                    runtime::encode_segment(group_id.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+                content_type: None,
+                success_status: 200,
+                empty: false,
+            })
     }
     /// Expects the request [`Client::list_export_buckets_2023_01_01`](crate::Client::list_export_buckets_2023_01_01) sends: `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets` with `Accept: application/vnd.atlas.2023-01-01+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -261,18 +273,19 @@ impl MockServer {
         &self,
         group_id: impl AsRef<str>,
     ) -> Expectation<'_, crate::types::PaginatedBackupSnapshotExportBucketView, ()> {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "listGroupBackupExportBuckets",
-            method: runtime::Method::Get,
-            path: format!(
-                "/api/atlas/v2/groups/{}/backup/exportBuckets",
-                runtime::encode_segment(group_id.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-            content_type: None,
-            success_status: 200,
-            empty: false,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "listGroupBackupExportBuckets",
+                method: runtime::Method::Get,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/backup/exportBuckets",
+                    runtime::encode_segment(group_id.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+                content_type: None,
+                success_status: 200,
+                empty: false,
+            })
     }
     /// Expects the request [`Client::update_backup_export_bucket`](crate::Client::update_backup_export_bucket) sends: `PATCH /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}` with `Accept: application/vnd.atlas.2024-05-30+json` at the path built from these arguments (percent-encoded as the client does).
     ///
@@ -286,18 +299,19 @@ impl MockServer {
         crate::types::DiskBackupSnapshotExportBucketResponse,
         crate::types::UpdateRequirePrivateNetworkingRequestView,
     > {
-        self.server.expect(runtime::mock::Endpoint {
-            operation_id: "updateGroupBackupExportBucket",
-            method: runtime::Method::Patch,
-            path: format!(
-                "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
-                runtime::encode_segment(group_id.as_ref()),
-                runtime::encode_segment(export_bucket_id.as_ref())
-            ),
-            media_type: "application/vnd.atlas.2024-05-30+json",
-            content_type: Some("application/vnd.atlas.2024-05-30+json"),
-            success_status: 200,
-            empty: false,
-        })
+        self.server
+            .expect(runtime::mock::Endpoint {
+                operation_id: "updateGroupBackupExportBucket",
+                method: runtime::Method::Patch,
+                path: format!(
+                    "/api/atlas/v2/groups/{}/backup/exportBuckets/{}",
+                    runtime::encode_segment(group_id.as_ref()),
+                    runtime::encode_segment(export_bucket_id.as_ref())
+                ),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+                content_type: Some("application/vnd.atlas.2024-05-30+json"),
+                success_status: 200,
+                empty: false,
+            })
     }
 }

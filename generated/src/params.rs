@@ -23,8 +23,9 @@ impl ClusterName {
             Some(1usize),
             Some(64usize),
             Some({
-                static PATTERN: runtime::Pattern =
-                    runtime::Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(
+                    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
+                );
                 &PATTERN
             }),
         )?;
@@ -94,7 +95,9 @@ impl ExportBucketId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(
+                    "^([a-f0-9]{24})$",
+                );
                 &PATTERN
             }),
         )?;
@@ -164,7 +167,9 @@ impl ExportId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(
+                    "^([a-f0-9]{24})$",
+                );
                 &PATTERN
             }),
         )?;
@@ -234,7 +239,9 @@ impl GroupId {
             Some(24usize),
             Some(24usize),
             Some({
-                static PATTERN: runtime::Pattern = runtime::Pattern::new("^([a-f0-9]{24})$");
+                static PATTERN: runtime::Pattern = runtime::Pattern::new(
+                    "^([a-f0-9]{24})$",
+                );
                 &PATTERN
             }),
         )?;

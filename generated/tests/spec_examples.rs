@@ -3,14 +3,13 @@
 //! Every example in the spec decodes into its generated type and re-encodes to the same JSON.
 #![allow(deprecated)]
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
-    let expected: serde_json::Value = serde_json::from_str(json).expect("example is JSON");
+    let expected: serde_json::Value = serde_json::from_str(json)
+        .expect("example is JSON");
     let decoded: T = serde_json::from_str(json)
         .unwrap_or_else(|e| panic!("example does not decode: {e}\n{json}"));
     let encoded = serde_json::to_value(&decoded).expect("value encodes");
     assert_eq!(
-        numbers_as_f64(encoded),
-        numbers_as_f64(expected),
-        "re-encoded example differs"
+        numbers_as_f64(encoded), numbers_as_f64(expected), "re-encoded example differs"
     );
 }
 /// `10` and `10.0` are the same JSON number; a `double` field writes the second.
@@ -18,12 +17,12 @@ fn numbers_as_f64(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match value {
         Value::Number(n) => n.as_f64().map_or(Value::Number(n), Value::from),
-        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_f64).collect()),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, numbers_as_f64(v)))
-                .collect(),
-        ),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(numbers_as_f64).collect())
+        }
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect())
+        }
         other => other,
     }
 }
@@ -282,16 +281,16 @@ fn list_export_buckets_2024_05_30_response_mixed_providers() {
 /// Spec example at `/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/patch/requestBody/content/application~1vnd.atlas.2024-05-30+json/examples/Disable/value`.
 #[test]
 fn update_backup_export_bucket_2024_05_30_request_disable() {
-    round_trip::<atlas_backup_exports::types::UpdateRequirePrivateNetworkingRequestView>(
-        "{\n  \"requirePrivateNetworking\": false\n}",
-    );
+    round_trip::<
+        atlas_backup_exports::types::UpdateRequirePrivateNetworkingRequestView,
+    >("{\n  \"requirePrivateNetworking\": false\n}");
 }
 /// Spec example at `/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/patch/requestBody/content/application~1vnd.atlas.2024-05-30+json/examples/Enable/value`.
 #[test]
 fn update_backup_export_bucket_2024_05_30_request_enable() {
-    round_trip::<atlas_backup_exports::types::UpdateRequirePrivateNetworkingRequestView>(
-        "{\n  \"requirePrivateNetworking\": true\n}",
-    );
+    round_trip::<
+        atlas_backup_exports::types::UpdateRequirePrivateNetworkingRequestView,
+    >("{\n  \"requirePrivateNetworking\": true\n}");
 }
 /// Spec example at `/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/patch/responses/200/content/application~1vnd.atlas.2024-05-30+json/examples/AWS/value`.
 #[test]

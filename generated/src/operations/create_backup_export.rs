@@ -73,7 +73,10 @@ impl<'a> CreateBackupExport<'a> {
         self
     }
     /// Which snapshot to export, where to, and optional custom metadata.
-    pub fn body(mut self, value: impl Into<crate::types::DiskBackupExportJobRequest>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::DiskBackupExportJobRequest>,
+    ) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -130,21 +133,14 @@ impl<'a> CreateBackupExport<'a> {
             crate::ErrorBody,
             runtime::call::Json,
             crate::types::DiskBackupExportJobRequest,
-        >::with_json(
-            core,
-            self.build_request(),
-            "application/vnd.atlas.2023-01-01+json",
-        )
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2023-01-01+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
     #[inline]
     fn build_request(
         self,
     ) -> Result<
-        (
-            runtime::Request,
-            Option<crate::types::DiskBackupExportJobRequest>,
-        ),
+        (runtime::Request, Option<crate::types::DiskBackupExportJobRequest>),
         Error,
     > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
@@ -160,8 +156,7 @@ impl<'a> CreateBackupExport<'a> {
             Some(body) => Some(body),
             None if self.body_custom_data.is_some()
                 || self.body_export_bucket_id.is_some()
-                || self.body_snapshot_id.is_some() =>
-            {
+                || self.body_snapshot_id.is_some() => {
                 let body = crate::types::DiskBackupExportJobRequest {
                     custom_data: self.body_custom_data,
                     export_bucket_id: match self.body_export_bucket_id {

@@ -16,7 +16,10 @@ impl Client {
     /// Registers an AWS S3 bucket, Azure Blob Storage container or Google Cloud Storage bucket as an export destination for the project. The cloud provider access role named in the body must already be authorized for that storage. The 2023-01-01 version (sunset 2027-07-01) accepts and returns AWS buckets only. Requires the Project Backup Manager role.
     ///
     /// Returns a builder: set optional parameters, then call `.send().await`.
-    pub fn create_export_bucket(&self, group_id: impl AsRef<str>) -> CreateExportBucket<'_> {
+    pub fn create_export_bucket(
+        &self,
+        group_id: impl AsRef<str>,
+    ) -> CreateExportBucket<'_> {
         CreateExportBucket {
             client: self,
             group_id: group_id.as_ref().to_owned(),
@@ -95,21 +98,14 @@ impl<'a> CreateExportBucket<'a> {
             crate::ErrorBody,
             runtime::call::Json,
             crate::types::DiskBackupSnapshotExportBucketRequest,
-        >::with_json(
-            core,
-            self.build_request(),
-            "application/vnd.atlas.2024-05-30+json",
-        )
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2024-05-30+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
     #[inline]
     fn build_request(
         self,
     ) -> Result<
-        (
-            runtime::Request,
-            Option<crate::types::DiskBackupSnapshotExportBucketRequest>,
-        ),
+        (runtime::Request, Option<crate::types::DiskBackupSnapshotExportBucketRequest>),
         Error,
     > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
@@ -121,7 +117,8 @@ impl<'a> CreateExportBucket<'a> {
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("pretty", self.pretty);
-        let body: Option<crate::types::DiskBackupSnapshotExportBucketRequest> = self.body;
+        let body: Option<crate::types::DiskBackupSnapshotExportBucketRequest> = self
+            .body;
         runtime::validate::required("body", body.is_some())?;
         Ok((request, body))
     }
@@ -265,11 +262,7 @@ impl<'a> CreateExportBucket20230101<'a> {
             crate::ErrorBody,
             runtime::call::Json,
             crate::types::DiskBackupSnapshotAwsExportBucketRequest,
-        >::with_json(
-            core,
-            self.build_request(),
-            "application/vnd.atlas.2023-01-01+json",
-        )
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2023-01-01+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
     #[inline]
@@ -287,16 +280,19 @@ impl<'a> CreateExportBucket20230101<'a> {
             &["/api/atlas/v2/groups/", "/backup/exportBuckets"],
             &[group_id.as_str()],
         );
-        let mut request = runtime::Request::new(&CREATE_EXPORT_BUCKET_2023_01_01_OPERATION, path);
+        let mut request = runtime::Request::new(
+            &CREATE_EXPORT_BUCKET_2023_01_01_OPERATION,
+            path,
+        );
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("pretty", self.pretty);
-        let body: Option<crate::types::DiskBackupSnapshotAwsExportBucketRequest> = match self.body {
+        let body: Option<crate::types::DiskBackupSnapshotAwsExportBucketRequest> = match self
+            .body
+        {
             Some(body) => Some(body),
-            None if self.body_bucket_name.is_some()
-                || self.body_iam_role_id.is_some()
-                || self.body_require_private_networking.is_some() =>
-            {
+            None if self.body_bucket_name.is_some() || self.body_iam_role_id.is_some()
+                || self.body_require_private_networking.is_some() => {
                 let body = crate::types::DiskBackupSnapshotAwsExportBucketRequest {
                     bucket_name: match self.body_bucket_name {
                         Some(value) => value,

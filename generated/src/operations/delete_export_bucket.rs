@@ -68,16 +68,20 @@ impl<'a> DeleteExportBucket<'a> {
     #[inline]
     pub fn send(self) -> runtime::Call<'a, (), crate::ErrorBody, runtime::call::Empty> {
         let core = &self.client.core;
-        runtime::Call::<'a, (), crate::ErrorBody, runtime::call::Empty>::new(
-            core,
-            self.build_request(),
-        )
+        runtime::Call::<
+            'a,
+            (),
+            crate::ErrorBody,
+            runtime::call::Empty,
+        >::new(core, self.build_request())
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
     #[inline]
     fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let export_bucket_id = crate::params::ExportBucketId::new(self.export_bucket_id)?;
+        let export_bucket_id = crate::params::ExportBucketId::new(
+            self.export_bucket_id,
+        )?;
         let path = runtime::path(
             &["/api/atlas/v2/groups/", "/backup/exportBuckets/", ""],
             &[group_id.as_str(), export_bucket_id.as_str()],

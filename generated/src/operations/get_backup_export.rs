@@ -5,8 +5,7 @@ use crate::{Client, Error};
 const GET_BACKUP_EXPORT_OPERATION: runtime::Operation = runtime::Operation {
     operation_id: "getGroupClusterBackupExport",
     method: runtime::Method::Get,
-    path_template:
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",
+    path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",
     media_type: "application/vnd.atlas.2023-01-01+json",
 };
 impl Client {
@@ -73,8 +72,12 @@ impl<'a> GetBackupExport<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::Call<'a, crate::types::DiskBackupExportJob, crate::ErrorBody, runtime::call::Json>
-    {
+    ) -> runtime::Call<
+        'a,
+        crate::types::DiskBackupExportJob,
+        crate::ErrorBody,
+        runtime::call::Json,
+    > {
         let core = &self.client.core;
         runtime::Call::<
             'a,
@@ -90,12 +93,7 @@ impl<'a> GetBackupExport<'a> {
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;
         let export_id = crate::params::ExportId::new(self.export_id)?;
         let path = runtime::path(
-            &[
-                "/api/atlas/v2/groups/",
-                "/clusters/",
-                "/backup/exports/",
-                "",
-            ],
+            &["/api/atlas/v2/groups/", "/clusters/", "/backup/exports/", ""],
             &[group_id.as_str(), cluster_name.as_str(), export_id.as_str()],
         );
         let mut request = runtime::Request::new(&GET_BACKUP_EXPORT_OPERATION, path);
@@ -188,27 +186,31 @@ impl<'a> WaitForBackupExport<'a> {
         fn classify(resource: &crate::types::DiskBackupExportJob) -> runtime::WaitState {
             match resource.state.as_ref().map(|value| value.as_str()) {
                 Some("Successful") => runtime::WaitState::Done,
-                Some(state @ ("Failed" | "Cancelled")) => runtime::WaitState::Failed {
-                    state: state.to_owned(),
-                    reason: serde_json::to_string(&resource.state_reason)
-                        .ok()
-                        .filter(|text| text != "null"),
-                },
+                Some(state @ ("Failed" | "Cancelled")) => {
+                    runtime::WaitState::Failed {
+                        state: state.to_owned(),
+                        reason: serde_json::to_string(&resource.state_reason)
+                            .ok()
+                            .filter(|text| text != "null"),
+                    }
+                }
                 Some("InProgress" | "Queued") => runtime::WaitState::Pending,
-                Some(state) => runtime::WaitState::Unknown {
-                    state: state.to_owned(),
-                },
+                Some(state) => {
+                    runtime::WaitState::Unknown {
+                        state: state.to_owned(),
+                    }
+                }
                 _ => runtime::WaitState::Pending,
             }
         }
         let request = self.request;
         runtime::wait(
-            self.config,
-            move || Box::pin(request.clone().send()),
-            classify,
-            self.progress,
-        )
-        .await
+                self.config,
+                move || Box::pin(request.clone().send()),
+                classify,
+                self.progress,
+            )
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for WaitForBackupExport<'a> {
@@ -216,8 +218,9 @@ impl<'a> std::future::IntoFuture for WaitForBackupExport<'a> {
         crate::types::DiskBackupExportJob,
         crate::WaitError<crate::types::DiskBackupExportJob>,
     >;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.wait())
     }

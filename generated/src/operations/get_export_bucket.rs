@@ -86,7 +86,9 @@ impl<'a> GetExportBucket<'a> {
     #[inline]
     fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let export_bucket_id = crate::params::ExportBucketId::new(self.export_bucket_id)?;
+        let export_bucket_id = crate::params::ExportBucketId::new(
+            self.export_bucket_id,
+        )?;
         let path = runtime::path(
             &["/api/atlas/v2/groups/", "/backup/exportBuckets/", ""],
             &[group_id.as_str(), export_bucket_id.as_str()],
@@ -184,12 +186,17 @@ impl<'a> GetExportBucket20230101<'a> {
     #[inline]
     fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let export_bucket_id = crate::params::ExportBucketId::new(self.export_bucket_id)?;
+        let export_bucket_id = crate::params::ExportBucketId::new(
+            self.export_bucket_id,
+        )?;
         let path = runtime::path(
             &["/api/atlas/v2/groups/", "/backup/exportBuckets/", ""],
             &[group_id.as_str(), export_bucket_id.as_str()],
         );
-        let mut request = runtime::Request::new(&GET_EXPORT_BUCKET_2023_01_01_OPERATION, path);
+        let mut request = runtime::Request::new(
+            &GET_EXPORT_BUCKET_2023_01_01_OPERATION,
+            path,
+        );
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         Ok(request)

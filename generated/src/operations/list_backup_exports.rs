@@ -174,7 +174,12 @@ impl<'a> ListBackupExports<'a> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         let cluster_name = crate::params::ClusterName::new(self.cluster_name)?;
         if let Some(value) = &self.items_per_page {
-            runtime::validate::integer("itemsPerPage", *value, Some(1i64), Some(500i64))?;
+            runtime::validate::integer(
+                "itemsPerPage",
+                *value,
+                Some(1i64),
+                Some(500i64),
+            )?;
         }
         if let Some(value) = &self.page_num {
             runtime::validate::integer("pageNum", *value, Some(1i64), None)?;

@@ -16,7 +16,10 @@ impl Client {
     /// Returns one page of the export buckets registered in the project. The 2023-01-01 version (sunset 2027-07-01) only knows AWS buckets; 2024-05-30 returns AWS, Azure and GCP buckets, tagged by `cloudProvider`. Requires the Project Read Only role.
     ///
     /// Returns a builder: set optional parameters, then call `.send().await`.
-    pub fn list_export_buckets(&self, group_id: impl AsRef<str>) -> ListExportBuckets<'_> {
+    pub fn list_export_buckets(
+        &self,
+        group_id: impl AsRef<str>,
+    ) -> ListExportBuckets<'_> {
         ListExportBuckets {
             client: self,
             group_id: group_id.as_ref().to_owned(),
@@ -166,7 +169,12 @@ impl<'a> ListExportBuckets<'a> {
     fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         if let Some(value) = &self.items_per_page {
-            runtime::validate::integer("itemsPerPage", *value, Some(1i64), Some(500i64))?;
+            runtime::validate::integer(
+                "itemsPerPage",
+                *value,
+                Some(1i64),
+                Some(500i64),
+            )?;
         }
         if let Some(value) = &self.page_num {
             runtime::validate::integer("pageNum", *value, Some(1i64), None)?;
@@ -387,7 +395,12 @@ impl<'a> ListExportBuckets20230101<'a> {
     fn build_request(self) -> Result<runtime::Request, Error> {
         let group_id = crate::params::GroupId::new(self.group_id)?;
         if let Some(value) = &self.items_per_page {
-            runtime::validate::integer("itemsPerPage", *value, Some(1i64), Some(500i64))?;
+            runtime::validate::integer(
+                "itemsPerPage",
+                *value,
+                Some(1i64),
+                Some(500i64),
+            )?;
         }
         if let Some(value) = &self.page_num {
             runtime::validate::integer("pageNum", *value, Some(1i64), None)?;
@@ -396,7 +409,10 @@ impl<'a> ListExportBuckets20230101<'a> {
             &["/api/atlas/v2/groups/", "/backup/exportBuckets"],
             &[group_id.as_str()],
         );
-        let mut request = runtime::Request::new(&LIST_EXPORT_BUCKETS_2023_01_01_OPERATION, path);
+        let mut request = runtime::Request::new(
+            &LIST_EXPORT_BUCKETS_2023_01_01_OPERATION,
+            path,
+        );
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("includeCount", self.include_count);

@@ -116,11 +116,7 @@ impl<'a> UpdateBackupExportBucket<'a> {
             crate::ErrorBody,
             runtime::call::Json,
             crate::types::UpdateRequirePrivateNetworkingRequestView,
-        >::with_json(
-            core,
-            self.build_request(),
-            "application/vnd.atlas.2024-05-30+json",
-        )
+        >::with_json(core, self.build_request(), "application/vnd.atlas.2024-05-30+json")
     }
     /// Validates the parameters and builds the request (the synchronous half of `send`).
     #[inline]
@@ -134,24 +130,34 @@ impl<'a> UpdateBackupExportBucket<'a> {
         Error,
     > {
         let group_id = crate::params::GroupId::new(self.group_id)?;
-        let export_bucket_id = crate::params::ExportBucketId::new(self.export_bucket_id)?;
+        let export_bucket_id = crate::params::ExportBucketId::new(
+            self.export_bucket_id,
+        )?;
         let path = runtime::path(
             &["/api/atlas/v2/groups/", "/backup/exportBuckets/", ""],
             &[group_id.as_str(), export_bucket_id.as_str()],
         );
-        let mut request = runtime::Request::new(&UPDATE_BACKUP_EXPORT_BUCKET_OPERATION, path);
+        let mut request = runtime::Request::new(
+            &UPDATE_BACKUP_EXPORT_BUCKET_OPERATION,
+            path,
+        );
         request.envelope(self.envelope.unwrap_or(false));
         request.query("envelope", self.envelope);
         request.query("pretty", self.pretty);
-        let body: Option<crate::types::UpdateRequirePrivateNetworkingRequestView> = match self.body
+        let body: Option<crate::types::UpdateRequirePrivateNetworkingRequestView> = match self
+            .body
         {
             Some(body) => Some(body),
             None if self.body_require_private_networking.is_some() => {
                 let body = crate::types::UpdateRequirePrivateNetworkingRequestView {
-                    require_private_networking: match self.body_require_private_networking {
+                    require_private_networking: match self
+                        .body_require_private_networking
+                    {
                         Some(value) => value,
                         None => {
-                            return Err(runtime::validate::missing("requirePrivateNetworking"));
+                            return Err(
+                                runtime::validate::missing("requirePrivateNetworking"),
+                            );
                         }
                     },
                 };

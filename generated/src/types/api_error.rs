@@ -55,8 +55,12 @@ impl serde::Serialize for ApiError {
                 self.reason.is_some(),
             ],
         );
-        let mut out =
-            crate::runtime::ser::Struct::keeping(serializer, "ApiError", len, &self._undeclared);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "ApiError",
+            len,
+            &self._undeclared,
+        );
         out.opt("badRequestDetail", &self.bad_request_detail);
         out.opt("detail", &self.detail);
         out.opt("error", &self.error);
@@ -75,7 +79,9 @@ impl crate::runtime::fields::DecodeFields for ApiError {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "badRequestDetail" => crate::runtime::fields::set(&mut self.bad_request_detail, map),
+            "badRequestDetail" => {
+                crate::runtime::fields::set(&mut self.bad_request_detail, map)
+            }
             "detail" => crate::runtime::fields::set(&mut self.detail, map),
             "error" => crate::runtime::fields::set(&mut self.error, map),
             "errorCode" => crate::runtime::fields::set(&mut self.error_code, map),
@@ -86,7 +92,9 @@ impl crate::runtime::fields::DecodeFields for ApiError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

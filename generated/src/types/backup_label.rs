@@ -25,9 +25,16 @@ impl std::fmt::Debug for BackupLabel {
 }
 impl serde::Serialize for BackupLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = crate::runtime::ser::present(0usize, &[self.key.is_some(), self.value.is_some()]);
-        let mut out =
-            crate::runtime::ser::Struct::keeping(serializer, "BackupLabel", len, &self._undeclared);
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.key.is_some(), self.value.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "BackupLabel",
+            len,
+            &self._undeclared,
+        );
         out.opt("key", &self.key);
         out.opt("value", &self.value);
         out.end()
@@ -49,7 +56,9 @@ impl crate::runtime::fields::DecodeFields for BackupLabel {
     }
 }
 impl<'de> serde::Deserialize<'de> for BackupLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -49,7 +49,9 @@ impl crate::runtime::fields::DecodeFields for BadRequestDetail {
     }
 }
 impl<'de> serde::Deserialize<'de> for BadRequestDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

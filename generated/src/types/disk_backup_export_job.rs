@@ -118,7 +118,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
             "components" => crate::runtime::fields::set(&mut self.components, map),
             "createdAt" => crate::runtime::datetime::set(&mut self.created_at, map),
             "customData" => crate::runtime::fields::set(&mut self.custom_data, map),
-            "exportBucketId" => crate::runtime::fields::set(&mut self.export_bucket_id, map),
+            "exportBucketId" => {
+                crate::runtime::fields::set(&mut self.export_bucket_id, map)
+            }
             "exportStatus" => crate::runtime::fields::set(&mut self.export_status, map),
             "finishedAt" => crate::runtime::datetime::set(&mut self.finished_at, map),
             "id" => crate::runtime::fields::set(&mut self.id, map),
@@ -132,7 +134,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportJob {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJob {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -30,7 +30,10 @@ impl std::fmt::Debug for DiskBackupExportJobRequest {
 }
 impl DiskBackupExportJobRequest {
     /// A value with the required members (`exportBucketId`, `snapshotId`) set and every optional member `None`.
-    pub fn new(export_bucket_id: impl Into<String>, snapshot_id: impl Into<String>) -> Self {
+    pub fn new(
+        export_bucket_id: impl Into<String>,
+        snapshot_id: impl Into<String>,
+    ) -> Self {
         DiskBackupExportJobRequest {
             custom_data: None,
             export_bucket_id: export_bucket_id.into(),
@@ -41,8 +44,11 @@ impl DiskBackupExportJobRequest {
 impl serde::Serialize for DiskBackupExportJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = crate::runtime::ser::present(2usize, &[self.custom_data.is_some()]);
-        let mut out =
-            crate::runtime::ser::Struct::new(serializer, "DiskBackupExportJobRequest", len);
+        let mut out = crate::runtime::ser::Struct::new(
+            serializer,
+            "DiskBackupExportJobRequest",
+            len,
+        );
         out.opt("customData", &self.custom_data);
         out.field("exportBucketId", &self.export_bucket_id);
         out.field("snapshotId", &self.snapshot_id);
@@ -50,7 +56,9 @@ impl serde::Serialize for DiskBackupExportJobRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJobRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         /// The members decoded so far.
         #[derive(Default)]
         struct Members {
@@ -67,9 +75,14 @@ impl<'de> serde::Deserialize<'de> for DiskBackupExportJobRequest {
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 match key {
-                    "customData" => crate::runtime::fields::set(&mut self.custom_data, map),
+                    "customData" => {
+                        crate::runtime::fields::set(&mut self.custom_data, map)
+                    }
                     "exportBucketId" => {
-                        crate::runtime::fields::set_required(&mut self.export_bucket_id, map)
+                        crate::runtime::fields::set_required(
+                            &mut self.export_bucket_id,
+                            map,
+                        )
                     }
                     "snapshotId" => {
                         crate::runtime::fields::set_required(&mut self.snapshot_id, map)
@@ -81,14 +94,14 @@ impl<'de> serde::Deserialize<'de> for DiskBackupExportJobRequest {
         let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
         Ok(Self {
             custom_data: members.custom_data,
-            export_bucket_id: crate::runtime::fields::required::<_, D::Error>(
-                members.export_bucket_id,
-                "exportBucketId",
-            )?,
-            snapshot_id: crate::runtime::fields::required::<_, D::Error>(
-                members.snapshot_id,
-                "snapshotId",
-            )?,
+            export_bucket_id: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.export_bucket_id, "exportBucketId")?,
+            snapshot_id: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.snapshot_id, "snapshotId")?,
         })
     }
 }

@@ -20,8 +20,13 @@ pub enum DiskBackupExportJobState {
 }
 impl DiskBackupExportJobState {
     /// Every value the spec lists, in spec order.
-    pub const VALUES: &'static [&'static str] =
-        &["Cancelled", "Failed", "InProgress", "Queued", "Successful"];
+    pub const VALUES: &'static [&'static str] = &[
+        "Cancelled",
+        "Failed",
+        "InProgress",
+        "Queued",
+        "Successful",
+    ];
     /// The value as sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -52,7 +57,9 @@ impl From<String> for DiskBackupExportJobState {
     #[inline]
     fn from(value: String) -> Self {
         match DiskBackupExportJobState::from(value.as_str()) {
-            DiskBackupExportJobState::Unknown(_) => DiskBackupExportJobState::Unknown(value),
+            DiskBackupExportJobState::Unknown(_) => {
+                DiskBackupExportJobState::Unknown(value)
+            }
             known => known,
         }
     }
@@ -76,7 +83,9 @@ impl serde::Serialize for DiskBackupExportJobState {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJobState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_str_enum(deserializer)
     }
 }

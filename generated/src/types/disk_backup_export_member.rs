@@ -55,13 +55,17 @@ impl crate::runtime::fields::DecodeFields for DiskBackupExportMember {
     ) -> Result<(), A::Error> {
         match key {
             "exportId" => crate::runtime::fields::set(&mut self.export_id, map),
-            "replicaSetName" => crate::runtime::fields::set(&mut self.replica_set_name, map),
+            "replicaSetName" => {
+                crate::runtime::fields::set(&mut self.replica_set_name, map)
+            }
             _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupExportMember {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

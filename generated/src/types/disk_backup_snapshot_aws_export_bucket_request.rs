@@ -25,10 +25,7 @@ impl std::fmt::Debug for DiskBackupSnapshotAwsExportBucketRequest {
             &[
                 ("bucket_name", &self.bucket_name),
                 ("iam_role_id", &self.iam_role_id),
-                (
-                    "require_private_networking",
-                    &self.require_private_networking,
-                ),
+                ("require_private_networking", &self.require_private_networking),
             ],
         )
     }
@@ -45,8 +42,10 @@ impl DiskBackupSnapshotAwsExportBucketRequest {
 }
 impl serde::Serialize for DiskBackupSnapshotAwsExportBucketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len =
-            crate::runtime::ser::present(3usize, &[self.require_private_networking.is_some()]);
+        let len = crate::runtime::ser::present(
+            3usize,
+            &[self.require_private_networking.is_some()],
+        );
         let mut out = crate::runtime::ser::Struct::new(serializer, "AWS", len);
         out.field("cloudProvider", "AWS");
         out.field("bucketName", &self.bucket_name);
@@ -56,7 +55,9 @@ impl serde::Serialize for DiskBackupSnapshotAwsExportBucketRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         /// The members decoded so far.
         #[derive(Default)]
         struct Members {
@@ -76,9 +77,14 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketRequest {
                     "bucketName" => {
                         crate::runtime::fields::set_required(&mut self.bucket_name, map)
                     }
-                    "iamRoleId" => crate::runtime::fields::set_required(&mut self.iam_role_id, map),
+                    "iamRoleId" => {
+                        crate::runtime::fields::set_required(&mut self.iam_role_id, map)
+                    }
                     "requirePrivateNetworking" => {
-                        crate::runtime::fields::set(&mut self.require_private_networking, map)
+                        crate::runtime::fields::set(
+                            &mut self.require_private_networking,
+                            map,
+                        )
                     }
                     "cloudProvider" => crate::runtime::fields::skip(map),
                     _ => crate::runtime::fields::skip(map),
@@ -87,14 +93,14 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketRequest {
         }
         let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
         Ok(Self {
-            bucket_name: crate::runtime::fields::required::<_, D::Error>(
-                members.bucket_name,
-                "bucketName",
-            )?,
-            iam_role_id: crate::runtime::fields::required::<_, D::Error>(
-                members.iam_role_id,
-                "iamRoleId",
-            )?,
+            bucket_name: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.bucket_name, "bucketName")?,
+            iam_role_id: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.iam_role_id, "iamRoleId")?,
             require_private_networking: members.require_private_networking,
         })
     }

@@ -46,10 +46,7 @@ impl std::fmt::Debug for DiskBackupSnapshotAwsExportBucketResponse {
                 ("iam_role_id", &self.iam_role_id),
                 ("links", &self.links),
                 ("region", &self.region),
-                (
-                    "require_private_networking",
-                    &self.require_private_networking,
-                ),
+                ("require_private_networking", &self.require_private_networking),
             ],
             &self._undeclared,
         )
@@ -68,8 +65,12 @@ impl serde::Serialize for DiskBackupSnapshotAwsExportBucketResponse {
                 self.require_private_networking.is_some(),
             ],
         );
-        let mut out =
-            crate::runtime::ser::Struct::keeping(serializer, "AWS", len, &self._undeclared);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "AWS",
+            len,
+            &self._undeclared,
+        );
         out.field("cloudProvider", "AWS");
         out.opt("_id", &self.id);
         out.opt("bucketName", &self.bucket_name);
@@ -103,7 +104,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAwsExportBucketR
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -67,7 +67,9 @@ impl serde::Serialize for DiskBackupSnapshotAzureExportBucketRequest {
 }
 #[allow(deprecated)]
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         /// The members decoded so far.
         #[derive(Default)]
         struct Members {
@@ -86,8 +88,12 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketRequest
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 match key {
-                    "bucketName" => crate::runtime::fields::set(&mut self.bucket_name, map),
-                    "roleId" => crate::runtime::fields::set_required(&mut self.role_id, map),
+                    "bucketName" => {
+                        crate::runtime::fields::set(&mut self.bucket_name, map)
+                    }
+                    "roleId" => {
+                        crate::runtime::fields::set_required(&mut self.role_id, map)
+                    }
                     "serviceUrl" => {
                         crate::runtime::fields::set_required(&mut self.service_url, map)
                     }
@@ -100,11 +106,14 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketRequest
         let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
         Ok(Self {
             bucket_name: members.bucket_name,
-            role_id: crate::runtime::fields::required::<_, D::Error>(members.role_id, "roleId")?,
-            service_url: crate::runtime::fields::required::<_, D::Error>(
-                members.service_url,
-                "serviceUrl",
-            )?,
+            role_id: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.role_id, "roleId")?,
+            service_url: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.service_url, "serviceUrl")?,
             tenant_id: members.tenant_id,
         })
     }

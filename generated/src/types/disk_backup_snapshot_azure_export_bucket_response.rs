@@ -71,8 +71,12 @@ impl serde::Serialize for DiskBackupSnapshotAzureExportBucketResponse {
                 self.tenant_id.is_some(),
             ],
         );
-        let mut out =
-            crate::runtime::ser::Struct::keeping(serializer, "AZURE", len, &self._undeclared);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "AZURE",
+            len,
+            &self._undeclared,
+        );
         out.field("cloudProvider", "AZURE");
         out.opt("_id", &self.id);
         out.opt("bucketName", &self.bucket_name);
@@ -83,7 +87,8 @@ impl serde::Serialize for DiskBackupSnapshotAzureExportBucketResponse {
         out.end()
     }
 }
-impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAzureExportBucketResponse {
+impl crate::runtime::fields::DecodeFields
+for DiskBackupSnapshotAzureExportBucketResponse {
     const NAME: &'static str = "DiskBackupSnapshotAzureExportBucketResponse";
     #[inline]
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
@@ -104,7 +109,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotAzureExportBucke
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -23,31 +23,28 @@ impl DiskBackupSnapshotExportBucketRequest {
             DiskBackupSnapshotExportBucketRequest::Aws(_) => Some("AWS"),
             DiskBackupSnapshotExportBucketRequest::Azure(_) => Some("AZURE"),
             DiskBackupSnapshotExportBucketRequest::Gcp(_) => Some("GCP"),
-            DiskBackupSnapshotExportBucketRequest::Unknown(value) => value
-                .get("cloudProvider")
-                .and_then(serde_json::Value::as_str),
+            DiskBackupSnapshotExportBucketRequest::Unknown(value) => {
+                value.get("cloudProvider").and_then(serde_json::Value::as_str)
+            }
         }
     }
 }
 impl From<crate::types::DiskBackupSnapshotAwsExportBucketRequest>
-    for DiskBackupSnapshotExportBucketRequest
-{
+for DiskBackupSnapshotExportBucketRequest {
     #[inline]
     fn from(value: crate::types::DiskBackupSnapshotAwsExportBucketRequest) -> Self {
         DiskBackupSnapshotExportBucketRequest::Aws(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotAzureExportBucketRequest>
-    for DiskBackupSnapshotExportBucketRequest
-{
+for DiskBackupSnapshotExportBucketRequest {
     #[inline]
     fn from(value: crate::types::DiskBackupSnapshotAzureExportBucketRequest) -> Self {
         DiskBackupSnapshotExportBucketRequest::Azure(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotGcpExportBucketRequest>
-    for DiskBackupSnapshotExportBucketRequest
-{
+for DiskBackupSnapshotExportBucketRequest {
     #[inline]
     fn from(value: crate::types::DiskBackupSnapshotGcpExportBucketRequest) -> Self {
         DiskBackupSnapshotExportBucketRequest::Gcp(value)
@@ -56,10 +53,18 @@ impl From<crate::types::DiskBackupSnapshotGcpExportBucketRequest>
 impl serde::Serialize for DiskBackupSnapshotExportBucketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            DiskBackupSnapshotExportBucketRequest::Aws(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketRequest::Azure(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketRequest::Gcp(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketRequest::Unknown(value) => value.serialize(serializer),
+            DiskBackupSnapshotExportBucketRequest::Aws(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketRequest::Azure(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketRequest::Gcp(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketRequest::Unknown(value) => {
+                value.serialize(serializer)
+            }
         }
     }
 }
@@ -71,18 +76,10 @@ impl crate::runtime::tagged::TaggedEnum for DiskBackupSnapshotExportBucketReques
         body: crate::runtime::tagged::Body<'de, A>,
     ) -> Result<Self, A::Error> {
         match tag {
-            "AWS" => body
-                .decode()
-                .map(DiskBackupSnapshotExportBucketRequest::Aws),
-            "AZURE" => body
-                .decode()
-                .map(DiskBackupSnapshotExportBucketRequest::Azure),
-            "GCP" => body
-                .decode()
-                .map(DiskBackupSnapshotExportBucketRequest::Gcp),
-            _ => body
-                .unknown()
-                .map(DiskBackupSnapshotExportBucketRequest::Unknown),
+            "AWS" => body.decode().map(DiskBackupSnapshotExportBucketRequest::Aws),
+            "AZURE" => body.decode().map(DiskBackupSnapshotExportBucketRequest::Azure),
+            "GCP" => body.decode().map(DiskBackupSnapshotExportBucketRequest::Gcp),
+            _ => body.unknown().map(DiskBackupSnapshotExportBucketRequest::Unknown),
         }
     }
     fn unknown(value: serde_json::Value) -> Self {
@@ -90,7 +87,9 @@ impl crate::runtime::tagged::TaggedEnum for DiskBackupSnapshotExportBucketReques
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotExportBucketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::tagged::decode(deserializer)
     }
 }

@@ -23,31 +23,28 @@ impl DiskBackupSnapshotExportBucketResponse {
             DiskBackupSnapshotExportBucketResponse::Aws(_) => Some("AWS"),
             DiskBackupSnapshotExportBucketResponse::Azure(_) => Some("AZURE"),
             DiskBackupSnapshotExportBucketResponse::Gcp(_) => Some("GCP"),
-            DiskBackupSnapshotExportBucketResponse::Unknown(value) => value
-                .get("cloudProvider")
-                .and_then(serde_json::Value::as_str),
+            DiskBackupSnapshotExportBucketResponse::Unknown(value) => {
+                value.get("cloudProvider").and_then(serde_json::Value::as_str)
+            }
         }
     }
 }
 impl From<crate::types::DiskBackupSnapshotAwsExportBucketResponse>
-    for DiskBackupSnapshotExportBucketResponse
-{
+for DiskBackupSnapshotExportBucketResponse {
     #[inline]
     fn from(value: crate::types::DiskBackupSnapshotAwsExportBucketResponse) -> Self {
         DiskBackupSnapshotExportBucketResponse::Aws(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotAzureExportBucketResponse>
-    for DiskBackupSnapshotExportBucketResponse
-{
+for DiskBackupSnapshotExportBucketResponse {
     #[inline]
     fn from(value: crate::types::DiskBackupSnapshotAzureExportBucketResponse) -> Self {
         DiskBackupSnapshotExportBucketResponse::Azure(value)
     }
 }
 impl From<crate::types::DiskBackupSnapshotGcpExportBucketResponse>
-    for DiskBackupSnapshotExportBucketResponse
-{
+for DiskBackupSnapshotExportBucketResponse {
     #[inline]
     fn from(value: crate::types::DiskBackupSnapshotGcpExportBucketResponse) -> Self {
         DiskBackupSnapshotExportBucketResponse::Gcp(value)
@@ -56,10 +53,18 @@ impl From<crate::types::DiskBackupSnapshotGcpExportBucketResponse>
 impl serde::Serialize for DiskBackupSnapshotExportBucketResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            DiskBackupSnapshotExportBucketResponse::Aws(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketResponse::Azure(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketResponse::Gcp(inner) => inner.serialize(serializer),
-            DiskBackupSnapshotExportBucketResponse::Unknown(value) => value.serialize(serializer),
+            DiskBackupSnapshotExportBucketResponse::Aws(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketResponse::Azure(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketResponse::Gcp(inner) => {
+                inner.serialize(serializer)
+            }
+            DiskBackupSnapshotExportBucketResponse::Unknown(value) => {
+                value.serialize(serializer)
+            }
         }
     }
 }
@@ -71,18 +76,10 @@ impl crate::runtime::tagged::TaggedEnum for DiskBackupSnapshotExportBucketRespon
         body: crate::runtime::tagged::Body<'de, A>,
     ) -> Result<Self, A::Error> {
         match tag {
-            "AWS" => body
-                .decode()
-                .map(DiskBackupSnapshotExportBucketResponse::Aws),
-            "AZURE" => body
-                .decode()
-                .map(DiskBackupSnapshotExportBucketResponse::Azure),
-            "GCP" => body
-                .decode()
-                .map(DiskBackupSnapshotExportBucketResponse::Gcp),
-            _ => body
-                .unknown()
-                .map(DiskBackupSnapshotExportBucketResponse::Unknown),
+            "AWS" => body.decode().map(DiskBackupSnapshotExportBucketResponse::Aws),
+            "AZURE" => body.decode().map(DiskBackupSnapshotExportBucketResponse::Azure),
+            "GCP" => body.decode().map(DiskBackupSnapshotExportBucketResponse::Gcp),
+            _ => body.unknown().map(DiskBackupSnapshotExportBucketResponse::Unknown),
         }
     }
     fn unknown(value: serde_json::Value) -> Self {
@@ -90,7 +87,9 @@ impl crate::runtime::tagged::TaggedEnum for DiskBackupSnapshotExportBucketRespon
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::tagged::decode(deserializer)
     }
 }

@@ -20,10 +20,7 @@ impl std::fmt::Debug for DiskBackupSnapshotGcpExportBucketRequest {
         crate::runtime::debug_struct(
             f,
             "DiskBackupSnapshotGcpExportBucketRequest",
-            &[
-                ("bucket_name", &self.bucket_name),
-                ("role_id", &self.role_id),
-            ],
+            &[("bucket_name", &self.bucket_name), ("role_id", &self.role_id)],
         )
     }
 }
@@ -47,7 +44,9 @@ impl serde::Serialize for DiskBackupSnapshotGcpExportBucketRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         /// The members decoded so far.
         #[derive(Default)]
         struct Members {
@@ -66,7 +65,9 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketRequest {
                     "bucketName" => {
                         crate::runtime::fields::set_required(&mut self.bucket_name, map)
                     }
-                    "roleId" => crate::runtime::fields::set_required(&mut self.role_id, map),
+                    "roleId" => {
+                        crate::runtime::fields::set_required(&mut self.role_id, map)
+                    }
                     "cloudProvider" => crate::runtime::fields::skip(map),
                     _ => crate::runtime::fields::skip(map),
                 }
@@ -74,11 +75,14 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketRequest {
         }
         let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
         Ok(Self {
-            bucket_name: crate::runtime::fields::required::<_, D::Error>(
-                members.bucket_name,
-                "bucketName",
-            )?,
-            role_id: crate::runtime::fields::required::<_, D::Error>(members.role_id, "roleId")?,
+            bucket_name: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.bucket_name, "bucketName")?,
+            role_id: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.role_id, "roleId")?,
         })
     }
 }

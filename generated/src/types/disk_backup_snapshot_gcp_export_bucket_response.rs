@@ -57,8 +57,12 @@ impl serde::Serialize for DiskBackupSnapshotGcpExportBucketResponse {
                 self.role_id.is_some(),
             ],
         );
-        let mut out =
-            crate::runtime::ser::Struct::keeping(serializer, "GCP", len, &self._undeclared);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "GCP",
+            len,
+            &self._undeclared,
+        );
         out.field("cloudProvider", "GCP");
         out.opt("_id", &self.id);
         out.opt("bucketName", &self.bucket_name);
@@ -86,7 +90,9 @@ impl crate::runtime::fields::DecodeFields for DiskBackupSnapshotGcpExportBucketR
     }
 }
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

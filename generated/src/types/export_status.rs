@@ -30,10 +30,7 @@ impl serde::Serialize for ExportStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = crate::runtime::ser::present(
             0usize,
-            &[
-                self.exported_collections.is_some(),
-                self.total_collections.is_some(),
-            ],
+            &[self.exported_collections.is_some(), self.total_collections.is_some()],
         );
         let mut out = crate::runtime::ser::Struct::keeping(
             serializer,
@@ -58,13 +55,17 @@ impl crate::runtime::fields::DecodeFields for ExportStatus {
             "exportedCollections" => {
                 crate::runtime::fields::set(&mut self.exported_collections, map)
             }
-            "totalCollections" => crate::runtime::fields::set(&mut self.total_collections, map),
+            "totalCollections" => {
+                crate::runtime::fields::set(&mut self.total_collections, map)
+            }
             _ => crate::runtime::fields::keep(&mut self._undeclared, key, map),
         }
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -60,7 +60,9 @@ impl crate::runtime::fields::DecodeFields for FieldViolation {
     }
 }
 impl<'de> serde::Deserialize<'de> for FieldViolation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

@@ -25,9 +25,16 @@ impl std::fmt::Debug for Link {
 }
 impl serde::Serialize for Link {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = crate::runtime::ser::present(0usize, &[self.href.is_some(), self.rel.is_some()]);
-        let mut out =
-            crate::runtime::ser::Struct::keeping(serializer, "Link", len, &self._undeclared);
+        let len = crate::runtime::ser::present(
+            0usize,
+            &[self.href.is_some(), self.rel.is_some()],
+        );
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "Link",
+            len,
+            &self._undeclared,
+        );
         out.opt("href", &self.href);
         out.opt("rel", &self.rel);
         out.end()
@@ -49,7 +56,9 @@ impl crate::runtime::fields::DecodeFields for Link {
     }
 }
 impl<'de> serde::Deserialize<'de> for Link {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

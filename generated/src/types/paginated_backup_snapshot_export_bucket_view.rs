@@ -37,11 +37,7 @@ impl serde::Serialize for PaginatedBackupSnapshotExportBucketView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = crate::runtime::ser::present(
             0usize,
-            &[
-                self.links.is_some(),
-                self.results.is_some(),
-                self.total_count.is_some(),
-            ],
+            &[self.links.is_some(), self.results.is_some(), self.total_count.is_some()],
         );
         let mut out = crate::runtime::ser::Struct::keeping(
             serializer,
@@ -72,7 +68,9 @@ impl crate::runtime::fields::DecodeFields for PaginatedBackupSnapshotExportBucke
     }
 }
 impl<'de> serde::Deserialize<'de> for PaginatedBackupSnapshotExportBucketView {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

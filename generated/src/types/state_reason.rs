@@ -29,8 +29,12 @@ impl serde::Serialize for StateReason {
             0usize,
             &[self.error_code.is_some(), self.message.is_some()],
         );
-        let mut out =
-            crate::runtime::ser::Struct::keeping(serializer, "StateReason", len, &self._undeclared);
+        let mut out = crate::runtime::ser::Struct::keeping(
+            serializer,
+            "StateReason",
+            len,
+            &self._undeclared,
+        );
         out.opt("errorCode", &self.error_code);
         out.opt("message", &self.message);
         out.end()
@@ -52,7 +56,9 @@ impl crate::runtime::fields::DecodeFields for StateReason {
     }
 }
 impl<'de> serde::Deserialize<'de> for StateReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::fields::decode_fields(deserializer)
     }
 }

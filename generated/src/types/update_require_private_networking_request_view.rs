@@ -12,10 +12,7 @@ impl std::fmt::Debug for UpdateRequirePrivateNetworkingRequestView {
         crate::runtime::debug_struct(
             f,
             "UpdateRequirePrivateNetworkingRequestView",
-            &[(
-                "require_private_networking",
-                &self.require_private_networking,
-            )],
+            &[("require_private_networking", &self.require_private_networking)],
         )
     }
 }
@@ -40,7 +37,9 @@ impl serde::Serialize for UpdateRequirePrivateNetworkingRequestView {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateRequirePrivateNetworkingRequestView {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         /// The members decoded so far.
         #[derive(Default)]
         struct Members {
@@ -55,20 +54,22 @@ impl<'de> serde::Deserialize<'de> for UpdateRequirePrivateNetworkingRequestView 
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 match key {
-                    "requirePrivateNetworking" => crate::runtime::fields::set_required(
-                        &mut self.require_private_networking,
-                        map,
-                    ),
+                    "requirePrivateNetworking" => {
+                        crate::runtime::fields::set_required(
+                            &mut self.require_private_networking,
+                            map,
+                        )
+                    }
                     _ => crate::runtime::fields::skip(map),
                 }
             }
         }
         let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
         Ok(Self {
-            require_private_networking: crate::runtime::fields::required::<_, D::Error>(
-                members.require_private_networking,
-                "requirePrivateNetworking",
-            )?,
+            require_private_networking: crate::runtime::fields::required::<
+                _,
+                D::Error,
+            >(members.require_private_networking, "requirePrivateNetworking")?,
         })
     }
 }
