@@ -22,6 +22,7 @@ mod crate_files;
 mod debug;
 mod decode;
 mod docs;
+mod enums;
 mod mock;
 mod multipart;
 mod operations;

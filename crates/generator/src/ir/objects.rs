@@ -374,9 +374,36 @@ impl<'a> TypeBuilder<'a> {
                 presence: Presence::Optional,
             });
         }
-        // What a struct keeps of the members its schema does not declare: everything, when the
-        // client decodes it (responses; webhook payloads), nothing when it is only ever sent.
-        let undeclared = match additional {
+        let undeclared = self.undeclared_members(&spec, additional, &mut fields, &mut taken)?;
+        Ok(TypeDef::Struct(StructDef {
+            name: spec.name.to_string(),
+            origin: spec.origin.to_string(),
+            doc: spec.doc,
+            deprecated: spec.deprecated,
+            fields,
+            tag: spec.tag,
+            usage,
+            strict,
+            undeclared,
+        }))
+    }
+
+    /// What a struct keeps of the members its schema does not declare (`additional`: its
+    /// `additionalProperties`, the last part's when flattened), adding the typed map's field to
+    /// `fields` when the schema declares one.
+    fn undeclared_members(
+        &mut self,
+        spec: &StructSpec<'_>,
+        additional: Option<(Additional<'a>, Ptr)>,
+        fields: &mut Vec<Field>,
+        taken: &mut Names,
+    ) -> Result<UndeclaredMembers> {
+        let usage = spec.usage;
+        let request_only = usage.request && !usage.response;
+        let strict = self.profile.responses == Responses::Strict;
+        // Everything when the client decodes the type (responses, webhook payloads), nothing when
+        // it is only ever sent (nothing on the client's side decodes it).
+        Ok(match additional {
             Some((Additional::Forbidden, _)) if strict => UndeclaredMembers::Reject,
             None | Some((Additional::Forbidden, _)) if request_only => UndeclaredMembers::Ignore,
             None => UndeclaredMembers::Keep,
@@ -416,7 +443,7 @@ impl<'a> TypeBuilder<'a> {
                 };
                 fields.push(Field {
                     json_name: String::new(),
-                    rust_name: unique("additional_properties".into(), &mut taken),
+                    rust_name: unique("additional_properties".into(), taken),
                     ty: TypeRef::Map(Box::new(ty)),
                     optional: false,
                     serialize_null: false,
@@ -434,18 +461,7 @@ impl<'a> TypeBuilder<'a> {
                 });
                 UndeclaredMembers::Map
             }
-        };
-        Ok(TypeDef::Struct(StructDef {
-            name: spec.name.to_string(),
-            origin: spec.origin.to_string(),
-            doc: spec.doc,
-            deprecated: spec.deprecated,
-            fields,
-            tag: spec.tag,
-            usage,
-            strict,
-            undeclared,
-        }))
+        })
     }
 }
 
