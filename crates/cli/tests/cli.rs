@@ -292,7 +292,7 @@ fn explain_names_methods_pagination_auth_and_fallbacks() {
         .find(|block| block.contains("[listGroupClusterBackupExports]"))
         .expect("the list operation");
     assert!(
-        list.contains("pagination  page number: `page_num`"),
+        list.contains("pagination  page number: `pageNum` from 1"),
         "{list}"
     );
     assert!(list.contains("into_stream()"), "{list}");
