@@ -13,6 +13,7 @@ mod page_number {
         ItemPage {
             items: ids.iter().map(|id| Item::new(*id)).collect(),
             total_count: total,
+            _undeclared: Default::default(),
         }
     }
 
@@ -95,6 +96,7 @@ mod offset {
             records: keys.iter().map(|k| Record::new(*k)).collect(),
             total: None,
             has_more: Some(more),
+            _undeclared: Default::default(),
         };
         for (offset, keys, more) in [
             ("0", &["a", "b"][..], true),
@@ -167,6 +169,7 @@ mod cursor {
         );
         page.response_metadata = Some(ConversationsPageResponseMetadata {
             next_cursor: Some(next.to_owned()),
+            _undeclared: Default::default(),
         });
         page
     }
@@ -347,7 +350,9 @@ mod next_url {
             links: EventPageLinks {
                 self_: None,
                 next: next.map(str::to_owned),
+                _undeclared: Default::default(),
             },
+            _undeclared: Default::default(),
         };
         server
             .on_list_events()
