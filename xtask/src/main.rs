@@ -8,6 +8,7 @@
 //! `cargo xtask github [--cache DIR] [--out DIR] [--lenient-responses]` (see `github`)
 //! `cargo xtask vendors [github|stripe|slack|all] [--full] [--jobs J]` (see `vendors`)
 
+mod conformance;
 mod corpus;
 mod crate_build;
 mod github;
@@ -43,6 +44,8 @@ enum Xtask {
     Github(Passed),
     /// The vendor profiles (GitHub, Stripe, Slack) on their real documents (`cargo xtask vendors --help`)
     Vendors(Passed),
+    /// Wire conformance of generated clients against Prism (`cargo xtask conformance --help`)
+    Conformance(Passed),
 }
 
 /// Arguments a command parses itself (`--help` included).
@@ -96,6 +99,7 @@ fn run(command: Xtask) -> Result<ExitCode, String> {
         Xtask::Webhooks(passed) => webhooks::run(&passed.args, &root),
         Xtask::Github(passed) => github::run(&passed.args, &root),
         Xtask::Vendors(passed) => vendors::run(&passed.args, &root),
+        Xtask::Conformance(passed) => conformance::run(&passed.args, &root),
     }
 }
 

@@ -10,8 +10,8 @@ mod compile;
 pub mod fetch;
 mod npm;
 mod report;
-mod rng;
-mod run;
+pub mod rng;
+pub mod run;
 mod swagger2;
 
 use std::path::{Path, PathBuf};
