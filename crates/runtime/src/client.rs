@@ -231,6 +231,7 @@ impl ClientCore {
     /// The URL `request` goes to: base + path + query, or the page URL it follows.
     fn request_url(&self, request: &Request) -> Result<Url, Error> {
         check_path(&request.path)?;
+        crate::request::check_headers(&request.headers)?;
         let mut text = String::with_capacity(
             self.inner
                 .base_url

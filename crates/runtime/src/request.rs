@@ -363,6 +363,24 @@ impl Request {
     }
 }
 
+/// Rejects a header parameter that HTTP cannot carry (a line break or another control character in
+/// the value, or a name that is not a token), naming it, before anything is sent: the HTTP library
+/// would otherwise fail the attempt with an opaque transport error.
+pub(crate) fn check_headers(headers: &[(&'static str, String)]) -> Result<(), Error> {
+    for (name, value) in headers {
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(Error::invalid(name, "is not a valid HTTP header name"));
+        }
+        if reqwest::header::HeaderValue::from_str(value).is_err() {
+            return Err(Error::invalid(
+                name,
+                "contains a character an HTTP header cannot carry (a line break or another control character)",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Rejects a path that a URL parser would rewrite: empty or dot segments (also percent-encoded).
 pub(crate) fn check_path(path: &str) -> Result<(), Error> {
     if !path.starts_with('/') {
@@ -514,5 +532,22 @@ pub(crate) mod tests {
         r.header::<bool>("Absent", None);
         assert_eq!(r.headers, vec![("Use-Effective-Fields", "true".to_owned())]);
         assert_eq!(r.path_and_query(), "/p");
+    }
+
+    #[test]
+    fn headers_http_cannot_carry_are_refused_by_name() {
+        let ok = [("Signature", "keyId=\"a\", sig=\"b\"".to_owned())];
+        assert!(check_headers(&ok).is_ok());
+        for (name, value) in [("Signature", "a\nb"), ("X-Id", "a\rb"), ("X-Nul", "a\0")] {
+            let err = check_headers(&[(name, value.to_owned())]).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidRequest { parameter, .. } if *parameter == name),
+                "{err:?}"
+            );
+            // The value itself never appears in the error (it may be a secret).
+            assert!(!err.to_string().contains(value), "{err}");
+        }
+        let err = check_headers(&[("Bad Name", "v".to_owned())]).unwrap_err();
+        assert!(err.to_string().contains("Bad Name"), "{err}");
     }
 }

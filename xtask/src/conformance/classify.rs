@@ -33,7 +33,13 @@ impl Class {
 
 /// Failures read and classified by hand: (document, operation id or `*`, what the cause text
 /// contains, class, why).
-const KNOWN: &[(&str, &str, &str, Class, &str)] = &[];
+const KNOWN: &[(&str, &str, &str, Class, &str)] = &[(
+    "vtex.local/Payments-Gateway-API.json",
+    "*",
+    "refuses [[",
+    Class::Spec,
+    "the body schema declares both `items` and `properties` and no `type`: the generator reads an object",
+)];
 
 /// The operation's verdict: conformant when every call was; else the first failing call's class
 /// and cause.
@@ -61,10 +67,57 @@ pub fn operation(
 /// Failures the document or Prism explains, found by reading the document where the failure points.
 fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, String)> {
     let detail = c.detail.as_str();
-    if c.outcome == "decode" && detail.contains("number out of range") && detail.contains("3.402823669209385e+38") {
+    if c.outcome == "api" && c.status == Some(401) && !satisfiable(raw) {
+        return Some((
+            Class::Harness,
+            "401 from Prism: the document's only security schemes (HTTP Digest, mutual TLS) cannot be satisfied against a mock".into(),
+        ));
+    }
+    let decode_path = detail
+        .strip_prefix("at `")
+        .and_then(|rest| rest.split('`').next());
+    let response = op.response_schema.as_deref().and_then(|p| raw.pointer(p));
+    let at_path = match (c.outcome.as_str(), decode_path, response) {
+        ("decode", Some(path), Some(schema)) => schema_at(raw, schema, path),
+        _ => None,
+    };
+    let format = at_path
+        .map(|s| all_of_format(raw, s))
+        .unwrap_or_default();
+    if detail.contains("number out of range") && format == "float" {
         return Some((
             Class::Prism,
-            "Prism's static value for `format: float` (±3.402823669209385e38) lies beyond f32's range (±3.4028235e38)".into(),
+            "Prism's static value for `format: float` (-3.402823669209385e38) lies beyond f32's range (-3.4028235e38)".into(),
+        ));
+    }
+    if matches!(format.as_str(), "date-time" | "date") && detail.contains(":\"string\"") {
+        return Some((
+            Class::Prism,
+            "Prism's static generator answers \"string\" for a `format: date-time` reached through `allOf` (and its own response check lets it pass)".into(),
+        ));
+    }
+    if c.outcome == "other"
+        && (detail.contains("could not connect") || detail.contains("connection interrupted"))
+    {
+        return Some((
+            Class::Prism,
+            "Prism stopped answering (the mock process failed on an earlier request)".into(),
+        ));
+    }
+    if c.outcome == "api" && c.status == Some(404) && op.path.contains('#') {
+        return Some((
+            Class::Prism,
+            "Prism matches the `#...` of an AWS path template literally; the fragment is never sent (the client requests the path before `#`)".into(),
+        ));
+    }
+    if c.outcome == "api"
+        && c.status == Some(422)
+        && op.features.iter().any(|f| f == "body:multipart")
+        && detail.contains("must be object")
+    {
+        return Some((
+            Class::Prism,
+            "Prism validates a multipart part as text: an object part, sent as application/json (OpenAPI's default encoding for objects), fails `type: object`".into(),
         ));
     }
     if c.outcome == "decode" && detail.contains("expected a JSON object") {
@@ -95,6 +148,23 @@ fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, 
         }
     }
     None
+}
+
+/// Whether the driver can send what some scheme of the document asks for (API keys, HTTP Basic
+/// or bearer, OAuth2 / OpenID Connect as a bearer token).
+fn satisfiable(raw: &Value) -> bool {
+    let Some(schemes) = raw.pointer("/components/securitySchemes").and_then(Value::as_object) else {
+        return true;
+    };
+    schemes.values().map(|s| deref(raw, s)).any(|s| {
+        let kind = s.get("type").and_then(Value::as_str).unwrap_or("");
+        let http = s.get("scheme").and_then(Value::as_str).unwrap_or("");
+        match kind {
+            "http" => http.eq_ignore_ascii_case("basic") || http.eq_ignore_ascii_case("bearer"),
+            "apiKey" | "oauth2" | "openIdConnect" => true,
+            _ => false,
+        }
+    })
 }
 
 fn deref<'a>(raw: &'a Value, mut schema: &'a Value) -> &'a Value {
@@ -130,6 +200,21 @@ fn schema_at<'a>(raw: &'a Value, schema: &'a Value, path: &str) -> Option<&'a Va
     Some(current)
 }
 
+/// The `format` of a schema, or of the first `allOf` branch that has one.
+fn all_of_format(raw: &Value, schema: &Value) -> String {
+    if let Some(format) = schema.get("format").and_then(Value::as_str) {
+        return format.to_owned();
+    }
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|branch| all_of_format(raw, deref(raw, branch)))
+        .find(|f| !f.is_empty())
+        .unwrap_or_default()
+}
+
 /// A member's schema, declared on the schema or one of its `allOf` branches.
 fn member<'a>(raw: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Value> {
     if let Some(found) = schema.get("properties").and_then(|p| p.get(name)) {
@@ -148,8 +233,8 @@ pub fn call(c: &CallResult) -> (Class, String) {
     match (c.outcome.as_str(), c.status) {
         ("api", Some(422)) => rejected(detail),
         ("api", Some(401)) => (
-            Class::Harness,
-            "401 from Prism: a security scheme the driver cannot satisfy offline".into(),
+            Class::Generator,
+            "401 from Prism: the credentials the security requirement needs were not all sent".into(),
         ),
         ("api", Some(404)) if detail.contains("NO_PATH_MATCHED") => (
             Class::Generator,

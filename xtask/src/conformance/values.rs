@@ -125,7 +125,9 @@ impl<'a> Synth<'a> {
         for branch in branches {
             required.extend(names(self.deref(branch).get("required")));
         }
-        for branch in branches.iter().chain(has_own.then_some(&own)) {
+        // A branch that only annotates (`{description: ..}` beside a `$ref`) constrains nothing.
+        let shaping = branches.iter().filter(|b| !is_annotation(self.deref(b)));
+        for branch in shaping.chain(has_own.then_some(&own)) {
             match self.at_with(branch, depth + 1, &required) {
                 Value::Object(members) => merged.extend(members),
                 value => other = Some(value),
@@ -189,19 +191,42 @@ impl<'a> Synth<'a> {
                 }
             }
         }
-        if out.is_empty() && depth < MAX_DEPTH && self.members == Members::All {
-            if let Some(extra) = schema.get("additionalProperties").filter(|a| a.is_object()) {
-                out.insert("key".into(), self.at(extra, depth + 1));
-            }
+        let min_properties = schema
+            .get("minProperties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0) as usize;
+        let extra = schema.get("additionalProperties").filter(|a| a.is_object());
+        let mut added = 0;
+        while (out.is_empty() && depth < MAX_DEPTH && self.members == Members::All && extra.is_some())
+            || (out.len() < min_properties && added < 64)
+        {
+            let value = match extra {
+                Some(extra) => self.at(extra, depth + 1),
+                None => Value::String("value".into()),
+            };
+            out.insert(format!("key{}", added + 1), value);
+            added += 1;
         }
         Value::Object(out)
     }
 
     fn array(&self, schema: &Value, depth: usize) -> Value {
         let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
-        let count = if depth >= MAX_DEPTH { min } else { min.max(1) };
+        let max = schema.get("maxItems").and_then(Value::as_u64).map(|m| m as usize);
         let items = schema.get("items").cloned().unwrap_or(Value::Null);
         let unique = schema.get("uniqueItems") == Some(&Value::Bool(true));
+        // Two items where allowed: a one-item array in a query or form looks like a scalar, and
+        // two show the separator. Unique structured items would repeat, so those get one.
+        let structured = matches!(
+            type_of(self.deref(&items)).as_deref(),
+            Some("object" | "array")
+        );
+        let wanted = if unique && structured { 1 } else { 2 };
+        let count = if depth >= MAX_DEPTH {
+            min
+        } else {
+            min.max(wanted).min(max.unwrap_or(usize::MAX)).max(min)
+        };
         let mut out: Vec<Value> = Vec::new();
         for i in 0..count.min(16) {
             let mut item = self.at(&items, depth + 1);
@@ -217,6 +242,18 @@ impl<'a> Synth<'a> {
         }
         Value::Array(out)
     }
+}
+
+/// Whether a schema only annotates: no keyword that constrains a value.
+fn is_annotation(schema: &Value) -> bool {
+    const SHAPING: &[&str] = &[
+        "type", "properties", "items", "enum", "const", "allOf", "oneOf", "anyOf", "$ref",
+        "format", "pattern", "additionalProperties", "required", "minimum", "maximum",
+        "minLength", "maxLength", "minItems", "maxItems", "minProperties", "not",
+    ];
+    schema
+        .as_object()
+        .is_some_and(|o| !o.keys().any(|k| SHAPING.contains(&k.as_str())))
 }
 
 /// The strings of a `required` list.
@@ -310,7 +347,11 @@ fn number(schema: &Value) -> Value {
     let has_bounds = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]
         .iter()
         .any(|k| schema.get(k).is_some_and(Value::is_number));
-    if has_bounds || schema.get("multipleOf").is_some() {
+    let integral = matches!(
+        schema.get("format").and_then(Value::as_str),
+        Some("int32" | "int64" | "integer" | "long")
+    );
+    if has_bounds || integral || schema.get("multipleOf").is_some() {
         Value::from(integer(schema))
     } else {
         serde_json::json!(1.5)
@@ -332,6 +373,7 @@ fn string(schema: &Value) -> String {
         "ipv6" => Some("2001:db8::1"),
         "byte" => Some("aGVsbG8="),
         "int32" | "int64" => Some("1"),
+        "duration" => Some("P1D"),
         _ => None,
     };
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
