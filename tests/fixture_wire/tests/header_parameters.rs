@@ -57,3 +57,22 @@ async fn required_header_and_bounds_are_checked_before_sending() {
     assert!(below.is_invalid_request(), "{below:?}");
     assert!(server.received().is_empty());
 }
+
+/// OpenAPI says to ignore header parameters named `Authorization`, `Accept` and `Content-Type`:
+/// the builder has no setter for them, a required `Authorization` does not block `send()`, and the
+/// request carries exactly the bearer credential and the media type.
+#[tokio::test]
+async fn authorization_accept_and_content_type_parameters_are_ignored() {
+    let server = MockServer::start().await;
+    let signed = server.on_signed().respond(());
+    let client: fixture_header_parameters::Client = server
+        .client_builder()
+        .bearer_token("t0ken")
+        .build()
+        .unwrap();
+    client.signed().x_trace("abc").send().await.unwrap();
+    let sent = &signed.calls()[0];
+    assert_eq!(sent.header("authorization"), Some("Bearer t0ken"));
+    assert_eq!(sent.header("x-trace"), Some("abc"));
+    assert_eq!(sent.header("content-type"), None);
+}

@@ -54,3 +54,17 @@ async fn each_spelling_of_a_format_has_its_own_method() {
         Some("application/vnd.example+json")
     );
 }
+
+/// A 204 documented with JSON content: the empty answer is the success (HTTP gives 204 no body).
+#[tokio::test]
+async fn a_204_with_documented_content_is_empty() {
+    let server = MockServer::start().await;
+    let removed = server.on_remove().respond_raw(MockResponse::new(
+        204,
+        [("content-type", "application/json")],
+        "",
+    ));
+    let got: () = server.client().remove().send().await.unwrap();
+    assert_eq!(got, ());
+    assert_eq!(removed.calls().len(), 1);
+}

@@ -153,7 +153,7 @@ pub fn operation_params<'a>(
     let all = declared
         .into_iter()
         .enumerate()
-        .filter(|(i, (p, _, _))| last.get(&key(p)) == Some(i))
+        .filter(|(i, (p, _, _))| last.get(&key(p)) == Some(i) && !ignored_header(p))
         .map(|(_, entry)| entry);
 
     let mut path_params = Vec::new();
@@ -243,6 +243,17 @@ pub fn operation_params<'a>(
 }
 
 /// A path parameter's Rust type: a validated string newtype, a scalar, or an array of scalars.
+/// OpenAPI 3.0.3 (Parameter Object, `in`): header parameters named `Accept`, `Content-Type` or
+/// `Authorization` "SHALL be ignored": the media type and the security scheme set those headers.
+/// A setter for one would send a second, contradicting header (an `Authorization` beside the
+/// credentials the client adds is refused as unauthenticated).
+fn ignored_header(p: &Parameter) -> bool {
+    matches!(p, Parameter::Header { .. })
+        && ["accept", "content-type", "authorization"]
+            .iter()
+            .any(|h| p.parameter_data_ref().name.eq_ignore_ascii_case(h))
+}
+
 fn path_type<'a>(
     spec: &ParamSchema<'a>,
     component: Option<&str>,

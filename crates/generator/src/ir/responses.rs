@@ -108,7 +108,11 @@ pub fn response_body<'a>(
     let mut empty_statuses = Vec::new();
     let mut bodies = Vec::new();
     for (code, response, at) in successes {
-        let content = response.content.get(media_type);
+        // HTTP: a 204 or 205 answer has no body, whatever content the document gives it.
+        let content = match code {
+            204 | 205 => None,
+            _ => response.content.get(media_type),
+        };
         match (kind, content) {
             // A text or binary body needs no schema to be returned as it is.
             (BodyKind::Text, Some(_)) => return Ok(ResponseBody::Text { status: *code }),
