@@ -33,13 +33,22 @@ impl Class {
 
 /// Failures read and classified by hand: (document, operation id or `*`, what the cause text
 /// contains, class, why).
-const KNOWN: &[(&str, &str, &str, Class, &str)] = &[(
-    "vtex.local/Payments-Gateway-API.json",
-    "*",
-    "refuses [[",
-    Class::Spec,
-    "the body schema declares both `items` and `properties` and no `type`: the generator reads an object",
-)];
+const KNOWN: &[(&str, &str, &str, Class, &str)] = &[
+    (
+        "vtex.local/Payments-Gateway-API.json",
+        "*",
+        "refuses [[",
+        Class::Spec,
+        "the body schema declares both `items` and `properties` and no `type`: the generator reads an object",
+    ),
+    (
+        "amazonaws.com/dataexchange.json",
+        "*",
+        "CatalogId",
+        Class::Spec,
+        "`AwsAccountId` has pattern `.*/^[\\d]{12}$/.*` (a `^` after a `/` never matches) and length 12: no value satisfies it",
+    ),
+];
 
 /// The operation's verdict: conformant when every call was; else the first failing call's class
 /// and cause.
@@ -108,6 +117,16 @@ fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, 
         return Some((
             Class::Prism,
             "Prism matches the `#...` of an AWS path template literally; the fragment is never sent (the client requests the path before `#`)".into(),
+        ));
+    }
+    if c.outcome == "api"
+        && c.status == Some(422)
+        && op.features.iter().any(|f| f == "body:form")
+        && detail.contains("must be array")
+    {
+        return Some((
+            Class::Prism,
+            "Prism reads a repeated form key (`a=1&a=2`, OpenAPI's default form encoding of an array) as one value (stoplightio/prism#2473)".into(),
         ));
     }
     if c.outcome == "api"
