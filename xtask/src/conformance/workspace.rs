@@ -223,9 +223,7 @@ impl Workspace {
 
 /// `name` of a package id (`path+file:///…/name#0.1.0` or `path+file:///…#name@0.1.0`).
 fn package_name(id: &str) -> Option<String> {
-    let fragment = id
-        .rsplit_once('#')
-        .map(|(path, fragment)| (path, fragment))?;
+    let fragment = id.rsplit_once('#')?;
     match fragment.1.split_once('@') {
         Some((name, _)) => Some(name.to_owned()),
         None => fragment.0.rsplit('/').next().map(str::to_owned),
