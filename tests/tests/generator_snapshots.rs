@@ -41,6 +41,7 @@ macro_rules! bad_fixture {
 
 good_fixture!(
     enums,
+    path_templates,
     discriminator,
     nullable_read_write,
     keywords,

@@ -230,7 +230,7 @@ impl ClientCore {
 
     /// The URL `request` goes to: base + path + query, or the page URL it follows.
     fn request_url(&self, request: &Request) -> Result<Url, Error> {
-        check_path(&request.path)?;
+        check_path(&request.path, request.operation.path_template)?;
         crate::request::check_headers(&request.headers)?;
         let mut text = String::with_capacity(
             self.inner

@@ -85,7 +85,9 @@ pub struct Operation {
     pub operation_id: &'static str,
     /// HTTP method.
     pub method: Method,
-    /// Path with `{placeholders}`, used for tracing (never the filled-in path).
+    /// Path with `{placeholders}`, used for tracing (never the filled-in path) and to tell the
+    /// template's own empty segments (`/`, a trailing `/`) from one a parameter leaves. A `#` part
+    /// is the document's key for the operation and is never sent.
     pub path_template: &'static str,
     /// Versioned media type sent as `Accept` (and `Content-Type` of a body).
     pub media_type: &'static str,
@@ -381,17 +383,25 @@ pub(crate) fn check_headers(headers: &[(&'static str, String)]) -> Result<(), Er
     Ok(())
 }
 
-/// Rejects a path that a URL parser would rewrite: empty or dot segments (also percent-encoded).
-pub(crate) fn check_path(path: &str) -> Result<(), Error> {
+/// Rejects a path that a URL parser would rewrite, or that a path parameter left without a segment:
+/// a dot segment (also percent-encoded), or an empty segment that `template` (the operation's path
+/// template) does not have itself. A `/` in a value is always encoded, so every `/` of the path is
+/// one of the template's: an empty segment the template lacks is a parameter that produced nothing.
+pub(crate) fn check_path(path: &str, template: &str) -> Result<(), Error> {
     if !path.starts_with('/') {
         return Err(Error::invalid("path", "must start with `/`"));
     }
     // An empty segment is `//` or a trailing `/`; a dot segment needs a `.` or `%`, which ids and
-    // most names lack, so segments are compared only when one is seen. Both searches are SIMD
+    // most names lack, so segments are compared only when one is seen, and the template only when
+    // the path has an empty segment (the root, a trailing-slash route). Both searches are SIMD
     // (`memchr`): this runs on every request.
     let bytes = path.as_bytes();
-    if path.ends_with('/') || memchr::memmem::find(bytes, b"//").is_some() {
-        return Err(empty_segment());
+    let trailing = path.ends_with('/');
+    if trailing || memchr::memmem::find(bytes, b"//").is_some() {
+        let template = sent_template(template);
+        if trailing && !template.ends_with('/') || doubled(path) != doubled(template) {
+            return Err(empty_segment());
+        }
     }
     let dotted = memchr::memchr2(b'.', b'%', bytes).is_some();
     if dotted && path.split('/').any(is_dot_segment) {
@@ -401,6 +411,17 @@ pub(crate) fn check_path(path: &str) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// The part of a path template that is sent: a `#` part (documents key two operations on one path
+/// with it) never is.
+fn sent_template(template: &str) -> &str {
+    template.split_once('#').map_or(template, |(sent, _)| sent)
+}
+
+/// How many `//` (overlapping: `///` is two) `text` has.
+fn doubled(text: &str) -> usize {
+    text.as_bytes().windows(2).filter(|w| w == b"//").count()
 }
 
 fn empty_segment() -> Error {
@@ -458,35 +479,60 @@ pub(crate) mod tests {
         }
         assert_eq!(path(&["/only"], &[]), "/only");
         // A dot value encodes to a dot segment a URL parser would still resolve: refused later.
-        assert!(check_path(&path(&["/a/", "/b"], &[".."])).is_err());
-        assert!(check_path(&path(&["/a/", "/b"], &[""])).is_err());
+        assert!(check_path(&path(&["/a/", "/b"], &[".."]), "/a/{x}/b").is_err());
+        assert!(check_path(&path(&["/a/", "/b"], &[""]), "/a/{x}/b").is_err());
     }
 
     #[test]
     fn check_path_rejects_dot_and_empty_segments() {
-        assert!(check_path("/api/atlas/v2/groups/abc/clusters/..%2Fx").is_ok());
-        assert!(check_path("/api/atlas/v2/groups/...").is_ok());
-        for bad in [
-            "/a/%2E%2E/b",
-            "/a/%2e/b",
-            "/a/.%2E",
-            "/a//b",
-            "/a/..",
-            "relative",
-            "/a/",
+        let t = "/api/atlas/v2/groups/{g}/clusters/{c}";
+        assert!(check_path("/api/atlas/v2/groups/abc/clusters/..%2Fx", t).is_ok());
+        assert!(check_path("/api/atlas/v2/groups/...", "/api/atlas/v2/groups/{g}").is_ok());
+        for (bad, template) in [
+            ("/a/%2E%2E/b", "/a/{x}/b"),
+            ("/a/%2e/b", "/a/{x}/b"),
+            ("/a/.%2E", "/a/{x}"),
+            ("/a//b", "/a/{x}/b"),
+            ("/a/..", "/a/{x}"),
+            ("relative", "relative"),
+            ("/a/", "/a/{x}"),
+            // The template's own slashes do not excuse a parameter's empty segment.
+            ("/", "/{x}"),
+            ("/plans//template/", "/plans/{id}/template/"),
+            ("/a///b", "/a//{x}/b"),
+            ("/a//", "/a/{x}/"),
+            ("/a/b/", "/a/b#x/"),
+            ("/a/./", "/a/{x}/"),
         ] {
             assert!(
                 matches!(
-                    check_path(bad),
+                    check_path(bad, template),
                     Err(Error::InvalidRequest {
                         parameter: "path",
                         ..
                     })
                 ),
-                "{bad}"
+                "{bad} from {template}"
             );
         }
-        assert!(check_path(&format!("/a/{}/b", encode_segment(".."))).is_err());
+        assert!(check_path(&format!("/a/{}/b", encode_segment("..")), "/a/{x}/b").is_err());
+    }
+
+    #[test]
+    fn check_path_sends_the_empty_segments_the_template_has() {
+        for (sent, template) in [
+            ("/", "/"),
+            ("/plans/", "/plans/"),
+            ("/plans/p%201/template/", "/plans/{id}/template/"),
+            ("/a//b", "/a//b"),
+            ("/a//x/b", "/a//{x}/b"),
+            // A `#` part is the document's key, never sent.
+            ("/", "/#X-Amz-Target=AmazonAthena.ListNamedQueries"),
+            ("/configuration", "/configuration#configuration_token"),
+            ("/plans/", "/plans/#put"),
+        ] {
+            assert!(check_path(sent, template).is_ok(), "{sent} from {template}");
+        }
     }
 
     #[test]

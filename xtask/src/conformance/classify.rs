@@ -90,9 +90,7 @@ fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, 
         ("decode", Some(path), Some(schema)) => schema_at(raw, schema, path),
         _ => None,
     };
-    let format = at_path
-        .map(|s| all_of_format(raw, s))
-        .unwrap_or_default();
+    let format = at_path.map(|s| all_of_format(raw, s)).unwrap_or_default();
     if detail.contains("number out of range") && format == "float" {
         return Some((
             Class::Prism,
@@ -157,7 +155,9 @@ fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, 
     }
     if c.outcome == "api" && c.status == Some(422) && detail.contains("[\"body\"]") {
         let media_bytes = op.features.iter().any(|f| f == "body:bytes");
-        let schema = raw.pointer(op.body_schema.as_deref()?).map(|s| deref(raw, s));
+        let schema = raw
+            .pointer(op.body_schema.as_deref()?)
+            .map(|s| deref(raw, s));
         let object = schema.is_some_and(|s| super::values::type_of(s).as_deref() == Some("object"));
         if media_bytes && object {
             return Some((
@@ -172,7 +172,10 @@ fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, 
 /// Whether the driver can send what some scheme of the document asks for (API keys, HTTP Basic
 /// or bearer, OAuth2 / OpenID Connect as a bearer token).
 fn satisfiable(raw: &Value) -> bool {
-    let Some(schemes) = raw.pointer("/components/securitySchemes").and_then(Value::as_object) else {
+    let Some(schemes) = raw
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+    else {
         return true;
     };
     schemes.values().map(|s| deref(raw, s)).any(|s| {
@@ -253,7 +256,8 @@ pub fn call(c: &CallResult) -> (Class, String) {
         ("api", Some(422)) => rejected(detail),
         ("api", Some(401)) => (
             Class::Generator,
-            "401 from Prism: the credentials the security requirement needs were not all sent".into(),
+            "401 from Prism: the credentials the security requirement needs were not all sent"
+                .into(),
         ),
         ("api", Some(404)) if detail.contains("NO_PATH_MATCHED") => (
             Class::Generator,
@@ -278,16 +282,25 @@ pub fn call(c: &CallResult) -> (Class, String) {
                 problem_title(detail)
             ),
         ),
-        ("decode", _) => (Class::Generator, format!("answer not decoded {}", shorten(detail))),
+        ("decode", _) => (
+            Class::Generator,
+            format!("answer not decoded {}", shorten(detail)),
+        ),
         ("build", _) => (
             Class::Generator,
-            format!("the client's type refuses a schema-valid value: {}", shorten(detail)),
+            format!(
+                "the client's type refuses a schema-valid value: {}",
+                shorten(detail)
+            ),
         ),
         ("invalid", _) => (
             Class::Generator,
             format!("refused before sending: {}", shorten(detail)),
         ),
-        ("not_built", _) => (Class::Generator, format!("did not build: {}", first_error(detail))),
+        ("not_built", _) => (
+            Class::Generator,
+            format!("did not build: {}", first_error(detail)),
+        ),
         (outcome, _) => (Class::Generator, format!("{outcome}: {}", shorten(detail))),
     }
 }
@@ -322,7 +335,10 @@ fn rejected(detail: &str) -> (Class, String) {
         .unwrap_or_default();
     (
         Class::Generator,
-        format!("request rejected by Prism: {}", shorten(&violations.join("; "))),
+        format!(
+            "request rejected by Prism: {}",
+            shorten(&violations.join("; "))
+        ),
     )
 }
 

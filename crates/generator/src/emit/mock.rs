@@ -88,7 +88,7 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
     let name = ident(&format!("on_{}", v.fn_name));
     let args = super::version::path_arguments(op);
     let many_args = super::version::many_arguments(&args);
-    let (fmt, fmt_args) = path_format(&op.path, &op.path_params, mock_segment);
+    let (fmt, fmt_args) = path_format(op.sent_path(), &op.path_params, mock_segment);
     let path = if fmt_args.is_empty() {
         quote!(String::from(#fmt))
     } else {
@@ -140,7 +140,7 @@ fn on_method(op: &Operation, v: &OperationVersion) -> TokenStream {
          `Accept: {media_type}`{arguments}.\n\n\
          {answer}; `.respond_error(status, body)` answers an API error.",
         op.method.as_str(),
-        op.path,
+        op.sent_path(),
         fn_name = v.fn_name,
     )));
     quote! {

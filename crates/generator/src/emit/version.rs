@@ -293,8 +293,8 @@ impl PathParts {
                 }
             }
         }
-        let (fmt, args) = path_format(&op.path, &op.path_params, client_segment);
-        parts.build = match path_pieces(&op.path, &op.path_params) {
+        let (fmt, args) = path_format(op.sent_path(), &op.path_params, client_segment);
+        parts.build = match path_pieces(op.sent_path(), &op.path_params) {
             _ if args.is_empty() => quote!(let path = String::from(#fmt);),
             Some((literals, values)) => {
                 quote!(let path = runtime::path(&[#(#literals),*], &[#(#values),*]);)

@@ -220,11 +220,13 @@ pub fn operation_params<'a>(
             query_params.push(QueryParam { is_envelope, ..q });
         }
     }
-    let placeholders = placeholder_positions(op.path);
+    // Only the part of the template that is sent holds a parameter (see `sent_path`).
+    let sent = sent_path(op.path);
+    let placeholders = placeholder_positions(sent);
     let position = |name: &str| match placeholders.get(name) {
         Some(&at) => Some(at),
         // A name with a `}` in it cannot be one of the placeholders found by brace pairs.
-        None if name.contains('}') => op.path.find(&format!("{{{name}}}")),
+        None if name.contains('}') => sent.find(&format!("{{{name}}}")),
         None => None,
     };
     path_params.sort_by_cached_key(|p| position(&p.json_name).unwrap_or(usize::MAX));

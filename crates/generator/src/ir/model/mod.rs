@@ -454,6 +454,19 @@ pub struct Operation {
     pub waiter: Option<Waiter>,
 }
 
+impl Operation {
+    /// The path template as sent: see [`sent_path`].
+    pub fn sent_path(&self) -> &str {
+        sent_path(&self.path)
+    }
+}
+
+/// A path template up to its `#` part, which is never sent: AWS documents key several operations on
+/// one path with it (`/#X-Amz-Target=...`), which then differ by query or header on the wire.
+pub fn sent_path(path: &str) -> &str {
+    path.split_once('#').map_or(path, |(sent, _)| sent)
+}
+
 /// Polls a GET operation until a watched field reaches a terminal value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiter {
