@@ -589,7 +589,20 @@ mod tests {
             ("TEST_TOKEN", "t"),
             ("TEST_API_KEY", "k"),
         ];
-        assert_eq!(from_vars(&all).map(|r| r.0), Ok("oauth id".to_owned()));
+        // The first `Authorization` credential, plus every API key whose variable is set.
+        assert_eq!(
+            from_vars(&all).map(|r| r.0),
+            Ok("oauth id + key Some(\"KeyHeader\")".to_owned())
+        );
+        assert_eq!(
+            from_vars(&[
+                ("TEST_API_TOKEN", "t"),
+                ("TEST_TOKEN", "b"),
+                ("TEST_API_KEY", "k")
+            ])
+            .map(|r| r.0),
+            Ok("bearer + key Some(\"KeyHeader\") + key Some(\"TokenHeader\")".to_owned())
+        );
         // An incomplete pair (or an empty value) is skipped, not half-used.
         assert_eq!(
             from_vars(&[
@@ -615,7 +628,7 @@ mod tests {
                 ("TEST_BASE_URL", "http://127.0.0.1:9")
             ]),
             Ok((
-                "key Some(\"KeyHeader\")".to_owned(),
+                "none + key Some(\"KeyHeader\")".to_owned(),
                 "http://127.0.0.1:9".to_owned()
             ))
         );
