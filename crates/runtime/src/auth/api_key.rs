@@ -47,7 +47,10 @@ impl ApiKeys {
         let mut keys: Vec<ApiKey> = Vec::with_capacity(set.len());
         for (scheme, value) in set {
             let key = ApiKey::new(schemes, scheme.as_deref(), value)?;
-            match keys.iter_mut().find(|k| k.scheme.scheme == key.scheme.scheme) {
+            match keys
+                .iter_mut()
+                .find(|k| k.scheme.scheme == key.scheme.scheme)
+            {
                 Some(old) => *old = key,
                 None => keys.push(key),
             }

@@ -60,7 +60,9 @@ async fn keys_travel_with_a_bearer_token_and_cookies_share_one_header() {
 #[tokio::test]
 async fn a_key_for_an_undeclared_scheme_or_an_empty_key_is_refused_at_build() {
     for builder in [
-        Client::builder().api_key_for("KeyHeader", "k").api_key_for("Nope", "k"),
+        Client::builder()
+            .api_key_for("KeyHeader", "k")
+            .api_key_for("Nope", "k"),
         Client::builder().api_key_for("TokenHeader", ""),
         Client::builder().api_key_for("TokenHeader", "s3cret\nline"),
     ] {
@@ -82,11 +84,17 @@ async fn debug_names_the_schemes_and_no_key() {
         .bearer_token("s3cret-4");
     let text = format!("{builder:?}");
     assert!(!text.contains("s3cret"), "{text}");
-    assert!(text.contains("KeyQuery") && text.contains("SessionCookie"), "{text}");
+    assert!(
+        text.contains("KeyQuery") && text.contains("SessionCookie"),
+        "{text}"
+    );
     let client = builder.build().unwrap();
     let text = format!("{client:?} {client:#?}");
     assert!(!text.contains("s3cret"), "{text}");
-    assert!(text.contains("KeyHeader") && text.contains("SessionCookie"), "{text}");
+    assert!(
+        text.contains("KeyHeader") && text.contains("SessionCookie"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
