@@ -61,7 +61,10 @@ pub fn operation(
 /// Failures the document or Prism explains, found by reading the document where the failure points.
 fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, String)> {
     let detail = c.detail.as_str();
-    if c.outcome == "decode" && detail.contains("number out of range") && detail.contains("3.402823669209385e+38") {
+    if c.outcome == "decode"
+        && detail.contains("number out of range")
+        && detail.contains("3.402823669209385e+38")
+    {
         return Some((
             Class::Prism,
             "Prism's static value for `format: float` (±3.402823669209385e38) lies beyond f32's range (±3.4028235e38)".into(),
@@ -85,7 +88,9 @@ fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, 
     }
     if c.outcome == "api" && c.status == Some(422) && detail.contains("[\"body\"]") {
         let media_bytes = op.features.iter().any(|f| f == "body:bytes");
-        let schema = raw.pointer(op.body_schema.as_deref()?).map(|s| deref(raw, s));
+        let schema = raw
+            .pointer(op.body_schema.as_deref()?)
+            .map(|s| deref(raw, s));
         let object = schema.is_some_and(|s| super::values::type_of(s).as_deref() == Some("object"));
         if media_bytes && object {
             return Some((
@@ -174,16 +179,25 @@ pub fn call(c: &CallResult) -> (Class, String) {
                 problem_title(detail)
             ),
         ),
-        ("decode", _) => (Class::Generator, format!("answer not decoded {}", shorten(detail))),
+        ("decode", _) => (
+            Class::Generator,
+            format!("answer not decoded {}", shorten(detail)),
+        ),
         ("build", _) => (
             Class::Generator,
-            format!("the client's type refuses a schema-valid value: {}", shorten(detail)),
+            format!(
+                "the client's type refuses a schema-valid value: {}",
+                shorten(detail)
+            ),
         ),
         ("invalid", _) => (
             Class::Generator,
             format!("refused before sending: {}", shorten(detail)),
         ),
-        ("not_built", _) => (Class::Generator, format!("did not build: {}", first_error(detail))),
+        ("not_built", _) => (
+            Class::Generator,
+            format!("did not build: {}", first_error(detail)),
+        ),
         (outcome, _) => (Class::Generator, format!("{outcome}: {}", shorten(detail))),
     }
 }
@@ -218,7 +232,10 @@ fn rejected(detail: &str) -> (Class, String) {
         .unwrap_or_default();
     (
         Class::Generator,
-        format!("request rejected by Prism: {}", shorten(&violations.join("; "))),
+        format!(
+            "request rejected by Prism: {}",
+            shorten(&violations.join("; "))
+        ),
     )
 }
 

@@ -62,7 +62,9 @@ pub fn source(api: &Api, raw: &Value, krate: &str) -> (String, Vec<Exercised>) {
         }
         for members in modes {
             let synth = Synth::new(raw, members);
-            call(&mut calls, api, op, version, raw_op, &params, &synth, members, krate);
+            call(
+                &mut calls, api, op, version, raw_op, &params, &synth, members, krate,
+            );
         }
     }
     let credentials = credentials(api);

@@ -127,7 +127,9 @@ mod tests {
                 }
                 HirKind::Class(Class::Unicode(c)) => {
                     !s.is_empty()
-                        && c.ranges().iter().any(|r| r.start() <= s[0] && s[0] <= r.end())
+                        && c.ranges()
+                            .iter()
+                            .any(|r| r.start() <= s[0] && s[0] <= r.end())
                         && k(&s[1..])
                 }
                 HirKind::Class(Class::Bytes(_)) => false,
@@ -157,8 +159,7 @@ mod tests {
                 return false;
             }
             m(sub, s, &mut |t| {
-                t.len() < s.len()
-                    && rep(sub, min.saturating_sub(1), max.map(|x| x - 1), t, k)
+                t.len() < s.len() && rep(sub, min.saturating_sub(1), max.map(|x| x - 1), t, k)
             })
         }
         let hir = regex_syntax::parse(pattern).unwrap();

@@ -17,10 +17,19 @@ pub fn ensure() -> Result<PathBuf, String> {
     if bin.is_file() {
         return Ok(bin);
     }
-    eprintln!("installing @stoplight/prism-cli@{VERSION} into {}", dir.display());
+    eprintln!(
+        "installing @stoplight/prism-cli@{VERSION} into {}",
+        dir.display()
+    );
     crate::npm::run(
         Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--prefix",
+            ])
             .arg(&dir)
             .arg(format!("@stoplight/prism-cli@{VERSION}")),
     )?;
@@ -53,7 +62,14 @@ pub fn start(prism: &Path, document: &Path, log: &Path) -> Result<Mock, String> 
     let out = File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
     let err = out.try_clone().map_err(|e| e.to_string())?;
     let child = Command::new(prism)
-        .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), "--errors"])
+        .args([
+            "mock",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "--errors",
+        ])
         .arg(document)
         .stdin(Stdio::null())
         .stdout(out)

@@ -57,7 +57,12 @@ pub struct Document {
 impl Document {
     /// Calls grouped by operation; an operation without any call line failed (`missing`), and a
     /// crate that did not build fails every operation.
-    pub fn new(name: &str, raw: &serde_json::Value, exercised: &[Exercised], calls: &[CallResult]) -> Self {
+    pub fn new(
+        name: &str,
+        raw: &serde_json::Value,
+        exercised: &[Exercised],
+        calls: &[CallResult],
+    ) -> Self {
         let not_built = calls.iter().find(|c| c.outcome == "not_built");
         let operations = exercised
             .iter()
@@ -76,8 +81,7 @@ impl Document {
                         call: "all".into(),
                         outcome: "missing".into(),
                         status: None,
-                        detail: "the driver printed nothing for this operation (it stopped)"
-                            .into(),
+                        detail: "the driver printed nothing for this operation (it stopped)".into(),
                     });
                 }
                 let (class, cause) = classify::operation(name, raw, e, &mine);
@@ -93,9 +97,7 @@ impl Document {
                 }
             })
             .collect();
-        Document {
-            operations,
-        }
+        Document { operations }
     }
 }
 
@@ -106,7 +108,11 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(documents: Vec<Document>, skipped: Vec<(String, String)>, elapsed: Duration) -> Self {
+    pub fn new(
+        documents: Vec<Document>,
+        skipped: Vec<(String, String)>,
+        elapsed: Duration,
+    ) -> Self {
         Report {
             documents,
             skipped,
@@ -181,7 +187,10 @@ impl Report {
             "\nConformant or failing for a reason other than the generator: {:.1} %",
             self.conformant_percent()
         );
-        let _ = writeln!(out, "\n| class | cause | operations | first examples |\n|---|---|---:|---|");
+        let _ = writeln!(
+            out,
+            "\n| class | cause | operations | first examples |\n|---|---|---:|---|"
+        );
         let mut causes: Vec<_> = by_cause.into_iter().collect();
         causes.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
         for ((class, cause), ops) in causes {

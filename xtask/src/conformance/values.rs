@@ -154,8 +154,8 @@ impl<'a> Synth<'a> {
                     .and_then(Value::as_object)
                     .and_then(|m| m.iter().find(|(_, v)| v.as_str() == Some(reference)))
                     .map(|(k, _)| k.clone());
-                let tag = mapped
-                    .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or("").to_owned());
+                let tag =
+                    mapped.unwrap_or_else(|| reference.rsplit('/').next().unwrap_or("").to_owned());
                 members.insert(property.to_owned(), Value::String(tag));
             }
         }
@@ -222,7 +222,12 @@ impl<'a> Synth<'a> {
 /// The strings of a `required` list.
 fn names(list: Option<&Value>) -> Vec<String> {
     list.and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -295,7 +300,10 @@ fn integer(schema: &Value) -> i64 {
         (None, Some(high)) => high.min(1),
         (None, None) => 1,
     };
-    if let Some(step) = bound(schema, "multipleOf").map(|m| m as i64).filter(|m| *m > 1) {
+    if let Some(step) = bound(schema, "multipleOf")
+        .map(|m| m as i64)
+        .filter(|m| *m > 1)
+    {
         let rounded = value.div_euclid(step) * step;
         value = if rounded < low.unwrap_or(i64::MIN) {
             rounded.saturating_add(step)
@@ -335,7 +343,10 @@ fn string(schema: &Value) -> String {
         _ => None,
     };
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = schema.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map(|m| m as usize);
     let pattern = schema.get("pattern").and_then(Value::as_str);
     let mut text = match (from_format, pattern) {
         (Some(text), _) => text.to_owned(),
@@ -385,7 +396,10 @@ mod tests {
             value(json!({"type": "string", "minLength": 8})),
             json!("valueaaa")
         );
-        assert_eq!(value(json!({"type": "string", "maxLength": 2})), json!("va"));
+        assert_eq!(
+            value(json!({"type": "string", "maxLength": 2})),
+            json!("va")
+        );
     }
 
     #[test]
@@ -417,7 +431,8 @@ mod tests {
     fn recursion_is_bounded() {
         let root = json!({"components": {"schemas": {"Node": {"type": "object", "properties": {
             "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}}}});
-        let v = Synth::new(&root, Members::All).value(&json!({"$ref": "#/components/schemas/Node"}));
+        let v =
+            Synth::new(&root, Members::All).value(&json!({"$ref": "#/components/schemas/Node"}));
         let text = v.to_string();
         assert!(text.len() < 1000, "{text}");
         assert!(text.contains("children"));

@@ -37,7 +37,8 @@ impl Workspace {
         for sub in ["crates", "drivers"] {
             let _ = std::fs::remove_dir_all(dir.join(sub));
         }
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let manifest = "# Written by `cargo xtask conformance`.\n[workspace]\nmembers = [\"crates/*\", \"drivers/*\"]\nresolver = \"2\"\n";
         std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
         let lock = root.join("Cargo.lock");
@@ -94,7 +95,11 @@ impl Workspace {
 
     /// Builds the drivers (and so the crates) of `ready` in one cargo run that keeps going past a
     /// failure; returns the compiler's errors per driver that did not build.
-    pub fn build(&self, ready: &[Prepared], jobs: usize) -> Result<HashMap<String, String>, String> {
+    pub fn build(
+        &self,
+        ready: &[Prepared],
+        jobs: usize,
+    ) -> Result<HashMap<String, String>, String> {
         if ready.is_empty() {
             return Ok(HashMap::new());
         }
@@ -103,7 +108,13 @@ impl Workspace {
         let mut command = Command::new(cargo);
         command
             .current_dir(&self.dir)
-            .args(["build", "--offline", "--keep-going", "--message-format=json", "-j"])
+            .args([
+                "build",
+                "--offline",
+                "--keep-going",
+                "--message-format=json",
+                "-j",
+            ])
             .arg(jobs.to_string())
             .env("CARGO_TARGET_DIR", &self.target)
             // Each crate is built once: incremental state and debug info would only fill the disk.
@@ -179,11 +190,7 @@ impl Workspace {
             let calls = vec![CallResult::not_built(error)];
             return Ok(report::Document::new(&name, &p.raw, &p.exercised, &calls));
         }
-        let log = self
-            .dir
-            .join("drivers")
-            .join(&p.driver)
-            .join("prism.log");
+        let log = self.dir.join("drivers").join(&p.driver).join("prism.log");
         let mock = super::prism::start(prism, &p.document.path, &log)
             .map_err(|e| (name.clone(), format!("Prism cannot serve it: {e}")))?;
         let stderr = log.with_file_name("driver.stderr");
@@ -197,7 +204,14 @@ impl Workspace {
         if !success {
             // A panic or abort in the client: every operation after it has no line ("missing").
             let text = std::fs::read_to_string(&stderr).unwrap_or_default();
-            let tail: String = text.chars().rev().take(1500).collect::<Vec<_>>().into_iter().rev().collect();
+            let tail: String = text
+                .chars()
+                .rev()
+                .take(1500)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             if let Some(last) = calls.last_mut().filter(|c| c.outcome == "ok") {
                 last.outcome = "crashed".into();
                 last.detail = tail;
@@ -209,7 +223,9 @@ impl Workspace {
 
 /// `name` of a package id (`path+file:///…/name#0.1.0` or `path+file:///…#name@0.1.0`).
 fn package_name(id: &str) -> Option<String> {
-    let fragment = id.rsplit_once('#').map(|(path, fragment)| (path, fragment))?;
+    let fragment = id
+        .rsplit_once('#')
+        .map(|(path, fragment)| (path, fragment))?;
     match fragment.1.split_once('@') {
         Some((name, _)) => Some(name.to_owned()),
         None => fragment.0.rsplit('/').next().map(str::to_owned),
@@ -241,7 +257,10 @@ fn run_with_timeout(binary: &Path, url: &str, stderr: &Path) -> Result<(String, 
             Ok(None) if started.elapsed() > DRIVER_TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("the driver ran over {} s", DRIVER_TIMEOUT.as_secs()));
+                return Err(format!(
+                    "the driver ran over {} s",
+                    DRIVER_TIMEOUT.as_secs()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
             Err(e) => return Err(e.to_string()),
