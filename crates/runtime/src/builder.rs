@@ -10,6 +10,7 @@ use reqwest::header::HeaderValue;
 use reqwest::Url;
 
 use super::api::{ApiClient, ApiConfig, EnvCredential};
+use super::auth::api_key::ApiKeys;
 use super::auth::{Auth, Credentials};
 use super::client::{ClientCore, Http, Inner};
 use super::{Error, RetryPolicy, Secret};
@@ -37,7 +38,10 @@ pub(crate) struct Settings {
     base_url_set: bool,
     /// Server variables set with `server_variable`.
     server_variables: Vec<(String, String)>,
+    /// The `Authorization` credential (a later one replaces it).
     credentials: Option<Credentials>,
+    /// API keys by scheme (`None`: the first declared), every one sent; see [`ApiKeys`].
+    api_keys: Vec<(Option<String>, Secret)>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
@@ -74,6 +78,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             base_url_set: false,
             server_variables: Vec::new(),
             credentials: None,
+            api_keys: Vec::new(),
             connect_timeout: None,
             timeout: None,
             total_timeout: None,
@@ -102,6 +107,7 @@ impl fmt::Debug for Settings {
         f.debug_struct("ClientBuilder")
             .field("base_url", &redact_userinfo(&self.base_url))
             .field("credentials", &self.credentials)
+            .field("api_key_schemes", &ApiKeySchemes(&self.api_keys))
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("total_timeout", &self.total_timeout)
@@ -115,16 +121,32 @@ impl fmt::Debug for Settings {
     }
 }
 
+/// The schemes of the keys set on a builder, for `Debug` (never a key).
+struct ApiKeySchemes<'a>(&'a [(Option<String>, Secret)]);
+
+impl fmt::Debug for ApiKeySchemes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(
+                self.0
+                    .iter()
+                    .map(|(scheme, _)| scheme.as_deref().unwrap_or("(first apiKey scheme)")),
+            )
+            .finish()
+    }
+}
+
 impl<C: ApiClient> ClientBuilder<C> {
     /// A builder configured from the environment variables the generated crate names (its
-    /// profile's, e.g. the Atlas CLI's, or `<CRATE>_...`): the first credential of the API whose
-    /// variables are all set, and the base URL when set.
+    /// profile's, e.g. the Atlas CLI's, or `<CRATE>_...`): the first `Authorization` credential
+    /// of the API (OAuth2, bearer, Digest, Basic) whose variables are all set, plus **every** API
+    /// key whose variable is set (a requirement may need several keys, or keys and a token), and
+    /// the base URL when set.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidConfig`] when the API takes credentials and no credential's variables are
-    /// all set (the message names the variables, never their values), or when the API names no
-    /// environment variables.
+    /// [`Error::InvalidConfig`] when the API takes credentials and none is set (the message names
+    /// the variables, never their values), or when the API names no environment variables.
     pub fn from_env() -> Result<Self, Error<C::ErrorBody>> {
         Self::from_env_with(|name| std::env::var(name).ok()).map_err(Error::into_body_type)
     }
@@ -146,12 +168,20 @@ impl<C: ApiClient> ClientBuilder<C> {
             let needs_oauth = matches!(credential, EnvCredential::ClientCredentials { .. });
             !(needs_oauth && C::CONFIG.oauth.is_none())
         };
+        let mut authorization_set = false;
+        let mut any_set = false;
         for credential in env.credentials.iter().filter(usable) {
+            let is_key = matches!(credential, EnvCredential::ApiKey { .. });
+            if authorization_set && !is_key {
+                continue;
+            }
             let values: Option<Vec<String>> = credential.variables().into_iter().map(var).collect();
             let Some(values) = values else { continue };
             let mut values = values.into_iter();
             let mut next = || values.next().unwrap_or_default();
-            return Ok(match *credential {
+            any_set = true;
+            authorization_set |= !is_key;
+            builder = match *credential {
                 EnvCredential::ClientCredentials { .. } => {
                     let id = next();
                     builder.client_credentials(id, next())
@@ -166,9 +196,9 @@ impl<C: ApiClient> ClientBuilder<C> {
                 }
                 EnvCredential::Bearer { .. } => builder.bearer_token(next()),
                 EnvCredential::ApiKey { scheme, .. } => builder.api_key_for(scheme, next()),
-            });
+            };
         }
-        if env.credentials.is_empty() {
+        if any_set || env.credentials.is_empty() {
             return Ok(builder);
         }
         let choices: Vec<String> = env
@@ -237,25 +267,31 @@ impl<C> ClientBuilder<C> {
     }
 
     /// An API key, sent as the API's (first) `apiKey` security scheme says: a header, a query
-    /// parameter or a cookie. `build` refuses it when the API declares none.
-    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
-        self.settings.credentials = Some(Credentials::ApiKey {
-            scheme: None,
-            key: key.into(),
-        });
+    /// parameter or a cookie. `build` refuses it when the API declares none. Like
+    /// [`api_key_for`](Self::api_key_for), it adds to the keys already set.
+    pub fn api_key(self, key: impl Into<Secret>) -> Self {
+        self.add_api_key(None, key.into())
+    }
+
+    /// An API key for the `apiKey` security scheme named `scheme` in the spec. Keys accumulate:
+    /// every key set is sent with every request (one per scheme: setting a scheme's key again
+    /// replaces it), next to the `Authorization` credential if one is set, so a requirement
+    /// needing several keys at once (`{AppKey: [], AppToken: []}`) or a key and a token works.
+    pub fn api_key_for(self, scheme: impl Into<String>, key: impl Into<Secret>) -> Self {
+        self.add_api_key(Some(scheme.into()), key.into())
+    }
+
+    fn add_api_key(mut self, scheme: Option<String>, key: Secret) -> Self {
+        let keys = &mut self.settings.api_keys;
+        match keys.iter_mut().find(|(s, _)| *s == scheme) {
+            Some(old) => old.1 = key,
+            None => keys.push((scheme, key)),
+        }
         self
     }
 
-    /// An API key for the `apiKey` security scheme named `scheme` in the spec.
-    pub fn api_key_for(mut self, scheme: impl Into<String>, key: impl Into<Secret>) -> Self {
-        self.settings.credentials = Some(Credentials::ApiKey {
-            scheme: Some(scheme.into()),
-            key: key.into(),
-        });
-        self
-    }
-
-    /// HTTP Basic authentication (`Authorization: Basic ...`).
+    /// HTTP Basic authentication (`Authorization: Basic ...`). Replaces any other `Authorization`
+    /// credential (bearer, Digest, OAuth2); API keys stay.
     pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
         self.settings.credentials = Some(Credentials::Basic {
             user: user.into(),
@@ -264,7 +300,8 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// A static bearer token (e.g. one obtained elsewhere).
+    /// A static bearer token (e.g. one obtained elsewhere). Replaces any other `Authorization`
+    /// credential (Basic, Digest, OAuth2); API keys stay.
     pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
         self.settings.credentials = Some(Credentials::Bearer {
             token: token.into(),
@@ -379,7 +416,7 @@ impl Settings {
             return Err(Error::config("base URL must not have a query or fragment"));
         }
         let host = url.host_str().unwrap_or_default();
-        if self.credentials.is_some()
+        if (self.credentials.is_some() || !self.api_keys.is_empty())
             && url.scheme() == "http"
             && !is_loopback(host)
             && !self.allow_insecure_http
@@ -442,6 +479,7 @@ impl Settings {
             Auth::Digest(d) => Auth::Digest(d.with_fixed_cnonce(self.digest_cnonce)),
             other => other,
         };
+        let api_keys = ApiKeys::new(self.config.api_keys, self.api_keys)?;
         Ok(ClientCore {
             inner: Arc::new(Inner {
                 config: self.config,
@@ -454,6 +492,7 @@ impl Settings {
                 base_url,
                 base_path,
                 auth,
+                api_keys,
                 retry: self.retry,
                 total_timeout,
             }),
@@ -527,10 +566,16 @@ mod tests {
             Some(Credentials::ServiceAccount { client_id, .. }) => format!("oauth {client_id}"),
             Some(Credentials::Digest { public_key, .. }) => format!("digest {public_key}"),
             Some(Credentials::Bearer { .. }) => "bearer".to_owned(),
-            Some(Credentials::ApiKey { scheme, .. }) => format!("key {scheme:?}"),
             Some(Credentials::Basic { user, .. }) => format!("basic {user}"),
             None => "none".to_owned(),
         };
+        let keys: Vec<String> = builder
+            .settings
+            .api_keys
+            .iter()
+            .map(|(scheme, _)| format!(" + key {scheme:?}"))
+            .collect();
+        let kind = format!("{kind}{}", keys.concat());
         Ok((kind, builder.settings.base_url.clone()))
     }
 
@@ -544,7 +589,20 @@ mod tests {
             ("TEST_TOKEN", "t"),
             ("TEST_API_KEY", "k"),
         ];
-        assert_eq!(from_vars(&all).map(|r| r.0), Ok("oauth id".to_owned()));
+        // The first `Authorization` credential, plus every API key whose variable is set.
+        assert_eq!(
+            from_vars(&all).map(|r| r.0),
+            Ok("oauth id + key Some(\"KeyHeader\")".to_owned())
+        );
+        assert_eq!(
+            from_vars(&[
+                ("TEST_API_TOKEN", "t"),
+                ("TEST_TOKEN", "b"),
+                ("TEST_API_KEY", "k")
+            ])
+            .map(|r| r.0),
+            Ok("bearer + key Some(\"KeyHeader\") + key Some(\"TokenHeader\")".to_owned())
+        );
         // An incomplete pair (or an empty value) is skipped, not half-used.
         assert_eq!(
             from_vars(&[
@@ -570,7 +628,7 @@ mod tests {
                 ("TEST_BASE_URL", "http://127.0.0.1:9")
             ]),
             Ok((
-                "key Some(\"KeyHeader\")".to_owned(),
+                "none + key Some(\"KeyHeader\")".to_owned(),
                 "http://127.0.0.1:9".to_owned()
             ))
         );

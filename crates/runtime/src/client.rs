@@ -7,14 +7,14 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE, LINK,
-    RETRY_AFTER, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE,
+    COOKIE, LINK, RETRY_AFTER, USER_AGENT,
 };
 use reqwest::Url;
 use tracing::Instrument as _;
 
 use super::api::ApiConfig;
-use super::auth::api_key::KeyPart;
+use super::auth::api_key::ApiKeys;
 use super::auth::Auth;
 use super::compression;
 use super::error::{classify_transport, ApiFailure, AuthErrorKind, SUPPORT_HEADERS};
@@ -70,7 +70,10 @@ pub(crate) struct Inner {
     pub(crate) http: Http,
     pub(crate) base_url: String,
     pub(crate) base_path: String,
+    /// The `Authorization` credential.
     pub(crate) auth: Auth,
+    /// Sent with every request, next to `auth`.
+    pub(crate) api_keys: ApiKeys,
     pub(crate) retry: RetryPolicy,
     /// Deadline of a whole call, retries and waits included.
     pub(crate) total_timeout: Duration,
@@ -88,6 +91,7 @@ impl fmt::Debug for ClientCore {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("auth", &self.inner.auth)
+            .field("api_keys", &self.inner.api_keys)
             .field("retry", &self.inner.retry)
             .field("user_agent", &self.inner.http.user_agent)
             .finish_non_exhaustive()
@@ -256,43 +260,50 @@ impl ClientCore {
         }
     }
 
-    /// One attempt: authentication plus at most one re-send after a 401 with a new challenge or
-    /// a fresh token.
+    /// One attempt: every API key, plus the `Authorization` credential.
     async fn attempt(&self, request: &Request, url: &Url, deadline: Instant) -> AttemptResult {
+        let keys = &self.inner.api_keys;
+        if keys.is_empty() {
+            return self.authorized(request, url, &[], deadline).await;
+        }
+        let mut url = url.clone();
+        let headers = keys.apply(&mut url).map_err(|e| (e, Failure::Permanent))?;
+        let result = self.authorized(request, &url, &headers, deadline).await;
+        if !keys.has_query() {
+            return result;
+        }
+        // reqwest quotes the URL in its errors: keep a query key out of them.
+        result.map_err(|(e, f)| match e {
+            Error::Transport {
+                kind,
+                attempts,
+                source,
+            } => (
+                Error::Transport {
+                    kind,
+                    attempts,
+                    source: source.without_url(),
+                },
+                f,
+            ),
+            other => (other, f),
+        })
+    }
+
+    /// The `Authorization` credential, plus at most one re-send after a 401 with a new challenge
+    /// or a fresh token; `keys` are the API key headers sent each time.
+    async fn authorized(
+        &self,
+        request: &Request,
+        url: &Url,
+        keys: &[(HeaderName, HeaderValue)],
+        deadline: Instant,
+    ) -> AttemptResult {
         let method = request.operation.method;
+        let send = |auth| self.send(request, url, auth, keys, deadline);
         match &self.inner.auth {
-            Auth::None => self.send(request, url, None, deadline).await,
-            Auth::Bearer(header) => {
-                self.send(request, url, authorization(header.clone()), deadline)
-                    .await
-            }
-            Auth::ApiKey(key) => match key.part().map_err(|e| (e, Failure::Permanent))? {
-                KeyPart::Header(name, value) => {
-                    self.send(request, url, Some((name, value)), deadline).await
-                }
-                KeyPart::Query(name, value) => {
-                    let mut url = url.clone();
-                    url.query_pairs_mut().append_pair(name, value.expose());
-                    // reqwest quotes the URL in its errors: keep the key out of them.
-                    self.send(request, &url, None, deadline)
-                        .await
-                        .map_err(|(e, f)| match e {
-                            Error::Transport {
-                                kind,
-                                attempts,
-                                source,
-                            } => (
-                                Error::Transport {
-                                    kind,
-                                    attempts,
-                                    source: source.without_url(),
-                                },
-                                f,
-                            ),
-                            other => (other, f),
-                        })
-                }
-            },
+            Auth::None => send(None).await,
+            Auth::Bearer(header) => send(authorization(header.clone())).await,
             Auth::Digest(digest) => {
                 let uri = match url.query() {
                     Some(q) => format!("{}?{q}", url.path()),
@@ -301,9 +312,7 @@ impl ClientCore {
                 let header = digest
                     .authorization(method.as_str(), &uri)
                     .map_err(|e| (e, Failure::Permanent))?;
-                let raw = self
-                    .send(request, url, header.and_then(authorization), deadline)
-                    .await?;
+                let raw = send(header.and_then(authorization)).await?;
                 if raw.status != 401 {
                     return Ok(raw);
                 }
@@ -313,8 +322,7 @@ impl ClientCore {
                         let header = digest
                             .authorization(method.as_str(), &uri)
                             .map_err(|e| (e, Failure::Permanent))?;
-                        self.send(request, url, header.and_then(authorization), deadline)
-                            .await
+                        send(header.and_then(authorization)).await
                     }
                     Ok(false) => Ok(raw),
                     Err(e) => Err((e, Failure::Permanent)),
@@ -323,17 +331,14 @@ impl ClientCore {
             Auth::OAuth(oauth) => {
                 let http = &self.inner.http;
                 let (header, generation) = oauth.token(http).await.map_err(auth_stage_failure)?;
-                let raw = self
-                    .send(request, url, authorization(header), deadline)
-                    .await?;
+                let raw = send(authorization(header)).await?;
                 if raw.status != 401 {
                     return Ok(raw);
                 }
                 tracing::debug!("access token rejected; fetching a fresh one");
                 oauth.invalidate(generation).await;
                 let (header, _) = oauth.token(http).await.map_err(auth_stage_failure)?;
-                self.send(request, url, authorization(header), deadline)
-                    .await
+                send(authorization(header)).await
             }
         }
     }
@@ -343,6 +348,7 @@ impl ClientCore {
         request: &Request,
         url: &Url,
         auth: Option<(HeaderName, HeaderValue)>,
+        keys: &[(HeaderName, HeaderValue)],
         deadline: Instant,
     ) -> AttemptResult {
         let op = request.operation;
@@ -361,10 +367,31 @@ impl ClientCore {
                 .header(CONTENT_TYPE, body.content_type.as_str())
                 .body(body.bytes.clone());
         }
+        // One `Cookie` header (RFC 6265 5.4): a cookie key joins the cookie parameters'.
+        let key_cookie = keys.iter().find(|(n, _)| n == COOKIE).map(|(_, v)| v);
+        let mut cookie_params = None;
         for (name, value) in &request.headers {
+            if key_cookie.is_some() && name.eq_ignore_ascii_case("cookie") {
+                cookie_params = Some(value);
+                continue;
+            }
             builder = builder.header(*name, value.as_str());
         }
-        let has_auth = auth.is_some();
+        for (name, value) in keys {
+            match cookie_params.filter(|_| name == COOKIE) {
+                Some(params) => {
+                    let joined = [params.as_bytes(), b"; ", value.as_bytes()].concat();
+                    let mut joined = HeaderValue::from_bytes(&joined).map_err(|_| {
+                        let message = "cookie parameters cannot form a header";
+                        (Error::invalid("Cookie", message), Failure::Permanent)
+                    })?;
+                    joined.set_sensitive(true);
+                    builder = builder.header(COOKIE, joined);
+                }
+                None => builder = builder.header(name, value.clone()),
+            }
+        }
+        let has_auth = auth.is_some() || !keys.is_empty();
         if let Some((name, value)) = auth {
             builder = builder.header(name, value);
         }

@@ -32,14 +32,40 @@ pub(crate) static CONFIG: ApiConfig = ApiConfig {
                 scheme: "KeyHeader",
                 key: "TEST_API_KEY",
             },
+            crate::EnvCredential::ApiKey {
+                scheme: "TokenHeader",
+                key: "TEST_API_TOKEN",
+            },
         ],
     }),
     support_headers: &["x-service-version"],
-    api_keys: &[crate::ApiKeyScheme {
-        scheme: "KeyHeader",
-        location: crate::ApiKeyLocation::Header,
-        name: "X-Api-Key",
-    }],
+    api_keys: &[
+        crate::ApiKeyScheme {
+            scheme: "KeyHeader",
+            location: crate::ApiKeyLocation::Header,
+            name: "X-Api-Key",
+        },
+        crate::ApiKeyScheme {
+            scheme: "TokenHeader",
+            location: crate::ApiKeyLocation::Header,
+            name: "X-Api-Token",
+        },
+        crate::ApiKeyScheme {
+            scheme: "KeyQuery",
+            location: crate::ApiKeyLocation::Query,
+            name: "api_key",
+        },
+        crate::ApiKeyScheme {
+            scheme: "SessionCookie",
+            location: crate::ApiKeyLocation::Cookie,
+            name: "session",
+        },
+        crate::ApiKeyScheme {
+            scheme: "TenantCookie",
+            location: crate::ApiKeyLocation::Cookie,
+            name: "tenant",
+        },
+    ],
     error_keys: &["error", "errorCode", "detail", "reason"],
 };
 

@@ -25,39 +25,54 @@ pub fn builder_items(api: &Api) -> TokenStream {
 /// `from_env`, whose docs name every variable it reads.
 fn from_env(env: &EnvVarNames) -> TokenStream {
     let both = |a: &str, b: &str| format!("{} and {}", code(a), code(b));
-    let choices: Vec<String> = env
+    // API keys are all taken (they accumulate); of the others, the first complete one.
+    let (keys, others): (Vec<&EnvCredentialNames>, Vec<&EnvCredentialNames>) = env
         .credentials
         .iter()
-        .map(|c| match c {
-            EnvCredentialNames::ClientCredentials {
-                client_id,
-                client_secret,
-            } => format!(
-                "{} (OAuth2 client credentials)",
-                both(client_id, client_secret)
-            ),
-            EnvCredentialNames::Digest { user, password } => {
-                format!("{} (HTTP Digest)", both(user, password))
-            }
-            EnvCredentialNames::Basic { user, password } => {
-                format!("{} (HTTP Basic)", both(user, password))
-            }
-            EnvCredentialNames::Bearer { token } => format!("{} (a bearer token)", code(token)),
-            EnvCredentialNames::ApiKey { scheme, key } => {
-                format!("{} (the {} API key)", code(key), code(scheme))
-            }
-        })
-        .collect();
-    let doc = if choices.is_empty() {
+        .partition(|c| matches!(c, EnvCredentialNames::ApiKey { .. }));
+    let describe = |c: &EnvCredentialNames| match c {
+        EnvCredentialNames::ClientCredentials {
+            client_id,
+            client_secret,
+        } => format!(
+            "{} (OAuth2 client credentials)",
+            both(client_id, client_secret)
+        ),
+        EnvCredentialNames::Digest { user, password } => {
+            format!("{} (HTTP Digest)", both(user, password))
+        }
+        EnvCredentialNames::Basic { user, password } => {
+            format!("{} (HTTP Basic)", both(user, password))
+        }
+        EnvCredentialNames::Bearer { token } => format!("{} (a bearer token)", code(token)),
+        EnvCredentialNames::ApiKey { scheme, key } => {
+            format!("{} (the {} API key)", code(key), code(scheme))
+        }
+    };
+    let others: Vec<String> = others.into_iter().map(describe).collect();
+    let keys: Vec<String> = keys.into_iter().map(describe).collect();
+    let mut parts = Vec::new();
+    if !others.is_empty() {
+        parts.push(format!(
+            "the first of {} whose variables are all set",
+            others.join(", ")
+        ));
+    }
+    if !keys.is_empty() {
+        parts.push(format!(
+            "every API key whose variable is set: {}",
+            keys.join(", ")
+        ));
+    }
+    let doc = if parts.is_empty() {
         format!(
             " A builder configured from the environment: {} sets the base URL.",
             code(&env.base_url)
         )
     } else {
         format!(
-            " A builder configured from the environment: the first of {} whose variables are \
-             all set; {} sets the base URL.",
-            choices.join(", "),
+            " A builder configured from the environment: {}; {} sets the base URL.",
+            parts.join(", plus "),
             code(&env.base_url)
         )
     };

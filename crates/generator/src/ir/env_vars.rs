@@ -10,8 +10,9 @@ use crate::profile::{EnvNaming, EnvRole};
 /// The variables for `auth` under `naming`; `crate_name` gives the prefix when the profile has
 /// none (`my-api` -> `MY_API_TOKEN`).
 ///
-/// Credentials come in a fixed order of preference (`from_env` takes the first whose variables
-/// are all set): OAuth2 client credentials (short-lived tokens), a bearer token, API keys, then
+/// Credentials come in a fixed order of preference (`from_env` takes the first `Authorization`
+/// credential whose variables are all set, plus every API key whose variable is set: keys
+/// accumulate): OAuth2 client credentials (short-lived tokens), a bearer token, API keys, then
 /// HTTP Digest or else HTTP Basic.
 pub fn names(naming: &EnvNaming, auth: &AuthModel, crate_name: &str) -> EnvVarNames {
     let prefix = naming

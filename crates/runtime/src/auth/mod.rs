@@ -1,5 +1,6 @@
 //! Authentication modes: HTTP Digest (API key pair), OAuth2 client credentials (service
-//! account) and a static bearer token.
+//! account), a static bearer token or HTTP Basic (one of them, in `Authorization`), plus any number
+//! of API keys sent next to it.
 
 pub(crate) mod api_key;
 pub(crate) mod challenge;
@@ -13,7 +14,9 @@ use reqwest::header::HeaderValue;
 use super::api::ApiConfig;
 use super::{Error, Secret};
 
-/// Credentials as given to the builder (validated and turned into [`Auth`] by `build`).
+/// The `Authorization` credential as given to the builder (validated and turned into [`Auth`] by
+/// `build`); setting another replaces it. API keys are kept apart ([`api_key::ApiKeys`]): they
+/// accumulate and are sent next to it.
 #[derive(Clone, Debug)]
 pub(crate) enum Credentials {
     Digest {
@@ -26,11 +29,6 @@ pub(crate) enum Credentials {
     },
     Bearer {
         token: Secret,
-    },
-    /// An API key for the named `apiKey` scheme (the first declared one when `None`).
-    ApiKey {
-        scheme: Option<String>,
-        key: Secret,
     },
     Basic {
         user: String,
@@ -91,11 +89,6 @@ impl Credentials {
                 })?;
                 Ok(Auth::Bearer(header))
             }
-            Credentials::ApiKey { scheme, key } => Ok(Auth::ApiKey(api_key::ApiKey::new(
-                config.api_keys,
-                scheme.as_deref(),
-                key,
-            )?)),
             Credentials::Basic { user, password } => {
                 if user.is_empty() {
                     return empty("basic_auth: the user");
@@ -113,7 +106,6 @@ pub(crate) enum Auth {
     OAuth(oauth::OAuth),
     /// The complete, sensitive-marked `Authorization` header (bearer token or HTTP Basic).
     Bearer(HeaderValue),
-    ApiKey(api_key::ApiKey),
 }
 
 impl fmt::Debug for Auth {
@@ -123,7 +115,6 @@ impl fmt::Debug for Auth {
             Auth::Digest(d) => fmt::Debug::fmt(d, f),
             Auth::OAuth(o) => fmt::Debug::fmt(o, f),
             Auth::Bearer(_) => f.write_str("Bearer([redacted])"),
-            Auth::ApiKey(k) => write!(f, "ApiKey({}, [redacted])", k.scheme.scheme),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! End-to-end checks of `Client::execute` against a tiny loopback HTTP/1.1 server (std threads,
 //! one per connection), so the runtime is verified without the generated operations.
 
+mod api_keys;
 mod auth;
 mod methods;
 mod pagination;
