@@ -43,7 +43,9 @@ fn generate(spec: &Path, out: &Path) -> Result<(f64, usize), String> {
             .map_err(|e| e.to_string())
             .and_then(|f| {
                 files = f.len();
-                apigen::write::write(out, &f).map_err(|e| e.to_string())
+                apigen::write::write(out, &f)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
             });
     });
     result.map(|()| (seconds, files))
