@@ -27,8 +27,12 @@ fn json_parse(file: &Path) -> f64 {
     })
 }
 
-/// `apigen::generate` + write into an emptied `out`, as `cargo xtask github` does.
-fn generate(spec: &Path, out: &Path) -> Result<(f64, usize), String> {
+/// Seconds of one generation: (total, [load, IR, emit + format, write]).
+type Timed = (f64, [f64; 4]);
+
+/// `apigen::generate_timed` + write into an emptied `out`, as `cargo xtask github` does (it calls
+/// `generate`, the same pipeline without the times): seconds, stage seconds, files.
+fn generate(spec: &Path, out: &Path) -> Result<(Timed, usize), String> {
     let options = apigen::Options {
         crate_name: "github-rest".into(),
         spec_label: "api.github.com.json".into(),
@@ -36,19 +40,29 @@ fn generate(spec: &Path, out: &Path) -> Result<(f64, usize), String> {
         ..Default::default()
     };
     let _ = std::fs::remove_dir_all(out);
+    let mut stages = [0.0; 4];
     let mut files = 0;
     let mut result = Ok(());
     let seconds = time(|| {
-        result = apigen::generate(spec, &options)
+        result = apigen::generate_timed(spec, &options)
             .map_err(|e| e.to_string())
-            .and_then(|f| {
+            .and_then(|(f, t)| {
                 files = f.len();
-                apigen::write::write(out, &f)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
+                let write = time(|| {
+                    result = apigen::write::write(out, &f)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string());
+                });
+                stages = [
+                    t.load.as_secs_f64(),
+                    t.ir.as_secs_f64(),
+                    t.emit_format.as_secs_f64(),
+                    write,
+                ];
+                std::mem::replace(&mut result, Ok(()))
             });
     });
-    result.map(|()| (seconds, files))
+    result.map(|()| ((seconds, stages), files))
 }
 
 /// The generation rows and the crate's directory when generation worked.
@@ -67,6 +81,7 @@ pub fn rows(root: &Path, quick: bool) -> (Vec<Row>, Option<PathBuf>) {
     let out = crate_dir(root);
     let mut parse = Vec::new();
     let mut gen = Vec::new();
+    let mut stages: Vec<[f64; 4]> = Vec::new();
     let mut ratios = Vec::new();
     let mut files = 0;
     // One warm-up pair, then rounds alternating which side goes first.
@@ -77,8 +92,9 @@ pub fn rows(root: &Path, quick: bool) -> (Vec<Row>, Option<PathBuf>) {
             parse.push(json_parse(&spec));
         }
         match generate(&spec, &out) {
-            Ok((s, n)) => {
+            Ok(((s, st), n)) => {
                 gen.push(s);
+                stages.push(st);
                 files = n;
             }
             Err(e) => {
@@ -98,13 +114,21 @@ pub fn rows(root: &Path, quick: bool) -> (Vec<Row>, Option<PathBuf>) {
             // The warm-up round (first file-system and allocator touches) is not recorded.
             parse.clear();
             gen.clear();
+            stages.clear();
             continue;
         }
         ratios.push(gen[gen.len() - 1] / parse[parse.len() - 1]);
     }
     let r = median(&ratios);
     let g = median(&gen);
-    let rows = vec![
+    let stage = |i: usize| median(&stages.iter().map(|s| s[i]).collect::<Vec<_>>());
+    let names = [
+        "load (read, JSON, openapiv3)",
+        "IR",
+        "emit + format",
+        "write",
+    ];
+    let mut rows = vec![
         Row::new(
             8,
             "GitHub REST: baseline, raw JSON parse (read + serde_json::from_slice → Value)",
@@ -125,5 +149,14 @@ pub fn rows(root: &Path, quick: bool) -> (Vec<Row>, Option<PathBuf>) {
         .ratio(ratio(r))
         .target(goal, Verdict::of(r <= RATIO_GOAL)),
     ];
+    // Where the time goes (information).
+    for (i, name) in names.iter().enumerate() {
+        rows.push(
+            Row::new(8, format!("GitHub REST: generation stage, {name}"))
+                .measured(secs(stage(i)))
+                .baseline(secs(median(&parse)))
+                .ratio(ratio(stage(i) / median(&parse))),
+        );
+    }
     (rows, Some(out))
 }
