@@ -17,8 +17,19 @@ pub fn available() -> bool {
 /// counted separately and ignored).
 pub fn count(probe: &str, toggle: &str) -> Result<u64, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    count_exe(&exe, &["--probe", probe], toggle)
+}
+
+/// Instructions executed by `exe ARGS` inside functions matching `toggle`, on its main thread only.
+pub fn count_exe(exe: &std::path::Path, args: &[&str], toggle: &str) -> Result<u64, String> {
+    let name = args.get(1).or(args.first()).copied().unwrap_or("run");
+    let name: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(40)
+        .collect();
     let out = std::env::temp_dir().join(format!(
-        "atlas-bench-callgrind-{}-{probe}.out",
+        "atlas-bench-callgrind-{}-{name}.out",
         std::process::id()
     ));
     let status = Command::new("valgrind")
@@ -26,8 +37,8 @@ pub fn count(probe: &str, toggle: &str) -> Result<u64, String> {
         .arg("--separate-threads=yes")
         .arg(format!("--toggle-collect={toggle}"))
         .arg(format!("--callgrind-out-file={}", out.display()))
-        .arg(&exe)
-        .args(["--probe", probe])
+        .arg(exe)
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()

@@ -19,7 +19,7 @@ const JOBS_MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
 const PAGES: usize = 20;
 const PER_PAGE: usize = 100;
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -31,7 +31,7 @@ fn bucket_path() -> String {
 }
 
 /// GET one bucket (an AWS one, as Atlas answers it) and GET pages of export jobs.
-fn handler() -> Handler {
+pub(crate) fn handler() -> Handler {
     let bucket = Arc::new(data::bucket(0).to_string().into_bytes());
     let jobs_path = format!("/api/atlas/v2{}", data::jobs_path());
     let pages: Vec<Arc<Vec<u8>>> = (1..=PAGES + 8)
@@ -77,7 +77,7 @@ fn credentials() -> Credentials {
     }
 }
 
-async fn generated_gets(client: &Client, calls: usize) -> f64 {
+pub(crate) async fn generated_gets(client: &Client, calls: usize) -> f64 {
     let started = Instant::now();
     for _ in 0..calls {
         let bucket = client

@@ -193,7 +193,7 @@ struct Samples {
 }
 
 /// The stage that fails, for a spec the generator rejects: load is timed on its own.
-fn failure_rows(label: &str, spec: &Path, error: &str) -> Vec<Row> {
+fn failure_rows(label: &str, spec: &Path, error: &str, goal: f64) -> Vec<Row> {
     let mut rows = Vec::new();
     let file = apigen::load::spec_file(spec).ok();
     let mut loaded = None;
@@ -225,35 +225,32 @@ fn failure_rows(label: &str, spec: &Path, error: &str) -> Vec<Row> {
     rows.push(
         Row::new(1, format!("{label}: total"))
             .na(format!("unsupported: {short}"))
-            .target("< 1 s", Verdict::NotAvailable),
+            .target(goal_label(goal), Verdict::NotAvailable),
     );
     rows
 }
 
-/// `< 50 ms`, `< 1 s`.
-fn target_label(seconds: f64) -> String {
-    if seconds >= 1.0 {
-        format!("< {seconds} s")
-    } else {
-        format!("< {} ms", seconds * 1e3)
-    }
+/// `≤ 24× the raw parse`.
+pub fn goal_label(goal: f64) -> String {
+    format!("≤ {goal}× the raw parse")
 }
 
-/// Rows for one spec; `target` is the absolute target for the total.
+/// Rows for one spec; `goal` is the highest total / raw YAML parse ratio that meets the target
+/// (measured in the same run; the absolute time is information).
 pub fn rows(
     label: &str,
     spec: &Path,
     crate_name: &str,
     scratch: &Path,
     rounds: usize,
-    target: f64,
+    goal: f64,
 ) -> (Vec<Row>, Option<GenTimes>) {
     eprintln!("[1] generator: {label} ({rounds} rounds)");
     let t = match measure(spec, crate_name, scratch, rounds) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("    {label}: {e}");
-            return (failure_rows(label, spec, &e), None);
+            return (failure_rows(label, spec, &e, goal), None);
         }
     };
     let base = t.yaml_parse;
@@ -283,11 +280,14 @@ pub fn rows(
             &format!("write ({} files, {} lines, empty dir)", t.files, t.lines),
             t.write,
         ),
-        Row::new(1, format!("{label}: total (load → write)"))
-            .measured(secs(t.total))
-            .baseline(secs(base))
-            .ratio(ratio(t.ratio))
-            .target(target_label(target), Verdict::of(t.total < target)),
+        Row::new(
+            1,
+            format!("{label}: total (load → write; ratio: median of the per-round total / parse)"),
+        )
+        .measured(secs(t.total))
+        .baseline(secs(base))
+        .ratio(ratio(t.ratio))
+        .target(goal_label(goal), Verdict::of(t.ratio <= goal)),
     ];
     (rows, Some(t))
 }
