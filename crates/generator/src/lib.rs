@@ -220,11 +220,13 @@ pub fn select_profile(raw: &serde_json::Value, explicit: Option<&str>) -> Result
 /// Emits and formats every file of `ir`, in parallel shares, sorted by path.
 pub fn render(ir: &ir::model::Api, options: &Options) -> Result<Vec<(String, String)>> {
     // Emitting and formatting is most of the work for a big API and parallelizes per file. Tokens
-    // are not `Send`, so each thread formats the share it emitted.
+    // are not `Send`, so each thread formats what it emitted; the threads take the files (jobs of
+    // `emit::emit_jobs_into`) from one counter, so they finish together whatever each drew.
     let shares = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let next_job = std::sync::atomic::AtomicUsize::new(0);
     let mut out = std::thread::scope(|scope| {
         let threads: Vec<_> = (0..shares)
-            .map(|k| scope.spawn(move || render_share(ir, options, k, shares)))
+            .map(|_| scope.spawn(|| render_share(ir, options, &next_job)))
             .collect();
         threads
             .into_iter()
@@ -240,17 +242,17 @@ pub fn render(ir: &ir::model::Api, options: &Options) -> Result<Vec<(String, Str
     Ok(out)
 }
 
-/// Emits and formats share `k` of `n` of the files (see [`emit::emit_share`]).
+/// Emits and formats the jobs this thread takes from `next_job` (see [`emit::emit_jobs_into`]).
 fn render_share(
     ir: &ir::model::Api,
     options: &Options,
-    k: usize,
-    n: usize,
+    next_job: &std::sync::atomic::AtomicUsize,
 ) -> Result<Vec<(String, String)>> {
     // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
     let mut out = Vec::new();
     let header = options.provenance.rust_header();
-    emit::emit_share_into(ir, options, k, n, &mut |file| {
+    let mut claim = || next_job.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    emit::emit_jobs_into(ir, options, &mut claim, &mut |file| {
         let text = match file.contents {
             emit::Contents::Rust(tokens) => format::rust(&file.path, tokens, &header)?,
             emit::Contents::Text(text) => text,

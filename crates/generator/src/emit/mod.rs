@@ -77,66 +77,101 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>> {
 /// operation modules are dealt round-robin, every other file belongs to share 0.
 pub fn emit_share(api: &Api, options: &Options, k: usize, n: usize) -> Result<Vec<File>> {
     let mut files = Vec::new();
-    emit_share_into(api, options, k, n, &mut |file| {
+    let mut next = k;
+    let mut claim = || {
+        let job = next;
+        next += n;
+        job
+    };
+    emit_jobs_into(api, options, &mut claim, &mut |file| {
         files.push(file);
         Ok(())
     })?;
     Ok(files)
 }
 
-/// [`emit_share`], handing each file to `sink` as soon as it is emitted: a caller that formats it
-/// there holds the tokens of one file at a time, not of every file of the share (tokens cost ~100
-/// times the text they print: a 2 MB document of 12,000 small schemas peaked at 505 MB).
-pub fn emit_share_into(
+/// Emits the jobs `claim` hands out, handing each file to `sink` as soon as it is emitted: a
+/// caller that formats it there holds the tokens of one file at a time, not of every file of its
+/// share (tokens cost ~100 times the text they print: a 2 MB document of 12,000 small schemas
+/// peaked at 505 MB).
+///
+/// Job 0 is every crate-level file (`lib.rs`, `mock.rs`, the module indexes, ...), then one job per
+/// type module and one per operation module, in the IR's order. `claim` returns ascending job
+/// numbers (past the last, the caller is done): threads that share one counter each take the
+/// next job when they are free, so a thread that drew big files does not leave the other idle.
+pub fn emit_jobs_into(
     api: &Api,
     options: &Options,
-    k: usize,
-    n: usize,
+    claim: &mut dyn FnMut() -> usize,
     sink: &mut dyn FnMut(File) -> Result<()>,
 ) -> Result<()> {
     let rust = |path: String, tokens: TokenStream| File {
         path,
         contents: Contents::Rust(tokens),
     };
-    let mine = |i: usize| i % n == k;
-
     // Module names only locate files (items are re-exported by glob), so two names that snake-case
-    // alike can simply be numbered.
+    // alike can simply be numbered. Every caller names every module: job 0 lists them all.
     let mut taken = crate::ir::naming::Names::default();
-    let mut type_mods = Vec::new();
-    for (i, def) in api.types.values().enumerate() {
-        let module = unique(module_name(def.name(), "types"), &mut taken);
-        if mine(i) {
-            sink(rust(format!("src/types/{module}.rs"), types::type_def(def)))?;
-        }
-        type_mods.push(module);
+    let type_mods: Vec<String> = api
+        .types
+        .values()
+        .map(|def| unique(module_name(def.name(), "types"), &mut taken))
+        .collect();
+    let mut taken = crate::ir::naming::Names::default();
+    let op_mods: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| unique(module_name(&op.fn_name, "operations"), &mut taken))
+        .collect();
+    let types = api.types.values().zip(&type_mods);
+    let operations = api.operations.iter().zip(&op_mods);
+    let mut job = claim();
+    if job == 0 {
+        crate_level(api, options, &type_mods, &op_mods, sink)?;
+        job = claim();
     }
-    let mut taken = crate::ir::naming::Names::default();
-    let mut op_mods = Vec::new();
-    for (i, op) in api.operations.iter().enumerate() {
-        let module = unique(module_name(&op.fn_name, "operations"), &mut taken);
-        if mine(i) {
+    for (i, (def, module)) in (1..).zip(types) {
+        if i == job {
+            sink(rust(format!("src/types/{module}.rs"), types::type_def(def)))?;
+            job = claim();
+        }
+    }
+    let first_op = 1 + type_mods.len();
+    for (i, (op, module)) in (first_op..).zip(operations) {
+        if i == job {
             sink(rust(
                 format!("src/operations/{module}.rs"),
                 operations::operation_module(api, op),
             ))?;
+            job = claim();
         }
-        op_mods.push(module);
     }
-    if k != 0 {
-        return Ok(());
-    }
+    Ok(())
+}
+
+/// Job 0 of [`emit_jobs_into`]: the files of the crate that are not one type's or one operation's.
+fn crate_level(
+    api: &Api,
+    options: &Options,
+    type_mods: &[String],
+    op_mods: &[String],
+    sink: &mut dyn FnMut(File) -> Result<()>,
+) -> Result<()> {
+    let rust = |path: String, tokens: TokenStream| File {
+        path,
+        contents: Contents::Rust(tokens),
+    };
     sink(rust(
         "src/types/mod.rs".into(),
         crate_files::module_index(
             "Types of the request and response bodies, one module per spec schema.",
-            &type_mods,
+            type_mods,
             true,
         ),
     ))?;
     sink(rust(
         "src/operations/mod.rs".into(),
-        crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", &op_mods, true),
+        crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", op_mods, true),
     ))?;
 
     sink(rust("src/mock.rs".into(), mock::mock_module(api)))?;

@@ -10,7 +10,33 @@ use super::{is_hidden_char, verify, visible};
 
 /// Doc lines for `text`, each with the leading space `///` comments conventionally have: rustdoc
 /// shows them as prose and runs none of them.
+///
+/// Big documents repeat their descriptions (GitHub's: the same member prose in hundreds of
+/// schemas), and checking one with two Markdown parsers costs more than formatting it, so the lines
+/// are remembered per thread (the render threads end with each generation).
 pub fn doc_lines(text: &str) -> Vec<String> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    /// Bound on what a long-lived thread (a build script's, a test's) keeps.
+    const MAX_REMEMBERED: usize = 1 << 16;
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Vec<String>>> = RefCell::new(HashMap::new());
+    }
+    if let Some(lines) = SEEN.with(|seen| seen.borrow().get(text).cloned()) {
+        return lines;
+    }
+    let lines = doc_lines_uncached(text);
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= MAX_REMEMBERED {
+            seen.clear();
+        }
+        seen.insert(text.to_owned(), lines.clone());
+    });
+    lines
+}
+
+fn doc_lines_uncached(text: &str) -> Vec<String> {
     let text = normalize(text.trim());
     let lines = sanitize(&text);
     if verify::is_safe_markdown(&lines) {
