@@ -23,6 +23,7 @@ mod debug;
 mod decode;
 mod docs;
 mod enums;
+pub(crate) mod features;
 mod mock;
 mod multipart;
 mod operations;
@@ -99,6 +100,7 @@ pub fn emit_share_into(
         contents: Contents::Rust(tokens),
     };
     let mine = |i: usize| i % n == k;
+    let gates = features::Gates::new(api);
 
     // Module names only locate files (items are re-exported by glob), so two names that snake-case
     // alike can simply be numbered.
@@ -109,7 +111,7 @@ pub fn emit_share_into(
         if mine(i) {
             sink(rust(format!("src/types/{module}.rs"), types::type_def(def)))?;
         }
-        type_mods.push(module);
+        type_mods.push((module, gates.ty(def.name())));
     }
     let mut taken = crate::ir::naming::Names::default();
     let mut op_mods = Vec::new();
@@ -121,7 +123,7 @@ pub fn emit_share_into(
                 operations::operation_module(api, op),
             ))?;
         }
-        op_mods.push(module);
+        op_mods.push((module, gates.op(&op.fn_name)));
     }
     if k != 0 {
         return Ok(());
@@ -139,9 +141,9 @@ pub fn emit_share_into(
         crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", &op_mods, true),
     ))?;
 
-    sink(rust("src/mock.rs".into(), mock::mock_module(api)))?;
+    sink(rust("src/mock.rs".into(), mock::mock_module(api, &gates)))?;
     sink(rust("src/params.rs".into(), crate_files::params(api)))?;
-    if let Some(pages) = pagination::page_impls(api) {
+    if let Some(pages) = pagination::page_impls(api, &gates) {
         sink(rust("src/pagination.rs".into(), pages))?;
     }
     if !api.webhooks.is_empty() {
@@ -153,7 +155,7 @@ pub fn emit_share_into(
     sink(rust("src/lib.rs".into(), crate_files::lib_rs(api, options)))?;
     sink(File {
         path: "Cargo.toml".into(),
-        contents: Contents::Text(crate_files::cargo_toml(api, options)),
+        contents: Contents::Text(crate_files::cargo_toml(api, options, &gates)),
     })?;
     if let Some(report) = pagination::pagination_md(api, options) {
         sink(File {
@@ -191,7 +193,7 @@ pub fn emit_share_into(
     if !api.examples.is_empty() {
         sink(rust(
             "tests/spec_examples.rs".into(),
-            crate_files::example_tests(api, options),
+            crate_files::example_tests(api, options, &gates),
         ))?;
     }
     Ok(())
