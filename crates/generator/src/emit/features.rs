@@ -4,8 +4,8 @@
 //! An operation is compiled when any of its tags' features is on (`untagged` for one without a
 //! tag); a type when an operation reaching it is (through parameters, bodies and responses,
 //! transitively: [`types_reached`]), so a type's features always include those of every type that
-//! uses it. Types every feature reaches, types webhooks or the error body use, and types no
-//! operation reaches are always compiled. `default` turns every tag on: adding the crate gives the
+//! uses it. Types no operation reaches, types every feature reaches, and types webhooks, the error
+//! body or an always-compiled type use are always compiled. `default` turns every tag on: adding the crate gives the
 //! whole API, and `default-features = false` plus a few tags gives a smaller build.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -78,7 +78,15 @@ impl Gates {
             }
             ops.insert(op.fn_name.clone(), on);
         }
-        // Always compiled: what webhooks and the error body use, and what every feature reaches.
+        // Always compiled: what webhooks, the error body and the types no operation reaches use
+        // (those are compiled whatever the features, so what they use must be too), and what every
+        // feature reaches.
+        let unreached: Vec<TypeRef> = api
+            .types
+            .keys()
+            .filter(|name| !types.contains_key(*name))
+            .map(|name| TypeRef::Named(name.clone()))
+            .collect();
         let mut roots: Vec<&TypeRef> = api
             .webhooks
             .iter()
@@ -94,6 +102,7 @@ impl Gates {
             .as_ref()
             .map(|e| TypeRef::Named(e.type_name.clone()));
         roots.extend(error.as_ref());
+        roots.extend(&unreached);
         for name in types_reached(api, roots) {
             types.remove(&name);
         }
