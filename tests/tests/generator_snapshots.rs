@@ -78,6 +78,7 @@ good_fixture!(
     pagination_link_header,
     undeclared_members,
     undeclared_members_lenient,
+    feature_tags,
 );
 
 bad_fixture!(

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use apigen::profile::Responses;
+use apigen::profile::{Features, Responses};
 use apigen_spec_tools::cli::SpecCommand;
 
 const EXAMPLES: &str = "\
@@ -87,8 +87,28 @@ pub struct GenerationArgs {
     /// followed through symbolic links
     #[arg(long)]
     pub spec_assets: bool,
+    /// One cargo feature per operation tag, all on by default: a user who turns the defaults off
+    /// compiles only the tags they enable [default: the profile's; GitHub: on]
+    #[arg(long, conflicts_with = "no_features_per_tag")]
+    pub features_per_tag: bool,
+    /// Every operation always compiled, no feature per tag
+    #[arg(long)]
+    pub no_features_per_tag: bool,
     #[command(flatten)]
     pub profile: ProfileArgs,
+}
+
+impl GenerationArgs {
+    /// The feature split asked for, if any.
+    pub fn features(&self) -> Option<Features> {
+        if self.features_per_tag {
+            Some(Features::PerTag)
+        } else if self.no_features_per_tag {
+            Some(Features::Off)
+        } else {
+            None
+        }
+    }
 }
 
 /// Vendor conventions and response strictness (shared by `generate`, `check` and `explain`).

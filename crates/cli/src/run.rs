@@ -74,6 +74,9 @@ pub fn apply(
     if let Some(responses) = args.profile.responses() {
         generator = generator.responses(responses);
     }
+    if let Some(features) = args.features() {
+        generator = generator.features(features);
+    }
     Ok(generator)
 }
 

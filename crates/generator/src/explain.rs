@@ -236,7 +236,7 @@ fn operation_fallbacks(api: &Api, op: &Operation) -> Vec<Fallback> {
     let own = item.push(op.method.as_str().to_ascii_lowercase());
     let shared = item.push("parameters");
     let mut prefixes = vec![own.as_str().to_owned(), shared.as_str().to_owned()];
-    for name in reachable_types(api, op) {
+    for name in types_reached(api, op.type_roots()) {
         if let Some(def) = api.types.get(&name) {
             for root in ["components/schemas", "definitions"] {
                 let mut ptr = Ptr::root();
@@ -259,46 +259,6 @@ fn operation_fallbacks(api: &Api, op: &Operation) -> Vec<Fallback> {
         })
         .cloned()
         .collect()
-}
-
-/// Names of the types an operation's parameters, bodies and responses use, transitively.
-fn reachable_types(api: &Api, op: &Operation) -> BTreeSet<String> {
-    let mut pending: Vec<&TypeRef> = op.query_params.iter().map(|q| &q.ty).collect();
-    for v in &op.versions {
-        if let Some(request) = &v.request {
-            pending.push(&request.ty);
-            for part in &request.parts {
-                if let PartKind::Text(ty) | PartKind::Texts(ty) | PartKind::Json(ty) = &part.kind {
-                    pending.push(ty);
-                }
-            }
-        }
-        if let ResponseBody::Json { ty, .. } = &v.response {
-            pending.push(ty);
-        }
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(ty) = pending.pop() {
-        match ty {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => pending.push(inner),
-            TypeRef::Named(name) if seen.insert(name.clone()) => match api.types.get(name) {
-                Some(TypeDef::Struct(s)) => pending.extend(s.fields.iter().map(|f| &f.ty)),
-                Some(TypeDef::Alias(a)) => pending.push(&a.ty),
-                Some(TypeDef::Union(u)) => pending.extend(u.variants.iter().map(|(_, ty)| ty)),
-                Some(TypeDef::Tagged(t)) => {
-                    seen.extend(t.variants.iter().map(|(_, _, name)| name.clone()));
-                    for (_, _, name) in &t.variants {
-                        if let Some(TypeDef::Struct(s)) = api.types.get(name) {
-                            pending.extend(s.fields.iter().map(|f| &f.ty));
-                        }
-                    }
-                }
-                _ => {}
-            },
-            _ => {}
-        }
-    }
-    seen
 }
 
 impl Explanation {

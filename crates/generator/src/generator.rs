@@ -79,6 +79,12 @@ impl Generator {
         self
     }
 
+    /// One cargo feature per operation tag, or none, instead of the profile's choice.
+    pub fn features(mut self, features: profile::Features) -> Self {
+        self.options.features = Some(features);
+        self
+    }
+
     /// Also read `crate-docs.md` and `examples/` beside the document (crate layout only): code the
     /// generated crate compiles and runs, so only for a directory you trust. Off by default.
     pub fn spec_assets(mut self, read: bool) -> Self {

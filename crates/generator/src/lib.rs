@@ -59,6 +59,9 @@ pub struct Options {
     /// (`--strict-responses` / `--lenient-responses`); `None`: what the document chooses
     /// (`x-apigen: {responses: ..}`), else its profile's setting (generic: strict; Atlas: lenient).
     pub responses: Option<profile::Responses>,
+    /// Cargo features per operation tag for this run (`--features-per-tag` / `--no-features-per-tag`);
+    /// `None`: the profile's setting (GitHub: per tag; the others: off).
+    pub features: Option<profile::Features>,
     /// Where the generated Cargo.toml finds `apigen-runtime` (default: the registry, pinned to
     /// `=`[`RUNTIME_VERSION`]).
     pub runtime: RuntimeSource,
@@ -95,6 +98,7 @@ impl Default for Options {
             crate_docs: None,
             profile: None,
             responses: None,
+            features: None,
             runtime: RuntimeSource::default(),
             provenance: format::Provenance::default(),
             layout: Layout::Crate,
@@ -185,6 +189,7 @@ pub fn build_ir(loaded: &load::LoadedSpec, options: &Options) -> Result<ir::mode
     // Pointers name the document as written, not the lowered tree.
     let lowered = &loaded.lowered;
     let mut api = ir::build(&loaded.api, &profile).map_err(|e| lowered.locate(e))?;
+    api.profile.features = options.features.unwrap_or(profile.features);
     api.profile.env = ir::env_vars::names(&profile.env, &api.auth, &options.crate_name);
     lowered.originals(api.fallbacks.iter_mut().map(|f| &mut f.pointer));
     api.fallbacks

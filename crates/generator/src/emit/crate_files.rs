@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs};
+use super::features::Gates;
 use super::rust_types::{ident, mentions, type_in};
 
 use crate::escape::{code, toml_string};
@@ -12,14 +13,15 @@ use crate::ir::model::*;
 use crate::Options;
 
 /// `mod a; mod b; pub use a::*; ...` for a directory of generated modules.
-pub fn module_index(doc: &str, modules: &[String], reexport: bool) -> TokenStream {
+/// Each module comes with its `#[cfg(..)]` (empty when always compiled, see `features.rs`).
+pub fn module_index(doc: &str, modules: &[(String, TokenStream)], reexport: bool) -> TokenStream {
     let doc = format!(" {doc}");
-    let mods = modules.iter().map(|m| {
+    let mods = modules.iter().map(|(m, gate)| {
         let m = ident(m);
         if reexport {
-            quote!(mod #m; pub use #m::*;)
+            quote!(#gate mod #m; #gate pub use #m::*;)
         } else {
-            quote!(pub mod #m;)
+            quote!(#gate pub mod #m;)
         }
     });
     quote! { #![doc = #doc] #(#mods)* }
@@ -213,6 +215,15 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     if !api.webhooks.is_empty() {
         doc.push_str(" [`webhooks`] decodes the requests the API sends to you (its webhooks).");
     }
+    if api.profile.features == crate::profile::Features::PerTag && !api.operations.is_empty() {
+        doc.push_str(
+            "\n\nCargo features: one per operation tag (`untagged` for operations without one), all \
+             on by default, so adding the crate gives the whole API. A build that needs a few tags \
+             compiles much less with `default-features = false, features = [\"<tag>\", ..]`: only \
+             those tags' operations and the types they reach (the rest of the API is then absent). \
+             The features are listed in `Cargo.toml`.",
+        );
+    }
     let keeps = api
         .types
         .values()
@@ -286,7 +297,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 
 /// The runtime (pinned to the exact version this generator writes against) plus what the
 /// emitted code itself names: serde for the types, and chrono / uuid only when the spec uses them.
-pub fn cargo_toml(api: &Api, options: &Options) -> String {
+pub fn cargo_toml(api: &Api, options: &Options, gates: &Gates) -> String {
     // The runtime decodes date-time members itself (feature `chrono`, a fast RFC 3339 path).
     let runtime_features = if uses(api, &|t| matches!(t, TypeRef::DateTime)) {
         ", features = [\"chrono\"]"
@@ -334,29 +345,34 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         ))),
         deps = deps,
         dev = dev_dependencies,
-        sections = super::mock::cargo_sections(&options.examples.files),
+        sections = super::mock::cargo_sections(&options.examples.files, gates),
     )
 }
 
 /// One test per spec example: it must decode into its type and re-encode to equal JSON.
-pub fn example_tests(api: &Api, options: &Options) -> TokenStream {
+pub fn example_tests(api: &Api, options: &Options, gates: &Gates) -> TokenStream {
     let krate = ident(&options.crate_name.replace('-', "_"));
     let tests = api.examples.iter().map(|ex| {
         let name = ident(&ex.name);
         let ty = type_in(&ex.ty, &quote!(#krate));
         let json = serde_json::to_string_pretty(&ex.json).unwrap_or_default();
         let doc = doc_attrs(Some(&format!("Spec example at {}.", code(&ex.pointer))));
+        let gate = gates.type_ref(&ex.ty);
         quote! {
             #doc
+            #gate
             #[test]
             fn #name() {
                 round_trip::<#ty>(#json);
             }
         }
     });
+    // With a tag's feature off, its examples' tests are too, and the helpers may go unused.
+    let allow_unused = gates.active().then(|| quote!(#![allow(dead_code)]));
     quote! {
         //! Every example in the spec decodes into its generated type and re-encodes to the same JSON.
         #![allow(deprecated)]
+        #allow_unused
 
         fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
             let expected: serde_json::Value = serde_json::from_str(json).expect("example is JSON");

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::features::Gates;
 use super::operations::path_format;
 use super::rust_types::{ident, type_tokens};
 use crate::escape::code;
@@ -20,11 +21,14 @@ mock = [\"apigen-runtime/mock\"]\n";
 const REQUIRED_FEATURES: &str = "// required-features:";
 
 /// `src/mock.rs` of the generated crate (compiled only with feature `mock`).
-pub fn mock_module(api: &Api) -> TokenStream {
-    let methods = api
-        .operations
-        .iter()
-        .flat_map(|op| op.versions.iter().map(move |v| on_method(op, v)));
+pub fn mock_module(api: &Api, gates: &Gates) -> TokenStream {
+    let methods = api.operations.iter().flat_map(|op| {
+        let gate = gates.op(&op.fn_name);
+        op.versions.iter().map(move |v| {
+            let method = on_method(op, v);
+            quote!(#gate #method)
+        })
+    });
     quote! {
         //! A loopback mock server for testing code that uses this crate (cargo feature `mock`).
         //!
@@ -179,8 +183,8 @@ fn mock_segment(p: &PathParam) -> TokenStream {
 
 /// `[features]` and an `[[example]]` entry for each example that
 /// declares `// required-features: a, b`.
-pub fn cargo_sections(examples: &[(String, String)]) -> String {
-    let mut out = format!("\n[features]\n{FEATURES}");
+pub fn cargo_sections(examples: &[(String, String)], gates: &Gates) -> String {
+    let mut out = format!("\n[features]\n{FEATURES}{}", gates.cargo_lines());
     for (file, source) in examples {
         let Some(features) = source
             .lines()
@@ -218,7 +222,7 @@ mod tests {
                 "//! Doc.\n// required-features: mock, other\nfn main() {}\n".to_owned(),
             ),
         ];
-        let toml = cargo_sections(&examples);
+        let toml = cargo_sections(&examples, &Gates::default());
         assert!(toml.starts_with("\n[features]\n"), "{toml}");
         assert!(
             toml.contains("\nmock = [\"apigen-runtime/mock\"]"),

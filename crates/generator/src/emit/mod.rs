@@ -23,6 +23,7 @@ mod debug;
 mod decode;
 mod docs;
 mod enums;
+pub(crate) mod features;
 mod mock;
 mod multipart;
 mod operations;
@@ -157,6 +158,17 @@ fn crate_level(
     op_mods: &[String],
     sink: &mut dyn FnMut(File) -> Result<()>,
 ) -> Result<()> {
+    let gates = features::Gates::new(api);
+    let type_mods: Vec<(String, TokenStream)> = type_mods
+        .iter()
+        .zip(api.types.values())
+        .map(|(module, def)| (module.clone(), gates.ty(def.name())))
+        .collect();
+    let op_mods: Vec<(String, TokenStream)> = op_mods
+        .iter()
+        .zip(&api.operations)
+        .map(|(module, op)| (module.clone(), gates.op(&op.fn_name)))
+        .collect();
     let rust = |path: String, tokens: TokenStream| File {
         path,
         contents: Contents::Rust(tokens),
@@ -165,18 +177,18 @@ fn crate_level(
         "src/types/mod.rs".into(),
         crate_files::module_index(
             "Types of the request and response bodies, one module per spec schema.",
-            type_mods,
+            &type_mods,
             true,
         ),
     ))?;
     sink(rust(
         "src/operations/mod.rs".into(),
-        crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", op_mods, true),
+        crate_files::module_index("Request builders, one module per operation; start from the methods on [`crate::Client`].", &op_mods, true),
     ))?;
 
-    sink(rust("src/mock.rs".into(), mock::mock_module(api)))?;
+    sink(rust("src/mock.rs".into(), mock::mock_module(api, &gates)))?;
     sink(rust("src/params.rs".into(), crate_files::params(api)))?;
-    if let Some(pages) = pagination::page_impls(api) {
+    if let Some(pages) = pagination::page_impls(api, &gates) {
         sink(rust("src/pagination.rs".into(), pages))?;
     }
     if !api.webhooks.is_empty() {
@@ -188,7 +200,7 @@ fn crate_level(
     sink(rust("src/lib.rs".into(), crate_files::lib_rs(api, options)))?;
     sink(File {
         path: "Cargo.toml".into(),
-        contents: Contents::Text(crate_files::cargo_toml(api, options)),
+        contents: Contents::Text(crate_files::cargo_toml(api, options, &gates)),
     })?;
     if let Some(report) = pagination::pagination_md(api, options) {
         sink(File {
@@ -226,7 +238,7 @@ fn crate_level(
     if !api.examples.is_empty() {
         sink(rust(
             "tests/spec_examples.rs".into(),
-            crate_files::example_tests(api, options),
+            crate_files::example_tests(api, options, &gates),
         ))?;
     }
     Ok(())

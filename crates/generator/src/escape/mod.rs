@@ -9,7 +9,8 @@
 //!   literal `text` block when the check finds anything else;
 //! - names and values (enum values, member names, media types, pointers) go through [`code`]: an
 //!   inline code span that nothing inside can close;
-//! - strings in `Cargo.toml` go through [`toml_string`].
+//! - strings in `Cargo.toml` go through [`toml_string`], cargo feature names made from operation
+//!   tags through [`cargo_feature`].
 //!
 //! Identifiers never carry spec text: `ir::naming` keeps only ASCII letters and digits.
 
@@ -18,7 +19,7 @@ mod toml;
 mod verify;
 
 pub use markdown::{code, doc_lines, inline};
-pub use toml::toml_string;
+pub use toml::{cargo_feature, toml_string};
 pub use verify::{is_safe_markdown, is_safe_url};
 
 /// Characters that never reach a generated file as themselves: C0/C1 controls (a bare CR is a

@@ -23,9 +23,55 @@ pub fn toml_string(raw: &str) -> String {
     out
 }
 
+/// A cargo feature name for a spec name (an operation tag): ASCII letters and digits lower-cased,
+/// every other run of characters one `-`, none at either end; a name not starting with a letter
+/// gets `tag-` in front (`""` -> `tag`). Cargo accepts every result, and it needs no quoting in
+/// TOML or in `cfg(feature = "..")`. Callers number names that come out alike.
+pub fn cargo_feature(raw: &str) -> String {
+    let mut out = String::new();
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if !out.starts_with(|c: char| c.is_ascii_lowercase()) {
+        out = if out.is_empty() {
+            "tag".into()
+        } else {
+            format!("tag-{out}")
+        };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::toml_string;
+    use super::{cargo_feature, toml_string};
+
+    #[test]
+    fn feature_names_are_plain_and_safe() {
+        let cases = [
+            ("repos", "repos"),
+            ("Code Scanning", "code-scanning"),
+            ("dependency-graph", "dependency-graph"),
+            ("  a__b..c ", "a-b-c"),
+            ("2fa", "tag-2fa"),
+            ("", "tag"),
+            ("\"]\n[evil]", "evil"),
+            ("émoji 🚀 tag", "moji-tag"),
+        ];
+        for (raw, feature) in cases {
+            assert_eq!(cargo_feature(raw), feature, "{raw:?}");
+            assert!(feature
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        }
+    }
 
     #[test]
     fn every_value_reads_back_as_itself_and_adds_nothing() {

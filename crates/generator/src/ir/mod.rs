@@ -238,6 +238,8 @@ pub fn build(api: &OpenAPI, profile: &Profile) -> Result<Api> {
             // Named in `crate::build_ir`, which knows the crate name.
             env: EnvVarNames::default(),
             support_headers: profile.support_headers,
+            // Set in `crate::build_ir`, which knows the run's options.
+            features: profile.features,
         },
         title: api.info.title.clone(),
         description: api.info.description.clone(),

@@ -435,6 +435,7 @@ pub fn build_operation<'a>(
         summary: spec.summary.clone(),
         doc: super::naming::prose(spec.description.as_deref()),
         deprecated: spec.deprecated,
+        tags: spec.tags.clone(),
         path_params,
         query_params,
         versions,

@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::{
-    EnvNaming, EnvRole, ErrorRoles, LinksRelation, PageMembers, PaginationPatterns, PaginationRule,
-    Profile, Responses, Versioning,
+    EnvNaming, EnvRole, ErrorRoles, Features, LinksRelation, PageMembers, PaginationPatterns,
+    PaginationRule, Profile, Responses, Versioning,
 };
 
 /// The Atlas profile.
@@ -65,6 +65,8 @@ pub(super) fn profile() -> Profile {
         responses: Responses::Lenient,
         // The Atlas spec declares its schemes (Digest, OAuth2 service accounts).
         bearer_without_scheme: false,
+        // The whole Atlas API builds in seconds (BENCHMARKS.md): one crate, no features to choose.
+        features: Features::Off,
     }
 }
 

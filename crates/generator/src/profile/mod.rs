@@ -61,6 +61,21 @@ pub struct Profile {
     /// Whether response types hold the server to the spec's `required` and `nullable`
     /// (overridden per document by `x-apigen: {responses: ..}` and per run by [`crate::Options`]).
     pub responses: Responses,
+    /// Whether the generated crate gets one cargo feature per operation tag (overridden per run by
+    /// [`crate::Options::features`]).
+    pub features: Features,
+}
+
+/// How the generated crate's operations are split into cargo features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Features {
+    /// Every operation is always compiled (no feature but `mock`).
+    #[default]
+    Off,
+    /// One feature per operation tag (`untagged` for operations without one), all on by default:
+    /// a user who turns the defaults off compiles only the tags they enable, and the types those
+    /// operations reach (see `emit/features.rs`).
+    PerTag,
 }
 
 /// How faithfully a response body must follow the spec's `required` and `nullable`.
@@ -221,7 +236,7 @@ impl Profile {
         let Some(settings) = settings.as_object() else {
             return Err(crate::GenError::new(
                 at.as_str(),
-                "`x-apigen` must be an object (known keys: responses)",
+                "`x-apigen` must be an object (known keys: responses, features)",
             ));
         };
         for (key, value) in settings {
@@ -236,10 +251,22 @@ impl Profile {
                             )
                         })?;
                 }
+                "features" => {
+                    self.features = match value.as_str() {
+                        Some("per-tag") => Features::PerTag,
+                        Some("off") => Features::Off,
+                        _ => {
+                            return Err(crate::GenError::new(
+                                at.as_str(),
+                                format!("`features` is `per-tag` or `off`, not {value}"),
+                            ))
+                        }
+                    };
+                }
                 _ => {
                     return Err(crate::GenError::new(
                         at.as_str(),
-                        format!("unknown `x-apigen` setting `{key}` (known: responses)"),
+                        format!("unknown `x-apigen` setting `{key}` (known: responses, features)"),
                     ))
                 }
             }

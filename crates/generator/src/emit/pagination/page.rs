@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::features::Gates;
 use crate::emit::rust_types::{ident, type_tokens};
 use crate::ir::model::*;
 
@@ -19,7 +20,7 @@ struct Impl<'a> {
 }
 
 /// The impls, one per page struct, or None when no listing has a page struct.
-pub fn page_impls(api: &Api) -> Option<TokenStream> {
+pub fn page_impls(api: &Api, gates: &Gates) -> Option<TokenStream> {
     let mut pages: BTreeMap<&str, Impl<'_>> = BTreeMap::new();
     for p in api
         .operations
@@ -47,9 +48,16 @@ pub fn page_impls(api: &Api) -> Option<TokenStream> {
     if pages.is_empty() {
         return None;
     }
-    let impls = pages.iter().map(|(page, i)| page_impl(page, i));
+    let impls = pages.iter().map(|(page, i)| {
+        let gate = gates.ty(page);
+        let page = page_impl(page, i);
+        quote!(#gate #page)
+    });
+    // Every impl may be behind a tag's feature that is off.
+    let allow = gates.active().then(|| quote!(#[allow(unused_imports)]));
     Some(quote! {
         //! Page types of the paginated list operations, walked by `into_pages` / `into_stream`.
+        #allow
         use crate::runtime;
         #(#impls)*
     })

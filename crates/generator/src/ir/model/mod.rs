@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 
 mod pagination;
+mod reach;
 
 pub use pagination::*;
+pub use reach::types_reached;
 
 /// The whole client to generate.
 #[derive(Debug, Clone, Default)]
@@ -146,6 +148,8 @@ pub struct ProfileFacts {
     pub env: EnvVarNames,
     /// Response headers kept on API failures beside the standard ones.
     pub support_headers: &'static [&'static str],
+    /// Cargo features per operation tag, or none (the profile's setting unless the run overrides it).
+    pub features: crate::profile::Features,
 }
 
 /// A spec construct the generator could not type precisely and represents with a looser Rust type.
@@ -442,6 +446,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// The spec's `tags`, as written (cargo features per tag are named from them).
+    pub tags: Vec<String>,
     pub path_params: Vec<PathParam>,
     pub query_params: Vec<QueryParam>,
     /// Newest first.

@@ -1,0 +1,180 @@
+//! Cargo features per operation tag ([`Features::PerTag`]): which feature compiles each operation
+//! and each type, as `#[cfg(..)]` attributes, and the `[features]` lines of `Cargo.toml`.
+//!
+//! An operation is compiled when any of its tags' features is on (`untagged` for one without a
+//! tag); a type when an operation reaching it is (through parameters, bodies and responses,
+//! transitively: [`types_reached`]), so a type's features always include those of every type that
+//! uses it. Types no operation reaches, types every feature reaches, and types webhooks, the error
+//! body or an always-compiled type use are always compiled. `default` turns every tag on: adding the crate gives the
+//! whole API, and `default-features = false` plus a few tags gives a smaller build.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::escape::cargo_feature;
+use crate::ir::model::{types_reached, Api, TypeRef};
+use crate::ir::naming::{unique, Names};
+use crate::profile::Features;
+
+/// The feature of operations without a tag.
+const UNTAGGED: &str = "untagged";
+
+/// Which features gate what; empty (nothing gated) unless the crate has features per tag.
+#[derive(Debug, Default)]
+pub struct Gates {
+    /// (feature, the tag it was named from; `None` for [`UNTAGGED`]), sorted by tag.
+    features: Vec<(String, Option<String>)>,
+    /// Operation method (`fn_name`) -> indices into `features`.
+    ops: BTreeMap<String, BTreeSet<usize>>,
+    /// Type name -> indices into `features`; a type not listed is always compiled.
+    types: BTreeMap<String, BTreeSet<usize>>,
+}
+
+impl Gates {
+    pub fn new(api: &Api) -> Self {
+        if api.profile.features != Features::PerTag || api.operations.is_empty() {
+            return Self::default();
+        }
+        let tags: BTreeSet<&str> = api
+            .operations
+            .iter()
+            .flat_map(|op| op.tags.iter().map(String::as_str))
+            .collect();
+        // Numbered in tag order, so names are stable; `default` and `mock` are the crate's own.
+        let mut taken = Names::default();
+        for reserved in ["default", "mock", UNTAGGED] {
+            unique(reserved.to_owned(), &mut taken);
+        }
+        let mut features: Vec<(String, Option<String>)> = tags
+            .iter()
+            .map(|tag| {
+                (
+                    unique(cargo_feature(tag), &mut taken),
+                    Some(tag.to_string()),
+                )
+            })
+            .collect();
+        let index: BTreeMap<&str, usize> = tags.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+        let mut untagged = None;
+        let mut ops = BTreeMap::new();
+        let mut types: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        for op in &api.operations {
+            let mut on: BTreeSet<usize> = op
+                .tags
+                .iter()
+                .filter_map(|t| index.get(t.as_str()).copied())
+                .collect();
+            if on.is_empty() {
+                let i = *untagged.get_or_insert_with(|| {
+                    features.push((UNTAGGED.to_owned(), None));
+                    features.len() - 1
+                });
+                on.insert(i);
+            }
+            for name in types_reached(api, op.type_roots()) {
+                types.entry(name).or_default().extend(&on);
+            }
+            ops.insert(op.fn_name.clone(), on);
+        }
+        // Always compiled: what webhooks, the error body and the types no operation reaches use
+        // (those are compiled whatever the features, so what they use must be too), and what every
+        // feature reaches.
+        let unreached: Vec<TypeRef> = api
+            .types
+            .keys()
+            .filter(|name| !types.contains_key(*name))
+            .map(|name| TypeRef::Named(name.clone()))
+            .collect();
+        let mut roots: Vec<&TypeRef> = api
+            .webhooks
+            .iter()
+            .flat_map(|w| {
+                w.headers
+                    .iter()
+                    .map(|h| &h.ty)
+                    .chain(w.body.as_ref().map(|b| &b.ty))
+            })
+            .collect();
+        let error = api
+            .error_body
+            .as_ref()
+            .map(|e| TypeRef::Named(e.type_name.clone()));
+        roots.extend(error.as_ref());
+        roots.extend(&unreached);
+        for name in types_reached(api, roots) {
+            types.remove(&name);
+        }
+        types.retain(|_, on| on.len() < features.len());
+        Gates {
+            features,
+            ops,
+            types,
+        }
+    }
+
+    /// Whether anything is gated (the crate has features per tag).
+    pub fn active(&self) -> bool {
+        !self.features.is_empty()
+    }
+
+    /// `#[cfg(..)]` for the operation whose method is `fn_name` (nothing when ungated).
+    pub fn op(&self, fn_name: &str) -> TokenStream {
+        self.ops
+            .get(fn_name)
+            .map(|on| self.cfg(on))
+            .unwrap_or_default()
+    }
+
+    /// `#[cfg(..)]` for the named type (nothing when it is always compiled).
+    pub fn ty(&self, name: &str) -> TokenStream {
+        self.types
+            .get(name)
+            .map(|on| self.cfg(on))
+            .unwrap_or_default()
+    }
+
+    /// `#[cfg(..)]` for code using `ty` (the gate of the named type inside, if any).
+    pub fn type_ref(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Named(name) => self.ty(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => self.type_ref(inner),
+            _ => TokenStream::new(),
+        }
+    }
+
+    fn cfg(&self, on: &BTreeSet<usize>) -> TokenStream {
+        let names = on.iter().map(|&i| self.features[i].0.as_str());
+        if on.len() == 1 {
+            quote!(#[cfg(feature = #(#names)*)])
+        } else {
+            quote!(#[cfg(any(#(feature = #names),*))])
+        }
+    }
+
+    /// The `[features]` lines: `default` (every tag) and one empty feature per tag.
+    pub fn cargo_lines(&self) -> String {
+        if !self.active() {
+            return String::new();
+        }
+        let quoted: Vec<String> = self
+            .features
+            .iter()
+            .map(|(f, _)| format!("\"{f}\""))
+            .collect();
+        let mut out = String::from(
+            "# One feature per operation tag: each compiles its operations and the types only they use.\n\
+             # All are on by default; `default-features = false, features = [\"<tag>\", ..]` builds less.\n",
+        );
+        out.push_str(&format!("default = [{}]\n", quoted.join(", ")));
+        for (feature, tag) in &self.features {
+            let from = match tag {
+                Some(tag) => format!("tag {}", crate::escape::toml_string(tag)),
+                None => "operations without a tag".to_owned(),
+            };
+            out.push_str(&format!("# {from}\n{feature} = []\n"));
+        }
+        out
+    }
+}
