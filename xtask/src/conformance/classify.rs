@@ -42,6 +42,13 @@ const KNOWN: &[(&str, &str, &str, Class, &str)] = &[
         "the body schema declares both `items` and `properties` and no `type`: the generator reads an object",
     ),
     (
+        "reverb.com.json",
+        "*",
+        "expected a sequence",
+        Class::Spec,
+        "`conditions` is `type: array` with an `enum` of strings: no array is one of them",
+    ),
+    (
         "amazonaws.com/dataexchange.json",
         "*",
         "CatalogId",
@@ -82,6 +89,32 @@ fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, 
             "401 from Prism: the document's only security schemes (HTTP Digest, mutual TLS) cannot be satisfied against a mock".into(),
         ));
     }
+    let raw_op = raw
+        .get("paths")
+        .and_then(|p| p.get(&op.path))
+        .and_then(|item| item.get(op.method.to_ascii_lowercase()));
+    if c.outcome == "api" && no_success(raw_op) {
+        return Some((
+            Class::Spec,
+            "the operation documents no success response: Prism answers the first one it has"
+                .into(),
+        ));
+    }
+    if c.outcome == "api"
+        && matches!(c.status, Some(400 | 422))
+        && requires_ignored_header(raw, raw_op)
+    {
+        return Some((
+            Class::Prism,
+            "Prism requires a header parameter named Content-Type, Accept or Authorization, which OpenAPI 3.0.3 says to ignore (the client sends no such parameter)".into(),
+        ));
+    }
+    if c.outcome == "api" && matches!(c.status, Some(404 | 405 | 422)) && op.path.contains('#') {
+        return Some((
+            Class::Prism,
+            "Prism matches the `#...` of an AWS path template literally; the fragment is never sent, so Prism finds no path, no method, or another operation of the same wire path".into(),
+        ));
+    }
     let decode_path = detail
         .strip_prefix("at `")
         .and_then(|rest| rest.split('`').next());
@@ -109,12 +142,6 @@ fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, 
         return Some((
             Class::Prism,
             "Prism stopped answering (the mock process failed on an earlier request)".into(),
-        ));
-    }
-    if c.outcome == "api" && c.status == Some(404) && op.path.contains('#') {
-        return Some((
-            Class::Prism,
-            "Prism matches the `#...` of an AWS path template literally; the fragment is never sent (the client requests the path before `#`)".into(),
         ));
     }
     if c.outcome == "api"
@@ -167,6 +194,33 @@ fn spec_or_prism(raw: &Value, op: &Exercised, c: &CallResult) -> Option<(Class, 
         }
     }
     None
+}
+
+/// Whether the operation documents no 2xx (nor `default`) response.
+fn no_success(raw_op: Option<&Value>) -> bool {
+    raw_op
+        .and_then(|o| o.get("responses"))
+        .and_then(Value::as_object)
+        .is_some_and(|r| {
+            !r.keys()
+                .any(|k| k.starts_with('2') || k.eq_ignore_ascii_case("default"))
+        })
+}
+
+/// Whether the operation declares a required header parameter OpenAPI says to ignore.
+fn requires_ignored_header(raw: &Value, raw_op: Option<&Value>) -> bool {
+    let params = raw_op
+        .and_then(|o| o.get("parameters"))
+        .and_then(Value::as_array);
+    params.into_iter().flatten().any(|p| {
+        let p = deref(raw, p);
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+        p.get("in").and_then(Value::as_str) == Some("header")
+            && p.get("required") == Some(&Value::Bool(true))
+            && ["content-type", "accept", "authorization"]
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h))
+    })
 }
 
 /// Whether the driver can send what some scheme of the document asks for (API keys, HTTP Basic

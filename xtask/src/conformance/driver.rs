@@ -232,25 +232,9 @@ fn param_value(synth: &Synth, param: Option<&Value>) -> Value {
     }
 }
 
+/// The client's type for `ty`, as the generator writes it (named types under `krate::types`).
 fn rust_type(ty: &TypeRef, krate: &str) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::F32 => "f32".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::DateTime => "chrono::DateTime<chrono::Utc>".into(),
-        TypeRef::Date => "chrono::NaiveDate".into(),
-        TypeRef::Uuid => "uuid::Uuid".into(),
-        TypeRef::Json | TypeRef::JsonObject => "serde_json::Value".into(),
-        TypeRef::Named(name) => format!("{krate}::types::{name}"),
-        TypeRef::Vec(inner) => format!("Vec<{}>", rust_type(inner, krate)),
-        TypeRef::Map(inner) => format!(
-            "std::collections::BTreeMap<String, {}>",
-            rust_type(inner, krate)
-        ),
-    }
+    apigen::emit::rust_types::type_text(ty, krate)
 }
 
 /// `val::<T>("what", "json")?` as source.

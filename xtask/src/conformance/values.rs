@@ -236,7 +236,15 @@ impl<'a> Synth<'a> {
         let mut out: Vec<Value> = Vec::new();
         for i in 0..count.min(16) {
             let mut item = self.at(&items, depth + 1);
-            if unique && i > 0 {
+            let choices = self
+                .deref(&items)
+                .get("enum")
+                .and_then(Value::as_array)
+                .filter(|e| e.len() > i);
+            if let (true, Some(choices)) = (unique && i > 0, choices) {
+                // Distinct items of an enum: the next allowed value.
+                item = choices[i].clone();
+            } else if unique && i > 0 {
                 // Distinct items for uniqueItems: vary a string or number.
                 item = match item {
                     Value::String(s) => Value::String(format!("{s}{i}")),

@@ -28,7 +28,7 @@ mod mock;
 mod multipart;
 mod operations;
 pub(crate) mod pagination;
-mod rust_types;
+pub mod rust_types;
 mod serialize;
 mod types;
 mod version;

@@ -43,6 +43,13 @@ pub fn type_in(ty: &TypeRef, root: &TokenStream) -> TokenStream {
     }
 }
 
+/// The Rust type for `ty` as source text, named types under `root::types` (for programs written
+/// outside the generated crate, such as `cargo xtask conformance`'s drivers). `root` must be a path.
+pub fn type_text(ty: &TypeRef, root: &str) -> String {
+    let root: TokenStream = root.parse().unwrap_or_else(|_| quote!(crate));
+    type_in(ty, &root).to_string()
+}
+
 /// Whether any part of `ty` satisfies `pred` (used to decide optional dependencies).
 pub fn mentions(ty: &TypeRef, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
     pred(ty)
@@ -50,4 +57,24 @@ pub fn mentions(ty: &TypeRef, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
             TypeRef::Vec(inner) | TypeRef::Map(inner) => mentions(inner, pred),
             _ => false,
         }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_text_names_types_under_the_given_crate() {
+        let ty = TypeRef::Vec(Box::new(TypeRef::Map(Box::new(TypeRef::Named(
+            "Pet".into(),
+        )))));
+        assert_eq!(
+            type_text(&ty, "petstore").replace(' ', ""),
+            "Vec<std::collections::BTreeMap<String,petstore::types::Pet>>"
+        );
+        assert_eq!(
+            type_text(&TypeRef::JsonObject, "x").replace(' ', ""),
+            "serde_json::Value"
+        );
+    }
 }
