@@ -307,7 +307,7 @@ mod tests {
     }
 
     #[test]
-    fn hostile_lines_neither_panic_nor_take_more_than_linear_time() {
+    fn hostile_lines_name_no_next_link() {
         let n = 200_000;
         let hostile = [
             "<".repeat(n),
@@ -322,16 +322,14 @@ mod tests {
             "<a>;rel=prev,".repeat(n / 13),
             format!("{}<x>; rel=next", "a".repeat(n)),
         ];
-        let started = std::time::Instant::now();
-        for line in &hostile {
-            let _ = next_target(line.as_bytes());
+        // Only one of them names a next link. The parser's cursor only moves forward, so the
+        // work is linear in the input; how long 2.4 MB takes is the benchmarks' business, not a
+        // test's (durations drift with the machine).
+        for (i, line) in hostile.iter().enumerate() {
+            // Line 8's unterminated quoted `rel` still lists `next` (read to the end of the line).
+            let expected = (i == 8).then_some(&b"x"[..]);
+            assert_eq!(next_target(line.as_bytes()), expected, "hostile line {i}");
         }
-        // Linear work over ~2.4 MB: milliseconds; a quadratic pass would take minutes.
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(5),
-            "{:?}",
-            started.elapsed()
-        );
         assert_eq!(target(&hostile[10]), None, "no link-value starts the line");
     }
 

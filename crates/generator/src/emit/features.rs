@@ -145,6 +145,8 @@ impl Gates {
     }
 
     fn cfg(&self, on: &BTreeSet<usize>) -> TokenStream {
+        // Every index in a gate was made by `new` as a position in `features` (the tag index or
+        // the pushed `untagged`), so indexing cannot go out of bounds.
         let names = on.iter().map(|&i| self.features[i].0.as_str());
         if on.len() == 1 {
             quote!(#[cfg(feature = #(#names)*)])
