@@ -1,8 +1,9 @@
 //! Cargo features per operation tag (`tests/fixtures/good/feature_tags.yaml`, `x-apigen: {features:
 //! per-tag}`): the generated `Cargo.toml` names one feature per tag, all on by default; each
-//! operation and each type is gated by the features of the tags that reach it; and the crate builds
-//! warning-free (clippy `-D warnings`, all targets) with no feature, with one tag, with another tag
-//! and `mock`, and with the defaults. All features together are checked by `fixture_crates.rs`.
+//! operation and each type is gated by the features of the tags that reach it (`unused-schemas` for
+//! what no operation reaches); and the crate builds warning-free (clippy `-D warnings`, all targets)
+//! with no feature, with one tag, with another tag and `mock`, with `unused-schemas` alone, and with
+//! the defaults. All features together are checked by `fixture_crates.rs`.
 
 use std::path::Path;
 use std::process::Command;
@@ -61,11 +62,18 @@ fn tags_become_features_and_every_subset_builds() {
     std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).expect("lock file");
 
     // In tag order (`Store Orders` sorts first); `pets!` comes out as `pets` too and is numbered;
-    // the tagless operation gets `untagged`.
+    // the tagless operation gets `untagged`; the schema no operation uses, `unused-schemas`.
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
     let lines: Vec<&str> = manifest.lines().collect();
-    assert!(lines.contains(&r#"default = ["store-orders", "pets", "pets2", "untagged"]"#));
-    for feature in ["pets", "pets2", "store-orders", "untagged"] {
+    assert!(lines
+        .contains(&r#"default = ["store-orders", "pets", "pets2", "untagged", "unused-schemas"]"#));
+    for feature in [
+        "pets",
+        "pets2",
+        "store-orders",
+        "untagged",
+        "unused-schemas",
+    ] {
         assert!(
             lines.contains(&format!("{feature} = []").as_str()),
             "{feature}"
@@ -89,10 +97,17 @@ fn tags_become_features_and_every_subset_builds() {
         gate_of(&types, "audit"),
         Some(r#"#[cfg(any(feature = "pets2", feature = "untagged"))]"#)
     );
-    // The error body is always compiled; so is a type no operation reaches, and what it uses.
-    assert_eq!(gate_of(&types, "problem"), None);
-    assert_eq!(gate_of(&types, "legacy"), None);
-    assert_eq!(gate_of(&types, "pet_kind"), None);
+    // A type no operation reaches is compiled with `unused-schemas`, and what it uses with that
+    // feature too. That includes `Problem`: errors decode as JSON values here, so nothing uses it.
+    let unused = Some(r#"#[cfg(feature = "unused-schemas")]"#);
+    assert_eq!(gate_of(&types, "problem"), unused);
+    assert_eq!(gate_of(&types, "legacy"), unused);
+    assert_eq!(
+        gate_of(&types, "pet_kind"),
+        Some(
+            r#"#[cfg(any(feature = "store-orders", feature = "pets", feature = "unused-schemas"))]"#
+        )
+    );
     let ops = std::fs::read_to_string(out.join("src/operations/mod.rs")).expect("operations index");
     assert_eq!(
         gate_of(&ops, "list_pets"),
@@ -109,6 +124,10 @@ fn tags_become_features_and_every_subset_builds() {
     clippy(
         &out,
         &["--no-default-features", "--features", "store-orders,mock"],
+    );
+    clippy(
+        &out,
+        &["--no-default-features", "--features", "unused-schemas"],
     );
     clippy(&out, &[]);
 }

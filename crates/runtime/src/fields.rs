@@ -151,10 +151,16 @@ pub fn set_present<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
     Ok(())
 }
 
-/// A required member's decoded value, or serde's "missing field" error naming `member`.
-#[inline]
-pub fn required<T, E: serde::de::Error>(value: Option<T>, member: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(member))
+/// serde's "missing field" error for the first required member absent from a body: `members` is
+/// (absent, member name) for each required member, in declaration order. Generated code calls this
+/// when its one `match` over the decoded members finds one absent; if none is, the error still
+/// says so rather than panicking.
+#[cold]
+pub fn missing<E: serde::de::Error>(members: &[(bool, &'static str)]) -> E {
+    match members.iter().find(|(absent, _)| *absent) {
+        Some((_, member)) => E::missing_field(member),
+        None => E::custom("a required member is missing"),
+    }
 }
 
 pub(crate) struct OptSeed<T>(pub(crate) PhantomData<T>);
@@ -289,6 +295,14 @@ mod tests {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             decode_fields(deserializer)
         }
+    }
+
+    #[test]
+    fn missing_names_the_first_absent_member() {
+        let error: serde_json::Error = missing(&[(false, "id"), (true, "count"), (true, "name")]);
+        assert_eq!(error.to_string(), "missing field `count`");
+        let none: serde_json::Error = missing(&[(false, "id")]);
+        assert_eq!(none.to_string(), "a required member is missing");
     }
 
     #[test]

@@ -91,17 +91,28 @@ impl<'de> serde::Deserialize<'de> for DiskBackupExportJobRequest {
                 }
             }
         }
-        let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
-        Ok(Self {
-            custom_data: members.custom_data,
-            export_bucket_id: crate::runtime::fields::required::<
-                _,
-                D::Error,
-            >(members.export_bucket_id, "exportBucketId")?,
-            snapshot_id: crate::runtime::fields::required::<
-                _,
-                D::Error,
-            >(members.snapshot_id, "snapshotId")?,
-        })
+        match crate::runtime::fields::decode_fields(deserializer)? {
+            Members {
+                custom_data,
+                export_bucket_id: Some(export_bucket_id),
+                snapshot_id: Some(snapshot_id),
+            } => {
+                Ok(Self {
+                    custom_data,
+                    export_bucket_id,
+                    snapshot_id,
+                })
+            }
+            members => {
+                Err(
+                    crate::runtime::fields::missing(
+                        &[
+                            (members.export_bucket_id.is_none(), "exportBucketId"),
+                            (members.snapshot_id.is_none(), "snapshotId"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }

@@ -91,17 +91,28 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAwsExportBucketRequest {
                 }
             }
         }
-        let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
-        Ok(Self {
-            bucket_name: crate::runtime::fields::required::<
-                _,
-                D::Error,
-            >(members.bucket_name, "bucketName")?,
-            iam_role_id: crate::runtime::fields::required::<
-                _,
-                D::Error,
-            >(members.iam_role_id, "iamRoleId")?,
-            require_private_networking: members.require_private_networking,
-        })
+        match crate::runtime::fields::decode_fields(deserializer)? {
+            Members {
+                bucket_name: Some(bucket_name),
+                iam_role_id: Some(iam_role_id),
+                require_private_networking,
+            } => {
+                Ok(Self {
+                    bucket_name,
+                    iam_role_id,
+                    require_private_networking,
+                })
+            }
+            members => {
+                Err(
+                    crate::runtime::fields::missing(
+                        &[
+                            (members.bucket_name.is_none(), "bucketName"),
+                            (members.iam_role_id.is_none(), "iamRoleId"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }

@@ -103,18 +103,30 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotAzureExportBucketRequest
                 }
             }
         }
-        let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
-        Ok(Self {
-            bucket_name: members.bucket_name,
-            role_id: crate::runtime::fields::required::<
-                _,
-                D::Error,
-            >(members.role_id, "roleId")?,
-            service_url: crate::runtime::fields::required::<
-                _,
-                D::Error,
-            >(members.service_url, "serviceUrl")?,
-            tenant_id: members.tenant_id,
-        })
+        match crate::runtime::fields::decode_fields(deserializer)? {
+            Members {
+                bucket_name,
+                role_id: Some(role_id),
+                service_url: Some(service_url),
+                tenant_id,
+            } => {
+                Ok(Self {
+                    bucket_name,
+                    role_id,
+                    service_url,
+                    tenant_id,
+                })
+            }
+            members => {
+                Err(
+                    crate::runtime::fields::missing(
+                        &[
+                            (members.role_id.is_none(), "roleId"),
+                            (members.service_url.is_none(), "serviceUrl"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }

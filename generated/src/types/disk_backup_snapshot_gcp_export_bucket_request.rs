@@ -73,16 +73,20 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotGcpExportBucketRequest {
                 }
             }
         }
-        let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
-        Ok(Self {
-            bucket_name: crate::runtime::fields::required::<
-                _,
-                D::Error,
-            >(members.bucket_name, "bucketName")?,
-            role_id: crate::runtime::fields::required::<
-                _,
-                D::Error,
-            >(members.role_id, "roleId")?,
-        })
+        match crate::runtime::fields::decode_fields(deserializer)? {
+            Members { bucket_name: Some(bucket_name), role_id: Some(role_id) } => {
+                Ok(Self { bucket_name, role_id })
+            }
+            members => {
+                Err(
+                    crate::runtime::fields::missing(
+                        &[
+                            (members.bucket_name.is_none(), "bucketName"),
+                            (members.role_id.is_none(), "roleId"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }

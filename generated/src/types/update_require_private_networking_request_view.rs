@@ -64,12 +64,22 @@ impl<'de> serde::Deserialize<'de> for UpdateRequirePrivateNetworkingRequestView 
                 }
             }
         }
-        let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
-        Ok(Self {
-            require_private_networking: crate::runtime::fields::required::<
-                _,
-                D::Error,
-            >(members.require_private_networking, "requirePrivateNetworking")?,
-        })
+        match crate::runtime::fields::decode_fields(deserializer)? {
+            Members { require_private_networking: Some(require_private_networking) } => {
+                Ok(Self { require_private_networking })
+            }
+            members => {
+                Err(
+                    crate::runtime::fields::missing(
+                        &[
+                            (
+                                members.require_private_networking.is_none(),
+                                "requirePrivateNetworking",
+                            ),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }

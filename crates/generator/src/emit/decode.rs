@@ -79,15 +79,21 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
     // The undeclared members are decoded in place, like an optional member.
     let kept = s.undeclared.kept().then(|| ident(UNDECLARED_FIELD));
     let kept_field = kept.as_ref().map(|f| quote!(#f: crate::Undeclared,));
-    let kept_init = kept.as_ref().map(|f| quote!(#f: members.#f,));
-    let inits = s.fields.iter().map(|f| {
+    // One `match` checks every required member at once: a pattern per member instead of a
+    // generic call and a `?` each (those were most of a strict struct's type and borrow checking).
+    let pattern = s.fields.iter().map(|f| {
+        let rust = ident(&f.rust_name);
+        if in_place(f) {
+            quote!(#rust,)
+        } else {
+            quote!(#rust: Some(#rust),)
+        }
+    });
+    let fields = s.fields.iter().map(|f| ident(&f.rust_name));
+    let checks = s.fields.iter().filter(|f| !in_place(f)).map(|f| {
         let rust = ident(&f.rust_name);
         let json = &f.json_name;
-        if in_place(f) {
-            quote!(#rust: members.#rust,)
-        } else {
-            quote!(#rust: crate::runtime::fields::required::<_, D::Error>(members.#rust, #json)?,)
-        }
+        quote!((members.#rust.is_none(), #json),)
     });
     quote! {
         #allow
@@ -99,8 +105,10 @@ pub fn decode_impl(s: &StructDef) -> TokenStream {
 
                 #fields_impl
 
-                let members: Members = crate::runtime::fields::decode_fields(deserializer)?;
-                Ok(Self { #(#inits)* #kept_init })
+                match crate::runtime::fields::decode_fields(deserializer)? {
+                    Members { #(#pattern)* #kept } => Ok(Self { #(#fields,)* #kept }),
+                    members => Err(crate::runtime::fields::missing(&[#(#checks)*])),
+                }
             }
         }
     }

@@ -4,9 +4,11 @@
 //! An operation is compiled when any of its tags' features is on (`untagged` for one without a
 //! tag); a type when an operation reaching it is (through parameters, bodies and responses,
 //! transitively: [`types_reached`]), so a type's features always include those of every type that
-//! uses it. Types no operation reaches, types every feature reaches, and types webhooks, the error
-//! body or an always-compiled type use are always compiled. `default` turns every tag on: adding the crate gives the
-//! whole API, and `default-features = false` plus a few tags gives a smaller build.
+//! uses it. Types no operation reaches (say, webhook payloads a document keeps in `components`) are
+//! compiled with [`UNUSED`], and what they use with it too. Types every feature reaches, and types
+//! webhooks or the error body use, are always compiled. `default` turns every feature on: adding
+//! the crate gives the whole API, and `default-features = false` plus a few tags gives a build of
+//! little more than what those tags' operations use.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,12 +22,23 @@ use crate::profile::Features;
 
 /// The feature of operations without a tag.
 const UNTAGGED: &str = "untagged";
+/// The feature of the types no operation reaches (component schemas nothing in `paths` uses).
+const UNUSED: &str = "unused-schemas";
+
+/// What a feature was made for.
+#[derive(Debug)]
+enum Source {
+    Tag(String),
+    Untagged,
+    Unused,
+}
 
 /// Which features gate what; empty (nothing gated) unless the crate has features per tag.
 #[derive(Debug, Default)]
 pub struct Gates {
-    /// (feature, the tag it was named from; `None` for [`UNTAGGED`]), sorted by tag.
-    features: Vec<(String, Option<String>)>,
+    /// (feature, what it compiles): the tags' in tag order, then [`UNTAGGED`] and [`UNUSED`]
+    /// when there is something to gate with them.
+    features: Vec<(String, Source)>,
     /// Operation method (`fn_name`) -> indices into `features`.
     ops: BTreeMap<String, BTreeSet<usize>>,
     /// Type name -> indices into `features`; a type not listed is always compiled.
@@ -44,15 +57,15 @@ impl Gates {
             .collect();
         // Numbered in tag order, so names are stable; `default` and `mock` are the crate's own.
         let mut taken = Names::default();
-        for reserved in ["default", "mock", UNTAGGED] {
+        for reserved in ["default", "mock", UNTAGGED, UNUSED] {
             unique(reserved.to_owned(), &mut taken);
         }
-        let mut features: Vec<(String, Option<String>)> = tags
+        let mut features: Vec<(String, Source)> = tags
             .iter()
             .map(|tag| {
                 (
                     unique(cargo_feature(tag), &mut taken),
-                    Some(tag.to_string()),
+                    Source::Tag(tag.to_string()),
                 )
             })
             .collect();
@@ -68,7 +81,7 @@ impl Gates {
                 .collect();
             if on.is_empty() {
                 let i = *untagged.get_or_insert_with(|| {
-                    features.push((UNTAGGED.to_owned(), None));
+                    features.push((UNTAGGED.to_owned(), Source::Untagged));
                     features.len() - 1
                 });
                 on.insert(i);
@@ -78,15 +91,23 @@ impl Gates {
             }
             ops.insert(op.fn_name.clone(), on);
         }
-        // Always compiled: what webhooks, the error body and the types no operation reaches use
-        // (those are compiled whatever the features, so what they use must be too), and what every
-        // feature reaches.
+        // What no operation reaches is compiled with `unused-schemas`, and so is what it uses (a
+        // type's features include those of every type using it).
         let unreached: Vec<TypeRef> = api
             .types
             .keys()
             .filter(|name| !types.contains_key(*name))
             .map(|name| TypeRef::Named(name.clone()))
             .collect();
+        if !unreached.is_empty() {
+            features.push((UNUSED.to_owned(), Source::Unused));
+            let unused = features.len() - 1;
+            for name in types_reached(api, unreached.iter().collect()) {
+                types.entry(name).or_default().insert(unused);
+            }
+        }
+        // Always compiled: what webhooks and the error body use (they are compiled whatever the
+        // features, so what they use must be too), and what every feature reaches.
         let mut roots: Vec<&TypeRef> = api
             .webhooks
             .iter()
@@ -102,7 +123,6 @@ impl Gates {
             .as_ref()
             .map(|e| TypeRef::Named(e.type_name.clone()));
         roots.extend(error.as_ref());
-        roots.extend(&unreached);
         for name in types_reached(api, roots) {
             types.remove(&name);
         }
@@ -146,7 +166,7 @@ impl Gates {
 
     fn cfg(&self, on: &BTreeSet<usize>) -> TokenStream {
         // Every index in a gate was made by `new` as a position in `features` (the tag index or
-        // the pushed `untagged`), so indexing cannot go out of bounds.
+        // the pushed `untagged` or `unused-schemas`), so indexing cannot go out of bounds.
         let names = on.iter().map(|&i| self.features[i].0.as_str());
         if on.len() == 1 {
             quote!(#[cfg(feature = #(#names)*)])
@@ -155,7 +175,8 @@ impl Gates {
         }
     }
 
-    /// The `[features]` lines: `default` (every tag) and one empty feature per tag.
+    /// The `[features]` lines: `default` (every feature) and one empty feature per tag, plus
+    /// `untagged` and `unused-schemas` when the API has something for them.
     pub fn cargo_lines(&self) -> String {
         if !self.active() {
             return String::new();
@@ -172,8 +193,11 @@ impl Gates {
         out.push_str(&format!("default = [{}]\n", quoted.join(", ")));
         for (feature, tag) in &self.features {
             let from = match tag {
-                Some(tag) => format!("tag {}", crate::escape::toml_string(tag)),
-                None => "operations without a tag".to_owned(),
+                Source::Tag(tag) => format!("tag {}", crate::escape::toml_string(tag)),
+                Source::Untagged => "operations without a tag".to_owned(),
+                Source::Unused => {
+                    "the types of schemas no operation uses (webhook payloads, say)".to_owned()
+                }
             };
             out.push_str(&format!("# {from}\n{feature} = []\n"));
         }
