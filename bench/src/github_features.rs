@@ -120,9 +120,48 @@ pub fn feature_for_tag<'a>(tag_features: &'a [String], tag: &str) -> Option<&'a 
         .map(String::as_str)
 }
 
+/// Of the `mod <name>;` lines of a generated module index (`src/operations/mod.rs`), how many are
+/// compiled with only `enabled` features on: (compiled, all). A module is compiled when no
+/// `#[cfg(..)]` line stands right above it, or when the one there names an enabled feature (the
+/// generator writes `feature = ".."` or `any(feature = "..", ..)`, nothing else).
+pub fn compiled_modules(index: &str, enabled: &[&str]) -> (usize, usize) {
+    let (mut compiled, mut all) = (0, 0);
+    let mut gate: Option<&str> = None;
+    for line in index.lines().map(str::trim) {
+        if line.starts_with("#[cfg(") {
+            gate = Some(line);
+            continue;
+        }
+        if line.starts_with("mod ") && line.ends_with(';') {
+            all += 1;
+            let on = gate.is_none_or(|g| {
+                g.split("feature = \"")
+                    .skip(1)
+                    .filter_map(|rest| rest.split('"').next())
+                    .any(|f| enabled.contains(&f))
+            });
+            if on {
+                compiled += 1;
+            }
+        }
+        gate = None;
+    }
+    (compiled, all)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compiled_modules_follow_their_gates() {
+        let index = "#[cfg(feature = \"repos\")]\nmod repos_get;\n#[cfg(feature = \"repos\")]\npub use repos_get::*;\n\
+                     #[cfg(any(feature = \"issues\", feature = \"pulls\"))]\nmod issues_list;\n\
+                     #[cfg(feature = \"gists\")]\nmod gists_get;\nmod meta_root;\n";
+        assert_eq!(compiled_modules(index, &["repos"]), (2, 4));
+        assert_eq!(compiled_modules(index, &["pulls", "gists"]), (3, 4));
+        assert_eq!(compiled_modules(index, &[]), (1, 4));
+    }
 
     #[test]
     fn features_table_is_read_with_multiline_lists_and_comments() {

@@ -27,6 +27,44 @@ fn json_parse(file: &Path) -> f64 {
     })
 }
 
+/// The formatting floor: `syn::parse_file` + `prettyplease::unparse` of every `.rs` file written
+/// under `dir` (seconds, lines). What formatting this output costs any generator that prints with
+/// prettyplease, measured on the output itself; the generator does the same from tokens.
+fn format_floor(dir: &Path) -> Result<(f64, usize), String> {
+    let mut texts = Vec::new();
+    let mut stack = vec![dir.join("src")];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                texts.push(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?,
+                );
+            }
+        }
+    }
+    let lines = texts.iter().map(|t| t.lines().count()).sum();
+    let mut failed = None;
+    let seconds = time(|| {
+        for text in &texts {
+            match syn::parse_file(text) {
+                Ok(file) => {
+                    std::hint::black_box(prettyplease::unparse(&file));
+                }
+                Err(e) => failed = Some(e.to_string()),
+            }
+        }
+    });
+    match failed {
+        Some(e) => Err(format!("a written file does not parse: {e}")),
+        None => Ok((seconds, lines)),
+    }
+}
+
 /// Seconds of one generation: (total, [load, IR, emit + format, write]).
 type Timed = (f64, [f64; 4]);
 
@@ -149,6 +187,24 @@ pub fn rows(root: &Path, quick: bool) -> (Vec<Row>, Option<PathBuf>) {
         .ratio(ratio(r))
         .target(goal, Verdict::of(r <= RATIO_GOAL)),
     ];
+    // The floor under the 5× goal: formatting this output, alone, against the same parse.
+    let floor = match format_floor(&out) {
+        Ok((f, lines)) => Row::new(
+            8,
+            format!(
+                "GitHub REST: formatting floor (syn::parse_file + prettyplease::unparse of the {lines} lines written; information)"
+            ),
+        )
+        .measured(secs(f))
+        .baseline(secs(median(&parse)))
+        .ratio(format!(
+            "{} the parse; generation is {} this floor",
+            ratio(f / median(&parse)),
+            ratio(g / f)
+        )),
+        Err(e) => Row::new(8, "GitHub REST: formatting floor").na(e),
+    };
+    rows.push(floor);
     // Where the time goes (information).
     for (i, name) in names.iter().enumerate() {
         rows.push(
