@@ -192,7 +192,7 @@ pub fn rows(root: &Path, quick: bool) -> (Vec<Row>, Option<PathBuf>) {
         Ok((f, lines)) => Row::new(
             8,
             format!(
-                "GitHub REST: formatting floor (syn::parse_file + prettyplease::unparse of the {lines} lines written; information)"
+                "GitHub REST: formatting floor (syn::parse_file + prettyplease::unparse of the {lines} lines written, one thread; information)"
             ),
         )
         .measured(secs(f))

@@ -26,6 +26,29 @@ const DOCUMENTS: [(&str, &str); 3] = [
 
 const BUILD_RATIO_TARGET: f64 = 0.5;
 
+/// The smallest client each generator makes: one GET answering a one-member object. Its crate's
+/// peak memory is what any client of that generator costs before the API adds anything (the
+/// runtime's or progenitor-client's types in use), which the empty-crate floor does not include.
+const MINIMAL_DOCUMENT: &str = r##"{
+  "openapi": "3.0.3",
+  "info": {"title": "minimal", "version": "1.0.0"},
+  "paths": {
+    "/ping": {
+      "get": {
+        "operationId": "ping",
+        "responses": {
+          "200": {
+            "description": "pong",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pong"}}}
+          }
+        }
+      }
+    }
+  },
+  "components": {"schemas": {"Pong": {"type": "object", "properties": {"ok": {"type": "boolean"}}}}}
+}
+"##;
+
 /// The corpus cache: `APIGEN_CORPUS` or `~/.cache/openapi-corpus` (the unpacked npm package).
 fn corpus_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("APIGEN_CORPUS") {
@@ -176,7 +199,7 @@ fn document_rows(
     doc: &str,
     spec: &Path,
     quick: bool,
-) -> Result<Vec<Row>, String> {
+) -> Result<(Vec<Row>, (u64, u64)), String> {
     let work = root.join("target/bench-progenitor");
     let gen_rounds = if quick { 3 } else { 7 };
     let build_rounds = if quick { 1 } else { 2 };
@@ -197,7 +220,7 @@ fn document_rows(
         crate::progenitor_floor::peak_kb(root, &ours.dir, &target, build_rounds),
         crate::progenitor_floor::peak_kb(root, &theirs.dir, &target, build_rounds),
     );
-    Ok(vec![
+    let rows = vec![
         Row::new(7, format!("{name}: generation (load → files written)"))
             .measured(secs(gen.0))
             .baseline(format!("{} (progenitor)", secs(gen.1)))
@@ -226,7 +249,31 @@ fn document_rows(
         .baseline(format!("{} (progenitor)", kb(mem.1)))
         .ratio(ratio(mem_ratio)),
         net_memory_row(&name, mem, floor),
-    ])
+    ];
+    Ok((rows, mem))
+}
+
+/// Peak memory above each side's smallest client (information): what the API's own code costs,
+/// (ours − our smallest crate) / (progenitor's − its smallest crate).
+fn above_minimal_row(label: &str, doc: &str, mem: (u64, u64), minimal: (u64, u64)) -> Row {
+    let net = (
+        mem.0.saturating_sub(minimal.0),
+        mem.1.saturating_sub(minimal.1),
+    );
+    Row::new(
+        7,
+        format!(
+            "{label} `{doc}`: peak compiler memory above each side's smallest client (information)"
+        ),
+    )
+    .measured(format!("{} ({} − {})", kb(net.0), kb(mem.0), kb(minimal.0)))
+    .baseline(format!(
+        "{} (progenitor: {} − {})",
+        kb(net.1),
+        kb(mem.1),
+        kb(minimal.1)
+    ))
+    .ratio(ratio(net.0 as f64 / net.1.max(1) as f64))
 }
 
 /// Peak memory net of the floor: (ours − our empty crate) / (progenitor's − its empty crate).
@@ -275,10 +322,31 @@ pub fn rows(root: &Path, quick: bool) -> Vec<Row> {
         Err(e) => return vec![Row::new(7, "progenitor comparison").na(e)],
     };
     let mut rows = Vec::new();
+    let work = root.join("target/bench-progenitor");
+    let minimal_spec = work.join("minimal.json");
+    let minimal = std::fs::create_dir_all(&work)
+        .and_then(|()| std::fs::write(&minimal_spec, MINIMAL_DOCUMENT))
+        .map_err(|e| e.to_string())
+        .and_then(|()| document_rows(root, &bin, "minimal", "one GET", &minimal_spec, quick));
+    let minimal_mem = match minimal {
+        Ok((r, mem)) => {
+            rows.extend(r);
+            Some(mem)
+        }
+        Err(e) => {
+            rows.push(Row::new(7, "minimal (one GET)").na(e));
+            None
+        }
+    };
     for (label, doc) in DOCUMENTS {
         let spec = corpus.join(doc);
         match document_rows(root, &bin, label, doc, &spec, quick) {
-            Ok(r) => rows.extend(r),
+            Ok((r, mem)) => {
+                rows.extend(r);
+                if let Some(minimal) = minimal_mem {
+                    rows.push(above_minimal_row(label, doc, mem, minimal));
+                }
+            }
             Err(e) => rows.push(Row::new(7, format!("{label} `{doc}`")).na(e)),
         }
     }
