@@ -157,6 +157,9 @@ fn per_operation_row(what: &str, b: &Bracketed, ops: usize, full: &FullApi) -> R
                 .ratio(ratio(ours / theirs))
                 .target(goal, Verdict::of(ours <= theirs))
         }
+        _ if ops == 0 => Row::new(8, what)
+            .na("no operation counted (document or generated operation index unreadable)")
+            .target(goal, Verdict::NotAvailable),
         _ => Row::new(8, what)
             .na("the whole-Atlas-API crate build was not measured in this run (needs `gen,build`)")
             .target(goal, Verdict::NotAvailable),
@@ -263,7 +266,10 @@ fn feature_rows(
     ) {
         Ok(b) => {
             rows.push(build_row(
-                &format!("{what}: `{list}` of {} tags, build", tags.len()),
+                &format!(
+                    "{what}: `{list}` of the {} features in `default`, build",
+                    tags.len()
+                ),
                 &b,
             ));
             rows.push(memory_row(&format!("{what}: peak compiler memory"), &b));

@@ -122,19 +122,23 @@ pub fn feature_for_tag<'a>(tag_features: &'a [String], tag: &str) -> Option<&'a 
 
 /// Of the `mod <name>;` lines of a generated module index (`src/operations/mod.rs`), how many are
 /// compiled with only `enabled` features on: (compiled, all). A module is compiled when no
-/// `#[cfg(..)]` line stands right above it, or when the one there names an enabled feature (the
-/// generator writes `feature = ".."` or `any(feature = "..", ..)`, nothing else).
+/// `#[cfg(..)]` attribute stands right above it, or when the one there names an enabled feature (the
+/// generator writes `feature = ".."` or `any(feature = "..", ..)`, nothing else; prettyplease may
+/// break a long one over several lines).
 pub fn compiled_modules(index: &str, enabled: &[&str]) -> (usize, usize) {
     let (mut compiled, mut all) = (0, 0);
-    let mut gate: Option<&str> = None;
+    let mut gate: Option<String> = None;
+    let mut open = false;
     for line in index.lines().map(str::trim) {
-        if line.starts_with("#[cfg(") {
-            gate = Some(line);
+        if open || line.starts_with("#[cfg(") {
+            let text = gate.get_or_insert_with(String::new);
+            text.push_str(line);
+            open = !line.ends_with(")]");
             continue;
         }
         if line.starts_with("mod ") && line.ends_with(';') {
             all += 1;
-            let on = gate.is_none_or(|g| {
+            let on = gate.as_deref().is_none_or(|g| {
                 g.split("feature = \"")
                     .skip(1)
                     .filter_map(|rest| rest.split('"').next())
@@ -157,10 +161,12 @@ mod tests {
     fn compiled_modules_follow_their_gates() {
         let index = "#[cfg(feature = \"repos\")]\nmod repos_get;\n#[cfg(feature = \"repos\")]\npub use repos_get::*;\n\
                      #[cfg(any(feature = \"issues\", feature = \"pulls\"))]\nmod issues_list;\n\
-                     #[cfg(feature = \"gists\")]\nmod gists_get;\nmod meta_root;\n";
-        assert_eq!(compiled_modules(index, &["repos"]), (2, 4));
-        assert_eq!(compiled_modules(index, &["pulls", "gists"]), (3, 4));
-        assert_eq!(compiled_modules(index, &[]), (1, 4));
+                     #[cfg(feature = \"gists\")]\nmod gists_get;\nmod meta_root;\n\
+                     #[cfg(\n    any(\n        feature = \"orgs\",\n        feature = \"teams\"\n    )\n)]\nmod orgs_list;\n";
+        assert_eq!(compiled_modules(index, &["repos"]), (2, 5));
+        assert_eq!(compiled_modules(index, &["pulls", "gists"]), (3, 5));
+        assert_eq!(compiled_modules(index, &["teams"]), (2, 5));
+        assert_eq!(compiled_modules(index, &[]), (1, 5));
     }
 
     #[test]

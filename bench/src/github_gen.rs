@@ -28,7 +28,7 @@ fn json_parse(file: &Path) -> f64 {
 }
 
 /// The formatting floor: `syn::parse_file` + `prettyplease::unparse` of every `.rs` file written
-/// under `dir` (seconds, lines). What formatting this output costs any generator that prints with
+/// under `dir/src`, on one thread (seconds, lines). What formatting this output costs any generator that prints with
 /// prettyplease, measured on the output itself; the generator does the same from tokens.
 fn format_floor(dir: &Path) -> Result<(f64, usize), String> {
     let mut texts = Vec::new();

@@ -97,11 +97,20 @@ fn tags_become_features_and_every_subset_builds() {
         gate_of(&types, "audit"),
         Some(r#"#[cfg(any(feature = "pets2", feature = "untagged"))]"#)
     );
-    // A type no operation reaches is compiled with `unused-schemas`, and what it uses with that
-    // feature too. That includes `Problem`: errors decode as JSON values here, so nothing uses it.
-    let unused = Some(r#"#[cfg(feature = "unused-schemas")]"#);
-    assert_eq!(gate_of(&types, "problem"), unused);
-    assert_eq!(gate_of(&types, "legacy"), unused);
+    // The error body is always compiled, and so is what it uses (`Detail`, which the unreached
+    // `Legacy` uses too). A type no operation reaches is compiled with `unused-schemas`, and what
+    // it uses with that feature too.
+    assert_eq!(gate_of(&types, "problem"), None);
+    assert_eq!(gate_of(&types, "detail"), None);
+    assert_eq!(
+        gate_of(&types, "legacy"),
+        Some(r#"#[cfg(feature = "unused-schemas")]"#)
+    );
+    // A type only a path parameter names is compiled with that operation's feature.
+    assert_eq!(
+        gate_of(&types, "color"),
+        Some(r#"#[cfg(feature = "store-orders")]"#)
+    );
     assert_eq!(
         gate_of(&types, "pet_kind"),
         Some(

@@ -163,6 +163,16 @@ pub fn missing<E: serde::de::Error>(members: &[(bool, &'static str)]) -> E {
     }
 }
 
+/// A required member's decoded value, or serde's "missing field" error naming `member`. Code this
+/// generator writes now checks every required member in one `match` ([`missing`]); this stays for
+/// crates generated before, which depend on this version of the runtime.
+#[doc(hidden)]
+#[deprecated(note = "regenerate the crate: required members are checked with `missing`")]
+#[inline]
+pub fn required<T, E: serde::de::Error>(value: Option<T>, member: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(member))
+}
+
 pub(crate) struct OptSeed<T>(pub(crate) PhantomData<T>);
 
 impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for OptSeed<T> {

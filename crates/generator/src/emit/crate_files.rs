@@ -218,11 +218,11 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     if api.profile.features == crate::profile::Features::PerTag && !api.operations.is_empty() {
         doc.push_str(
             "\n\nCargo features: one per operation tag (`untagged` for operations without one), and \
-             `unused-schemas` for the types of schemas no operation uses, if any; all on by default, so \
-             adding the crate gives the whole API. A build that needs a few tags compiles much less \
-             with `default-features = false, features = [\"<tag>\", ..]`: only those tags' \
-             operations and the types they reach (the rest of the API is then absent). The features \
-             are listed in `Cargo.toml`.",
+             `unused-schemas` for the types of schemas nothing in `paths` or `webhooks` uses, if \
+             any; all on by default, so adding the crate gives the whole API. A build that needs a \
+             few tags compiles much less with `default-features = false, features = [\"<tag>\", \
+             ..]`: only those tags' operations and the types they reach (the rest of the API is \
+             then absent). The features are listed in `Cargo.toml`.",
         );
     }
     let keeps = api

@@ -4,8 +4,8 @@
 //! An operation is compiled when any of its tags' features is on (`untagged` for one without a
 //! tag); a type when an operation reaching it is (through parameters, bodies and responses,
 //! transitively: [`types_reached`]), so a type's features always include those of every type that
-//! uses it. Types no operation reaches (say, webhook payloads a document keeps in `components`) are
-//! compiled with [`UNUSED`], and what they use with it too. Types every feature reaches, and types
+//! uses it. Types nothing in `paths` or `webhooks` reaches (say, webhook payloads a document keeps
+//! only in `components`) are compiled with [`UNUSED`], and what they use with it too. Types every feature reaches, and types
 //! webhooks or the error body use, are always compiled. `default` turns every feature on: adding
 //! the crate gives the whole API, and `default-features = false` plus a few tags gives a build of
 //! little more than what those tags' operations use.
@@ -22,7 +22,8 @@ use crate::profile::Features;
 
 /// The feature of operations without a tag.
 const UNTAGGED: &str = "untagged";
-/// The feature of the types no operation reaches (component schemas nothing in `paths` uses).
+/// The feature of the types nothing else reaches (component schemas nothing in `paths` or
+/// `webhooks` uses, and not the error body).
 const UNUSED: &str = "unused-schemas";
 
 /// What a feature was made for.
@@ -91,23 +92,8 @@ impl Gates {
             }
             ops.insert(op.fn_name.clone(), on);
         }
-        // What no operation reaches is compiled with `unused-schemas`, and so is what it uses (a
-        // type's features include those of every type using it).
-        let unreached: Vec<TypeRef> = api
-            .types
-            .keys()
-            .filter(|name| !types.contains_key(*name))
-            .map(|name| TypeRef::Named(name.clone()))
-            .collect();
-        if !unreached.is_empty() {
-            features.push((UNUSED.to_owned(), Source::Unused));
-            let unused = features.len() - 1;
-            for name in types_reached(api, unreached.iter().collect()) {
-                types.entry(name).or_default().insert(unused);
-            }
-        }
         // Always compiled: what webhooks and the error body use (they are compiled whatever the
-        // features, so what they use must be too), and what every feature reaches.
+        // features, so what they use must be too).
         let mut roots: Vec<&TypeRef> = api
             .webhooks
             .iter()
@@ -123,9 +109,27 @@ impl Gates {
             .as_ref()
             .map(|e| TypeRef::Named(e.type_name.clone()));
         roots.extend(error.as_ref());
-        for name in types_reached(api, roots) {
-            types.remove(&name);
+        let always = types_reached(api, roots);
+        // What nothing else reaches is compiled with `unused-schemas`, and so is what it uses (a
+        // type's features include those of every type using it). The feature exists only when
+        // something is left for it.
+        let unreached: Vec<TypeRef> = api
+            .types
+            .keys()
+            .filter(|name| !types.contains_key(*name) && !always.contains(*name))
+            .map(|name| TypeRef::Named(name.clone()))
+            .collect();
+        if !unreached.is_empty() {
+            features.push((UNUSED.to_owned(), Source::Unused));
+            let unused = features.len() - 1;
+            for name in types_reached(api, unreached.iter().collect()) {
+                types.entry(name).or_default().insert(unused);
+            }
         }
+        for name in &always {
+            types.remove(name);
+        }
+        // And what every feature reaches.
         types.retain(|_, on| on.len() < features.len());
         Gates {
             features,
@@ -196,7 +200,7 @@ impl Gates {
                 Source::Tag(tag) => format!("tag {}", crate::escape::toml_string(tag)),
                 Source::Untagged => "operations without a tag".to_owned(),
                 Source::Unused => {
-                    "the types of schemas no operation uses (webhook payloads, say)".to_owned()
+                    "the types of schemas nothing in `paths` or `webhooks` uses".to_owned()
                 }
             };
             out.push_str(&format!("# {from}\n{feature} = []\n"));

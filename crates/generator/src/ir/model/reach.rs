@@ -3,13 +3,18 @@
 
 use std::collections::BTreeSet;
 
-use super::{Api, Operation, PartKind, ResponseBody, TypeDef, TypeRef};
+use super::{Api, Operation, PartKind, PathType, ResponseBody, TypeDef, TypeRef};
 
 impl Operation {
-    /// The types its query and header parameters, request bodies (and their parts) and JSON
+    /// The types its path, query and header parameters, request bodies (and their parts) and JSON
     /// responses name directly, in every version.
     pub fn type_roots(&self) -> Vec<&TypeRef> {
         let mut roots: Vec<&TypeRef> = self.query_params.iter().map(|q| &q.ty).collect();
+        // A path parameter names a type when it is a scalar or a list of them (an enum, say).
+        roots.extend(self.path_params.iter().filter_map(|p| match &p.ty {
+            PathType::Scalar(ty) | PathType::List(ty) => Some(ty),
+            PathType::Validated(_) => None,
+        }));
         for v in &self.versions {
             if let Some(request) = &v.request {
                 roots.push(&request.ty);
