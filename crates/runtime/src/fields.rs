@@ -6,8 +6,8 @@
 //! objects (`null` and missing optional members are `None`), except that a member the struct does
 //! not declare is kept ([`keep`], into its [`Undeclared`]) rather than ignored. A struct with
 //! required members is decoded into a companion with every member optional ([`set_required`] for
-//! the required ones: `null` is an error), then checked with [`required`] (a missing one is serde's
-//! "missing field" error).
+//! the required ones: `null` is an error), then checked in one `match` that binds each required
+//! member's `Some` (a missing one is serde's "missing field" error, from [`missing`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -141,7 +141,8 @@ pub fn set_required<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
 }
 
 /// The value of a required, nullable member into `slot` (`None` until it arrives): `null` is
-/// `Some(None)`, so [`required`] can still tell "absent" (an error) from "null" (a value).
+/// `Some(None)`, so the check after decoding can still tell "absent" (an error, [`missing`]) from
+/// "null" (a value).
 #[inline]
 pub fn set_present<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
     slot: &mut Option<Option<T>>,
