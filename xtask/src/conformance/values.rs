@@ -236,14 +236,14 @@ impl<'a> Synth<'a> {
         let mut out: Vec<Value> = Vec::new();
         for i in 0..count.min(16) {
             let mut item = self.at(&items, depth + 1);
-            let choices = self
+            let choice = self
                 .deref(&items)
                 .get("enum")
                 .and_then(Value::as_array)
-                .filter(|e| e.len() > i);
-            if let (true, Some(choices)) = (unique && i > 0, choices) {
+                .and_then(|e| e.get(i));
+            if let (true, Some(choice)) = (unique && i > 0, choice) {
                 // Distinct items of an enum: the next allowed value.
-                item = choices[i].clone();
+                item = choice.clone();
             } else if unique && i > 0 {
                 // Distinct items for uniqueItems: vary a string or number.
                 item = match item {

@@ -82,8 +82,9 @@ impl Gates {
                 .collect();
             if on.is_empty() {
                 let i = *untagged.get_or_insert_with(|| {
+                    let i = features.len();
                     features.push((UNTAGGED.to_owned(), Source::Untagged));
-                    features.len() - 1
+                    i
                 });
                 on.insert(i);
             }
@@ -120,8 +121,8 @@ impl Gates {
             .map(|name| TypeRef::Named(name.clone()))
             .collect();
         if !unreached.is_empty() {
+            let unused = features.len();
             features.push((UNUSED.to_owned(), Source::Unused));
-            let unused = features.len() - 1;
             for name in types_reached(api, unreached.iter().collect()) {
                 types.entry(name).or_default().insert(unused);
             }
@@ -170,9 +171,13 @@ impl Gates {
 
     fn cfg(&self, on: &BTreeSet<usize>) -> TokenStream {
         // Every index in a gate was made by `new` as a position in `features` (the tag index or
-        // the pushed `untagged` or `unused-schemas`), so indexing cannot go out of bounds.
-        let names = on.iter().map(|&i| self.features[i].0.as_str());
-        if on.len() == 1 {
+        // the pushed `untagged` or `unused-schemas`), so `get` finds each one.
+        let names: Vec<&str> = on
+            .iter()
+            .filter_map(|&i| self.features.get(i))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if names.len() == 1 {
             quote!(#[cfg(feature = #(#names)*)])
         } else {
             quote!(#[cfg(any(#(feature = #names),*))])
