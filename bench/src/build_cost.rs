@@ -19,10 +19,10 @@ const FULL_API_MEMORY_KB: u64 = 1_000_000_000 / 1024;
 /// 1.2 GB in kilobytes (1024 bytes), as GNU time reports them.
 const MEMORY_TARGET_KB: u64 = 1_200_000_000 / 1024;
 
-/// Lines of `.rs` files under `dir/src`: (files, all lines, lines under `src/runtime`).
-pub fn loc(dir: &Path) -> (usize, usize, usize) {
+/// The `.rs` files under `dir/src`, at any depth (an unreadable directory is skipped).
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
     let mut stack = vec![dir.join("src")];
-    let (mut files, mut all, mut runtime) = (0, 0, 0);
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
@@ -32,15 +32,24 @@ pub fn loc(dir: &Path) -> (usize, usize, usize) {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
-                let lines = std::fs::read_to_string(&path)
-                    .map(|t| t.lines().count())
-                    .unwrap_or(0);
-                files += 1;
-                all += lines;
-                if path.strip_prefix(dir.join("src/runtime")).is_ok() {
-                    runtime += lines;
-                }
+                out.push(path);
             }
+        }
+    }
+    out
+}
+
+/// Lines of `.rs` files under `dir/src`: (files, all lines, lines under `src/runtime`).
+pub fn loc(dir: &Path) -> (usize, usize, usize) {
+    let (mut files, mut all, mut runtime) = (0, 0, 0);
+    for path in rust_files(dir) {
+        let lines = std::fs::read_to_string(&path)
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
+        files += 1;
+        all += lines;
+        if path.strip_prefix(dir.join("src/runtime")).is_ok() {
+            runtime += lines;
         }
     }
     (files, all, runtime)
@@ -420,6 +429,30 @@ impl Bracketed {
     }
 }
 
+/// `cargo build --manifest-path manifest -j 2 --offline` plus `extra`: how every crate here is built.
+pub fn build_args<'a>(manifest: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["build", "--manifest-path", manifest, "-j", "2", "--offline"];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// One crate-only build: `package` cleaned, then built with `args` (its dependencies already
+/// built in `target`).
+pub fn crate_only(
+    root: &Path,
+    manifest: &str,
+    package: &str,
+    args: &[&str],
+    target: &Path,
+) -> Result<Measured, String> {
+    run(cargo(
+        root,
+        &["clean", "--manifest-path", manifest, "-p", package],
+        Some(target),
+    ))?;
+    run(cargo(root, args, Some(target)))
+}
+
 /// The generated crate `dir` (its dependencies built first, untimed) cleaned and built with `extra`
 /// arguments in `target`, with the reference crate built just before and just after it.
 pub fn bracketed_build(
@@ -432,27 +465,14 @@ pub fn bracketed_build(
         .map_err(|e| format!("Cargo.lock: {e}"))?;
     let manifest = dir.join("Cargo.toml");
     let manifest = manifest.to_string_lossy();
-    let mut args = vec![
-        "build",
-        "--manifest-path",
-        &manifest,
-        "-j",
-        "2",
-        "--offline",
-    ];
-    args.extend_from_slice(extra);
+    let args = build_args(&manifest, extra);
     let pkg = package_name(dir);
     // Dependencies first (untimed), then the crate alone. This machine's speed drifts by ±15 %
     // within minutes (shared host): the reference crate is built just before and just after, and
     // the ratio to their mean is what compares across runs.
     run(cargo(root, &args, Some(target)))?;
     let (before, reference) = reference_build(root)?;
-    run(cargo(
-        root,
-        &["clean", "--manifest-path", &manifest, "-p", &pkg],
-        Some(target),
-    ))?;
-    let build = run(cargo(root, &args, Some(target)))?;
+    let build = crate_only(root, &manifest, &pkg, &args, target)?;
     let (after, _) = reference_build(root)?;
     Ok(Bracketed {
         build,

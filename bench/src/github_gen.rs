@@ -28,25 +28,14 @@ fn json_parse(file: &Path) -> f64 {
 }
 
 /// The formatting floor: `syn::parse_file` + `prettyplease::unparse` of every `.rs` file written
-/// under `dir/src`, on one thread (seconds, lines). What formatting this output costs any generator that prints with
-/// prettyplease, measured on the output itself; the generator does the same from tokens.
+/// under `dir/src`, on one thread (seconds, lines). What formatting this output costs any generator
+/// that prints with prettyplease, measured on the output itself; the generator does the same from
+/// tokens.
 fn format_floor(dir: &Path) -> Result<(f64, usize), String> {
-    let mut texts = Vec::new();
-    let mut stack = vec![dir.join("src")];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                texts.push(
-                    std::fs::read_to_string(&path)
-                        .map_err(|e| format!("{}: {e}", path.display()))?,
-                );
-            }
-        }
-    }
+    let texts = crate::build_cost::rust_files(dir)
+        .iter()
+        .map(|path| std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display())))
+        .collect::<Result<Vec<String>, String>>()?;
     let lines = texts.iter().map(|t| t.lines().count()).sum();
     let mut failed = None;
     let seconds = time(|| {

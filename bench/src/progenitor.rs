@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::build_cost::{cargo, loc, run, Measured};
+use crate::build_cost::{build_args, cargo, crate_only, loc, run, Measured};
 use crate::report::{Row, Verdict};
 use crate::stats::{kb, median, ratio, secs};
 
@@ -165,23 +165,8 @@ fn build_both(
             let side = (round + step) % 2;
             let c = crates[side];
             let manifest = c.dir.join("Cargo.toml").to_string_lossy().into_owned();
-            run(cargo(
-                root,
-                &["clean", "--manifest-path", &manifest, "-p", &c.package],
-                Some(target),
-            ))?;
-            let m = run(cargo(
-                root,
-                &[
-                    "build",
-                    "--manifest-path",
-                    &manifest,
-                    "-j",
-                    "2",
-                    "--offline",
-                ],
-                Some(target),
-            ))?;
+            let args = build_args(&manifest, &[]);
+            let m = crate_only(root, &manifest, &c.package, &args, target)?;
             samples[side].push(m);
         }
     }

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::build_cost::{cargo, run};
+use crate::build_cost::{build_args, cargo, crate_only, run};
 
 /// The `[dependencies]` of a manifest that a library can name: (extern name, optional).
 pub fn dependencies(manifest: &str) -> Vec<(String, bool)> {
@@ -104,23 +104,11 @@ fn write_floor(crate_dir: &Path) -> Result<(PathBuf, String), String> {
 pub fn peak_kb(root: &Path, crate_dir: &Path, target: &Path, rounds: usize) -> Result<u64, String> {
     let (dir, name) = write_floor(crate_dir)?;
     let manifest = dir.join("Cargo.toml").to_string_lossy().into_owned();
-    let build = [
-        "build",
-        "--manifest-path",
-        &manifest,
-        "-j",
-        "2",
-        "--offline",
-    ];
+    let build = build_args(&manifest, &[]);
     run(cargo(root, &build, Some(target)))?;
     let mut peak = 0;
     for _ in 0..rounds {
-        run(cargo(
-            root,
-            &["clean", "--manifest-path", &manifest, "-p", &name],
-            Some(target),
-        ))?;
-        let m = run(cargo(root, &build, Some(target)))?;
+        let m = crate_only(root, &manifest, &name, &build, target)?;
         peak = peak.max(m.peak_kb.ok_or("no peak memory (GNU time missing)")?);
     }
     Ok(peak)
